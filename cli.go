@@ -1,0 +1,161 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// env is what every action needs besides its flags.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            zerolog.Logger
+	now            func() time.Time
+}
+
+// run builds the CLI and runs it; it returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: time.Now}
+	app := &cli.App{
+		Name:    "ome-preflight",
+		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
+		Version: version,
+		Description: `Examples:
+   ome-preflight check chain.pem
+   ome-preflight check --csr appliance.csr --format json chain.pem
+   ome-preflight rules --format markdown
+   ome-preflight fixtures write ./lab
+
+Exit codes: 0 pass (warnings allowed), 1 fail (an error finding), 2 usage error or
+unreadable input, 3 incomplete (a check could not run).`,
+		Writer:                 stdout,
+		ErrWriter:              stderr,
+		Flags:                  globalFlags(),
+		UseShortOptionHandling: false,
+		Before: func(c *cli.Context) error {
+			return e.setup(c)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usagef("run 'ome-preflight --help'", "%v", err)
+		},
+		Commands: []*cli.Command{
+			checkCommand(e),
+			rulesCommand(e),
+			fixturesCommand(e),
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(stderr, "ome-preflight: error: unknown command %q\nome-preflight: hint: run 'ome-preflight --help' for the list\n", name)
+		},
+	}
+	for _, c := range app.Commands {
+		c.Flags = append(c.Flags, globalFlags()...)
+		c.Before = e.setup
+		c.OnUsageError = func(cc *cli.Context, err error, _ bool) error {
+			return usagef(fmt.Sprintf("run 'ome-preflight %s --help'", cc.Command.Name), "%v", err)
+		}
+		for _, sc := range c.Subcommands {
+			sc.Flags = append(sc.Flags, globalFlags()...)
+			sc.Before = e.setup
+		}
+	}
+	err := app.Run(args)
+	if err == nil && len(args) > 1 && !strings.HasPrefix(args[1], "-") && app.Command(args[1]) == nil {
+		return exitUsage
+	}
+	return exitCode(err, stderr)
+}
+
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "no-color", Usage: "no colour in text output (also NO_COLOR)"},
+		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level on stderr: debug, info, warn, error"},
+		&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
+	}
+}
+
+// global reads a global flag set before or after the command name.
+func global(c *cli.Context, name string) (string, bool) {
+	for _, cc := range c.Lineage() {
+		if slices.Contains(cc.LocalFlagNames(), name) {
+			return cc.String(name), true
+		}
+	}
+	return c.String(name), false
+}
+
+func (e *env) setup(c *cli.Context) error {
+	level, _ := global(c, "log-level")
+	lvl, err := zerolog.ParseLevel(strings.ToLower(level))
+	if err != nil || level == "" {
+		return usagef("use debug, info, warn or error", "bad --log-level %q", level)
+	}
+	format, _ := global(c, "log-format")
+	var w io.Writer
+	switch format {
+	case "json":
+		w = e.stderr
+	case "console":
+		w = zerolog.ConsoleWriter{Out: e.stderr, NoColor: !e.color(c), TimeFormat: time.RFC3339}
+	default:
+		return usagef("use console or json", "bad --log-format %q", format)
+	}
+	e.log = zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+	return nil
+}
+
+// color is true when text output goes to a terminal and nobody said no.
+func (e *env) color(c *cli.Context) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	for _, cc := range c.Lineage() {
+		if slices.Contains(cc.LocalFlagNames(), "no-color") && cc.Bool("no-color") {
+			return false
+		}
+	}
+	return isTerminal(e.stdout)
+}
+
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json or markdown"}
+}
+
+func checkFormat(c *cli.Context) (string, error) {
+	f := c.String("format")
+	if f == "md" {
+		f = "markdown"
+	}
+	if !slices.Contains(pairing.Formats, f) {
+		return "", usagef("use text, json or markdown", "bad --format %q", f)
+	}
+	return f, nil
+}
+
+// parseTime reads an RFC 3339 instant; "" and "now" mean now.
+func (e *env) parseTime(flag, v string) (time.Time, error) {
+	if v == "" || v == "now" {
+		return e.now().UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, usagef("times are RFC 3339, e.g. 2026-11-23T09:00:00Z", "bad --%s %q", flag, v)
+	}
+	return t.UTC(), nil
+}
+
+func (e *env) render(c *cli.Context, r *pairing.Report, format string) error {
+	if err := pairing.Render(e.stdout, r, format, pairing.RenderOptions{Color: format == "text" && e.color(c)}); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return verdictCode(r.Verdict)
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+func checkCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "will OME accept this certificate file on upload?",
+		ArgsUsage: "FILE",
+		Description: `Checks every upload rule of Dell KB 000221202 and predicts OME's exact error
+(MessageId and MessageArgs), naming the certificate at fault and the fix.
+FILE may be Base64 PEM, DER, PKCS#7 (.p7b), PKCS#12 (.pfx; password from
+OME_PREFLIGHT_PFX_PASSWORD or a prompt) or UTF-16 text: the format is read from
+the content. Flags go before FILE.
+
+Examples:
+   ome-preflight check chain.pem
+   ome-preflight check --csr appliance.csr chain.pem
+   ome-preflight check --mode server --name ome.example.com server.cer
+   ome-preflight check --at 2026-12-01T22:00:00Z --format json chain.pem`,
+		Flags: []cli.Flag{
+			formatFlag(),
+			&cli.StringFlag{Name: "mode", Value: "migration", Usage: "migration (full chain, serverAuth+clientAuth) or server (single server certificate)"},
+			&cli.StringFlag{Name: "csr", Usage: "the CSR generated on the appliance, to check the key match (`FILE`)"},
+			&cli.StringFlag{Name: "at", Usage: "judge validity at this RFC 3339 `TIME` (default now)"},
+			&cli.StringFlag{Name: "name", Usage: "check that the leaf covers this `HOST` name or IP"},
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c)
+			if err != nil {
+				return err
+			}
+			if c.NArg() != 1 {
+				return usagef("usage: ome-preflight check [--csr FILE] [--mode migration|server] FILE (flags before FILE)",
+					"check takes one certificate file, got %d arguments", c.NArg())
+			}
+			mode := pairing.Mode(c.String("mode"))
+			if mode != pairing.ModeMigration && mode != pairing.ModeServer {
+				return usagef("use --mode migration or --mode server", "bad --mode %q", mode)
+			}
+			at, err := e.parseTime("at", c.String("at"))
+			if err != nil {
+				return err
+			}
+			in, err := chain.ReadFile(c.Args().First(), chain.Options{Password: pfxPassword(e.stdin, e.stderr)})
+			if err != nil {
+				return err
+			}
+			var csr *chain.CSR
+			if f := c.String("csr"); f != "" {
+				if csr, err = chain.ReadCSR(f); err != nil {
+					return err
+				}
+			}
+			e.log.Debug().Str("file", in.File).Str("encoding", string(in.Encoding)).Int("certificates", len(in.Certs)).Msg("read")
+			r := pairing.Check(pairing.CheckOptions{Input: in, CSR: csr, Mode: mode, At: at, Name: c.String("name")})
+			return e.render(c, r, format)
+		},
+	}
+}
+
+func rulesCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "rules",
+		Usage: "list every rule: id, severity, OME message, citation",
+		Description: `Examples:
+   ome-preflight rules
+   ome-preflight rules --format json`,
+		Flags: []cli.Flag{formatFlag()},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c)
+			if err != nil {
+				return err
+			}
+			return pairing.RenderRules(e.stdout, format)
+		},
+	}
+}

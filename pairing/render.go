@@ -1,0 +1,369 @@
+package pairing
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+)
+
+// RenderOptions tune the human renderers.
+type RenderOptions struct {
+	Color bool
+}
+
+// Formats accepted by --format.
+var Formats = []string{"text", "json", "markdown"}
+
+// Render writes r in format to w.
+func Render(w io.Writer, r *Report, format string, o RenderOptions) error {
+	switch format {
+	case "json":
+		return RenderJSON(w, r)
+	case "markdown", "md":
+		return RenderMarkdown(w, r)
+	default:
+		return RenderText(w, r, o)
+	}
+}
+
+// RenderJSON writes the report as indented JSON.
+func RenderJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+type painter struct{ on bool }
+
+func (p painter) paint(code, s string) string {
+	if !p.on {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+func (p painter) red(s string) string    { return p.paint("31", s) }
+func (p painter) green(s string) string  { return p.paint("32", s) }
+func (p painter) yellow(s string) string { return p.paint("33", s) }
+func (p painter) bold(s string) string   { return p.paint("1", s) }
+
+// RenderText writes the human report: the certificate table, then findings
+// grouped by severity with their fixes, then the verdict.
+func RenderText(w io.Writer, r *Report, o RenderOptions) error {
+	p := painter{o.Color}
+	b := &strings.Builder{}
+	switch r.Command {
+	case "check":
+		fmt.Fprintf(b, "%s %s (%s, %d certificate%s), mode %s, at %s\n", p.bold("check"), r.Input.File, r.Input.Encoding,
+			len(r.Chain), plural(len(r.Chain)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		if len(r.Input.Notes) > 0 {
+			fmt.Fprintf(b, "  file: %s\n", strings.Join(r.Input.Notes, "; "))
+		}
+		b.WriteString("\n")
+		certTable(b, r.Chain, *r.EvaluatedAt)
+		fmt.Fprintf(b, "\npath: %s\n", r.Path)
+		if r.CSR != nil {
+			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)
+		}
+	default:
+		renderPairText(b, r, p)
+	}
+	findingsText(b, r.Findings, p)
+	verdictText(b, r, p)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func certTable(b *strings.Builder, certs []chainInfoAlias, at time.Time) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\trole\tissued to\tissued by\tvalid until\tkey\tEKU\tKU")
+	for _, c := range certs {
+		left := c.NotAfter.Sub(at)
+		until := c.NotAfter.Format("2006-01-02")
+		switch {
+		case at.Before(c.NotBefore):
+			until += " (not yet valid)"
+		case left < 0:
+			until += " (expired)"
+		default:
+			until += fmt.Sprintf(" (%d days)", days(left))
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Index, c.Role, shortName(c.CommonName, c.Subject), shortIssuer(c.Issuer),
+			until, c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
+	}
+	tw.Flush()
+}
+
+type chainInfoAlias = chain.Info
+
+func shortName(cn, subject string) string {
+	if cn != "" {
+		return cn
+	}
+	if subject == "" {
+		return "(empty subject)"
+	}
+	return "(no CN) " + subject
+}
+
+// shortIssuer shows the issuer's CN when it has one.
+func shortIssuer(dn string) string {
+	for _, part := range splitDN(dn) {
+		if strings.HasPrefix(part, "CN=") {
+			return strings.TrimPrefix(part, "CN=")
+		}
+	}
+	return dn
+}
+
+func splitDN(dn string) []string {
+	var parts []string
+	start, esc := 0, false
+	for i := 0; i < len(dn); i++ {
+		switch {
+		case esc:
+			esc = false
+		case dn[i] == '\\':
+			esc = true
+		case dn[i] == ',':
+			parts = append(parts, dn[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, dn[start:])
+}
+
+func ekuMarks(eku []string, isCA bool) string {
+	var m []string
+	for _, e := range eku {
+		switch e {
+		case "serverAuth":
+			m = append(m, "server")
+		case "clientAuth":
+			m = append(m, "client")
+		}
+	}
+	if len(m) == 0 {
+		if len(eku) == 0 {
+			return "-"
+		}
+		return "other"
+	}
+	return strings.Join(m, "+")
+}
+
+func kuMarks(ku []string) string {
+	abbr := map[string]string{"digitalSignature": "DS", "keyEncipherment": "KE", "keyCertSign": "CertSign", "cRLSign": "CRL",
+		"keyAgreement": "KA", "dataEncipherment": "DE", "contentCommitment": "NR", "encipherOnly": "EO", "decipherOnly": "DO"}
+	var m []string
+	for _, k := range ku {
+		m = append(m, abbr[k])
+	}
+	if len(m) == 0 {
+		return "-"
+	}
+	return strings.Join(m, ",")
+}
+
+func findingsText(b *strings.Builder, fs []Finding, p painter) {
+	groups := []struct {
+		sev   Severity
+		title string
+		mark  string
+		color func(string) string
+	}{
+		{SevError, "Errors", "X", p.red},
+		{SevWarning, "Warnings", "!", p.yellow},
+		{SevInfo, "Info", "i", func(s string) string { return s }},
+	}
+	for _, g := range groups {
+		var in []Finding
+		for _, f := range fs {
+			if f.Severity == g.sev {
+				in = append(in, f)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n%s (%d)\n", p.bold(g.title), len(in))
+		for _, f := range in {
+			side := ""
+			if f.Side != "" {
+				side = f.Side + ": "
+			}
+			fmt.Fprintf(b, "  %s [%s] %s%s\n", g.color(g.mark), f.Rule, side, f.Message)
+			if f.OMEMessageID != "" {
+				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
+			}
+			if f.Severity != SevInfo && f.Fix != "" {
+				fmt.Fprintf(b, "      fix: %s\n", f.Fix)
+			}
+		}
+	}
+}
+
+func argsText(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return " [" + strings.Join(q, ", ") + "]"
+}
+
+func verdictText(b *strings.Builder, r *Report, p painter) {
+	e, w := r.Count(SevError), r.Count(SevWarning)
+	var v string
+	switch r.Verdict {
+	case VerdictPass:
+		v = p.green("PASS")
+	case VerdictFail:
+		v = p.red("FAIL")
+	default:
+		v = p.yellow("INCOMPLETE")
+	}
+	what := map[string]string{
+		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != VerdictFail],
+		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != VerdictFail],
+		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != VerdictFail],
+	}[r.Command]
+	fmt.Fprintf(b, "\n%s: %s (%d error%s, %d warning%s)\n", v, what, e, plural(e), w, plural(w))
+	for _, s := range r.Incomplete {
+		fmt.Fprintf(b, "  not run: %s\n", s)
+	}
+}
+
+// RenderMarkdown writes a checklist: one box per requirement, then the
+// certificate table and findings.
+func RenderMarkdown(w io.Writer, r *Report) error {
+	b := &strings.Builder{}
+	switch r.Command {
+	case "check":
+		fmt.Fprintf(b, "# OME upload check: `%s`\n\n", r.Input.File)
+		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(r.Verdict), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+	default:
+		pairMarkdownHeader(b, r)
+	}
+	b.WriteString("## Checklist\n\n")
+	for _, c := range r.Checks {
+		if c.Status == NA && !hasInfo(r, c.Rule, c.Side) {
+			continue
+		}
+		box := "[x]"
+		note := ""
+		switch c.Status {
+		case Error, Fatal:
+			box = "[ ]"
+		case Warn:
+			note = " (warning)"
+		case NA, Info:
+			if hasInfo(r, c.Rule, c.Side) && c.Status == NA {
+				box, note = "[ ]", " (not checked)"
+			}
+		}
+		side := ""
+		if c.Side != "" {
+			side = c.Side + ": "
+		}
+		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, c.Description, c.Rule, note)
+	}
+	if r.Command == "check" {
+		b.WriteString("\n## Certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n")
+		for _, c := range r.Chain {
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(shortIssuer(c.Issuer)),
+				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
+		}
+		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
+	} else {
+		pairMarkdownBody(b, r)
+	}
+	if len(r.Findings) > 0 {
+		b.WriteString("\n## Findings\n\n")
+		for _, f := range r.Findings {
+			side := ""
+			if f.Side != "" {
+				side = f.Side + ": "
+			}
+			fmt.Fprintf(b, "- **%s** `%s` %s%s", f.Severity, f.Rule, side, mdEsc(f.Message))
+			if f.OMEMessageID != "" {
+				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
+			}
+			b.WriteString("\n")
+			if f.Severity != SevInfo && f.Fix != "" {
+				fmt.Fprintf(b, "  - Fix: %s\n", mdEsc(f.Fix))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func hasInfo(r *Report, rule, side string) bool {
+	for _, f := range r.Findings {
+		if f.Rule == rule && f.Side == side && f.Severity == SevInfo {
+			return true
+		}
+	}
+	return false
+}
+
+func mdEsc(s string) string {
+	return strings.NewReplacer("|", "\\|", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// RenderRules writes the catalogue.
+func RenderRules(w io.Writer, format string) error {
+	rules := Catalogue()
+	switch format {
+	case "json":
+		return RenderJSON(w, rules)
+	case "markdown", "md":
+		b := &strings.Builder{}
+		b.WriteString("| rule | family | severity | OME error | reference | checks |\n|---|---|---|---|---|---|\n")
+		for _, r := range rules {
+			ome := r.OMEMessageID
+			if len(r.OMEMessageArgs) > 0 {
+				ome += " " + argsText(r.OMEMessageArgs)
+			}
+			if ome == "" {
+				ome = "-"
+			}
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n", r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Description))
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	default:
+		b := &strings.Builder{}
+		for _, r := range rules {
+			ome := r.OMEMessageID
+			if len(r.OMEMessageArgs) > 0 {
+				ome += argsText(r.OMEMessageArgs)
+			}
+			if ome == "" {
+				ome = "(no OME message)"
+			}
+			fmt.Fprintf(b, "%s  [%s, %s]\n  %s\n  OME: %s\n  ref: %s\n  fix: %s\n\n", r.ID, r.Family, r.Severity, r.Description, ome, r.Reference, r.Fix)
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+}
+
+func renderPairText(b *strings.Builder, r *Report, p painter) {}
+func pairMarkdownHeader(b *strings.Builder, r *Report)        {}
+func pairMarkdownBody(b *strings.Builder, r *Report)          {}

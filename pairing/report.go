@@ -1,0 +1,166 @@
+package pairing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+)
+
+// SchemaVersion of the JSON report.
+const SchemaVersion = 1
+
+// Verdicts.
+const (
+	VerdictPass       = "pass"
+	VerdictFail       = "fail"
+	VerdictIncomplete = "incomplete"
+)
+
+// InputInfo describes a file as read.
+type InputInfo struct {
+	File     string         `json:"file"`
+	Encoding chain.Encoding `json:"encoding"`
+	Notes    []string       `json:"notes"`
+}
+
+// CSRInfo describes the CSR given with --csr.
+type CSRInfo struct {
+	File       string   `json:"file"`
+	Subject    string   `json:"subject"`
+	Key        string   `json:"key"`
+	SPKISHA256 string   `json:"spki_sha256"`
+	Notes      []string `json:"notes"`
+}
+
+// Report is what every command renders: one struct, several renderers.
+type Report struct {
+	SchemaVersion int          `json:"schema_version"`
+	Command       string       `json:"command"`
+	Verdict       string       `json:"verdict"`
+	Mode          Mode         `json:"mode,omitempty"`
+	EvaluatedAt   *time.Time   `json:"evaluated_at,omitempty"`
+	Chain         []chain.Info `json:"chain,omitempty"`
+	Path          string       `json:"path,omitempty"`
+	Input         *InputInfo   `json:"input,omitempty"`
+	CSR           *CSRInfo     `json:"csr,omitempty"`
+	Source        *Side        `json:"source,omitempty"`
+	Target        *Side        `json:"target,omitempty"`
+	Rows          []Row        `json:"rows,omitempty"`
+	Trust         []TrustCheck `json:"trust,omitempty"`
+	Clocks        *ClockInfo   `json:"clocks,omitempty"`
+	// WizardMessage is what the migration wizard would show when the pair
+	// fails, with the causes in Findings.
+	WizardMessage string        `json:"wizard_message,omitempty"`
+	Findings      []Finding     `json:"findings"`
+	Checks        []CheckResult `json:"checks"`
+	// Incomplete lists checks that could not run (exit code 3).
+	Incomplete []string `json:"incomplete,omitempty"`
+}
+
+// finish sorts findings and sets the verdict.
+func (r *Report) finish() {
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Checks == nil {
+		r.Checks = []CheckResult{}
+	}
+	sortFindings(r.Findings)
+	r.Verdict = VerdictPass
+	if len(r.Incomplete) > 0 {
+		r.Verdict = VerdictIncomplete
+	}
+	for _, f := range r.Findings {
+		if f.Severity == SevError {
+			r.Verdict = VerdictFail
+		}
+	}
+}
+
+// Count returns the number of findings of a severity.
+func (r *Report) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// runUpload runs every upload rule on s for side, appending to r.
+func (r *Report) runUpload(s *Subject, side string) {
+	for _, u := range uploadRules {
+		res := runSafely(u, s)
+		worst := NA
+		for _, x := range res {
+			if x.Status > worst {
+				worst = x.Status
+			}
+			if f, ok := u.finding(side, x); ok {
+				r.Findings = append(r.Findings, f)
+			}
+		}
+		r.Checks = append(r.Checks, CheckResult{Rule: u.ID, Side: side, Status: worst, Description: u.Description})
+	}
+}
+
+func runSafely(u uploadRule, s *Subject) (res []Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = []Result{{Status: Fatal, Details: fmt.Sprint(p)}}
+		}
+	}()
+	return u.Check(s)
+}
+
+// CheckOptions are the inputs of `check`.
+type CheckOptions struct {
+	Input *chain.Input
+	CSR   *chain.CSR
+	Mode  Mode
+	At    time.Time
+	Name  string
+}
+
+// Check answers "will OME accept this upload?".
+func Check(o CheckOptions) *Report {
+	s := NewSubject(o.Input, o.CSR, o.Mode, o.At, o.Name)
+	at := s.At
+	r := &Report{SchemaVersion: SchemaVersion, Command: "check", Mode: s.Mode, EvaluatedAt: &at}
+	r.Input = inputInfo(o.Input)
+	r.Chain = describeAll(s)
+	r.Path = chain.Describe(o.Input.Certs, s.Path.Order)
+	if o.CSR != nil {
+		r.CSR = csrInfo(o.CSR)
+	}
+	r.runUpload(s, "")
+	r.finish()
+	return r
+}
+
+func inputInfo(in *chain.Input) *InputInfo {
+	notes := in.Notes
+	if notes == nil {
+		notes = []string{}
+	}
+	return &InputInfo{File: in.File, Encoding: in.Encoding, Notes: notes}
+}
+
+func csrInfo(c *chain.CSR) *CSRInfo {
+	notes := c.Notes
+	if notes == nil {
+		notes = []string{}
+	}
+	return &CSRInfo{File: c.File, Subject: c.Req.Subject.String(), Key: chain.KeyDescription(c.Req.PublicKey),
+		SPKISHA256: hexSHA(c.Req.RawSubjectPublicKeyInfo), Notes: notes}
+}
+
+func describeAll(s *Subject) []chain.Info {
+	out := make([]chain.Info, len(s.Input.Certs))
+	for i := range s.Input.Certs {
+		out[i] = chain.DescribeCert(s.Input.Certs, s.Path, i)
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+// Package pairing is ome-preflight's OME knowledge: the rule catalogue (what
+// OME checks and the exact error it returns), the report model and its
+// renderers.
+package pairing
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Severity of a finding.
+type Severity string
+
+// Severities, worst first.
+const (
+	SevError   Severity = "error"
+	SevWarning Severity = "warning"
+	SevInfo    Severity = "info"
+)
+
+func (s Severity) rank() int {
+	switch s {
+	case SevError:
+		return 0
+	case SevWarning:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// Status is the outcome of one rule on one subject, as in zlint.
+type Status int
+
+// Statuses. NA means the rule does not apply, or could not be evaluated; in
+// the latter case the result says why and becomes an info finding.
+const (
+	NA Status = iota
+	Pass
+	Info
+	Warn
+	Error
+	Fatal // the rule itself failed (a bug); reported, the run goes on
+)
+
+var statusNames = []string{"na", "pass", "info", "warn", "error", "fatal"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("status(%d)", int(s))
+}
+
+// MarshalJSON writes the status name.
+func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// Family groups rules: what each command runs.
+type Family string
+
+// Rule families.
+const (
+	Upload Family = "upload"
+	Pair   Family = "pair"
+	Live   Family = "live"
+)
+
+// Result is what a rule's check returns for one finding-worthy fact.
+type Result struct {
+	Status    Status
+	CertIndex *int   // the certificate at fault, when there is one
+	Details   string // what is wrong, naming the certificate
+	Fix       string // overrides the rule's fix when set
+	// MessageID and Args override the rule's OME message (e.g. the key usage
+	// rule answers CSEC9002 for a single server certificate).
+	MessageID *string
+	Args      []string
+}
+
+// Rule is one declared check, like a zlint lint.
+type Rule struct {
+	ID             string
+	Family         Family
+	Severity       Severity // severity of an Error result; Warn results are warnings
+	OMEMessageID   string   // what OME answers, when OME reports it
+	OMEMessageArgs []string
+	Citation       string // "KB 000221202 #3", or "inferred: ..."
+	Inferred       bool   // our reading goes beyond the KB
+	Description    string
+	Fix            string
+}
+
+// RuleInfo is the catalogue entry printed by `rules`.
+type RuleInfo struct {
+	ID             string   `json:"id"`
+	Family         Family   `json:"family"`
+	Severity       Severity `json:"severity"`
+	OMEMessageID   string   `json:"ome_message_id"`
+	OMEMessageArgs []string `json:"ome_message_args"`
+	Reference      string   `json:"reference"`
+	Description    string   `json:"description"`
+	Fix            string   `json:"fix"`
+}
+
+func (r *Rule) reference() string {
+	if r.Inferred {
+		return "inferred: " + r.Citation
+	}
+	return r.Citation
+}
+
+// Catalogue lists every rule, upload rules first, then pair and live rules.
+func Catalogue() []RuleInfo {
+	var out []RuleInfo
+	for _, r := range allRules() {
+		args := r.OMEMessageArgs
+		if args == nil {
+			args = []string{}
+		}
+		out = append(out, RuleInfo{ID: r.ID, Family: r.Family, Severity: r.Severity, OMEMessageID: r.OMEMessageID,
+			OMEMessageArgs: args, Reference: r.reference(), Description: r.Description, Fix: r.Fix})
+	}
+	return out
+}
+
+func allRules() []*Rule {
+	var all []*Rule
+	for _, u := range uploadRules {
+		all = append(all, u.Rule)
+	}
+	all = append(all, pairRuleList()...)
+	return all
+}
+
+// RuleByID finds a rule in the catalogue.
+func RuleByID(id string) (*Rule, bool) {
+	for _, r := range allRules() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// Finding is one reported fact, as in design.md's JSON contract.
+type Finding struct {
+	Rule           string   `json:"rule"`
+	Severity       Severity `json:"severity"`
+	Side           string   `json:"side"`
+	CertIndex      *int     `json:"cert_index"`
+	OMEMessageID   string   `json:"ome_message_id"`
+	OMEMessageArgs []string `json:"ome_message_args"`
+	Message        string   `json:"message"`
+	Fix            string   `json:"fix"`
+	Reference      string   `json:"reference"`
+}
+
+// CheckResult is the outcome of one rule on one side, pass or not, so that
+// checklists can tick requirements.
+type CheckResult struct {
+	Rule        string `json:"rule"`
+	Side        string `json:"side"`
+	Status      Status `json:"status"`
+	Description string `json:"description"`
+}
+
+// finding turns a non-passing result into a finding; ok is false for a pass
+// or a silent NA.
+func (r *Rule) finding(side string, res Result) (Finding, bool) {
+	var sev Severity
+	switch res.Status {
+	case Pass:
+		return Finding{}, false
+	case NA, Info:
+		if res.Details == "" {
+			return Finding{}, false
+		}
+		sev = SevInfo
+	case Warn:
+		sev = SevWarning
+	case Error, Fatal:
+		sev = r.Severity
+	}
+	f := Finding{Rule: r.ID, Severity: sev, Side: side, CertIndex: res.CertIndex, Message: res.Details,
+		Fix: r.Fix, Reference: r.reference(), OMEMessageArgs: []string{}}
+	if res.Fix != "" {
+		f.Fix = res.Fix
+	}
+	if sev == r.Severity && sev != SevInfo {
+		// OME's message is only predicted when the rule fails as OME would.
+		f.OMEMessageID = r.OMEMessageID
+		if r.OMEMessageArgs != nil {
+			f.OMEMessageArgs = r.OMEMessageArgs
+		}
+	}
+	if res.MessageID != nil {
+		f.OMEMessageID = *res.MessageID
+		f.OMEMessageArgs = res.Args
+		if f.OMEMessageArgs == nil {
+			f.OMEMessageArgs = []string{}
+		}
+	}
+	if res.Status == Fatal {
+		f.Message = "internal error in rule " + r.ID + ": " + res.Details
+	}
+	return f, true
+}
+
+// sortFindings orders findings by severity, then side, then certificate,
+// keeping rule order otherwise.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if a, b := fs[i].Severity.rank(), fs[j].Severity.rank(); a != b {
+			return a < b
+		}
+		return sideRank(fs[i].Side) < sideRank(fs[j].Side)
+	})
+}
+
+func sideRank(s string) int {
+	switch s {
+	case "source":
+		return 0
+	case "target":
+		return 1
+	}
+	return 2
+}
+
+func intp(i int) *int       { return &i }
+func strp(s string) *string { return &s }

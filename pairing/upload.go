@@ -1,0 +1,682 @@
+package pairing
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+)
+
+// Mode is what the upload is: a migration chain or a single server
+// certificate.
+type Mode string
+
+// Upload modes.
+const (
+	ModeMigration Mode = "migration"
+	ModeServer    Mode = "server"
+)
+
+// ExpiryWarning is how close to notAfter a certificate earns a warning.
+const ExpiryWarning = 30 * 24 * time.Hour
+
+// MaxDepth is OME's maximum chain depth.
+const MaxDepth = 10
+
+// Subject is one appliance's upload as the upload rules see it.
+type Subject struct {
+	Input *chain.Input
+	Path  chain.Path
+	CSR   *chain.CSR // nil when no --csr was given
+	Mode  Mode
+	At    time.Time // the appliance's clock
+	Name  string    // --name, "" when not given
+}
+
+// NewSubject builds the path for in.
+func NewSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name string) *Subject {
+	if mode == "" {
+		mode = ModeMigration
+	}
+	return &Subject{Input: in, Path: chain.BuildPath(in.Certs), CSR: csr, Mode: mode, At: at.UTC(), Name: name}
+}
+
+func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
+func (s *Subject) leaf() (*x509.Certificate, int) {
+	if len(s.Path.Order) == 0 {
+		return nil, -1
+	}
+	return s.Input.Certs[s.Path.Order[0]], s.Path.Order[0]
+}
+
+// label names certificate i the way findings do: `certificate 0 "OMENT-310" (leaf)`.
+func (s *Subject) label(i int) string {
+	return fmt.Sprintf("certificate %d %q (%s)", i, chain.Name(s.Input.Certs[i]), s.Path.Role(s.Input.Certs, i))
+}
+
+type uploadRule struct {
+	*Rule
+	Check func(s *Subject) []Result
+}
+
+const (
+	msgCSR       = "Invalid CSR key."
+	msgEKU       = "No Client/Server authentication EKU present in leaf certificate."
+	msgWebServer = "User Certificate is not a web server certificate."
+	msgChain     = "Invalid certificate chain provided."
+	kb           = "KB 000221202"
+)
+
+var convertFix = `Export the certificates as "Base-64 encoded X.509 (.CER)" in the Windows certificate export wizard and join them leaf, intermediates, root in one file; or convert with openssl: `
+
+// uploadRules are the KB's upload requirements, in the KB's order, then our
+// inferred ones.
+var uploadRules = []uploadRule{
+	{&Rule{ID: "csr-key", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgCSR},
+		Citation:    kb + " #1",
+		Description: "The leaf certificate was issued for a CSR generated on this appliance: its public key is the CSR's.",
+		Fix:         "Have the CA sign the CSR generated on this appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request), and upload what it returns; do not generate a new CSR in between."},
+		checkCSRKey},
+	{&Rule{ID: "csr-wildcard", Family: Upload, Severity: SevError, OMEMessageID: "CGEN6002", OMEMessageArgs: []string{"DistinguishedName"},
+		Citation:    kb + " #6",
+		Description: "The CSR's distinguished name has no wildcard (*); OME refuses to generate such a CSR.",
+		Fix:         "Generate the CSR on the appliance with the appliance's own host name as common name, without '*'; OME does not support wildcard certificates."},
+		checkCSRWildcard},
+	{&Rule{ID: "encoding", Family: Upload, Severity: SevError, OMEMessageID: "CSEC9002", OMEMessageArgs: []string{},
+		Citation:    kb + " #2",
+		Description: "The file is Base64-encoded (PEM) X.509: not DER, PKCS#7, PKCS#12 or UTF-16 text.",
+		Fix:         convertFix + "openssl x509 -inform DER -in cert.cer -out cert.pem"},
+		checkEncoding},
+	{&Rule{ID: "encoding-text", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    kb + " #2 (text around the Base64 is our reading)",
+		Description: "The PEM file holds only certificate blocks: no BOM, no text around them, no keys.",
+		Fix:         "Keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks, saved as plain ASCII (ome-preflight reads the file either way; OME's parser may not)."},
+		checkEncodingText},
+	{&Rule{ID: "leaf-eku", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgEKU},
+		Citation:    kb + " #3",
+		Description: "The leaf's Extended Key Usage has Server Authentication and Client Authentication (a single server certificate: Server Authentication).",
+		Fix:         "Reissue the appliance certificate from a CA template whose Application Policies / Extended Key Usage include both Server Authentication (1.3.6.1.5.5.7.3.1) and Client Authentication (1.3.6.1.5.5.7.3.2), e.g. a copy of the AD CS \"Web Server\" template with Client Authentication added."},
+		checkLeafEKU},
+	{&Rule{ID: "leaf-key-usage", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgWebServer},
+		Citation:    kb + " #4",
+		Description: "The leaf's Key Usage has Key Encipherment.",
+		Fix:         "Reissue the appliance certificate from a template whose Key Usage includes Key Encipherment (AD CS: Request Handling > \"Allow key exchange ... (key encipherment)\")."},
+		checkLeafKU},
+	{&Rule{ID: "chain-complete", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+		Citation:    kb + " #5",
+		Description: "The file holds the full chain: the leaf, every intermediate, and the self-signed root.",
+		Fix:         "Add the missing CA certificates (export them from the CA or the Windows certificate store as Base-64 X.509) so the file reads leaf, intermediates, root."},
+		checkChainComplete},
+	{&Rule{ID: "chain-signature", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+		Citation:    kb + " #5",
+		Description: "Each certificate is signed by the next one's key (a CA re-issued with a new key under the same name breaks this).",
+		Fix:         "Use the CA certificate that actually signed the certificate before it: the current CA certificate may have been renewed with a new key; export the one whose key matches (compare Authority Key Identifier and Subject Key Identifier)."},
+		checkChainSignature},
+	{&Rule{ID: "chain-order", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+		Citation:    kb + " #5 (order)",
+		Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
+		Fix:         "Reorder the file to leaf, intermediates, root."},
+		checkChainOrder},
+	{&Rule{ID: "chain-unrelated", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+		Citation:    kb + " #5",
+		Description: "The file holds nothing but the chain: no unrelated certificates, no duplicates.",
+		Fix:         "Remove the certificates that are not on the leaf's chain."},
+		checkChainUnrelated},
+	{&Rule{ID: "chain-depth", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+		Citation:    kb + " #5 (the depth limit is stated; its message is our reading)",
+		Description: "The chain has at most 10 certificates.",
+		Fix:         "Issue the appliance certificate from a CA closer to the root; OME accepts at most 10 certificates."},
+		checkChainDepth},
+	{&Rule{ID: "chain-verify", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+		Citation:    kb + " #5 (verified as an X.509 path to the file's own root)",
+		Description: "The path verifies as X.509 to the file's own root: CA constraints, path length, name constraints, critical extensions.",
+		Fix:         "Reissue the certificate named in the message from a CA whose certificate allows it (basic constraints, path length, name constraints), without unknown critical extensions."},
+		checkChainVerify},
+	{&Rule{ID: "ca-constraints", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+		Citation:    kb + " #5 (PKIX path validation, RFC 5280 4.2.1.9 and 4.2.1.3)",
+		Description: "Every CA certificate on the path is marked as a CA (basic constraints) and, when it has Key Usage, has keyCertSign.",
+		Fix:         "Reissue the CA certificate named in the message with Basic Constraints CA:TRUE and Key Usage keyCertSign."},
+		checkCAConstraints},
+	{&Rule{ID: "common-name", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
+		Citation:    kb + " #6 (\"No common name found in the leaf certificate\"; OME's MessageArgs for it are not documented)",
+		Description: "Every certificate has a common name (CN).",
+		Fix:         "Reissue the certificate with a CN in its subject: for the appliance, its host name."},
+		checkCommonName},
+	{&Rule{ID: "leaf-cn-wildcard", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
+		Citation:    kb + " #6 (OME's MessageArgs for it are not documented)",
+		Description: "The leaf's common name has no wildcard (*): OME does not support wildcard certificates.",
+		Fix:         "Generate a CSR on the appliance for its own host name and have it signed; OME does not support wildcard certificates."},
+		checkLeafWildcard},
+	{&Rule{ID: "validity", Family: Upload, Severity: SevError,
+		Citation:    kb + " (connection validation: validity period against the appliance's date and time)",
+		Description: "Every certificate is valid at the appliance's clock (notBefore <= now <= notAfter).",
+		Fix:         "Renew the expired certificate, or correct the appliance's clock (enable NTP) if the certificate is not yet valid."},
+		checkValidity},
+	{&Rule{ID: "validity-expiring", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    kb + " (validity period; the 30-day margin is ours)",
+		Description: "No certificate expires within 30 days.",
+		Fix:         "Renew the certificate before the change window, then upload the renewed chain."},
+		checkExpiring},
+	{&Rule{ID: "leaf-key-type", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four ECDHE-RSA/DHE-RSA AES-256 suites",
+		Description: "The leaf key is RSA: OME's TLS 1.2 cipher suites are all RSA-authenticated.",
+		Fix:         "Generate the CSR on the appliance (it makes an RSA key) and have the CA sign it with an RSA template."},
+		checkLeafKeyType},
+	{&Rule{ID: "key-size", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    "NIST SP 800-131A; Java's jdk.certpath.disabledAlgorithms",
+		Description: "RSA keys are at least 2048 bits.",
+		Fix:         "Reissue the certificate with an RSA key of 2048 bits or more."},
+		checkKeySize},
+	{&Rule{ID: "weak-signature", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    "Java's jdk.certpath.disabledAlgorithms (MD2, MD5; SHA-1 restricted)",
+		Description: "No certificate below the root is signed with SHA-1 or MD5.",
+		Fix:         "Reissue the certificate with a SHA-256 (or stronger) signature."},
+		checkWeakSignature},
+	{&Rule{ID: "leaf-is-ca", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    "RFC 5280 4.2.1.9; CA/Browser Forum baseline requirements",
+		Description: "The leaf is not a CA certificate.",
+		Fix:         "Reissue the appliance certificate from an end-entity (web server) template, not a CA template."},
+		checkLeafIsCA},
+	{&Rule{ID: "leaf-name", Family: Upload, Severity: SevWarning, Inferred: true,
+		Citation:    "RFC 6125 / RFC 2818 host name check (--name)",
+		Description: "With --name, the leaf covers that host name or IP address (SAN, or CN when there is no SAN).",
+		Fix:         "Generate the CSR with the name the peer appliance uses to reach this one, and add it as a Subject Alternative Name."},
+		checkLeafName},
+}
+
+func checkCSRKey(s *Subject) []Result {
+	if s.CSR == nil {
+		return []Result{{Status: NA, Details: "not checked: no CSR given (use --csr with the CSR generated on this appliance)"}}
+	}
+	leaf, li := s.leaf()
+	type eq interface{ Equal(crypto.PublicKey) bool }
+	k, ok := leaf.PublicKey.(eq)
+	if ok && k.Equal(s.CSR.Req.PublicKey) {
+		return []Result{{Status: Pass}}
+	}
+	return []Result{{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf(
+		"%s has a different public key (SPKI SHA-256 %s) from the CSR %s (%s): it was not issued for this appliance's CSR",
+		s.label(li), short(chain.DescribeCert(s.certs(), s.Path, li).SPKISHA256), s.CSR.File, spki(s.CSR.Req))}}
+}
+
+func spki(r *x509.CertificateRequest) string {
+	return "SPKI SHA-256 " + short(hexSHA(r.RawSubjectPublicKeyInfo))
+}
+
+func checkCSRWildcard(s *Subject) []Result {
+	if s.CSR == nil {
+		return []Result{{Status: NA}}
+	}
+	var out []Result
+	if strings.Contains(s.CSR.Req.Subject.String(), "*") {
+		out = append(out, Result{Status: Error, Details: fmt.Sprintf("the CSR %s has a wildcard in its subject %q", s.CSR.File, s.CSR.Req.Subject.String())})
+	}
+	if !s.CSR.SignatureOK {
+		out = append(out, Result{Status: Warn, Details: fmt.Sprintf("the CSR %s's signature does not verify: the file is damaged", s.CSR.File), Fix: "Copy the CSR again from the appliance."})
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkEncoding(s *Subject) []Result {
+	in := s.Input
+	var out []Result
+	var how string
+	switch in.Encoding {
+	case chain.EncPEM:
+	case chain.EncDER:
+		how = "DER (binary) X.509"
+		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl x509 -inform DER -in %s -out cert.pem", in.File)})
+	case chain.EncPKCS7DER, chain.EncPKCS7PEM:
+		how = "a PKCS#7 (.p7b) bundle"
+		inf := "DER"
+		if in.Encoding == chain.EncPKCS7PEM {
+			inf = "PEM"
+		}
+		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > chain.pem", inf, in.File)})
+	case chain.EncPKCS12:
+		how = "a PKCS#12 (.pfx/.p12) file"
+		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs12 -in %s -nokeys | openssl crl2pkcs7 -nocrl -certfile /dev/stdin | openssl pkcs7 -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > chain.pem", in.File)})
+	case chain.EncUTF16PEM:
+		how = "PEM saved as UTF-16 text (Windows PowerShell 5.1 '>' and Out-File write UTF-16)"
+		out = append(out, Result{Fix: fmt.Sprintf("Save the file as ASCII: in PowerShell, Get-Content %s | Set-Content -Encoding ascii chain.pem (or Out-File -Encoding ascii); on Linux: iconv -f UTF-16 -t ASCII %s > chain.pem", in.File, in.File)})
+	default:
+		how = "not PEM (" + strings.Join(in.Notes, ", ") + ")"
+		out = append(out, Result{Fix: "Wrap each certificate in -----BEGIN CERTIFICATE----- / -----END CERTIFICATE----- lines, or export it again as \"Base-64 encoded X.509 (.CER)\"."})
+	}
+	if how != "" {
+		out[0].Status = Error
+		out[0].Details = fmt.Sprintf("%s is %s; OME accepts only Base64 PEM X.509 (the certificates were read anyway and are shown)", in.File, how)
+	}
+	for _, b := range in.Facts.BadBlocks {
+		out = append(out, Result{Status: Error, Details: fmt.Sprintf("%s: %s", in.File, b),
+			Fix: "Copy the certificate again from its source; a PEM block must hold unbroken Base64 of one X.509 certificate."})
+	}
+	if in.Facts.TrailingData {
+		out = append(out, Result{Status: Error, Details: fmt.Sprintf("%s has bytes after the certificate data", in.File),
+			Fix: "Export the certificate again; the file is damaged or has something appended."})
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkEncodingText(s *Subject) []Result {
+	f := s.Input.Facts
+	var out []Result
+	warn := func(d string) { out = append(out, Result{Status: Warn, Details: s.Input.File + ": " + d}) }
+	info := func(d string) { out = append(out, Result{Status: Info, Details: s.Input.File + ": " + d}) }
+	if f.UTF8BOM {
+		warn("starts with a UTF-8 byte order mark (Notepad and PowerShell 7 write one); OME's parser may reject it")
+	}
+	if f.TextBefore || f.TextBetween || f.TextAfter {
+		warn("has text around the PEM blocks (openssl \"Bag Attributes\", subject= lines or notes); OME's parser may reject it")
+	}
+	if f.PrivateKey && s.Input.Encoding != chain.EncPKCS12 {
+		out = append(out, Result{Status: Warn, Details: s.Input.File + ": holds a private key (not shown); never upload a private key to OME",
+			Fix: "Remove the private key block; OME keeps the key that generated the CSR."})
+	}
+	for _, t := range f.OtherBlocks {
+		if !strings.Contains(t, "PRIVATE KEY") {
+			warn("holds a " + t + " block, which is not a certificate")
+		}
+	}
+	if f.CRLF {
+		info("has CRLF (Windows) line endings; OME accepts them")
+	}
+	if f.NoLineBreaks {
+		info("has PEM Base64 without line breaks")
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkLeafEKU(s *Subject) []Result {
+	leaf, li := s.leaf()
+	server, client := chain.HasEKU(leaf, x509.ExtKeyUsageServerAuth), chain.HasEKU(leaf, x509.ExtKeyUsageClientAuth)
+	have := strings.Join(chain.ExtKeyUsageNames(leaf), ", ")
+	if have == "" {
+		have = "no Extended Key Usage extension"
+	}
+	if s.Mode == ModeServer {
+		if server {
+			return []Result{{Status: Pass}}
+		}
+		return []Result{{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s lacks Server Authentication (it has %s)", s.label(li), have)}}
+	}
+	if server && client {
+		return []Result{{Status: Pass}}
+	}
+	var missing []string
+	if !server {
+		missing = append(missing, "Server Authentication")
+	}
+	if !client {
+		missing = append(missing, "Client Authentication")
+	}
+	return []Result{{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s lacks %s in its Extended Key Usage (it has %s); migration needs both because each appliance is client and server",
+		s.label(li), strings.Join(missing, " and "), have)}}
+}
+
+func checkLeafKU(s *Subject) []Result {
+	leaf, li := s.leaf()
+	if leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0 {
+		return []Result{{Status: Pass}}
+	}
+	have := strings.Join(chain.KeyUsageNames(leaf.KeyUsage), ", ")
+	if have == "" {
+		have = "no Key Usage extension"
+	}
+	r := Result{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s lacks Key Encipherment in its Key Usage (it has %s)", s.label(li), have)}
+	if s.Mode == ModeServer {
+		r.MessageID, r.Args = strp("CSEC9002"), []string{}
+	}
+	return []Result{r}
+}
+
+func checkChainComplete(s *Subject) []Result {
+	if s.Mode == ModeServer {
+		return []Result{{Status: NA}}
+	}
+	p, certs := s.Path, s.certs()
+	last := p.Order[len(p.Order)-1]
+	if len(p.Order) == 1 && p.Root {
+		return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
+			"%s is a single self-signed certificate; migration needs a CA-signed appliance certificate with its chain", s.label(last)),
+			Fix: "Generate a CSR on the appliance, have your CA sign it, and upload the certificate with its intermediates and root. Without a CA, Dell documents backup and restore instead (KB 000223239)."}}
+	}
+	if p.Root {
+		return []Result{{Status: Pass}}
+	}
+	what := "the root CA certificate"
+	if len(p.Order) == 1 {
+		what = "its issuing CA and root: the file holds only the appliance certificate (uploaded as a single certificate, migration validation fails)"
+	}
+	for _, i := range p.Unrelated {
+		if chain.SelfSigned(certs[i]) {
+			what = "an intermediate CA certificate between it and the root " + fmt.Sprintf("%q", chain.Name(certs[i]))
+		}
+	}
+	return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
+		"%s is issued by %q, which is not in %s: missing %s", s.label(last), p.MissingIssuer, s.Input.File, what),
+		Fix: fmt.Sprintf("Add the certificate of %q (and any CA above it up to the self-signed root) to the file, after %q.", p.MissingIssuer, chain.Name(certs[last]))}}
+}
+
+func checkChainSignature(s *Subject) []Result {
+	if len(s.Path.BrokenLinks) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	var out []Result
+	for _, l := range s.Path.BrokenLinks {
+		d := fmt.Sprintf("%s names %s as its issuer, but that certificate's key did not sign it (%v)", s.label(l.Child), s.label(l.Parent), l.Err)
+		if l.Child == l.Parent {
+			d = fmt.Sprintf("%s names itself as issuer but its own key does not verify its signature (%v)", s.label(l.Child), l.Err)
+		}
+		out = append(out, Result{Status: Error, CertIndex: intp(l.Child), Details: d})
+	}
+	return out
+}
+
+func checkChainOrder(s *Subject) []Result {
+	if s.Mode == ModeServer || s.Path.FileOrder || len(s.Path.Unrelated) > 0 {
+		return []Result{{Status: NA}}
+	}
+	return []Result{{Status: Error, Details: fmt.Sprintf("%s lists the certificates as %s; OME wants each certificate followed by its issuer: %s",
+		s.Input.File, fileOrder(s), chain.Describe(s.certs(), s.Path.Order)),
+		Fix: "Reorder the file to: " + chain.Describe(s.certs(), s.Path.Order) + "."}}
+}
+
+func fileOrder(s *Subject) string {
+	var idx []int
+	dup := map[int]bool{}
+	for _, d := range s.Path.Duplicates {
+		dup[d] = true
+	}
+	for i := range s.certs() {
+		if !dup[i] {
+			idx = append(idx, i)
+		}
+	}
+	return chain.Describe(s.certs(), idx)
+}
+
+func checkChainUnrelated(s *Subject) []Result {
+	var out []Result
+	if s.Mode == ModeServer {
+		if len(s.certs()) > 1 {
+			return []Result{{Status: Warn, Details: fmt.Sprintf("%s holds %d certificates; a single server certificate upload takes only the first", s.Input.File, len(s.certs())),
+				Fix: "Use --mode migration to check a chain, or keep only the appliance certificate."}}
+		}
+		return []Result{{Status: NA}}
+	}
+	for _, i := range s.Path.Unrelated {
+		if !s.Path.Root && chain.SelfSigned(s.certs()[i]) {
+			continue // the root of an incomplete path: chain-complete names it
+		}
+		out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s is not on the chain %s", s.label(i), chain.Describe(s.certs(), s.Path.Order)),
+			Fix: fmt.Sprintf("Remove %q from the file.", chain.Name(s.certs()[i]))})
+	}
+	for _, i := range s.Path.Duplicates {
+		out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("certificate %d %q is a duplicate of an earlier one", i, chain.Name(s.certs()[i])),
+			Fix: "Remove the duplicate."})
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkChainDepth(s *Subject) []Result {
+	n := len(s.Path.Order)
+	if len(s.certs()) > n {
+		n = len(s.certs())
+	}
+	if n <= MaxDepth {
+		return []Result{{Status: Pass}}
+	}
+	return []Result{{Status: Error, Details: fmt.Sprintf("%s holds %d certificates; OME accepts at most %d", s.Input.File, n, MaxDepth)}}
+}
+
+func checkChainVerify(s *Subject) []Result {
+	p, certs := s.Path, s.certs()
+	if !p.Root || len(p.BrokenLinks) > 0 || len(p.Order) < 2 || len(checkCAConstraints(s)) > 0 && checkCAConstraints(s)[0].Status != Pass {
+		return []Result{{Status: NA}}
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(certs[p.Order[len(p.Order)-1]])
+	for _, i := range p.Order[1 : len(p.Order)-1] {
+		inter.AddCert(certs[i])
+	}
+	leaf := certs[p.Order[0]]
+	// Validity, EKU and weak algorithms have their own rules: verify at a
+	// moment every certificate covers when there is one, for any usage.
+	at := s.At
+	if t, ok := commonInstant(certs, p.Order); ok {
+		at = t
+	}
+	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err == nil {
+		return []Result{{Status: Pass}}
+	}
+	var ia x509.InsecureAlgorithmError
+	var cie x509.CertificateInvalidError
+	if errors.As(err, &ia) || (errors.As(err, &cie) && (cie.Reason == x509.Expired || cie.Reason == x509.NotAuthorizedToSign)) {
+		return []Result{{Status: NA}} // weak-signature, validity and ca-constraints report these
+	}
+	var ci *int
+	if errors.As(err, &cie) && cie.Cert != nil {
+		for i, c := range certs {
+			if c.Equal(cie.Cert) {
+				ci = intp(i)
+			}
+		}
+	}
+	var uce x509.UnhandledCriticalExtension
+	if errors.As(err, &uce) {
+		return []Result{{Status: Error, Details: fmt.Sprintf("the chain %s does not verify: a certificate has a critical extension that X.509 libraries do not know (%v)", chain.Describe(certs, p.Order), err)}}
+	}
+	return []Result{{Status: Error, CertIndex: ci, Details: fmt.Sprintf("the chain %s does not verify to its own root: %v", chain.Describe(certs, p.Order), err)}}
+}
+
+// commonInstant is a moment inside every certificate's validity, if any.
+func commonInstant(certs []*x509.Certificate, order []int) (time.Time, bool) {
+	var lo, hi time.Time
+	for k, i := range order {
+		c := certs[i]
+		if k == 0 || c.NotBefore.After(lo) {
+			lo = c.NotBefore
+		}
+		if k == 0 || c.NotAfter.Before(hi) {
+			hi = c.NotAfter
+		}
+	}
+	return lo.Add(time.Second), !lo.Add(time.Second).After(hi)
+}
+
+func checkCAConstraints(s *Subject) []Result {
+	var out []Result
+	certs := s.certs()
+	for k, i := range s.Path.Order {
+		if k == 0 {
+			continue
+		}
+		c := certs[i]
+		isRoot := k == len(s.Path.Order)-1 && s.Path.Root
+		switch {
+		case c.BasicConstraintsValid && !c.IsCA:
+			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s signs other certificates but its Basic Constraints say CA:FALSE", s.label(i))})
+		case !c.BasicConstraintsValid && !(isRoot && c.Version < 3):
+			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s signs other certificates but has no Basic Constraints CA:TRUE", s.label(i))})
+		}
+		if c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0 {
+			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s signs other certificates but its Key Usage lacks keyCertSign (it has %s)", s.label(i), strings.Join(chain.KeyUsageNames(c.KeyUsage), ", "))})
+		}
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkCommonName(s *Subject) []Result {
+	var out []Result
+	for i, c := range s.certs() {
+		if strings.TrimSpace(c.Subject.CommonName) != "" {
+			continue
+		}
+		d := fmt.Sprintf("certificate %d (%s, subject %q) has no common name", i, s.Path.Role(s.certs(), i), c.Subject.String())
+		if len(s.Path.Order) > 0 && i == s.Path.Order[0] {
+			d = fmt.Sprintf("no common name found in the leaf certificate %d (subject %q)", i, c.Subject.String())
+		}
+		out = append(out, Result{Status: Error, CertIndex: intp(i), Details: d})
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkLeafWildcard(s *Subject) []Result {
+	leaf, li := s.leaf()
+	var out []Result
+	if strings.Contains(leaf.Subject.CommonName, "*") {
+		out = append(out, Result{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s has a wildcard common name %q; OME does not support wildcard certificates (and cannot have generated its CSR)", s.label(li), leaf.Subject.CommonName)})
+	}
+	for _, d := range leaf.DNSNames {
+		if strings.Contains(d, "*") {
+			out = append(out, Result{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has a wildcard Subject Alternative Name %q; OME does not support wildcard certificates", s.label(li), d)})
+		}
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func days(d time.Duration) int { return int(d.Hours() / 24) }
+
+func checkValidity(s *Subject) []Result {
+	var out []Result
+	at := s.At
+	for i, c := range s.certs() {
+		switch {
+		case at.Before(c.NotBefore):
+			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s is not yet valid at %s: valid from %s (in %s)",
+				s.label(i), at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), human(c.NotBefore.Sub(at)))})
+		case at.After(c.NotAfter):
+			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s expired on %s (%s before %s)",
+				s.label(i), c.NotAfter.UTC().Format(time.RFC3339), human(at.Sub(c.NotAfter)), at.Format(time.RFC3339))})
+		}
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkExpiring(s *Subject) []Result {
+	var out []Result
+	for i, c := range s.certs() {
+		left := c.NotAfter.Sub(s.At)
+		if left >= 0 && left < ExpiryWarning && !s.At.Before(c.NotBefore) {
+			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s expires on %s, in %s", s.label(i), c.NotAfter.UTC().Format(time.RFC3339), human(left))})
+		}
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+// human is "12 days", "5h30m".
+func human(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", days(d))
+	}
+	return d.Round(time.Minute).String()
+}
+
+func checkLeafKeyType(s *Subject) []Result {
+	leaf, li := s.leaf()
+	if _, ok := leaf.PublicKey.(*rsa.PublicKey); ok {
+		return []Result{{Status: Pass}}
+	}
+	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has a %s key; OME's TLS 1.2 cipher suites are RSA-only, so the appliances cannot negotiate with it", s.label(li), chain.KeyDescription(leaf.PublicKey))}}
+}
+
+func checkKeySize(s *Subject) []Result {
+	var out []Result
+	for i, c := range s.certs() {
+		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
+			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s has an RSA %d-bit key; use at least 2048 bits", s.label(i), k.N.BitLen())})
+		}
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkWeakSignature(s *Subject) []Result {
+	var out []Result
+	for i, c := range s.certs() {
+		if chain.SelfSigned(c) {
+			continue // a root's self-signature is not relied on
+		}
+		switch c.SignatureAlgorithm {
+		case x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1, x509.MD5WithRSA, x509.MD2WithRSA:
+			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s is signed with %s, which current TLS stacks refuse or will refuse", s.label(i), c.SignatureAlgorithm)})
+		}
+	}
+	if len(out) == 0 {
+		return []Result{{Status: Pass}}
+	}
+	return out
+}
+
+func checkLeafIsCA(s *Subject) []Result {
+	leaf, li := s.leaf()
+	if len(s.Path.Order) == 1 || !leaf.IsCA {
+		return []Result{{Status: Pass}}
+	}
+	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s is marked as a CA (Basic Constraints CA:TRUE)", s.label(li))}}
+}
+
+func checkLeafName(s *Subject) []Result {
+	if s.Name == "" {
+		return []Result{{Status: NA, Details: "host name not checked: give --name with the name or IP the peer appliance uses"}}
+	}
+	leaf, li := s.leaf()
+	host := strings.Trim(s.Name, "[]")
+	if err := leaf.VerifyHostname(host); err == nil {
+		return []Result{{Status: Pass}}
+	}
+	// Java still falls back to the CN when there is no SAN; say so.
+	if len(leaf.DNSNames) == 0 && len(leaf.IPAddresses) == 0 && strings.EqualFold(leaf.Subject.CommonName, host) {
+		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s names %q only in its CN, without Subject Alternative Names; modern TLS clients ignore the CN", s.label(li), host)}}
+	}
+	kind := "host name"
+	if net.ParseIP(host) != nil {
+		kind = "IP address"
+	}
+	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s does not cover the %s %q (it covers %s)", s.label(li), kind, host, covers(leaf))}}
+}
+
+func covers(c *x509.Certificate) string {
+	names := chain.SANs(c)
+	if len(names) == 0 {
+		return "CN " + c.Subject.CommonName + " and no SAN"
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,132 @@
+package main
+
+// All user-facing talk that is not a report lives here.
+//
+// Rules:
+//   - stdout carries only the report (text, json or markdown); everything
+//     else goes to stderr.
+//   - errors are printed as "ome-preflight: error: ..." and each hint on its
+//     own line as "ome-preflight: hint: ...".
+//   - exit codes are decided in exitCode and nowhere else: 0 pass, 1 fail,
+//     2 usage error or unreadable input, 3 incomplete.
+//   - no private key or password is ever printed or logged.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
+	"golang.org/x/term"
+)
+
+// Exit codes, the contract in design.md.
+const (
+	exitPass       = 0
+	exitFail       = 1
+	exitUsage      = 2
+	exitIncomplete = 3
+)
+
+// usageError is a bad flag or argument.
+type usageError struct {
+	msg   string
+	hints []string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(hint string, format string, args ...any) error {
+	var h []string
+	if hint != "" {
+		h = []string{hint}
+	}
+	return &usageError{msg: fmt.Sprintf(format, args...), hints: h}
+}
+
+// verdictError carries a finished report's exit code through urfave/cli.
+type verdictError struct{ code int }
+
+func (e *verdictError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+func verdictCode(verdict string) error {
+	switch verdict {
+	case pairing.VerdictFail:
+		return &verdictError{exitFail}
+	case pairing.VerdictIncomplete:
+		return &verdictError{exitIncomplete}
+	}
+	return nil
+}
+
+// exitCode maps an action's error to the process exit code, printing it.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitPass
+	}
+	var ve *verdictError
+	if errors.As(err, &ve) {
+		return ve.code
+	}
+	printError(stderr, err)
+	return exitUsage
+}
+
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "ome-preflight: error: %v\n", err)
+	for _, h := range hintsFor(err) {
+		fmt.Fprintf(w, "ome-preflight: hint: %s\n", h)
+	}
+}
+
+func hintsFor(err error) []string {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return ue.hints
+	}
+	switch {
+	case errors.Is(err, chain.ErrPasswordNeeded):
+		return []string{"set OME_PREFLIGHT_PFX_PASSWORD, or run in a terminal to be asked; or export the certificates as Base-64 X.509 instead"}
+	case errors.Is(err, chain.ErrBadPassword):
+		return []string{"check OME_PREFLIGHT_PFX_PASSWORD; the password is never taken as a flag"}
+	case errors.Is(err, chain.ErrUnsupportedPFX):
+		return []string{"convert it with: openssl pkcs12 -in FILE.pfx -nokeys -out chain.pem"}
+	case errors.Is(err, chain.ErrTooLarge):
+		return []string{"a certificate chain is a few KiB: is this the right file?"}
+	case errors.Is(err, chain.ErrIsDirectory):
+		return []string{"give the chain file inside it"}
+	case errors.Is(err, chain.ErrNotCSR):
+		return []string{"--csr takes the certificate signing request generated on the appliance (-----BEGIN CERTIFICATE REQUEST-----)"}
+	case errors.Is(err, chain.ErrEmpty), errors.Is(err, chain.ErrNoCertificates), errors.Is(err, chain.ErrUnknownFormat),
+		errors.Is(err, chain.ErrTruncatedPEM), errors.Is(err, chain.ErrBadBase64):
+		return []string{"give the certificate chain file you plan to upload: Base64 PEM, DER, PKCS#7 (.p7b) or PKCS#12 (.pfx) are read"}
+	case errors.Is(err, chain.ErrUnreadable):
+		return []string{"check the path and its permissions"}
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// pfxPassword returns the PKCS#12 password from the environment or a prompt.
+func pfxPassword(stdin io.Reader, stderr io.Writer) func() (string, error) {
+	return func() (string, error) {
+		if pw, ok := os.LookupEnv("OME_PREFLIGHT_PFX_PASSWORD"); ok {
+			return pw, nil
+		}
+		f, ok := stdin.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return "", errors.New("no password in OME_PREFLIGHT_PFX_PASSWORD and no terminal to ask on")
+		}
+		fmt.Fprint(stderr, "PKCS#12 password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		return string(b), err
+	}
+}
