@@ -2,7 +2,13 @@ package chain
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/md5"
+	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -42,8 +48,37 @@ func SelfSigned(c *x509.Certificate) bool {
 }
 
 // signedBy checks only the signature, not CA constraints: rules judge those.
+// SHA-1 and MD5 signatures, which crypto/x509 refuses to check, are checked
+// here so that an old enterprise CA's chain is still linked; the
+// weak-signature rule judges the algorithm.
 func signedBy(child, parent *x509.Certificate) error {
-	return parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+	var ia x509.InsecureAlgorithmError
+	if !errors.As(err, &ia) {
+		return err
+	}
+	var h crypto.Hash
+	var digest []byte
+	switch child.SignatureAlgorithm {
+	case x509.SHA1WithRSA, x509.ECDSAWithSHA1:
+		d := sha1.Sum(child.RawTBSCertificate)
+		h, digest = crypto.SHA1, d[:]
+	case x509.MD5WithRSA:
+		d := md5.Sum(child.RawTBSCertificate)
+		h, digest = crypto.MD5, d[:]
+	default:
+		return err
+	}
+	switch k := parent.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(k, h, digest, child.Signature)
+	case *ecdsa.PublicKey:
+		if ecdsa.VerifyASN1(k, digest, child.Signature) {
+			return nil
+		}
+		return errors.New("ecdsa: verification error")
+	}
+	return err
 }
 
 // SignedBy reports whether parent's key verifies child's signature.

@@ -338,7 +338,7 @@ func RenderRules(w io.Writer, format string) error {
 		for _, r := range rules {
 			ome := r.OMEMessageID
 			if len(r.OMEMessageArgs) > 0 {
-				ome += " " + argsText(r.OMEMessageArgs)
+				ome += argsText(r.OMEMessageArgs)
 			}
 			if ome == "" {
 				ome = "-"

@@ -56,6 +56,21 @@ func (s Status) String() string {
 // MarshalJSON writes the status name.
 func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
+// UnmarshalJSON reads a status name, so reports can be read back.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return err
+	}
+	for i, n := range statusNames {
+		if n == name {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown status %q", name)
+}
+
 // Family groups rules: what each command runs.
 type Family string
 

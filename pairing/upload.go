@@ -471,7 +471,8 @@ func checkChainVerify(s *Subject) []Result {
 	}
 	var ia x509.InsecureAlgorithmError
 	var cie x509.CertificateInvalidError
-	if errors.As(err, &ia) || (errors.As(err, &cie) && (cie.Reason == x509.Expired || cie.Reason == x509.NotAuthorizedToSign)) {
+	weak := strings.Contains(err.Error(), "insecure algorithm") // wrapped in UnknownAuthorityError without a type
+	if weak || errors.As(err, &ia) || (errors.As(err, &cie) && (cie.Reason == x509.Expired || cie.Reason == x509.NotAuthorizedToSign)) {
 		return []Result{{Status: NA}} // weak-signature, validity and ca-constraints report these
 	}
 	var ci *int

@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testBase is the instant every test PKI is built around and judged at.
+var testBase = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+const testAt = "2026-11-23T09:00:00Z"
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"ome-preflight"}, args...), strings.NewReader(""), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+// writeScenario writes a scenario's files into a fresh folder and makes it
+// the working directory, so reports name files as the user would.
+func writeScenario(t *testing.T, s fixtures.Scenario) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range s.Build(testBase) {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+}
+
+func scenarioArgs(s fixtures.Scenario, format string) []string {
+	args := []string{s.Command, "--at", testAt}
+	if format != "" {
+		args = append(args, "--format", format)
+	}
+	args = append(args, s.Args...)
+	return append(args, s.Positional...)
+}
+
+func rulesWith(r pairing.Report, sev pairing.Severity) []string {
+	set := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Severity == sev {
+			set[f.Rule] = true
+		}
+	}
+	out := []string{}
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestCheckScenarios runs `check` on every scenario of the catalogue: exit
+// code, verdict, the exact set of error rules, the expected warnings, the
+// OME message of every error finding, and the text output against golden
+// files.
+func TestCheckScenarios(t *testing.T) {
+	catalogue := map[string]pairing.RuleInfo{}
+	for _, r := range pairing.Catalogue() {
+		catalogue[r.ID] = r
+	}
+	for _, s := range fixtures.CheckScenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			writeScenario(t, s)
+			res := runCLI(t, scenarioArgs(s, "json")...)
+			wantCode := map[string]int{"pass": 0, "fail": 1}[s.Want]
+			if res.code != wantCode {
+				t.Fatalf("exit code %d, want %d\nstderr: %s\nstdout: %s", res.code, wantCode, res.stderr, res.stdout)
+			}
+			var r pairing.Report
+			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
+			}
+			if r.Verdict != s.Want {
+				t.Errorf("verdict %q, want %q", r.Verdict, s.Want)
+			}
+			wantErrs := append([]string{}, s.WantErrors...)
+			sort.Strings(wantErrs)
+			if diff := cmp.Diff(wantErrs, rulesWith(r, pairing.SevError)); diff != "" {
+				t.Errorf("error rules (-want +got):\n%s", diff)
+			}
+			warns := rulesWith(r, pairing.SevWarning)
+			for _, w := range s.WantWarnings {
+				if !slices.Contains(warns, w) {
+					t.Errorf("warning %q missing; got %v", w, warns)
+				}
+			}
+			for _, f := range r.Findings {
+				if f.Severity != pairing.SevError {
+					continue
+				}
+				want := catalogue[f.Rule]
+				wantID, wantArgs := want.OMEMessageID, want.OMEMessageArgs
+				if s.Name == "server-mode-no-key-encipherment" && f.Rule == "leaf-key-usage" {
+					wantID, wantArgs = "CSEC9002", []string{} // KB #4: a single server certificate
+				}
+				if f.OMEMessageID != wantID || !cmp.Equal(f.OMEMessageArgs, wantArgs) {
+					t.Errorf("%s: OME message %s %q, want %s %q", f.Rule, f.OMEMessageID, f.OMEMessageArgs, wantID, wantArgs)
+				}
+				if f.Message == "" || f.Fix == "" || f.Reference == "" {
+					t.Errorf("%s: finding lacks message, fix or reference: %+v", f.Rule, f)
+				}
+			}
+			text := runCLI(t, append([]string{"--no-color"}, scenarioArgs(s, "")...)...)
+			if text.code != wantCode {
+				t.Errorf("text run exit code %d, want %d", text.code, wantCode)
+			}
+			golden(t, filepath.Join("check", s.Name+".txt"), text.stdout)
+			md := runCLI(t, scenarioArgs(s, "markdown")...)
+			if !strings.Contains(md.stdout, "- [") {
+				t.Errorf("markdown has no checklist:\n%s", md.stdout)
+			}
+		})
+	}
+}
+
+var goldenDir = func() string { wd, _ := os.Getwd(); return filepath.Join(wd, "testdata", "golden") }()
+
+// unstable matches what differs between runs: key and certificate hashes.
+var unstable = regexp.MustCompile(`[0-9a-f]{16}\.\.\.`)
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = unstable.ReplaceAllString(got, "<hash>...")
+	path := filepath.Join(goldenDir, name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run make golden)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got); run make golden if intended:\n%s", name, diff)
+	}
+}
+
+// TestJSONContract pins the field names design.md promises automation.
+func TestJSONContract(t *testing.T) {
+	s := scenarioByName(t, "server-auth-only")
+	writeScenario(t, s)
+	res := runCLI(t, scenarioArgs(s, "json")...)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(res.stdout), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"schema_version", "command", "verdict", "chain", "input", "findings"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("report lacks %q", k)
+		}
+	}
+	if m["schema_version"] != float64(1) || m["command"] != "check" {
+		t.Errorf("schema_version %v command %v", m["schema_version"], m["command"])
+	}
+	cert := m["chain"].([]any)[0].(map[string]any)
+	for _, k := range []string{"index", "role", "subject", "issuer", "common_name", "not_before", "not_after", "serial", "sha256",
+		"spki_sha256", "key", "signature_algorithm", "key_usage", "ext_key_usage", "is_ca", "san"} {
+		if _, ok := cert[k]; !ok {
+			t.Errorf("chain entry lacks %q", k)
+		}
+	}
+	if cert["role"] != "leaf" || cert["key"] != "RSA 2048" || cert["signature_algorithm"] != "SHA256-RSA" {
+		t.Errorf("chain[0] = %v", cert)
+	}
+	in := m["input"].(map[string]any)
+	if in["file"] != "chain.pem" || in["encoding"] != "pem" {
+		t.Errorf("input = %v", in)
+	}
+	var eku map[string]any
+	for _, f := range m["findings"].([]any) {
+		f := f.(map[string]any)
+		for _, k := range []string{"rule", "severity", "side", "cert_index", "ome_message_id", "ome_message_args", "message", "fix", "reference"} {
+			if _, ok := f[k]; !ok {
+				t.Errorf("finding lacks %q: %v", k, f)
+			}
+		}
+		if f["rule"] == "leaf-eku" {
+			eku = f
+		}
+	}
+	want := map[string]any{"rule": "leaf-eku", "severity": "error", "side": "", "cert_index": float64(0), "ome_message_id": "CGEN1008",
+		"ome_message_args": []any{"No Client/Server authentication EKU present in leaf certificate."}}
+	for k, v := range want {
+		if !cmp.Equal(eku[k], v) {
+			t.Errorf("leaf-eku %s = %v, want %v", k, eku[k], v)
+		}
+	}
+}
+
+func scenarioByName(t *testing.T, name string) fixtures.Scenario {
+	for _, s := range fixtures.Scenarios() {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no scenario %q", name)
+	return fixtures.Scenario{}
+}
+
+// TestUsageErrors: bad flags and unreadable input exit 2 with a message
+// naming the problem, and never print a report.
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.pem")
+	os.WriteFile(empty, nil, 0o600)
+	junk := filepath.Join(dir, "junk.txt")
+	os.WriteFile(junk, []byte("hello, this is not a certificate\n"), 0o600)
+	key := filepath.Join(dir, "key.pem")
+	os.WriteFile(key, fixtures.KeyPEM(fixtures.Key(fixtures.RSA2048, 1)), 0o600)
+	good := filepath.Join(dir, "good.pem")
+	os.WriteFile(good, scenarioByName(t, "good-chain").Build(testBase)[0].Data, 0o600)
+	cases := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"missing file", []string{"check", filepath.Join(dir, "nope.pem")}, "nope.pem"},
+		{"no file", []string{"check"}, "one certificate file"},
+		{"two files", []string{"check", good, good}, "one certificate file"},
+		{"directory", []string{"check", dir}, "is a directory"},
+		{"empty", []string{"check", empty}, "empty.pem: file is empty"},
+		{"not a certificate", []string{"check", junk}, "junk.txt"},
+		{"only a key", []string{"check", key}, "only PRIVATE KEY"},
+		{"bad flag", []string{"check", "--bogus", good}, "bogus"},
+		{"bad format", []string{"check", "--format", "xml", good}, "bad --format"},
+		{"bad mode", []string{"check", "--mode", "chain", good}, "bad --mode"},
+		{"bad time", []string{"check", "--at", "yesterday", good}, "RFC 3339"},
+		{"csr is a chain", []string{"check", "--csr", good, good}, "not a certificate signing request"},
+		{"bad log level", []string{"--log-level", "loud", "check", good}, "bad --log-level"},
+		{"unknown command", []string{"chekc", good}, "unknown command"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runCLI(t, tc.args...)
+			if res.code != exitUsage {
+				t.Errorf("exit code %d, want 2; stderr %q", res.code, res.stderr)
+			}
+			if !strings.Contains(res.stderr, tc.stderr) {
+				t.Errorf("stderr %q lacks %q", res.stderr, tc.stderr)
+			}
+			if strings.Contains(res.stdout, "verdict") {
+				t.Errorf("a report was printed: %s", res.stdout)
+			}
+		})
+	}
+}
+
+// TestGlobalFlagsAfterCommand: --no-color and --log-level work on both sides
+// of the command name; logs never reach stdout.
+func TestGlobalFlagsAfterCommand(t *testing.T) {
+	s := scenarioByName(t, "good-chain")
+	writeScenario(t, s)
+	a := runCLI(t, "--log-level", "debug", "check", "--at", testAt, "--format", "json", "chain.pem")
+	b := runCLI(t, "check", "--log-level", "debug", "--log-format", "json", "--at", testAt, "--format", "json", "chain.pem")
+	for _, r := range []result{a, b} {
+		if r.code != 0 || !strings.Contains(r.stderr, "read") {
+			t.Errorf("code %d, stderr %q: want a debug log line", r.code, r.stderr)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
+			t.Errorf("stdout is not only the report: %v", err)
+		}
+	}
+	if !strings.Contains(b.stderr, `"level":"debug"`) {
+		t.Errorf("--log-format json after the command was ignored: %q", b.stderr)
+	}
+}
+
+// TestPKCS12Password reads a password-protected PFX from the environment
+// variable, refuses a wrong one, and never prints it.
+func TestPKCS12Password(t *testing.T) {
+	p := fixtures.MustBuild(testBase, fixtures.Spec{ID: "root", CA: true}, fixtures.Spec{ID: "leaf", Issuer: "root"})
+	pfx := fixtures.PFX(p.Certs["leaf"].Key, p.Chain("leaf", "root"), "s3cret-pw")
+	dir := t.TempDir()
+	f := filepath.Join(dir, "a.pfx")
+	os.WriteFile(f, pfx, 0o600)
+	t.Setenv("OME_PREFLIGHT_PFX_PASSWORD", "s3cret-pw")
+	res := runCLI(t, "check", "--at", testAt, "--format", "json", f)
+	if res.code != 1 || !strings.Contains(res.stdout, `"encoding": "pkcs12"`) || !strings.Contains(res.stdout, `"CSEC9002"`) {
+		t.Errorf("code %d stdout %s stderr %s", res.code, res.stdout, res.stderr)
+	}
+	t.Setenv("OME_PREFLIGHT_PFX_PASSWORD", "wrong-pw")
+	res = runCLI(t, "check", f)
+	if res.code != 2 || !strings.Contains(res.stderr, "password is incorrect") {
+		t.Errorf("wrong password: code %d stderr %q", res.code, res.stderr)
+	}
+	if strings.Contains(res.stderr+res.stdout, "wrong-pw") || strings.Contains(res.stderr+res.stdout, "PRIVATE KEY-----") {
+		t.Error("password or key printed")
+	}
+}
+
+func TestRulesCatalogue(t *testing.T) {
+	res := runCLI(t, "rules", "--format", "json")
+	var rules []pairing.RuleInfo
+	if err := json.Unmarshal([]byte(res.stdout), &rules); err != nil || res.code != 0 {
+		t.Fatalf("code %d: %v", res.code, err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rules {
+		if seen[r.ID] {
+			t.Errorf("duplicate rule id %q", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Description == "" || r.Fix == "" || r.Reference == "" {
+			t.Errorf("rule %q lacks description, fix or reference", r.ID)
+		}
+	}
+	// Every upload rule fails in at least one scenario and passes in good-chain.
+	failing := map[string]bool{}
+	for _, s := range fixtures.CheckScenarios() {
+		for _, id := range append(s.WantErrors, s.WantWarnings...) {
+			failing[id] = true
+		}
+	}
+	for _, r := range rules {
+		if r.Family == pairing.Upload && !failing[r.ID] && r.ID != "encoding-text" {
+			t.Errorf("rule %q is never shown failing by a scenario", r.ID)
+		}
+	}
+	md := runCLI(t, "rules", "--format", "markdown")
+	if !strings.Contains(md.stdout, "| `csr-key` | upload | error | CGEN1008 [\"Invalid CSR key.\"]") {
+		t.Errorf("markdown catalogue:\n%s", md.stdout)
+	}
+}
+
+func TestFixturesWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lab")
+	res := runCLI(t, "fixtures", "write", dir)
+	if res.code != 0 {
+		t.Fatalf("code %d: %s", res.code, res.stderr)
+	}
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil || !strings.Contains(string(readme), "`missing-root`") {
+		t.Fatalf("README: %v", err)
+	}
+	// Written with the real clock: the lab is valid now.
+	t.Chdir(filepath.Join(dir, "good-chain"))
+	if r := runCLI(t, "check", "chain.pem"); r.code != 0 {
+		t.Errorf("good-chain from the lab: code %d\n%s", r.code, r.stdout)
+	}
+	if r := runCLI(t, "fixtures", "write", dir); r.code != 2 || !strings.Contains(r.stderr, "not empty") {
+		t.Errorf("second write into the same folder: code %d %q", r.code, r.stderr)
+	}
+}
