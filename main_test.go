@@ -373,3 +373,27 @@ func TestFixturesWrite(t *testing.T) {
 		t.Errorf("second write into the same folder: code %d %q", r.code, r.stderr)
 	}
 }
+
+// TestReadmeRulesTable fails when README.md's rules table is not the output
+// of `rules --format markdown`; make golden rewrites it.
+func TestReadmeRulesTable(t *testing.T) {
+	res := runCLI(t, "rules", "--format", "markdown")
+	path := filepath.Join(filepath.Dir(goldenDir), "..", "README.md")
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start, end = "<!-- rules:start -->\n", "<!-- rules:end -->"
+	i, j := strings.Index(string(readme), start), strings.Index(string(readme), end)
+	if i < 0 || j < i {
+		t.Fatal("README.md lacks the rules markers")
+	}
+	want := string(readme[:i+len(start)]) + res.stdout + string(readme[j:])
+	if *update {
+		os.WriteFile(path, []byte(want), 0o644)
+		return
+	}
+	if want != string(readme) {
+		t.Error("README.md rules table is stale: run make golden")
+	}
+}

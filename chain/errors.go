@@ -28,7 +28,6 @@ var (
 	ErrUnreadable     = errors.New("cannot read file")
 	ErrUnsupportedPFX = errors.New("PKCS#12 file uses an algorithm this tool cannot decrypt")
 	errNotPKCS7       = errors.New("not PKCS#7")
-	errNotPKCS12      = errors.New("not PKCS#12")
 )
 
 // ParseError names the file, and the block within it when there is one.

@@ -544,6 +544,9 @@ func (in *Input) parseBinary(der []byte, opts Options) error {
 }
 
 func (in *Input) parsePKCS12(der []byte, opts Options) error {
+	if err := pbeIterationsOK(der); err != nil {
+		return &ParseError{File: in.File, Err: err}
+	}
 	blocks, err := safePKCS12(der, "")
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		if opts.Password == nil {
@@ -587,33 +590,39 @@ func (in *Input) parsePKCS12(der []byte, opts Options) error {
 	return nil
 }
 
-// safePKCS12 returns the PFX's certificate and key bag types; a panic in the
-// third-party decoder on hostile input becomes an error. ToPEM reads
-// certificates and shrouded keys; DecodeChain also reads plain key bags.
+// safePKCS12 returns the PFX's certificates (and a bare marker when it holds
+// a key); a panic in the third-party decoder on hostile input becomes an
+// error. DecodeChain reads the usual leaf+key+CAs file; ToPEM, deprecated
+// only for the way it encodes keys (which are dropped here), is the one
+// reader of certificate-only files that are not Java trust stores.
 func safePKCS12(der []byte, pw string) (blocks []*pemBlockRef, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			blocks, err = nil, fmt.Errorf("malformed PKCS#12 (%v)", r)
 		}
 	}()
-	pbs, err := pkcs12.ToPEM(der, pw)
+	key, leaf, cas, err := pkcs12.DecodeChain(der, pw)
 	if err == nil {
-		out := make([]*pemBlockRef, len(pbs))
-		for i, b := range pbs {
-			out[i] = &pemBlockRef{Type: b.Type, Bytes: b.Bytes}
+		out := []*pemBlockRef{{Type: "CERTIFICATE", Bytes: leaf.Raw}}
+		for _, c := range cas {
+			out = append(out, &pemBlockRef{Type: "CERTIFICATE", Bytes: c.Raw})
+		}
+		if key != nil {
+			out = append(out, &pemBlockRef{Type: "PRIVATE KEY"})
 		}
 		return out, nil
 	}
-	key, leaf, cas, err2 := pkcs12.DecodeChain(der, pw)
+	//lint:ignore SA1019 see above: only certificates are kept.
+	pbs, err2 := pkcs12.ToPEM(der, pw)
 	if err2 != nil {
 		return nil, err
 	}
-	out := []*pemBlockRef{{Type: "CERTIFICATE", Bytes: leaf.Raw}}
-	for _, c := range cas {
-		out = append(out, &pemBlockRef{Type: "CERTIFICATE", Bytes: c.Raw})
-	}
-	if key != nil {
-		out = append(out, &pemBlockRef{Type: "PRIVATE KEY"})
+	out := make([]*pemBlockRef, len(pbs))
+	for i, b := range pbs {
+		out[i] = &pemBlockRef{Type: b.Type}
+		if b.Type == "CERTIFICATE" {
+			out[i].Bytes = b.Bytes
+		}
 	}
 	return out, nil
 }

@@ -280,7 +280,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 		if c.Side != "" {
 			side = c.Side + ": "
 		}
-		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, c.Description, c.Rule, note)
+		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(c.Description), c.Rule, note)
 	}
 	if r.Command == "check" {
 		b.WriteString("\n## Certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n")

@@ -234,20 +234,20 @@ func checkEncoding(s *Subject) []Result {
 	case chain.EncPEM:
 	case chain.EncDER:
 		how = "DER (binary) X.509"
-		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl x509 -inform DER -in %s -out cert.pem", in.File)})
+		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl x509 -inform DER -in %s -out upload.pem", in.File)})
 	case chain.EncPKCS7DER, chain.EncPKCS7PEM:
 		how = "a PKCS#7 (.p7b) bundle"
 		inf := "DER"
 		if in.Encoding == chain.EncPKCS7PEM {
 			inf = "PEM"
 		}
-		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > chain.pem", inf, in.File)})
+		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem", inf, in.File)})
 	case chain.EncPKCS12:
 		how = "a PKCS#12 (.pfx/.p12) file"
-		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs12 -in %s -nokeys | openssl crl2pkcs7 -nocrl -certfile /dev/stdin | openssl pkcs7 -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > chain.pem", in.File)})
+		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs12 -in %s -nokeys | openssl crl2pkcs7 -nocrl -certfile /dev/stdin | openssl pkcs7 -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem", in.File)})
 	case chain.EncUTF16PEM:
 		how = "PEM saved as UTF-16 text (Windows PowerShell 5.1 '>' and Out-File write UTF-16)"
-		out = append(out, Result{Fix: fmt.Sprintf("Save the file as ASCII: in PowerShell, Get-Content %s | Set-Content -Encoding ascii chain.pem (or Out-File -Encoding ascii); on Linux: iconv -f UTF-16 -t ASCII %s > chain.pem", in.File, in.File)})
+		out = append(out, Result{Fix: fmt.Sprintf("Save the file as ASCII: in PowerShell, Get-Content %s | Set-Content -Encoding ascii upload.pem (or Out-File -Encoding ascii); on Linux: iconv -f UTF-16 -t ASCII %s > upload.pem", in.File, in.File)})
 	default:
 		how = "not PEM (" + strings.Join(in.Notes, ", ") + ")"
 		out = append(out, Result{Fix: "Wrap each certificate in -----BEGIN CERTIFICATE----- / -----END CERTIFICATE----- lines, or export it again as \"Base-64 encoded X.509 (.CER)\"."})

@@ -1,0 +1,56 @@
+package chain_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/fixtures"
+)
+
+// FuzzParse: no input panics or hangs the chain reader, and whatever it
+// accepts can be ordered and described.
+func FuzzParse(f *testing.F) {
+	for _, s := range fixtures.CheckScenarios() {
+		if s.Name == "too-deep" {
+			continue // ten more RSA keys: slows every fuzz worker's start
+		}
+		for _, file := range s.Build(base) {
+			f.Add(file.Data)
+		}
+	}
+	f.Add([]byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----"))
+	f.Add([]byte{0xFF, 0xFE, '-', 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in, err := chain.Parse("fuzz", data, chain.Options{Password: func() (string, error) { return "x", nil }})
+		if err != nil {
+			return
+		}
+		if len(in.Certs) == 0 {
+			t.Fatal("no error and no certificates")
+		}
+		p := chain.BuildPath(in.Certs)
+		for i := range in.Certs {
+			chain.DescribeCert(in.Certs, p, i)
+		}
+	})
+}
+
+// FuzzParseCSR: no input panics the CSR reader.
+func FuzzParseCSR(f *testing.F) {
+	for _, s := range fixtures.CheckScenarios() {
+		for _, file := range s.Build(base) {
+			if bytes.Contains(file.Data, []byte("REQUEST")) {
+				f.Add(file.Data)
+				f.Add(bytes.ReplaceAll(file.Data, []byte("\n"), nil))
+			}
+		}
+	}
+	f.Add([]byte(`{"CertificateData":"-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := chain.ParseCSR("fuzz", data)
+		if err == nil && c.Req == nil {
+			t.Fatal("no error and no request")
+		}
+	})
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// requireOpenSSL skips without openssl, except in CI, where .ci/run installs
+// it and a skip would hide a lost cross-check.
+func requireOpenSSL(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("openssl")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("openssl is not installed; .ci/run must install it")
+		}
+		t.Skip("openssl not installed")
+	}
+	return path
+}
+
+type osslPKI struct {
+	t   *testing.T
+	dir string
+}
+
+func (o *osslPKI) run(args ...string) {
+	o.t.Helper()
+	cmd := exec.Command("openssl", args...)
+	cmd.Dir = o.dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		o.t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+func (o *osslPKI) write(name, data string) {
+	o.t.Helper()
+	if err := os.WriteFile(filepath.Join(o.dir, name), []byte(data), 0o600); err != nil {
+		o.t.Fatal(err)
+	}
+}
+
+func (o *osslPKI) read(name string) []byte {
+	o.t.Helper()
+	b, err := os.ReadFile(filepath.Join(o.dir, name))
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	return b
+}
+
+func (o *osslPKI) cat(out string, names ...string) {
+	var b []byte
+	for _, n := range names {
+		b = append(b, o.read(n)...)
+	}
+	o.write(out, string(b))
+}
+
+const osslExt = `[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign, digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[leaf]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:oment-310.example.com
+[serveronly]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+[noke]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth, clientAuth
+[wild]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth
+subjectAltName = DNS:*.example.com
+`
+
+// buildOpenSSLPKI makes Root-CA -> Inter-CA1 -> leaves with the openssl CLI
+// only, and the files admins would have.
+func buildOpenSSLPKI(t *testing.T) *osslPKI {
+	o := &osslPKI{t: t, dir: t.TempDir()}
+	o.write("ext.cnf", osslExt)
+	o.run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem", "-subj", "/CN=Root-CA/O=Example Corp",
+		"-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+	o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "inter.key", "-out", "inter.csr", "-subj", "/CN=Inter-CA1/O=Example Corp")
+	o.run("x509", "-req", "-in", "inter.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "2", "-days", "1825",
+		"-extfile", "ext.cnf", "-extensions", "ca", "-out", "inter.pem")
+	o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=OMENT-310/O=Example Corp")
+	o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.csr", "-subj", "/CN=OMENT-310/O=Example Corp")
+	o.run("req", "-new", "-key", "leaf.key", "-out", "wild.csr", "-subj", "/CN=*.example.com/O=Example Corp")
+	o.run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ec.key")
+	o.run("req", "-new", "-key", "ec.key", "-out", "ec.csr", "-subj", "/CN=OMENT-310/O=Example Corp")
+	sign := func(csr, ext, out string, extra ...string) {
+		args := append([]string{"x509", "-req", "-in", csr, "-CA", "inter.pem", "-CAkey", "inter.key", "-set_serial", "3", "-days", "365",
+			"-extfile", "ext.cnf", "-extensions", ext, "-out", out}, extra...)
+		o.run(args...)
+	}
+	sign("leaf.csr", "leaf", "leaf.pem")
+	sign("leaf.csr", "serveronly", "serveronly.pem")
+	sign("leaf.csr", "noke", "noke.pem")
+	sign("wild.csr", "wild", "wild.pem")
+	sign("ec.csr", "leaf", "ec.pem")
+	sign("leaf.csr", "leaf", "sha1.pem", "-sha1")
+	o.cat("good.pem", "leaf.pem", "inter.pem", "root.pem")
+	o.cat("missing-root.pem", "leaf.pem", "inter.pem")
+	o.cat("missing-intermediate.pem", "leaf.pem", "root.pem")
+	o.cat("wrong-order.pem", "root.pem", "inter.pem", "leaf.pem")
+	o.cat("server-auth-only.pem", "serveronly.pem", "inter.pem", "root.pem")
+	o.cat("no-ke.pem", "noke.pem", "inter.pem", "root.pem")
+	o.cat("wildcard.pem", "wild.pem", "inter.pem", "root.pem")
+	o.cat("ecdsa.pem", "ec.pem", "inter.pem", "root.pem")
+	o.cat("sha1.pem", "sha1.pem", "inter.pem", "root.pem")
+	o.run("x509", "-in", "leaf.pem", "-outform", "DER", "-out", "leaf.der")
+	o.run("crl2pkcs7", "-nocrl", "-certfile", "good.pem", "-outform", "DER", "-out", "chain.p7b")
+	o.run("crl2pkcs7", "-nocrl", "-certfile", "good.pem", "-out", "chain-p7.pem")
+	o.run("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-certfile", "inter.pem", "-passout", "pass:lab-pw", "-out", "chain.pfx")
+	o.run("pkcs12", "-in", "chain.pfx", "-nokeys", "-passin", "pass:lab-pw", "-out", "bag.pem")
+	o.write("utf16.pem", string(fixtures.UTF16(o.read("good.pem"), false, true)))
+	o.write("crlf.pem", strings.ReplaceAll(string(o.read("good.pem")), "\n", "\r\n"))
+	return o
+}
+
+// TestOpenSSLChainsMatchFixtures: chains made by the openssl CLI get the same
+// verdict, the same error rules and the same expected warnings as the Go-built
+// scenario of the same kind.
+func TestOpenSSLChainsMatchFixtures(t *testing.T) {
+	requireOpenSSL(t)
+	o := buildOpenSSLPKI(t)
+	t.Setenv("OME_PREFLIGHT_PFX_PASSWORD", "lab-pw")
+	cases := []struct {
+		scenario string
+		args     []string
+	}{
+		{"good-chain", []string{"good.pem"}},
+		{"csr-match", []string{"--csr", "leaf.csr", "good.pem"}},
+		{"csr-mismatch", []string{"--csr", "other.csr", "good.pem"}},
+		{"csr-wildcard", []string{"--csr", "wild.csr", "good.pem"}},
+		{"missing-root", []string{"missing-root.pem"}},
+		{"missing-intermediate", []string{"missing-intermediate.pem"}},
+		{"wrong-order", []string{"wrong-order.pem"}},
+		{"server-auth-only", []string{"server-auth-only.pem"}},
+		{"no-key-encipherment", []string{"no-ke.pem"}},
+		{"wildcard-cn", []string{"wildcard.pem"}},
+		{"ecdsa-leaf", []string{"ecdsa.pem"}},
+		{"sha1-leaf", []string{"sha1.pem"}},
+		{"der-leaf", []string{"leaf.der"}},
+		{"pkcs7-der", []string{"chain.p7b"}},
+		{"pkcs7-pem", []string{"chain-p7.pem"}},
+		{"utf16le-bom", []string{"utf16.pem"}},
+		{"crlf", []string{"crlf.pem"}},
+		{"expired", []string{"--at", "2046-01-01T00:00:00Z", "good.pem"}},
+		{"server-mode", []string{"--mode", "server", "serveronly.pem"}},
+	}
+	t.Chdir(o.dir)
+	for _, tc := range cases {
+		t.Run(tc.scenario, func(t *testing.T) {
+			want := scenarioByName(t, tc.scenario)
+			res := runCLI(t, append([]string{"check", "--format", "json"}, tc.args...)...)
+			var r pairing.Report
+			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+				t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
+			}
+			wantErrs := append([]string{}, want.WantErrors...)
+			sort.Strings(wantErrs)
+			if r.Verdict != want.Want {
+				t.Errorf("verdict %s, Go-built scenario says %s", r.Verdict, want.Want)
+			}
+			if diff := cmp.Diff(wantErrs, rulesWith(r, pairing.SevError)); diff != "" {
+				t.Errorf("error rules differ from the Go-built scenario (-go +openssl):\n%s", diff)
+			}
+			for _, w := range want.WantWarnings {
+				if !slices.Contains(rulesWith(r, pairing.SevWarning), w) {
+					t.Errorf("warning %s missing", w)
+				}
+			}
+		})
+	}
+	// PKCS#12 from openssl 3 (AES-256-CBC, PBKDF2): read with the password,
+	// reported as CSEC9002; its nokeys text output carries Bag Attributes.
+	t.Run("pkcs12-aes", func(t *testing.T) {
+		res := runCLI(t, "check", "--format", "json", "chain.pfx")
+		if res.code != 1 || !strings.Contains(res.stdout, `"encoding": "pkcs12"`) || !strings.Contains(res.stdout, `"CSEC9002"`) {
+			t.Errorf("code %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	})
+	t.Run("bag-attributes", func(t *testing.T) {
+		res := runCLI(t, "check", "--format", "json", "bag.pem")
+		var r pairing.Report
+		json.Unmarshal([]byte(res.stdout), &r)
+		if !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") || !slices.Contains(rulesWith(r, pairing.SevError), "chain-complete") {
+			t.Errorf("got %v %v", rulesWith(r, pairing.SevError), rulesWith(r, pairing.SevWarning))
+		}
+	})
+}

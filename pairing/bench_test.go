@@ -1,0 +1,51 @@
+package pairing_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+var base = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// deepChain builds leaf -> n-2 intermediates -> root as PEM.
+func deepChain(tb testing.TB, n int) []byte {
+	specs := []fixtures.Spec{{ID: "c0", CN: "Root-CA", CA: true}}
+	for i := 1; i < n-1; i++ {
+		specs = append(specs, fixtures.Spec{ID: fmt.Sprintf("c%d", i), CN: fmt.Sprintf("Inter-CA%d", i), Issuer: fmt.Sprintf("c%d", i-1), CA: true, KeySlot: 1 + i%4})
+	}
+	specs = append(specs, fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: fmt.Sprintf("c%d", n-2), KeySlot: 6})
+	specs[0].KeySlot = 5
+	p := fixtures.MustBuild(base, specs...)
+	ids := []string{"leaf"}
+	for i := n - 2; i >= 0; i-- {
+		ids = append(ids, fmt.Sprintf("c%d", i))
+	}
+	return fixtures.PEM(p.Chain(ids...)...)
+}
+
+func benchCheck(b *testing.B, n int) {
+	data := deepChain(b, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in, err := chain.Parse("chain.pem", data, chain.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := pairing.Check(pairing.CheckOptions{Input: in, At: base})
+		if r.Verdict != pairing.VerdictPass {
+			b.Fatalf("verdict %s: %+v", r.Verdict, r.Findings)
+		}
+	}
+}
+
+// BenchmarkCheck3 parses and checks leaf -> intermediate -> root.
+func BenchmarkCheck3(b *testing.B) { benchCheck(b, 3) }
+
+// BenchmarkCheck10 parses and checks a chain at OME's depth limit.
+func BenchmarkCheck10(b *testing.B) { benchCheck(b, 10) }
