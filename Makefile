@@ -29,11 +29,11 @@ demo: build
 	(cd $$lab/lab/csr-match && $(BIN) check --csr appliance.csr chain.pem); echo "exit code $$?"; echo; \
 	echo "\$$ ome-preflight check chain.pem   # lab/server-auth-only"; \
 	(cd $$lab/lab/server-auth-only && $(BIN) check chain.pem); echo "exit code $$?"; echo; \
-	echo "\$$ ome-preflight check chain.pem   # lab/pkcs7-der (a Windows .p7b)"; \
-	(cd $$lab/lab/pkcs7-der && $(BIN) check chain.pem); echo "exit code $$?"
+	echo "\$$ ome-preflight check chain.p7b   # lab/pkcs7-der (a Windows .p7b)"; \
+	(cd $$lab/lab/pkcs7-der && $(BIN) check chain.p7b); echo "exit code $$?"
 
 golden:
-	go test . -run 'TestCheckScenarios|TestReadmeRulesTable' -update
+	go test . -run 'TestScenarios|TestReadmeRulesTable' -update
 
 fuzz:
 	go test ./chain -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)

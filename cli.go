@@ -50,6 +50,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 		},
 		Commands: []*cli.Command{
 			checkCommand(e),
+			compareCommand(e),
 			rulesCommand(e),
 			fixturesCommand(e),
 		},

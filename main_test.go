@@ -52,11 +52,14 @@ func writeScenario(t *testing.T, s fixtures.Scenario) {
 }
 
 func scenarioArgs(s fixtures.Scenario, format string) []string {
-	args := []string{s.Command, "--at", testAt}
+	args := []string{s.Command}
+	if s.Command == "check" {
+		args = append(args, "--at", testAt)
+	}
 	if format != "" {
 		args = append(args, "--format", format)
 	}
-	args = append(args, s.Args...)
+	args = append(args, s.ArgsAt(testBase)...)
 	return append(args, s.Positional...)
 }
 
@@ -75,17 +78,17 @@ func rulesWith(r pairing.Report, sev pairing.Severity) []string {
 	return out
 }
 
-// TestCheckScenarios runs `check` on every scenario of the catalogue: exit
+// TestScenarios runs `check` or `compare` on every scenario of the catalogue: exit
 // code, verdict, the exact set of error rules, the expected warnings, the
 // OME message of every error finding, and the text output against golden
 // files.
-func TestCheckScenarios(t *testing.T) {
+func TestScenarios(t *testing.T) {
 	catalogue := map[string]pairing.RuleInfo{}
 	for _, r := range pairing.Catalogue() {
 		catalogue[r.ID] = r
 	}
-	for _, s := range fixtures.CheckScenarios() {
-		t.Run(s.Name, func(t *testing.T) {
+	for _, s := range fixtures.Scenarios() {
+		t.Run(s.Command+"/"+s.Name, func(t *testing.T) {
 			writeScenario(t, s)
 			res := runCLI(t, scenarioArgs(s, "json")...)
 			wantCode := map[string]int{"pass": 0, "fail": 1}[s.Want]
@@ -119,6 +122,11 @@ func TestCheckScenarios(t *testing.T) {
 				if s.Name == "server-mode-no-key-encipherment" && f.Rule == "leaf-key-usage" {
 					wantID, wantArgs = "CSEC9002", []string{} // KB #4: a single server certificate
 				}
+				if f.Rule == "pair-trust" || f.Rule == "pair-ca-names" || f.Rule == "pair-ca-keys" || f.Rule == "pair-validity" {
+					if r.WizardMessage != pairing.WizardMessage {
+						t.Errorf("pair failure without the wizard's message: %q", r.WizardMessage)
+					}
+				}
 				if f.OMEMessageID != wantID || !cmp.Equal(f.OMEMessageArgs, wantArgs) {
 					t.Errorf("%s: OME message %s %q, want %s %q", f.Rule, f.OMEMessageID, f.OMEMessageArgs, wantID, wantArgs)
 				}
@@ -130,7 +138,7 @@ func TestCheckScenarios(t *testing.T) {
 			if text.code != wantCode {
 				t.Errorf("text run exit code %d, want %d", text.code, wantCode)
 			}
-			golden(t, filepath.Join("check", s.Name+".txt"), text.stdout)
+			golden(t, filepath.Join(s.Command, s.Name+".txt"), text.stdout)
 			md := runCLI(t, scenarioArgs(s, "markdown")...)
 			if !strings.Contains(md.stdout, "- [") {
 				t.Errorf("markdown has no checklist:\n%s", md.stdout)
@@ -344,7 +352,7 @@ func TestRulesCatalogue(t *testing.T) {
 		}
 	}
 	for _, r := range rules {
-		if r.Family == pairing.Upload && !failing[r.ID] && r.ID != "encoding-text" {
+		if r.Family == pairing.FamilyUpload && !failing[r.ID] && r.ID != "encoding-text" {
 			t.Errorf("rule %q is never shown failing by a scenario", r.ID)
 		}
 	}

@@ -133,6 +133,16 @@ func buildOpenSSLPKI(t *testing.T) *osslPKI {
 	o.run("crl2pkcs7", "-nocrl", "-certfile", "good.pem", "-out", "chain-p7.pem")
 	o.run("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-certfile", "inter.pem", "-passout", "pass:lab-pw", "-out", "chain.pfx")
 	o.run("pkcs12", "-in", "chain.pfx", "-nokeys", "-passin", "pass:lab-pw", "-out", "bag.pem")
+	// A second intermediate and the target appliance, for compare.
+	o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "inter2.key", "-out", "inter2.csr", "-subj", "/CN=Inter-CA2/O=Example Corp")
+	o.run("x509", "-req", "-in", "inter2.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "4", "-days", "1825",
+		"-extfile", "ext.cnf", "-extensions", "ca", "-out", "inter2.pem")
+	o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "target.key", "-out", "target.csr", "-subj", "/CN=OMENT-400/O=Example Corp")
+	sign("target.csr", "leaf", "target.pem")
+	o.run("x509", "-req", "-in", "target.csr", "-CA", "inter2.pem", "-CAkey", "inter2.key", "-set_serial", "5", "-days", "365",
+		"-extfile", "ext.cnf", "-extensions", "leaf", "-out", "target2.pem")
+	o.cat("target-good.pem", "target.pem", "inter.pem", "root.pem")
+	o.cat("target-inter2.pem", "target2.pem", "inter2.pem", "root.pem")
 	o.write("utf16.pem", string(fixtures.UTF16(o.read("good.pem"), false, true)))
 	o.write("crlf.pem", strings.ReplaceAll(string(o.read("good.pem")), "\n", "\r\n"))
 	return o
@@ -209,4 +219,50 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 			t.Errorf("got %v %v", rulesWith(r, pairing.SevError), rulesWith(r, pairing.SevWarning))
 		}
 	})
+}
+
+// TestOpenSSLPairMatchesFixtures: a pair made with the openssl CLI gives the
+// same compare results as the Go-built pair scenarios.
+func TestOpenSSLPairMatchesFixtures(t *testing.T) {
+	requireOpenSSL(t)
+	o := buildOpenSSLPKI(t)
+	cases := []struct{ scenario, source, target string }{
+		{"good-pair", "good.pem", "target-good.pem"},
+		{"different-intermediates", "good.pem", "target-inter2.pem"},
+		{"root-missing-target", "good.pem", "missing-root.pem"},
+		{"target-server-auth-only", "good.pem", "server-auth-only.pem"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.scenario, func(t *testing.T) {
+			want := compareReport(t, tc.scenario)
+			t.Chdir(o.dir)
+			res := runCLI(t, "compare", "--format", "json", tc.source, tc.target)
+			var got pairing.Report
+			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+				t.Fatalf("%v: %s", err, res.stderr)
+			}
+			if got.Verdict != want.Verdict {
+				t.Errorf("verdict %s, Go-built pair says %s", got.Verdict, want.Verdict)
+			}
+			if diff := cmp.Diff(rulesWith(want, pairing.SevError), rulesWith(got, pairing.SevError)); diff != "" {
+				t.Errorf("error rules (-go +openssl):\n%s", diff)
+			}
+			var wantMatch, gotMatch, wantTrust, gotTrust []bool
+			for _, r := range want.Rows {
+				wantMatch = append(wantMatch, r.Match)
+			}
+			for _, r := range got.Rows {
+				gotMatch = append(gotMatch, r.Match)
+			}
+			for _, c := range want.Trust {
+				wantTrust = append(wantTrust, c.OK)
+			}
+			for _, c := range got.Trust {
+				gotTrust = append(gotTrust, c.OK)
+			}
+			if !cmp.Equal(wantMatch, gotMatch) || !cmp.Equal(wantTrust, gotTrust) {
+				t.Errorf("rows %v trust %v, Go-built pair: rows %v trust %v", gotMatch, gotTrust, wantMatch, wantTrust)
+			}
+		})
+	}
 }

@@ -26,6 +26,7 @@ var (
 	ErrTruncatedPEM   = errors.New("PEM block has no END line (truncated file?)")
 	ErrBadBase64      = errors.New("PEM block is not valid Base64")
 	ErrUnreadable     = errors.New("cannot read file")
+	ErrNoAnchor       = errors.New("no root certificate to anchor trust")
 	ErrUnsupportedPFX = errors.New("PKCS#12 file uses an algorithm this tool cannot decrypt")
 	errNotPKCS7       = errors.New("not PKCS#7")
 )

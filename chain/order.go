@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Link is one issuer relation that does not hold: the names match but the
@@ -253,4 +254,25 @@ func Name(c *x509.Certificate) string {
 		return s
 	}
 	return fmt.Sprintf("serial %x", c.SerialNumber)
+}
+
+// Verify checks that the chain a peer presents (leaf plus the other
+// certificates it sends) verifies to one of anchors at the instant, for the
+// usage. It is crypto/x509's path validation: EKU nesting, CA constraints,
+// validity of every certificate.
+func Verify(leaf *x509.Certificate, presented []*x509.Certificate, anchors []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage) error {
+	if len(anchors) == 0 {
+		return ErrNoAnchor
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	for _, a := range anchors {
+		roots.AddCert(a)
+	}
+	for _, c := range presented {
+		if c != leaf {
+			inter.AddCert(c)
+		}
+	}
+	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{usage}})
+	return err
 }

@@ -1,10 +1,19 @@
 package pairing
 
 import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
 )
+
+// WizardMessage is what OME's migration wizard shows when the pair fails
+// its connection validation (KB 000221202).
+const WizardMessage = "Unable to mutually authenticate and connect to the remote appliance. Please check the source and target appliances has valid certificate chain uploaded which are signed by the same CA."
 
 // Side is one appliance in compare and probe reports.
 type Side struct {
@@ -14,38 +23,461 @@ type Side struct {
 	ClockSource string       `json:"clock_source"`
 	Chain       []chain.Info `json:"chain"`
 	Input       *InputInfo   `json:"input,omitempty"`
-	Path        string       `json:"path,omitempty"`
+	CSR         *CSRInfo     `json:"csr,omitempty"`
+	Path        string       `json:"path"`
 }
 
-// Row is one line of the KB's issued-to/issued-by table.
+// Row is one line of the KB's issued-to/issued-by table, leaf first.
 type Row struct {
 	Source *RowCert `json:"source"`
 	Target *RowCert `json:"target"`
-	Match  bool     `json:"match"`
+	// Match is the KB's comparison: issuers for the leaf row, issued-to and
+	// issued-by for CA rows.
+	Match bool `json:"match"`
+	// SameKey is false when a CA row matches by name but the two
+	// certificates carry different public keys.
+	SameKey bool `json:"same_key"`
 }
 
 // RowCert is one side of a row.
 type RowCert struct {
-	Subject string `json:"subject"`
-	Issuer  string `json:"issuer"`
+	Subject    string `json:"subject"`
+	Issuer     string `json:"issuer"`
+	CertIndex  int    `json:"cert_index"`
+	SPKISHA256 string `json:"spki_sha256"`
 }
 
-// TrustCheck is one direction of the trust matrix.
+// TrustCheck is one direction of the trust matrix: the peer (verifier)
+// checks the presenter's chain with its own root at its own clock.
 type TrustCheck struct {
-	Chain  string    `json:"chain"`
-	Anchor string    `json:"anchor"`
-	Usage  string    `json:"usage"`
-	At     time.Time `json:"at"`
-	OK     bool      `json:"ok"`
-	Error  string    `json:"error,omitempty"`
+	Presenter string    `json:"presenter"` // side whose chain is verified
+	Verifier  string    `json:"verifier"`  // side whose root is the anchor
+	Usage     string    `json:"usage"`     // serverAuth or clientAuth
+	At        time.Time `json:"at"`
+	OK        bool      `json:"ok"`
+	Error     string    `json:"error,omitempty"`
 }
 
-// ClockInfo reports both clocks and their skew.
+// ClockInfo reports both clocks, their skew and the change window.
 type ClockInfo struct {
-	Source      time.Time `json:"source"`
-	Target      time.Time `json:"target"`
-	SkewSeconds float64   `json:"skew_seconds"`
-	Window      string    `json:"window"`
+	Source        time.Time `json:"source"`
+	Target        time.Time `json:"target"`
+	SkewSeconds   float64   `json:"skew_seconds"`
+	MaxSkew       string    `json:"max_skew"`
+	Window        string    `json:"window"`
+	WindowSeconds float64   `json:"window_seconds"`
 }
 
-func pairRuleList() []*Rule { return nil }
+// Pair is the two appliances as the pair rules see them.
+type Pair struct {
+	Src, Tgt *Subject
+	Window   time.Duration
+	MaxSkew  time.Duration
+	Rows     []Row
+	Trust    []TrustCheck
+	trustErr []error
+}
+
+// CompareOptions are the inputs of `compare`.
+type CompareOptions struct {
+	Source, Target                       *chain.Input
+	SourceCSR, TargetCSR                 *chain.CSR
+	SourceTime, TargetTime               time.Time
+	SourceClockSource, TargetClockSource string
+	SourceName, TargetName               string // names the peer uses, for leaf-name
+	Window, MaxSkew                      time.Duration
+}
+
+// DefaultMaxSkew is the clock difference above which compare warns.
+const DefaultMaxSkew = 5 * time.Minute
+
+// Compare answers "will these two appliances pair?".
+func Compare(o CompareOptions) *Report {
+	src := NewSubject(o.Source, o.SourceCSR, ModeMigration, o.SourceTime, o.SourceName)
+	tgt := NewSubject(o.Target, o.TargetCSR, ModeMigration, o.TargetTime, o.TargetName)
+	src.CSRFlag, src.NameFlag = "--source-csr", "--source-name"
+	tgt.CSRFlag, tgt.NameFlag = "--target-csr", "--target-name"
+	r := &Report{SchemaVersion: SchemaVersion, Command: "compare"}
+	r.Source = sideOf(src, o.SourceClockSource)
+	r.Target = sideOf(tgt, o.TargetClockSource)
+	p := NewPair(src, tgt, o.Window, o.MaxSkew)
+	r.runUpload(src, "source")
+	r.runUpload(tgt, "target")
+	r.runPair(p)
+	r.finish()
+	return r
+}
+
+func sideOf(s *Subject, clockSource string) *Side {
+	side := &Side{File: s.Input.File, Clock: s.At, ClockSource: clockSource, Chain: describeAll(s), Input: inputInfo(s.Input),
+		Path: chain.Describe(s.Input.Certs, s.Path.Order)}
+	if s.CSR != nil {
+		side.CSR = csrInfo(s.CSR)
+	}
+	return side
+}
+
+// NewPair computes the KB rows and the trust matrix.
+func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
+	if maxSkew == 0 {
+		maxSkew = DefaultMaxSkew
+	}
+	p := &Pair{Src: src, Tgt: tgt, Window: window, MaxSkew: maxSkew}
+	p.Rows = rows(src, tgt)
+	for _, dir := range []struct {
+		presenter, verifier *Subject
+		pn, vn              string
+	}{{src, tgt, "source", "target"}, {tgt, src, "target", "source"}} {
+		for _, u := range []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth} {
+			leaf, _ := dir.presenter.leaf()
+			err := chain.Verify(leaf, dir.presenter.certs(), anchors(dir.verifier), dir.verifier.At, u)
+			tc := TrustCheck{Presenter: dir.pn, Verifier: dir.vn, Usage: usageName(u), At: dir.verifier.At, OK: err == nil}
+			if err != nil {
+				tc.Error = err.Error()
+			}
+			p.Trust = append(p.Trust, tc)
+			p.trustErr = append(p.trustErr, err)
+		}
+	}
+	return p
+}
+
+// anchors are what an appliance trusts: the root of the chain it uploaded
+// ("the root becomes the trust anchor", KB 000221202 #5).
+func anchors(s *Subject) []*x509.Certificate {
+	if !s.Path.Root {
+		return nil
+	}
+	return []*x509.Certificate{s.Input.Certs[s.Path.Order[len(s.Path.Order)-1]]}
+}
+
+func usageName(u x509.ExtKeyUsage) string {
+	if u == x509.ExtKeyUsageServerAuth {
+		return "serverAuth"
+	}
+	return "clientAuth"
+}
+
+func rows(src, tgt *Subject) []Row {
+	n := max(len(src.Path.Order), len(tgt.Path.Order))
+	out := make([]Row, n)
+	for k := 0; k < n; k++ {
+		var a, b *x509.Certificate
+		if k < len(src.Path.Order) {
+			i := src.Path.Order[k]
+			a = src.Input.Certs[i]
+			out[k].Source = rowCert(a, i)
+		}
+		if k < len(tgt.Path.Order) {
+			i := tgt.Path.Order[k]
+			b = tgt.Input.Certs[i]
+			out[k].Target = rowCert(b, i)
+		}
+		if a == nil || b == nil {
+			continue
+		}
+		issuers := a.Issuer.String() == b.Issuer.String()
+		if k == 0 {
+			out[k].Match = issuers
+			out[k].SameKey = true // leaves differ by design
+		} else {
+			out[k].Match = issuers && a.Subject.String() == b.Subject.String()
+			out[k].SameKey = bytes.Equal(a.RawSubjectPublicKeyInfo, b.RawSubjectPublicKeyInfo)
+		}
+	}
+	return out
+}
+
+func rowCert(c *x509.Certificate, i int) *RowCert {
+	return &RowCert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), CertIndex: i, SPKISHA256: hexSHA(c.RawSubjectPublicKeyInfo)}
+}
+
+func (s *Subject) sideLabel(side string, i int) string { return side + " " + s.label(i) }
+
+type pairRule struct {
+	*Rule
+	Check func(p *Pair) []sideResult
+}
+
+type sideResult struct {
+	Side string
+	Result
+}
+
+const kbPair = "KB 000221202 (connection validation)"
+
+var pairRules = []pairRule{
+	{&Rule{ID: "pair-ca-names", Family: FamilyPair, Severity: SevError,
+		Citation:    kbPair + ": issued to / issued by table",
+		Description: "Row by row, leaf first, both chains name the same CAs: the leaves have the same issuer, every CA row has the same issued-to and issued-by.",
+		Fix:         "Have both appliance certificates issued by the same intermediate CA, and upload both chains with the same intermediates and root."},
+		checkPairNames},
+	{&Rule{ID: "pair-ca-keys", Family: FamilyPair, Severity: SevError, Inferred: true,
+		Citation:    kbPair + "; a CA re-issued with a new key under the same name passes the name check but not the handshake",
+		Description: "CA rows that match by name also carry the same public key.",
+		Fix:         "Upload, on both appliances, the CA certificates that actually signed each leaf: a CA renewed with a new key must be the same certificate on both sides."},
+		checkPairKeys},
+	{&Rule{ID: "pair-trust", Family: FamilyPair, Severity: SevError, Inferred: true,
+		Citation:    kbPair + "; mutual TLS: each appliance verifies the other's chain with its own root, as server and as client",
+		Description: "Each chain verifies to the other appliance's root, for serverAuth and clientAuth, at the other appliance's clock.",
+		Fix:         "Issue both appliance certificates under the same root, with serverAuth and clientAuth, and upload the full chains."},
+		checkPairTrust},
+	{&Rule{ID: "pair-validity", Family: FamilyPair, Severity: SevError,
+		Citation:    kbPair + ": validity period against each appliance's date and time",
+		Description: "Every certificate of both chains is valid at both appliances' clocks, through the end of the change window.",
+		Fix:         "Renew the certificate that expires before the window ends, or fix the appliance clock (enable NTP) that sees a certificate as not yet valid."},
+		checkPairValidity},
+	{&Rule{ID: "pair-clock-skew", Family: FamilyPair, Severity: SevWarning, Inferred: true,
+		Citation:    kbPair + ": each appliance judges validity at its own clock",
+		Description: "The two appliances' clocks agree within --max-skew (default 5m).",
+		Fix:         "Point both appliances at the same NTP server (Application Settings > Network > Time Configuration)."},
+		checkPairSkew},
+}
+
+func pairRuleList() []*Rule {
+	out := make([]*Rule, len(pairRules))
+	for i, r := range pairRules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+func (r *Report) runPair(p *Pair) {
+	r.Rows, r.Trust = p.Rows, p.Trust
+	skew := p.Src.At.Sub(p.Tgt.At)
+	r.Clocks = &ClockInfo{Source: p.Src.At, Target: p.Tgt.At, SkewSeconds: skew.Seconds(), MaxSkew: p.MaxSkew.String(),
+		Window: p.Window.String(), WindowSeconds: p.Window.Seconds()}
+	failed := false
+	for _, pr := range pairRules {
+		res := runPairSafely(pr, p)
+		worst := map[string]Status{"": NA}
+		for _, x := range res {
+			if x.Status > worst[""] {
+				worst[""] = x.Status
+			}
+			if f, ok := pr.finding(x.Side, x.Result); ok {
+				r.Findings = append(r.Findings, f)
+				failed = failed || f.Severity == SevError
+			}
+		}
+		r.Checks = append(r.Checks, CheckResult{Rule: pr.ID, Side: "pair", Status: worst[""], Description: pr.Description})
+	}
+	if failed {
+		r.WizardMessage = WizardMessage
+	}
+}
+
+func runPairSafely(pr pairRule, p *Pair) (res []sideResult) {
+	defer func() {
+		if e := recover(); e != nil {
+			res = []sideResult{{Result: Result{Status: Fatal, Details: fmt.Sprint(e)}}}
+		}
+	}()
+	return pr.Check(p)
+}
+
+func cn(dn string) string { return shortIssuer(dn) }
+
+func checkPairNames(p *Pair) []sideResult {
+	var out []sideResult
+	for k, row := range p.Rows {
+		if row.Match {
+			continue
+		}
+		pos := fmt.Sprintf("row %d", k+1)
+		switch {
+		case row.Source == nil:
+			out = append(out, sideResult{"source", Result{Status: Error, Details: fmt.Sprintf(
+				"%s: the target chain has %q (issued by %q) and the source chain has nothing there: the chains differ in length", pos, cn(row.Target.Subject), cn(row.Target.Issuer))}})
+		case row.Target == nil:
+			out = append(out, sideResult{"target", Result{Status: Error, Details: fmt.Sprintf(
+				"%s: the source chain has %q (issued by %q) and the target chain has nothing there: the chains differ in length", pos, cn(row.Source.Subject), cn(row.Source.Issuer))}})
+		case k == 0:
+			out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
+				"%s (leaf): the source leaf %q is issued by %q, the target leaf %q by %q: both must be issued by the same CA",
+				pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
+		default:
+			out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
+				"%s: source %q issued by %q, target %q issued by %q", pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
+		}
+	}
+	if len(out) == 0 {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	return out
+}
+
+func checkPairKeys(p *Pair) []sideResult {
+	var out []sideResult
+	for k, row := range p.Rows {
+		if k == 0 || !row.Match || row.SameKey {
+			continue
+		}
+		out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
+			"row %d: %q has the same name on both sides but different public keys (source SPKI %s, target SPKI %s): OME's name check passes, the handshake fails",
+			k+1, cn(row.Source.Subject), short(row.Source.SPKISHA256), short(row.Target.SPKISHA256))}})
+	}
+	if len(out) == 0 {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	return out
+}
+
+func checkPairTrust(p *Pair) []sideResult {
+	var out []sideResult
+	for i, tc := range p.Trust {
+		err := p.trustErr[i]
+		if err == nil {
+			continue
+		}
+		var cie x509.CertificateInvalidError
+		if errors.As(err, &cie) && cie.Reason == x509.Expired {
+			continue // pair-validity names the certificate and the clock
+		}
+		role := "server"
+		if tc.Usage == "clientAuth" {
+			role = "client"
+		}
+		presenter := p.Src
+		if tc.Presenter == "target" {
+			presenter = p.Tgt
+		}
+		leaf, li := presenter.leaf()
+		why := err.Error()
+		if errors.Is(err, chain.ErrNoAnchor) {
+			why = "the " + tc.Verifier + " chain has no root certificate, so the " + tc.Verifier + " trusts nothing"
+		}
+		status := Error
+		if strings.Contains(why, "insecure algorithm") {
+			status, why = Warn, why+" (Go refuses SHA-1; Java-based OME may accept it: see weak-signature)"
+		}
+		out = append(out, sideResult{tc.Presenter, Result{Status: status, CertIndex: intp(li), Details: fmt.Sprintf(
+			"%s -> %s: the %s would not accept the %s as TLS %s (%s) at its clock %s: %q does not verify to %s: %s",
+			tc.Presenter, tc.Verifier, tc.Verifier, tc.Presenter, role, tc.Usage, tc.At.Format(time.RFC3339), chain.Name(leaf),
+			anchorName(tc.Verifier, p), why)}})
+	}
+	if len(out) == 0 {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	return out
+}
+
+func anchorName(side string, p *Pair) string {
+	s := p.Src
+	if side == "target" {
+		s = p.Tgt
+	}
+	a := anchors(s)
+	if len(a) == 0 {
+		return "no root"
+	}
+	return fmt.Sprintf("the %s root %q", side, chain.Name(a[0]))
+}
+
+// checkPairValidity judges every certificate of both chains at the peer's
+// clock and at both clocks plus the window; each side's own clock is
+// already judged by the upload rule "validity".
+func checkPairValidity(p *Pair) []sideResult {
+	var out []sideResult
+	type clock struct {
+		name string
+		at   time.Time
+	}
+	clocks := []clock{{"source", p.Src.At}, {"target", p.Tgt.At}}
+	for _, sd := range []struct {
+		name string
+		s    *Subject
+	}{{"source", p.Src}, {"target", p.Tgt}} {
+		for i, c := range sd.s.certs() {
+			for _, ck := range clocks {
+				if ck.name != sd.name {
+					switch {
+					case ck.at.Before(c.NotBefore):
+						out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
+							"%s is not yet valid at the %s clock %s: valid from %s (%s later)", sd.s.sideLabel(sd.name, i), ck.name,
+							ck.at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), human(c.NotBefore.Sub(ck.at)))}})
+						continue
+					case ck.at.After(c.NotAfter):
+						out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
+							"%s has expired at the %s clock %s: valid until %s", sd.s.sideLabel(sd.name, i), ck.name,
+							ck.at.Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))}})
+						continue
+					}
+				}
+				end := ck.at.Add(p.Window)
+				if p.Window > 0 && !ck.at.After(c.NotAfter) && end.After(c.NotAfter) {
+					out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
+						"%s expires at %s, before the change window ends (%s clock %s + %s = %s)", sd.s.sideLabel(sd.name, i),
+						c.NotAfter.UTC().Format(time.RFC3339), ck.name, ck.at.Format(time.RFC3339), p.Window, end.Format(time.RFC3339))}})
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	return dedupe(out)
+}
+
+// dedupe drops a window finding when the same certificate already has one
+// (both clocks usually tell the same story).
+func dedupe(in []sideResult) []sideResult {
+	var out []sideResult
+	seen := map[string]bool{}
+	for _, r := range in {
+		key := r.Side
+		if r.CertIndex != nil {
+			key += fmt.Sprint(*r.CertIndex)
+		}
+		if strings.Contains(r.Details, "change window") {
+			if seen[key+"w"] {
+				continue
+			}
+			seen[key+"w"] = true
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func checkPairSkew(p *Pair) []sideResult {
+	skew := p.Src.At.Sub(p.Tgt.At)
+	if skew < 0 {
+		skew = -skew
+	}
+	if skew <= p.MaxSkew {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	ahead, behind := "source", "target"
+	if p.Tgt.At.After(p.Src.At) {
+		ahead, behind = "target", "source"
+	}
+	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, human(skew), behind, p.MaxSkew)
+	// Certificates issued just before the faster clock look not yet valid to
+	// the slower one.
+	early := earliest(p.Src.At, p.Tgt.At)
+	var near []string
+	for _, sd := range []struct {
+		name string
+		s    *Subject
+	}{{"source", p.Src}, {"target", p.Tgt}} {
+		for i, c := range sd.s.certs() {
+			if c.NotBefore.After(early.Add(-skew)) {
+				near = append(near, sd.s.sideLabel(sd.name, i))
+			}
+		}
+	}
+	if len(near) > 0 {
+		d += "; certificates that became valid within the skew look not yet valid to the " + behind + ": " + strings.Join(near, ", ")
+	} else {
+		d += "; no certificate is close enough to its notBefore to be affected today, but validity is judged at each appliance's own clock"
+	}
+	return []sideResult{{Result: Result{Status: Warn, Details: d}}}
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -75,7 +75,7 @@ func RenderText(w io.Writer, r *Report, o RenderOptions) error {
 	}
 	findingsText(b, r.Findings, p)
 	verdictText(b, r, p)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, trimLines(b.String()))
 	return err
 }
 
@@ -364,6 +364,149 @@ func RenderRules(w io.Writer, format string) error {
 	}
 }
 
-func renderPairText(b *strings.Builder, r *Report, p painter) {}
-func pairMarkdownHeader(b *strings.Builder, r *Report)        {}
-func pairMarkdownBody(b *strings.Builder, r *Report)          {}
+func sideHeader(name string, sd *Side) string {
+	where := sd.File
+	if sd.Address != "" {
+		where = sd.Address
+	}
+	return fmt.Sprintf("%s: %s, clock %s (%s)", name, where, sd.Clock.Format(time.RFC3339), sd.ClockSource)
+}
+
+// kbTable draws the KB's side-by-side table: source issued to, issued by,
+// <-> or X, target issued to, issued by.
+func kbTable(b *strings.Builder, rows []Row, p painter) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  source issued to\tsource issued by\t\ttarget issued to\ttarget issued by\t")
+	for _, r := range rows {
+		cell := func(c *RowCert) (string, string) {
+			if c == nil {
+				return "-", "-"
+			}
+			return shortIssuer(c.Subject), shortIssuer(c.Issuer)
+		}
+		a1, a2 := cell(r.Source)
+		b1, b2 := cell(r.Target)
+		// Pad before painting so the escape codes do not upset tabwriter.
+		mark, note := "<->", ""
+		if !r.Match {
+			mark = "X"
+		} else if !r.SameKey {
+			mark, note = "X", "same names, different keys"
+		}
+		painted := p.green(fmt.Sprintf("%-3s", mark))
+		if mark == "X" {
+			painted = p.red(fmt.Sprintf("%-3s", mark))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", a1, a2, painted, b1, b2, note)
+	}
+	tw.Flush()
+}
+
+func renderPairText(b *strings.Builder, r *Report, p painter) {
+	fmt.Fprintf(b, "%s\n  %s\n  %s\n\n", p.bold(r.Command), sideHeader("source", r.Source), sideHeader("target", r.Target))
+	kbTable(b, r.Rows, p)
+	if len(r.Trust) > 0 {
+		b.WriteString("\ntrust (each appliance verifies the other's chain with its own root, at its own clock):\n")
+		for _, t := range r.Trust {
+			mark := p.green("ok  ")
+			if !t.OK {
+				mark = p.red("FAIL")
+			}
+			fmt.Fprintf(b, "  %s %s accepts %s as %s (%s)\n", mark, t.Verifier, t.Presenter, map[string]string{"serverAuth": "server", "clientAuth": "client"}[t.Usage], t.Usage)
+		}
+	}
+	if c := r.Clocks; c != nil {
+		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
+	}
+	if r.WizardMessage != "" {
+		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
+		b.WriteString("because:\n")
+		for _, pr := range pairRules {
+			for _, f := range r.Findings {
+				if f.Severity == SevError && f.Rule == pr.ID {
+					fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
+				}
+			}
+		}
+	}
+}
+
+func pairMarkdownHeader(b *strings.Builder, r *Report) {
+	fmt.Fprintf(b, "# OME migration pairing %s: `%s` -> `%s`\n\n", r.Command, mdEsc(sideWhere(r.Source)), mdEsc(sideWhere(r.Target)))
+	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(r.Verdict))
+	if r.WizardMessage != "" {
+		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
+	}
+	fmt.Fprintf(b, "- Source clock: %s (%s)\n- Target clock: %s (%s)\n", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
+		r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
+	if c := r.Clocks; c != nil {
+		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
+	}
+	b.WriteString("\n")
+}
+
+func sideWhere(s *Side) string {
+	if s.Address != "" {
+		return s.Address
+	}
+	return s.File
+}
+
+func pairMarkdownBody(b *strings.Builder, r *Report) {
+	b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
+	for _, row := range r.Rows {
+		cell := func(c *RowCert) string {
+			if c == nil {
+				return "- | -"
+			}
+			return mdEsc(shortIssuer(c.Subject)) + " | " + mdEsc(shortIssuer(c.Issuer))
+		}
+		mark := "&lt;-&gt;"
+		if !row.Match || !row.SameKey {
+			mark = "X"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s |\n", cell(row.Source), mark, cell(row.Target))
+	}
+	if len(r.Trust) > 0 {
+		b.WriteString("\n## Trust\n\n")
+		for _, t := range r.Trust {
+			box := "[x]"
+			if !t.OK {
+				box = "[ ]"
+			}
+			fmt.Fprintf(b, "- %s %s accepts %s's chain for %s at %s\n", box, t.Verifier, t.Presenter, t.Usage, t.At.Format(time.RFC3339))
+		}
+	}
+	for _, sd := range []struct {
+		name string
+		s    *Side
+	}{{"Source", r.Source}, {"Target", r.Target}} {
+		fmt.Fprintf(b, "\n## %s certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name)
+		for _, c := range sd.s.Chain {
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(shortIssuer(c.Issuer)),
+				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
+		}
+	}
+}
+
+// trimLines drops the trailing blanks tabwriter leaves.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// firstClause shortens a finding to its first clause for summaries.
+func firstClause(s string) string {
+	for _, cut := range []string{" at its clock", ": x509:"} {
+		if i := strings.Index(s, cut); i > 0 {
+			s = s[:i]
+		}
+	}
+	if len(s) > 160 {
+		s = s[:157] + "..."
+	}
+	return s
+}

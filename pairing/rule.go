@@ -76,9 +76,9 @@ type Family string
 
 // Rule families.
 const (
-	Upload Family = "upload"
-	Pair   Family = "pair"
-	Live   Family = "live"
+	FamilyUpload Family = "upload"
+	FamilyPair   Family = "pair"
+	FamilyLive   Family = "live"
 )
 
 // Result is what a rule's check returns for one finding-worthy fact.

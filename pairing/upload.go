@@ -37,6 +37,9 @@ type Subject struct {
 	Mode  Mode
 	At    time.Time // the appliance's clock
 	Name  string    // --name, "" when not given
+	// Flags name the CLI flags for hints: "--csr" and "--name" for check,
+	// "--source-csr" and "--source-name" in compare.
+	CSRFlag, NameFlag string
 }
 
 // NewSubject builds the path for in.
@@ -44,7 +47,7 @@ func NewSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name s
 	if mode == "" {
 		mode = ModeMigration
 	}
-	return &Subject{Input: in, Path: chain.BuildPath(in.Certs), CSR: csr, Mode: mode, At: at.UTC(), Name: name}
+	return &Subject{Input: in, Path: chain.BuildPath(in.Certs), CSR: csr, Mode: mode, At: at.UTC(), Name: name, CSRFlag: "--csr", NameFlag: "--name"}
 }
 
 func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
@@ -78,112 +81,112 @@ var convertFix = `Export the certificates as "Base-64 encoded X.509 (.CER)" in t
 // uploadRules are the KB's upload requirements, in the KB's order, then our
 // inferred ones.
 var uploadRules = []uploadRule{
-	{&Rule{ID: "csr-key", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgCSR},
+	{&Rule{ID: "csr-key", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgCSR},
 		Citation:    kb + " #1",
 		Description: "The leaf certificate was issued for a CSR generated on this appliance: its public key is the CSR's.",
 		Fix:         "Have the CA sign the CSR generated on this appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request), and upload what it returns; do not generate a new CSR in between."},
 		checkCSRKey},
-	{&Rule{ID: "csr-wildcard", Family: Upload, Severity: SevError, OMEMessageID: "CGEN6002", OMEMessageArgs: []string{"DistinguishedName"},
+	{&Rule{ID: "csr-wildcard", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN6002", OMEMessageArgs: []string{"DistinguishedName"},
 		Citation:    kb + " #6",
 		Description: "The CSR's distinguished name has no wildcard (*); OME refuses to generate such a CSR.",
 		Fix:         "Generate the CSR on the appliance with the appliance's own host name as common name, without '*'; OME does not support wildcard certificates."},
 		checkCSRWildcard},
-	{&Rule{ID: "encoding", Family: Upload, Severity: SevError, OMEMessageID: "CSEC9002", OMEMessageArgs: []string{},
+	{&Rule{ID: "encoding", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CSEC9002", OMEMessageArgs: []string{},
 		Citation:    kb + " #2",
 		Description: "The file is Base64-encoded (PEM) X.509: not DER, PKCS#7, PKCS#12 or UTF-16 text.",
 		Fix:         convertFix + "openssl x509 -inform DER -in cert.cer -out cert.pem"},
 		checkEncoding},
-	{&Rule{ID: "encoding-text", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "encoding-text", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    kb + " #2 (text around the Base64 is our reading)",
 		Description: "The PEM file holds only certificate blocks: no BOM, no text around them, no keys.",
 		Fix:         "Keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks, saved as plain ASCII (ome-preflight reads the file either way; OME's parser may not)."},
 		checkEncodingText},
-	{&Rule{ID: "leaf-eku", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgEKU},
+	{&Rule{ID: "leaf-eku", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgEKU},
 		Citation:    kb + " #3",
 		Description: "The leaf's Extended Key Usage has Server Authentication and Client Authentication (a single server certificate: Server Authentication).",
 		Fix:         "Reissue the appliance certificate from a CA template whose Application Policies / Extended Key Usage include both Server Authentication (1.3.6.1.5.5.7.3.1) and Client Authentication (1.3.6.1.5.5.7.3.2), e.g. a copy of the AD CS \"Web Server\" template with Client Authentication added."},
 		checkLeafEKU},
-	{&Rule{ID: "leaf-key-usage", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgWebServer},
+	{&Rule{ID: "leaf-key-usage", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgWebServer},
 		Citation:    kb + " #4",
 		Description: "The leaf's Key Usage has Key Encipherment.",
 		Fix:         "Reissue the appliance certificate from a template whose Key Usage includes Key Encipherment (AD CS: Request Handling > \"Allow key exchange ... (key encipherment)\")."},
 		checkLeafKU},
-	{&Rule{ID: "chain-complete", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	{&Rule{ID: "chain-complete", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
 		Citation:    kb + " #5",
 		Description: "The file holds the full chain: the leaf, every intermediate, and the self-signed root.",
 		Fix:         "Add the missing CA certificates (export them from the CA or the Windows certificate store as Base-64 X.509) so the file reads leaf, intermediates, root."},
 		checkChainComplete},
-	{&Rule{ID: "chain-signature", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	{&Rule{ID: "chain-signature", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
 		Citation:    kb + " #5",
 		Description: "Each certificate is signed by the next one's key (a CA re-issued with a new key under the same name breaks this).",
 		Fix:         "Use the CA certificate that actually signed the certificate before it: the current CA certificate may have been renewed with a new key; export the one whose key matches (compare Authority Key Identifier and Subject Key Identifier)."},
 		checkChainSignature},
-	{&Rule{ID: "chain-order", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	{&Rule{ID: "chain-order", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
 		Citation:    kb + " #5 (order)",
 		Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
 		Fix:         "Reorder the file to leaf, intermediates, root."},
 		checkChainOrder},
-	{&Rule{ID: "chain-unrelated", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	{&Rule{ID: "chain-unrelated", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
 		Citation:    kb + " #5",
 		Description: "The file holds nothing but the chain: no unrelated certificates, no duplicates.",
 		Fix:         "Remove the certificates that are not on the leaf's chain."},
 		checkChainUnrelated},
-	{&Rule{ID: "chain-depth", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+	{&Rule{ID: "chain-depth", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
 		Citation:    kb + " #5 (the depth limit is stated; its message is our reading)",
 		Description: "The chain has at most 10 certificates.",
 		Fix:         "Issue the appliance certificate from a CA closer to the root; OME accepts at most 10 certificates."},
 		checkChainDepth},
-	{&Rule{ID: "chain-verify", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+	{&Rule{ID: "chain-verify", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
 		Citation:    kb + " #5 (verified as an X.509 path to the file's own root)",
 		Description: "The path verifies as X.509 to the file's own root: CA constraints, path length, name constraints, critical extensions.",
 		Fix:         "Reissue the certificate named in the message from a CA whose certificate allows it (basic constraints, path length, name constraints), without unknown critical extensions."},
 		checkChainVerify},
-	{&Rule{ID: "ca-constraints", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+	{&Rule{ID: "ca-constraints", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
 		Citation:    kb + " #5 (PKIX path validation, RFC 5280 4.2.1.9 and 4.2.1.3)",
 		Description: "Every CA certificate on the path is marked as a CA (basic constraints) and, when it has Key Usage, has keyCertSign.",
 		Fix:         "Reissue the CA certificate named in the message with Basic Constraints CA:TRUE and Key Usage keyCertSign."},
 		checkCAConstraints},
-	{&Rule{ID: "common-name", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
+	{&Rule{ID: "common-name", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
 		Citation:    kb + " #6 (\"No common name found in the leaf certificate\"; OME's MessageArgs for it are not documented)",
 		Description: "Every certificate has a common name (CN).",
 		Fix:         "Reissue the certificate with a CN in its subject: for the appliance, its host name."},
 		checkCommonName},
-	{&Rule{ID: "leaf-cn-wildcard", Family: Upload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
+	{&Rule{ID: "leaf-cn-wildcard", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
 		Citation:    kb + " #6 (OME's MessageArgs for it are not documented)",
 		Description: "The leaf's common name has no wildcard (*): OME does not support wildcard certificates.",
 		Fix:         "Generate a CSR on the appliance for its own host name and have it signed; OME does not support wildcard certificates."},
 		checkLeafWildcard},
-	{&Rule{ID: "validity", Family: Upload, Severity: SevError,
+	{&Rule{ID: "validity", Family: FamilyUpload, Severity: SevError,
 		Citation:    kb + " (connection validation: validity period against the appliance's date and time)",
 		Description: "Every certificate is valid at the appliance's clock (notBefore <= now <= notAfter).",
 		Fix:         "Renew the expired certificate, or correct the appliance's clock (enable NTP) if the certificate is not yet valid."},
 		checkValidity},
-	{&Rule{ID: "validity-expiring", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "validity-expiring", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    kb + " (validity period; the 30-day margin is ours)",
 		Description: "No certificate expires within 30 days.",
 		Fix:         "Renew the certificate before the change window, then upload the renewed chain."},
 		checkExpiring},
-	{&Rule{ID: "leaf-key-type", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "leaf-key-type", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four ECDHE-RSA/DHE-RSA AES-256 suites",
 		Description: "The leaf key is RSA: OME's TLS 1.2 cipher suites are all RSA-authenticated.",
 		Fix:         "Generate the CSR on the appliance (it makes an RSA key) and have the CA sign it with an RSA template."},
 		checkLeafKeyType},
-	{&Rule{ID: "key-size", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "key-size", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    "NIST SP 800-131A; Java's jdk.certpath.disabledAlgorithms",
 		Description: "RSA keys are at least 2048 bits.",
 		Fix:         "Reissue the certificate with an RSA key of 2048 bits or more."},
 		checkKeySize},
-	{&Rule{ID: "weak-signature", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "weak-signature", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    "Java's jdk.certpath.disabledAlgorithms (MD2, MD5; SHA-1 restricted)",
 		Description: "No certificate below the root is signed with SHA-1 or MD5.",
 		Fix:         "Reissue the certificate with a SHA-256 (or stronger) signature."},
 		checkWeakSignature},
-	{&Rule{ID: "leaf-is-ca", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "leaf-is-ca", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    "RFC 5280 4.2.1.9; CA/Browser Forum baseline requirements",
 		Description: "The leaf is not a CA certificate.",
 		Fix:         "Reissue the appliance certificate from an end-entity (web server) template, not a CA template."},
 		checkLeafIsCA},
-	{&Rule{ID: "leaf-name", Family: Upload, Severity: SevWarning, Inferred: true,
+	{&Rule{ID: "leaf-name", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    "RFC 6125 / RFC 2818 host name check (--name)",
 		Description: "With --name, the leaf covers that host name or IP address (SAN, or CN when there is no SAN).",
 		Fix:         "Generate the CSR with the name the peer appliance uses to reach this one, and add it as a Subject Alternative Name."},
@@ -192,7 +195,7 @@ var uploadRules = []uploadRule{
 
 func checkCSRKey(s *Subject) []Result {
 	if s.CSR == nil {
-		return []Result{{Status: NA, Details: "not checked: no CSR given (use --csr with the CSR generated on this appliance)"}}
+		return []Result{{Status: NA, Details: "not checked: no CSR given (use " + s.CSRFlag + " with the CSR generated on this appliance)"}}
 	}
 	leaf, li := s.leaf()
 	type eq interface{ Equal(crypto.PublicKey) bool }
@@ -656,7 +659,7 @@ func checkLeafIsCA(s *Subject) []Result {
 
 func checkLeafName(s *Subject) []Result {
 	if s.Name == "" {
-		return []Result{{Status: NA, Details: "host name not checked: give --name with the name or IP the peer appliance uses"}}
+		return []Result{{Status: NA, Details: "host name not checked: give " + s.NameFlag + " with the name or IP the peer appliance uses"}}
 	}
 	leaf, li := s.leaf()
 	host := strings.Trim(s.Name, "[]")
