@@ -39,8 +39,9 @@ fuzz:
 	go test ./chain -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	go test ./chain -run '^$$' -fuzz '^FuzzParseCSR$$' -fuzztime $(FUZZTIME)
 
-bench:
+bench: build
 	go test ./pairing -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 5
+	scripts/bench.sh $(BIN) 31
 
 cover:
 	go test -coverprofile=cover.out ./... && go tool cover -func=cover.out | tail -1

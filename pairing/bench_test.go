@@ -49,3 +49,29 @@ func BenchmarkCheck3(b *testing.B) { benchCheck(b, 3) }
 
 // BenchmarkCheck10 parses and checks a chain at OME's depth limit.
 func BenchmarkCheck10(b *testing.B) { benchCheck(b, 10) }
+
+func benchCompare(b *testing.B, n int) {
+	src, tgt := deepChain(b, n), deepChain(b, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s, err := chain.Parse("source.pem", src, chain.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t, err := chain.Parse("target.pem", tgt, chain.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := pairing.Compare(pairing.CompareOptions{Source: s, Target: t, SourceTime: base, TargetTime: base})
+		if r.Verdict != pairing.VerdictPass {
+			b.Fatalf("verdict %s: %+v", r.Verdict, r.Findings)
+		}
+	}
+}
+
+// BenchmarkCompare3 parses and compares two 3-deep chains.
+func BenchmarkCompare3(b *testing.B) { benchCompare(b, 3) }
+
+// BenchmarkCompare10 parses and compares two chains at OME's depth limit.
+func BenchmarkCompare10(b *testing.B) { benchCompare(b, 10) }
