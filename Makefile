@@ -19,8 +19,8 @@ lint:
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
-# demo writes the lab to a temporary folder and shows check on a passing and
-# a failing chain (the failing one exits 1, as it should).
+# demo writes the lab to a temporary folder and shows check and compare on
+# passing and failing inputs (the failing ones exit 1, as they should).
 demo: build
 	@lab=$$(mktemp -d); \
 	$(BIN) fixtures write $$lab/lab; \
@@ -30,7 +30,11 @@ demo: build
 	echo "\$$ ome-preflight check chain.pem   # lab/server-auth-only"; \
 	(cd $$lab/lab/server-auth-only && $(BIN) check chain.pem); echo "exit code $$?"; echo; \
 	echo "\$$ ome-preflight check chain.p7b   # lab/pkcs7-der (a Windows .p7b)"; \
-	(cd $$lab/lab/pkcs7-der && $(BIN) check chain.p7b); echo "exit code $$?"
+	(cd $$lab/lab/pkcs7-der && $(BIN) check chain.p7b); echo "exit code $$?"; echo; \
+	echo "\$$ ome-preflight compare --window 4h source.pem target.pem   # lab/good-pair"; \
+	(cd $$lab/lab/good-pair && $(BIN) compare --window 4h source.pem target.pem); echo "exit code $$?"; echo; \
+	echo "\$$ ome-preflight compare source.pem target.pem   # lab/different-intermediates (the KB's invalid example)"; \
+	(cd $$lab/lab/different-intermediates && $(BIN) compare source.pem target.pem); echo "exit code $$?"
 
 golden:
 	go test . -run 'TestScenarios|TestReadmeRulesTable' -update

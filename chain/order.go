@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -53,6 +54,31 @@ func SelfSigned(c *x509.Certificate) bool {
 // here so that an old enterprise CA's chain is still linked; the
 // weak-signature rule judges the algorithm.
 func signedBy(child, parent *x509.Certificate) error {
+	key := [2]*x509.Certificate{child, parent}
+	sigMemo.Lock()
+	if r, ok := sigMemo.m[key]; ok {
+		sigMemo.Unlock()
+		return r
+	}
+	sigMemo.Unlock()
+	err := checkSignature(child, parent)
+	sigMemo.Lock()
+	if len(sigMemo.m) > 8192 {
+		sigMemo.m = map[[2]*x509.Certificate]error{}
+	}
+	sigMemo.m[key] = err
+	sigMemo.Unlock()
+	return err
+}
+
+// sigMemo remembers signature checks: path building, roles and rules ask
+// the same question many times, and RSA verification dominates a check.
+var sigMemo = struct {
+	sync.Mutex
+	m map[[2]*x509.Certificate]error
+}{m: map[[2]*x509.Certificate]error{}}
+
+func checkSignature(child, parent *x509.Certificate) error {
 	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
 	var ia x509.InsecureAlgorithmError
 	if !errors.As(err, &ia) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -124,21 +125,36 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 	}
 	p := &Pair{Src: src, Tgt: tgt, Window: window, MaxSkew: maxSkew}
 	p.Rows = rows(src, tgt)
-	for _, dir := range []struct {
+	type job struct {
 		presenter, verifier *Subject
 		pn, vn              string
-	}{{src, tgt, "source", "target"}, {tgt, src, "target", "source"}} {
+		usage               x509.ExtKeyUsage
+	}
+	var jobs []job
+	for _, d := range []job{{src, tgt, "source", "target", 0}, {tgt, src, "target", "source", 0}} {
 		for _, u := range []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth} {
-			leaf, _ := dir.presenter.leaf()
-			err := chain.Verify(leaf, dir.presenter.certs(), anchors(dir.verifier), dir.verifier.At, u)
-			tc := TrustCheck{Presenter: dir.pn, Verifier: dir.vn, Usage: usageName(u), At: dir.verifier.At, OK: err == nil}
+			d.usage = u
+			jobs = append(jobs, d)
+		}
+	}
+	// The four verifications are independent: run them at once.
+	p.Trust = make([]TrustCheck, len(jobs))
+	p.trustErr = make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			leaf, _ := j.presenter.leaf()
+			err := chain.Verify(leaf, j.presenter.certs(), anchors(j.verifier), j.verifier.At, j.usage)
+			tc := TrustCheck{Presenter: j.pn, Verifier: j.vn, Usage: usageName(j.usage), At: j.verifier.At, OK: err == nil}
 			if err != nil {
 				tc.Error = err.Error()
 			}
-			p.Trust = append(p.Trust, tc)
-			p.trustErr = append(p.trustErr, err)
-		}
+			p.Trust[i], p.trustErr[i] = tc, err
+		}()
 	}
+	wg.Wait()
 	return p
 }
 
