@@ -22,9 +22,12 @@ type env struct {
 	now            func() time.Time
 }
 
+// nowFunc is the clock; tests pin it. Nothing below main reads time.Now.
+var nowFunc = time.Now
+
 // run builds the CLI and runs it; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: time.Now}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: nowFunc}
 	app := &cli.App{
 		Name:    "ome-preflight",
 		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
@@ -51,6 +54,8 @@ unreadable input, 3 incomplete (a check could not run).`,
 		Commands: []*cli.Command{
 			checkCommand(e),
 			compareCommand(e),
+			probeCommand(e),
+			mockCommand(e),
 			rulesCommand(e),
 			fixturesCommand(e),
 		},

@@ -29,6 +29,8 @@ const (
 	EncPKCS12   Encoding = "pkcs12"
 	EncUTF16PEM Encoding = "utf16-pem"
 	EncUnknown  Encoding = "unknown"
+	// EncTLS is a chain observed in a TLS handshake.
+	EncTLS Encoding = "tls"
 )
 
 // Facts are the encoding details of an input, as data, so that rules can

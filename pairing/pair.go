@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/probe"
 )
 
 // WizardMessage is what OME's migration wizard shows when the pair fails
@@ -26,6 +27,9 @@ type Side struct {
 	Input       *InputInfo   `json:"input,omitempty"`
 	CSR         *CSRInfo     `json:"csr,omitempty"`
 	Path        string       `json:"path"`
+	// Observed is what probe saw: TLS version, cipher, client-CA names,
+	// handshakes, API reads.
+	Observed *probe.Observation `json:"observed,omitempty"`
 }
 
 // Row is one line of the KB's issued-to/issued-by table, leaf first.

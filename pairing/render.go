@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/probe"
 )
 
 // RenderOptions tune the human renderers.
@@ -415,6 +416,14 @@ func renderPairText(b *strings.Builder, r *Report, p painter) {
 			fmt.Fprintf(b, "  %s %s accepts %s as %s (%s)\n", mark, t.Verifier, t.Presenter, map[string]string{"serverAuth": "server", "clientAuth": "client"}[t.Usage], t.Usage)
 		}
 	}
+	for _, sd := range []struct {
+		name string
+		s    *Side
+	}{{"source", r.Source}, {"target", r.Target}} {
+		if o := sd.s.Observed; o != nil {
+			observedText(b, sd.name, o, p)
+		}
+	}
 	if c := r.Clocks; c != nil {
 		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
 	}
@@ -509,4 +518,61 @@ func firstClause(s string) string {
 		s = s[:157] + "..."
 	}
 	return s
+}
+
+func observedText(b *strings.Builder, name string, o *probe.Observation, p painter) {
+	fmt.Fprintf(b, "\n%s %s:", name, o.Address)
+	if o.TLSVersion != "" {
+		fmt.Fprintf(b, " %s, %s;", o.TLSVersion, o.CipherSuite)
+	}
+	switch {
+	case len(o.Handshakes) == 0 && len(o.Failures) > 0:
+		b.WriteString(" not reached")
+	case !o.RequestsClientCert:
+		b.WriteString(" does not request a client certificate")
+	case len(o.AcceptableCAs) == 0:
+		b.WriteString(" requests a client certificate (any CA)")
+	default:
+		fmt.Fprintf(b, " requests a client certificate from [%s]", shortList(o.AcceptableCAs))
+	}
+	fmt.Fprintf(b, "\n  clock %s from %s\n", o.Clock.Format(time.RFC3339), o.ClockSource)
+	for _, h := range o.Handshakes {
+		mark := p.green("ok  ")
+		if !h.OK {
+			mark = p.red("FAIL")
+		}
+		who := "no client certificate"
+		if h.ClientCert != "" {
+			who = "client " + shortIssuer(h.ClientCert)
+		}
+		fmt.Fprintf(b, "  %s handshake %s (%s)", mark, h.Kind, who)
+		if h.Version != "" {
+			fmt.Fprintf(b, ": %s, %s", h.Version, strings.Join(shortNames(h.PeerChain), " -> "))
+		}
+		if h.VerifiedAt != "" {
+			fmt.Fprintf(b, ", verified with the peer's root at %s", h.VerifiedAt)
+		}
+		if h.HTTPStatus != 0 {
+			fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
+		}
+		if h.Error != "" {
+			fmt.Fprintf(b, ": %s", h.Error)
+		}
+		b.WriteString("\n")
+	}
+	if a := o.API; a != nil && a.Version != "" {
+		ntp := "?"
+		if a.NTP != nil {
+			ntp = map[bool]string{true: "on", false: "off"}[*a.NTP]
+		}
+		fmt.Fprintf(b, "  API: OME %s, NTP %s, FIPS %s\n", a.Version, ntp, a.FIPSMode)
+	}
+}
+
+func shortNames(dns []string) []string {
+	out := make([]string, len(dns))
+	for i, d := range dns {
+		out[i] = shortIssuer(d)
+	}
+	return out
 }

@@ -145,6 +145,7 @@ func allRules() []*Rule {
 		all = append(all, u.Rule)
 	}
 	all = append(all, pairRuleList()...)
+	all = append(all, liveRuleList()...)
 	return all
 }
 

@@ -194,6 +194,9 @@ var uploadRules = []uploadRule{
 }
 
 func checkCSRKey(s *Subject) []Result {
+	if s.CSR == nil && s.CSRFlag == "" {
+		return []Result{{Status: NA}}
+	}
 	if s.CSR == nil {
 		return []Result{{Status: NA, Details: "not checked: no CSR given (use " + s.CSRFlag + " with the CSR generated on this appliance)"}}
 	}
@@ -234,7 +237,7 @@ func checkEncoding(s *Subject) []Result {
 	var out []Result
 	var how string
 	switch in.Encoding {
-	case chain.EncPEM:
+	case chain.EncPEM, chain.EncTLS:
 	case chain.EncDER:
 		how = "DER (binary) X.509"
 		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl x509 -inform DER -in %s -out upload.pem", in.File)})
@@ -658,6 +661,9 @@ func checkLeafIsCA(s *Subject) []Result {
 }
 
 func checkLeafName(s *Subject) []Result {
+	if s.Name == "" && s.NameFlag == "" {
+		return []Result{{Status: NA}}
+	}
 	if s.Name == "" {
 		return []Result{{Status: NA, Details: "host name not checked: give " + s.NameFlag + " with the name or IP the peer appliance uses"}}
 	}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/probe"
+)
+
+func probeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "probe",
+		Usage: "will these two live appliances pair? Observe both, then real mutual-TLS handshakes",
+		Description: `Connects to both appliances at the same time (GET only, nothing is changed),
+reads the chain each presents, its TLS version and cipher, the client-CA names it
+requests and its clock (OME API UtcTime with --user, else the HTTP Date header),
+runs every compare rule on what it saw, then makes a real handshake to each,
+verifying it with the other appliance's root at that appliance's clock.
+Addresses are HOST[:PORT] (443 by default; IPv6 in brackets).
+
+Examples:
+   ome-preflight probe --source 10.0.0.5 --target 10.0.0.6
+   ome-preflight probe --source ome310.example.com --target [fd00::6]:443 --source-chain src.pem --target-chain dst.pem
+   OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
+
+Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
+(unreachable, timed out, credentials refused) and no error finding.`,
+		Flags: []cli.Flag{
+			formatFlag(),
+			&cli.StringFlag{Name: "source", Usage: "source appliance `HOST[:PORT]`"},
+			&cli.StringFlag{Name: "target", Usage: "target appliance `HOST[:PORT]`"},
+			&cli.StringFlag{Name: "source-chain", Usage: "the chain `FILE` you expect the source to serve (also trust for credentials)"},
+			&cli.StringFlag{Name: "target-chain", Usage: "the chain `FILE` you expect the target to serve (also trust for credentials)"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE` to trust before sending credentials"},
+			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
+			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
+			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
+			&cli.BoolFlag{Name: "insecure", Usage: "send credentials even to an appliance whose chain does not verify against --*-chain/--ca"},
+			&cli.DurationFlag{Name: "timeout", Value: probeTimeout, Usage: "bound on all the work for one appliance"},
+			&cli.DurationFlag{Name: "window", Usage: "certificates must stay valid this long after each clock (the change window)"},
+			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when the clocks differ by more than this"},
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c)
+			if err != nil {
+				return err
+			}
+			if c.NArg() > 0 {
+				return usagef("give the appliances with --source and --target", "probe takes no file arguments, got %q", c.Args().First())
+			}
+			src, tgt := c.String("source"), c.String("target")
+			if src == "" || tgt == "" {
+				return usagef("usage: ome-preflight probe --source HOST[:PORT] --target HOST[:PORT]", "probe needs --source and --target")
+			}
+			for _, a := range []string{src, tgt} {
+				if _, _, err := probe.SplitAddress(a); err != nil {
+					return usagef("addresses are HOST[:PORT], IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", a, err)
+				}
+			}
+			if c.Duration("timeout") <= 0 {
+				return usagef("e.g. --timeout 10s", "--timeout must be positive")
+			}
+			o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
+			if cf, kf := c.String("client-cert"), c.String("client-key"); cf != "" || kf != "" {
+				if cf == "" || kf == "" {
+					return usagef("give both --client-cert and --client-key", "a stand-in client identity needs a certificate and its key")
+				}
+				cert, err := tls.LoadX509KeyPair(cf, kf)
+				if err != nil {
+					return usagef("both files must be PEM; the key must match the certificate", "--client-cert %s / --client-key %s: %v", cf, kf, err)
+				}
+				o.ClientCert = &cert
+			}
+			var expSrc, expTgt *chain.Input
+			readOpt := chain.Options{Password: pfxPassword(e.stdin, e.stderr)}
+			if f := c.String("source-chain"); f != "" {
+				if expSrc, err = chain.ReadFile(f, readOpt); err != nil {
+					return err
+				}
+			}
+			if f := c.String("target-chain"); f != "" {
+				if expTgt, err = chain.ReadFile(f, readOpt); err != nil {
+					return err
+				}
+			}
+			var ca []*x509.Certificate
+			if f := c.String("ca"); f != "" {
+				in, err := chain.ReadFile(f, readOpt)
+				if err != nil {
+					return err
+				}
+				ca = in.Certs
+			}
+			if u := c.String("user"); u != "" {
+				pw, err := omePassword(e)
+				if err != nil {
+					return err
+				}
+				o.User, o.Password = u, pw
+			}
+			so, to := o, o
+			so.Trust, to.Trust = append(roots(expSrc), ca...), append(roots(expTgt), ca...)
+			ctx := c.Context
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			e.log.Debug().Str("source", src).Str("target", tgt).Msg("probing")
+			sObs, tObs := probe.Pair(ctx, src, tgt, so, to)
+			mutual(ctx, sObs, tObs, o)
+			r := pairing.Probe(pairing.ProbeOptions{Source: sObs, Target: tObs, SourceExpected: expSrc, TargetExpected: expTgt,
+				Window: c.Duration("window"), MaxSkew: c.Duration("max-skew"), ClientCertGiven: o.ClientCert != nil})
+			return e.render(c, r, format)
+		},
+	}
+}
+
+var probeTimeout = probe.DefaultTimeout
+
+// roots are the self-signed certificates of an expected chain.
+func roots(in *chain.Input) []*x509.Certificate {
+	if in == nil {
+		return nil
+	}
+	var out []*x509.Certificate
+	for _, c := range in.Certs {
+		if chain.SelfSigned(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// mutual makes the real handshakes: each appliance verified with the other's
+// root at the other's clock, presenting the stand-in identity if given.
+func mutual(ctx context.Context, a, b *probe.Observation, o probe.Options) {
+	var wg sync.WaitGroup
+	for _, p := range [][2]*probe.Observation{{a, b}, {b, a}} {
+		self, peer := p[0], p[1]
+		if len(self.Chain) == 0 || len(peer.Chain) == 0 {
+			continue
+		}
+		path := chain.BuildPath(peer.Chain)
+		var anchors []*x509.Certificate
+		if path.Root {
+			anchors = []*x509.Certificate{peer.Chain[path.Order[len(path.Order)-1]]}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hs := probe.Mutual(ctx, self, o.ClientCert, anchors, peer.Clock, o)
+			self.Handshakes = append(self.Handshakes, hs)
+		}()
+	}
+	wg.Wait()
+}
+
+// omePassword reads OME_PASSWORD, or asks on a terminal; never a flag.
+func omePassword(e *env) (string, error) {
+	if pw, ok := os.LookupEnv("OME_PASSWORD"); ok {
+		return pw, nil
+	}
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", &usageError{msg: "--user needs a password: set OME_PASSWORD or run in a terminal to be asked",
+			hints: []string{"the password is never taken as a flag, so that it stays out of shell history and process lists"}}
+	}
+	fmt.Fprint(e.stderr, "OME password: ")
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", errors.New("reading the password: " + err.Error())
+	}
+	return string(b), nil
+}

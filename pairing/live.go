@@ -1,0 +1,492 @@
+package pairing
+
+import (
+	"bytes"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/probe"
+)
+
+// ProbeOptions are the inputs of `probe`: what each appliance showed, and
+// the chains the user expects them to serve.
+type ProbeOptions struct {
+	Source, Target                 *probe.Observation
+	SourceExpected, TargetExpected *chain.Input
+	Window, MaxSkew                time.Duration
+	ClientCertGiven                bool
+}
+
+// LivePair is the pair as the live rules see it.
+type LivePair struct {
+	ProbeOptions
+	Src, Tgt *Subject // nil when that appliance showed no chain
+}
+
+// OME's TLS 1.2 suites (OME 3.6 Security Configuration Guide), by the names
+// crypto/tls and IANA use.
+var omeSuites = map[string]bool{
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384": true,
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384": true,
+	"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384":   true,
+	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA256":   true,
+}
+
+type liveRule struct {
+	*Rule
+	Check func(p *LivePair) []sideResult
+}
+
+const apiRef = "reference/ome-api.md (GET only)"
+
+var liveRules = []liveRule{
+	{&Rule{ID: "live-unreachable", Family: FamilyLive, Severity: SevWarning,
+		Citation:    "probe",
+		Description: "Each appliance answers on its address within --timeout: connect, TLS handshake, HTTP.",
+		Fix:         "Check the address and port (443 unless the web server port was changed), that the appliance is up, and that no firewall between this machine and it drops the connection."},
+		checkUnreachable},
+	{&Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError,
+		Citation:    "KB 000221202 #5; dellemc-openmanage-ansible-modules issue 645",
+		Description: "Each appliance serves its full chain, not only its own certificate.",
+		Fix:         "Upload the full chain with Application Settings > Security > Certificates > Upload certificate chain (REST: ApplicationService.UploadCertChain), not UploadCertificate."},
+		checkLeafOnly},
+	{&Rule{ID: "live-chain-differs", Family: FamilyLive, Severity: SevError,
+		Citation:    "--source-chain/--target-chain",
+		Description: "Each appliance serves the chain you expect it to (the file given with --source-chain/--target-chain).",
+		Fix:         "Upload the expected chain file to that appliance, or check that you probed the right address."},
+		checkChainDiffers},
+	{&Rule{ID: "live-client-ca", Family: FamilyLive, Severity: SevError, Inferred: true,
+		Citation:    "RFC 5246 7.4.4 certificate_authorities; mutual TLS between the appliances",
+		Description: "An appliance that requests client certificates names, among its acceptable CAs, an issuer of the peer appliance's chain.",
+		Fix:         "Upload, on the appliance that requests client certificates, a chain whose CAs include the peer's issuing CA (the same intermediates and root on both)."},
+		checkClientCA},
+	{&Rule{ID: "live-no-client-auth", Family: FamilyLive, Severity: SevInfo,
+		Citation:    "probe",
+		Description: "Each appliance requests a client certificate on the probed port (otherwise the handshake proves server authentication only).",
+		Fix:         "Nothing to fix: the migration connection may use another listener; the server side was still checked."},
+		checkNoClientAuth},
+	{&Rule{ID: "live-tls", Family: FamilyLive, Severity: SevError, Inferred: true,
+		Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four RSA AES-256 suites",
+		Description: "Each appliance negotiates TLS 1.2 or later, with one of OME's cipher suites.",
+		Fix:         "Set the appliance's TLS protocol to TLS 1.2 or later (OME 4.1: Application Settings > Security > TLS protocol)."},
+		checkTLS},
+	{&Rule{ID: "live-handshake", Family: FamilyLive, Severity: SevError,
+		Citation:    "KB 000221202 (connection validation): mutual authentication",
+		Description: "A real handshake to each appliance, verifying it with the peer appliance's root at the peer's clock (and presenting --client-cert), succeeds.",
+		Fix:         "Make both appliances serve chains under the same root, valid at both clocks; the stand-in client certificate must come from the same CA and template."},
+		checkHandshake},
+	{&Rule{ID: "live-clock", Family: FamilyLive, Severity: SevWarning,
+		Citation:    "probe",
+		Description: "Each appliance's clock was read (OME API UtcTime, or the HTTP Date header).",
+		Fix:         "Give --user (password from OME_PASSWORD) to read UtcTime, or make sure GET / answers with a Date header."},
+		checkClock},
+	{&Rule{ID: "api-access", Family: FamilyLive, Severity: SevWarning,
+		Citation:    apiRef,
+		Description: "With --user, the API was read: credentials accepted, endpoints answered with JSON.",
+		Fix:         "Check the user name and OME_PASSWORD; the account needs at least read access. Credentials are only sent to an appliance whose chain verifies against --source-chain/--target-chain or --ca (or with --insecure)."},
+		checkAPIAccess},
+	{&Rule{ID: "api-version", Family: FamilyLive, Severity: SevWarning,
+		Citation:    "Dell: migration is documented from OME 3.10.x to 4.0/4.0.1",
+		Description: "The source runs OME 3.10.x and the target OME 4.0 or 4.0.1.",
+		Fix:         "Update the source to 3.10.x, and deploy the target as 4.0 or 4.0.1, before migrating."},
+		checkAPIVersion},
+	{&Rule{ID: "api-ntp", Family: FamilyLive, Severity: SevWarning,
+		Citation:    apiRef + ": TimeConfiguration EnableNTP",
+		Description: "Each appliance takes its time from NTP.",
+		Fix:         "Enable NTP on both appliances (Application Settings > Network > Time Configuration), with the same servers."},
+		checkAPINTP},
+	{&Rule{ID: "api-cert", Family: FamilyLive, Severity: SevWarning,
+		Citation:    apiRef + ": ApplicationService/Certificate",
+		Description: "The certificate the API reports is the one the appliance presents.",
+		Fix:         "The web server may not have restarted after the upload: wait a few minutes, or restart the appliance services, then probe again."},
+		checkAPICert},
+	{&Rule{ID: "api-proxy", Family: FamilyLive, Severity: SevWarning, Inferred: true,
+		Citation:    apiRef + ": ProxyConfiguration",
+		Description: "When an appliance uses a proxy, the peer appliance is in its exclusion list.",
+		Fix:         "Add the peer appliance's address to the proxy exclusion list (Application Settings > Network > Proxy Configuration)."},
+		checkAPIProxy},
+	{&Rule{ID: "api-fips", Family: FamilyLive, Severity: SevInfo,
+		Citation:    apiRef + ": SecurityConfiguration FipsMode",
+		Description: "FIPS mode of each appliance, for the record.",
+		Fix:         "Nothing to fix."},
+		checkAPIFIPS},
+}
+
+func liveRuleList() []*Rule {
+	out := make([]*Rule, len(liveRules))
+	for i, r := range liveRules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+// Probe judges two live appliances: every compare rule on what they
+// presented, each at its own clock, then the live rules.
+func Probe(o ProbeOptions) *Report {
+	r := &Report{SchemaVersion: SchemaVersion, Command: "probe"}
+	lp := &LivePair{ProbeOptions: o}
+	mk := func(obs *probe.Observation, name string) (*Subject, *Side) {
+		side := &Side{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []chain.Info{}, Observed: obs}
+		if len(obs.Chain) == 0 {
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: no certificate chain observed", name, obs.Address))
+			return nil, side
+		}
+		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
+		s := NewSubject(in, nil, ModeMigration, obs.Clock, "")
+		s.CSRFlag, s.NameFlag = "", "" // probe has no CSR or name to check against
+		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
+		side.Input = inputInfo(in)
+		return s, side
+	}
+	lp.Src, r.Source = mk(o.Source, "source")
+	lp.Tgt, r.Target = mk(o.Target, "target")
+	if lp.Src != nil {
+		r.runUpload(lp.Src, "source")
+	}
+	if lp.Tgt != nil {
+		r.runUpload(lp.Tgt, "target")
+	}
+	if lp.Src != nil && lp.Tgt != nil {
+		r.runPair(NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew))
+	} else {
+		r.Incomplete = append(r.Incomplete, "pair rules: both chains are needed")
+	}
+	for _, lr := range liveRules {
+		res := runLiveSafely(lr, lp)
+		worst := NA
+		for _, x := range res {
+			if x.Status > worst {
+				worst = x.Status
+			}
+			if f, ok := lr.finding(x.Side, x.Result); ok {
+				r.Findings = append(r.Findings, f)
+				if f.Severity == SevError && strings.HasPrefix(f.Rule, "live-handshake") && r.WizardMessage == "" {
+					r.WizardMessage = WizardMessage
+				}
+			}
+		}
+		r.Checks = append(r.Checks, CheckResult{Rule: lr.ID, Side: "pair", Status: worst, Description: lr.Description})
+	}
+	for _, obs := range []*probe.Observation{o.Source, o.Target} {
+		for _, f := range obs.Failures {
+			if strings.HasPrefix(f.Step, "clock") {
+				continue // the local clock stands in, with a warning (live-clock)
+			}
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s: %s", obs.Address, f.Step, f.Error))
+		}
+		if obs.API != nil && (obs.API.Refused != "" || obs.API.AuthFailed) {
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: API not read", obs.Address))
+		}
+	}
+	r.finish()
+	return r
+}
+
+func runLiveSafely(lr liveRule, p *LivePair) (res []sideResult) {
+	defer func() {
+		if e := recover(); e != nil {
+			res = []sideResult{{Result: Result{Status: Fatal, Details: fmt.Sprint(e)}}}
+		}
+	}()
+	return lr.Check(p)
+}
+
+type liveSide struct {
+	name      string
+	obs, peer *probe.Observation
+	s, ps     *Subject
+	expected  *chain.Input
+}
+
+func (p *LivePair) sides() []liveSide {
+	return []liveSide{
+		{"source", p.Source, p.Target, p.Src, p.Tgt, p.SourceExpected},
+		{"target", p.Target, p.Source, p.Tgt, p.Src, p.TargetExpected},
+	}
+}
+
+func passIfEmpty(out []sideResult) []sideResult {
+	if len(out) == 0 {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	return out
+}
+
+func checkUnreachable(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		for _, f := range sd.obs.Failures {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s failed: %s", sd.name, sd.obs.Address, f.Step, f.Error)}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkLeafOnly(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if len(sd.obs.Chain) == 1 && !chain.SelfSigned(sd.obs.Chain[0]) {
+			out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(0), Details: fmt.Sprintf(
+				"%s %s serves only its own certificate %q: the chain was probably uploaded as a single certificate, and migration validation will fail",
+				sd.name, sd.obs.Address, chain.Name(sd.obs.Chain[0]))}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkChainDiffers(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if sd.expected == nil || len(sd.obs.Chain) == 0 {
+			continue
+		}
+		want := sd.expected.Certs
+		same := len(want) == len(sd.obs.Chain)
+		for i := 0; same && i < len(want); i++ {
+			same = bytes.Equal(want[i].Raw, sd.obs.Chain[i].Raw)
+		}
+		if same {
+			continue
+		}
+		d := fmt.Sprintf("%s %s serves %s, but %s holds %s", sd.name, sd.obs.Address, describeCerts(sd.obs.Chain), sd.expected.File, describeCerts(want))
+		if len(want) > 0 && !bytes.Equal(want[0].Raw, sd.obs.Chain[0].Raw) {
+			d += " (the leaf itself differs: the expected chain is not installed)"
+		}
+		out = append(out, sideResult{sd.name, Result{Status: Error, Details: d}})
+	}
+	if len(out) == 0 && p.SourceExpected == nil && p.TargetExpected == nil {
+		return []sideResult{{Result: Result{Status: NA}}}
+	}
+	return passIfEmpty(out)
+}
+
+func describeCerts(cs []*x509.Certificate) string {
+	var n []string
+	for _, c := range cs {
+		n = append(n, chain.Name(c))
+	}
+	return strings.Join(n, " -> ")
+}
+
+func checkClientCA(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if !sd.obs.RequestsClientCert || len(sd.obs.AcceptableCAs) == 0 || len(sd.peer.Chain) == 0 {
+			continue
+		}
+		ok := false
+		issuers := map[string]bool{}
+		for _, c := range sd.peer.Chain {
+			issuers[c.Issuer.String()] = true
+		}
+		for _, ca := range sd.obs.AcceptableCAs {
+			if issuers[ca] {
+				ok = true
+			}
+		}
+		if !ok {
+			var names []string
+			for k := range issuers {
+				names = append(names, shortIssuer(k))
+			}
+			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
+				"%s %s asks for a client certificate issued by one of [%s], and none of them issued the %s's chain (issuers %s)",
+				sd.name, sd.obs.Address, shortList(sd.obs.AcceptableCAs), otherSide(sd.name), strings.Join(names, ", "))}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func shortList(dns []string) string {
+	out := make([]string, len(dns))
+	for i, d := range dns {
+		out[i] = shortIssuer(d)
+	}
+	return strings.Join(out, ", ")
+}
+
+func otherSide(s string) string {
+	if s == "source" {
+		return "target"
+	}
+	return "source"
+}
+
+func checkNoClientAuth(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if len(sd.obs.Chain) > 0 && !sd.obs.RequestsClientCert {
+			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf(
+				"%s %s does not request a client certificate on this port: the handshake proves server authentication only", sd.name, sd.obs.Address)}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkTLS(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		switch sd.obs.TLSVersion {
+		case "":
+			continue
+		case "TLS 1.0", "TLS 1.1", "SSLv3":
+			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf("%s %s negotiated %s; OME appliances speak TLS 1.2", sd.name, sd.obs.Address, sd.obs.TLSVersion)}})
+			continue
+		case "TLS 1.3":
+			continue // OME 4.1 and later allow TLS 1.3
+		}
+		if !omeSuites[sd.obs.CipherSuite] {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s negotiated %s, which is not one of OME's TLS 1.2 suites", sd.name, sd.obs.Address, sd.obs.CipherSuite),
+				Fix: "Check that you probed an OME appliance (a load balancer or proxy in front of it negotiates its own suites)."}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkHandshake(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		for _, hs := range sd.obs.Handshakes {
+			if hs.Kind != "mutual" || hs.OK {
+				continue
+			}
+			switch hs.Stage {
+			case "verify":
+				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
+					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, otherSide(sd.name), otherSide(sd.name), hs.VerifiedAt, hs.Error)}})
+			case "client-cert":
+				if hs.ClientCert == "" {
+					out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf(
+						"%s %s needs a client certificate to finish the handshake: give --client-cert/--client-key (a stand-in identity from the same CA) to test it", sd.name, sd.obs.Address)}})
+					continue
+				}
+				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
+					"%s %s refused the client certificate %q: %s", sd.name, sd.obs.Address, shortIssuer(hs.ClientCert), hs.Error)}})
+			default:
+				out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: the verifying handshake could not run: %s", sd.name, sd.obs.Address, hs.Error)}})
+			}
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkClock(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if sd.obs.ClockSource == probe.ClockLocal {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s: its clock could not be read; judged at this machine's clock %s", sd.name, sd.obs.Address, sd.obs.Clock.Format(time.RFC3339))}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkAPIAccess(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		api := sd.obs.API
+		switch {
+		case api == nil:
+			continue
+		case api.Refused != "":
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, api.Refused),
+				Fix: "Give --" + sd.name + "-chain with the chain you uploaded (or --ca with your root) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
+		case api.AuthFailed:
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s refused the credentials (HTTP 401, CGEN1001)", sd.name, sd.obs.Address)}})
+		}
+		for _, e := range api.Errors {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, e)}})
+		}
+	}
+	if len(out) == 0 && p.Source.API == nil && p.Target.API == nil {
+		return []sideResult{{Result: Result{Status: NA, Details: "API not read: give --user (password from OME_PASSWORD or a prompt) to read version, time, NTP, proxy and FIPS settings"}}}
+	}
+	return passIfEmpty(out)
+}
+
+func checkAPIVersion(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if sd.obs.API == nil || sd.obs.API.Version == "" {
+			continue
+		}
+		v := sd.obs.API.Version
+		ok := strings.HasPrefix(v, "3.10.")
+		want := "3.10.x"
+		if sd.name == "target" {
+			ok, want = v == "4.0" || v == "4.0.0" || v == "4.0.1" || strings.HasPrefix(v, "4.0.1.") || strings.HasPrefix(v, "4.0.0."), "4.0 or 4.0.1"
+		}
+		if !ok {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want)}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkAPINTP(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if sd.obs.API != nil && sd.obs.API.NTP != nil && !*sd.obs.API.NTP {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source %q)", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkAPICert(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		api := sd.obs.API
+		if api == nil || api.CertIssuedTo == "" || len(sd.obs.Chain) == 0 {
+			continue
+		}
+		leaf := sd.obs.Chain[0]
+		if !sameName(api.CertIssuedTo, leaf.Subject) || !sameName(api.CertIssuedBy, leaf.Issuer) {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
+				"%s %s: the API reports a certificate issued to %q by %q, but the appliance presents %q issued by %q",
+				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), shortIssuer(leaf.Issuer.String()))}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func sameName(api string, n interface{ String() string }) bool {
+	s := n.String()
+	return strings.EqualFold(api, s) || strings.EqualFold(api, shortIssuer(s))
+}
+
+func checkAPIProxy(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		api := sd.obs.API
+		if api == nil || api.Proxy == nil || !*api.Proxy {
+			continue
+		}
+		peerHost, _, _ := net.SplitHostPort(sd.peer.Address)
+		excluded := false
+		for _, e := range strings.FieldsFunc(api.ProxyExcluded, func(r rune) bool { return r == ';' || r == ',' || r == ' ' }) {
+			if strings.EqualFold(strings.TrimSpace(e), peerHost) {
+				excluded = true
+			}
+		}
+		if !excluded {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s uses the proxy %s and the %s %s is not in its exclusion list %q", sd.name, sd.obs.Address, api.ProxyAddress, otherSide(sd.name), peerHost, api.ProxyExcluded)}})
+		}
+	}
+	return passIfEmpty(out)
+}
+
+func checkAPIFIPS(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if sd.obs.API != nil && sd.obs.API.FIPSMode != "" {
+			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf("%s %s: FIPS mode %s", sd.name, sd.obs.Address, sd.obs.API.FIPSMode)}})
+		}
+	}
+	return passIfEmpty(out)
+}

@@ -1,0 +1,533 @@
+// Package probe observes live OME appliances: the chain each presents, its
+// TLS version and cipher, the client-CA names it requests, its clock, a
+// GET-only read of its API, and real mutual-TLS handshakes. It only reads:
+// every request is a GET, and every operation runs under a context deadline.
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// DefaultTimeout bounds the work for one appliance.
+const DefaultTimeout = 10 * time.Second
+
+// DefaultPort is OME's web server port.
+const DefaultPort = "443"
+
+// maxBody bounds what is read of any HTTP response.
+const maxBody = 1 << 20
+
+// Options tune a probe. Timeout bounds all the work for one appliance.
+type Options struct {
+	Timeout time.Duration
+	// ClientCert is a stand-in identity from the appliances' CA, presented
+	// in the mutual handshake; nil skips it.
+	ClientCert *tls.Certificate
+	// User and Password read the OME API (GET only).
+	User, Password string
+	// Trust holds the anchors the user supplied (expected chains, --ca);
+	// credentials go only to an appliance whose chain verifies to them.
+	Trust []*x509.Certificate
+	// Insecure sends credentials even when the chain does not verify.
+	Insecure bool
+	Now      func() time.Time
+	Log      zerolog.Logger
+}
+
+// Failure is a step that could not run.
+type Failure struct {
+	Step  string `json:"step"`
+	Error string `json:"error"`
+}
+
+// Handshake is one TLS handshake, as a transcript: never keys.
+type Handshake struct {
+	Kind        string   `json:"kind"` // observe or mutual
+	ClientCert  string   `json:"client_cert,omitempty"`
+	OK          bool     `json:"ok"`
+	Version     string   `json:"version,omitempty"`
+	CipherSuite string   `json:"cipher_suite,omitempty"`
+	PeerChain   []string `json:"peer_chain,omitempty"`
+	VerifiedAt  string   `json:"verified_at,omitempty"`
+	Error       string   `json:"error,omitempty"`
+	// Stage says where a failed handshake failed: connect, verify (the
+	// appliance's chain did not verify with the peer's root) or
+	// client-cert (the appliance refused the client certificate).
+	Stage      string `json:"stage,omitempty"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+}
+
+// API is what the OME API said (GET only).
+type API struct {
+	Version       string `json:"version,omitempty"`
+	UtcTime       string `json:"utc_time,omitempty"`
+	NTP           *bool  `json:"ntp,omitempty"`
+	TimeSource    string `json:"time_source,omitempty"`
+	CertIssuedTo  string `json:"cert_issued_to,omitempty"`
+	CertIssuedBy  string `json:"cert_issued_by,omitempty"`
+	CertValidTo   string `json:"cert_valid_to,omitempty"`
+	Proxy         *bool  `json:"proxy,omitempty"`
+	ProxyAddress  string `json:"proxy_address,omitempty"`
+	ProxyExcluded string `json:"proxy_exclusion_list,omitempty"`
+	FIPSMode      string `json:"fips_mode,omitempty"`
+	AuthFailed    bool   `json:"auth_failed,omitempty"`
+	// Refused says why credentials were not sent.
+	Refused string   `json:"refused,omitempty"`
+	Errors  []string `json:"errors,omitempty"`
+}
+
+// Observation is what one appliance showed.
+type Observation struct {
+	Address            string              `json:"address"`
+	ServerName         string              `json:"server_name,omitempty"`
+	Chain              []*x509.Certificate `json:"-"`
+	TLSVersion         string              `json:"tls_version,omitempty"`
+	CipherSuite        string              `json:"cipher_suite,omitempty"`
+	RequestsClientCert bool                `json:"requests_client_cert"`
+	AcceptableCAs      []string            `json:"acceptable_cas"`
+	Clock              time.Time           `json:"clock"`
+	ClockSource        string              `json:"clock_source"`
+	RTTMillis          float64             `json:"rtt_ms,omitempty"`
+	API                *API                `json:"api,omitempty"`
+	Handshakes         []Handshake         `json:"handshakes"`
+	Failures           []Failure           `json:"failures"`
+}
+
+// Clock sources.
+const (
+	ClockAPI   = "OME API UtcTime"
+	ClockHTTP  = "HTTP Date header, corrected by half the round trip"
+	ClockLocal = "local clock of this machine (the appliance's could not be read)"
+)
+
+// SplitAddress turns HOST[:PORT] (IPv6 in brackets) into host:port and the
+// host, defaulting to port 443.
+func SplitAddress(s string) (hostport, host string, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "", errors.New("empty address")
+	}
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		if n, perr := strconv.Atoi(p); perr != nil || n < 1 || n > 65535 {
+			return "", "", fmt.Errorf("bad port %q", p)
+		}
+		if h == "" {
+			return "", "", fmt.Errorf("no host in %q", s)
+		}
+		return net.JoinHostPort(h, p), h, nil
+	}
+	h := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if strings.Contains(h, ":") && net.ParseIP(h) == nil {
+		return "", "", fmt.Errorf("bad address %q (IPv6 literals go in brackets: [fd00::5]:443)", s)
+	}
+	return net.JoinHostPort(h, DefaultPort), h, nil
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Options) timeout() time.Duration {
+	if o.Timeout <= 0 {
+		return 10 * time.Second
+	}
+	return o.Timeout
+}
+
+// Observe probes one appliance within o.Timeout.
+func Observe(ctx context.Context, address string, o Options) *Observation {
+	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	defer cancel()
+	obs := &Observation{Address: address, AcceptableCAs: []string{}, Handshakes: []Handshake{}, Failures: []Failure{},
+		Clock: o.now().UTC(), ClockSource: ClockLocal}
+	hostport, host, err := SplitAddress(address)
+	if err != nil {
+		obs.fail("address", err)
+		return obs
+	}
+	obs.Address = hostport
+	if net.ParseIP(host) == nil {
+		obs.ServerName = host
+	}
+	log := o.Log.With().Str("appliance", hostport).Logger()
+	obs.observeTLS(ctx, o)
+	if len(obs.Chain) == 0 {
+		return obs
+	}
+	log.Debug().Str("version", obs.TLSVersion).Int("chain", len(obs.Chain)).Msg("observed")
+	obs.readClock(ctx, o)
+	if o.User != "" {
+		obs.readAPI(ctx, o)
+	}
+	return obs
+}
+
+func (obs *Observation) fail(step string, err error) {
+	msg := describe(err)
+	if obs.RequestsClientCert && isTLSAlert(err) {
+		msg += " (the appliance requires a client certificate: give --client-cert/--client-key, a stand-in identity from the same CA)"
+	}
+	obs.Failures = append(obs.Failures, Failure{Step: step, Error: msg})
+}
+
+func isTLSAlert(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "remote error: tls:")
+}
+
+// describe words network errors for people.
+func describe(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return "timed out (" + err.Error() + ")"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection was closed by the appliance (" + err.Error() + ")"
+	}
+	return err.Error()
+}
+
+func (obs *Observation) tlsConfig(o Options, cert *tls.Certificate, capture func(tls.ConnectionState)) *tls.Config {
+	return &tls.Config{
+		ServerName:         obs.ServerName,
+		InsecureSkipVerify: true, // we look at the chain; verification is the rules' job
+		MinVersion:         tls.VersionTLS10,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if capture != nil {
+				capture(cs)
+			}
+			return nil
+		},
+		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			if capture != nil { // only the observing handshake records what was asked
+				obs.RequestsClientCert = true
+				obs.AcceptableCAs = obs.AcceptableCAs[:0]
+				for _, raw := range cri.AcceptableCAs {
+					obs.AcceptableCAs = append(obs.AcceptableCAs, rdnString(raw))
+				}
+			}
+			if cert != nil {
+				return cert, nil
+			}
+			return &tls.Certificate{}, nil
+		},
+	}
+}
+
+func (obs *Observation) observeTLS(ctx context.Context, o Options) {
+	var mu sync.Mutex
+	var state *tls.ConnectionState
+	cfg := obs.tlsConfig(o, nil, func(cs tls.ConnectionState) {
+		mu.Lock()
+		state = &cs
+		mu.Unlock()
+	})
+	conn, err := dial(ctx, obs.Address)
+	if err != nil {
+		obs.fail("connect", err)
+		return
+	}
+	defer conn.Close()
+	tc := tls.Client(conn, cfg)
+	hsErr := tc.HandshakeContext(ctx)
+	mu.Lock()
+	defer mu.Unlock()
+	hs := Handshake{Kind: "observe", OK: hsErr == nil}
+	if hsErr != nil {
+		hs.Error = describe(hsErr)
+	}
+	if state == nil {
+		// TLS 1.3 servers that require a client certificate fail after
+		// the server's chain was seen; anything else is a failure.
+		obs.Handshakes = append(obs.Handshakes, hs)
+		if hsErr == nil {
+			hsErr = errors.New("no certificate presented")
+		}
+		obs.fail("tls handshake", hsErr)
+		return
+	}
+	obs.Chain = state.PeerCertificates
+	obs.TLSVersion = tls.VersionName(state.Version)
+	obs.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
+	hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
+	for _, c := range obs.Chain {
+		hs.PeerChain = append(hs.PeerChain, c.Subject.String())
+	}
+	obs.Handshakes = append(obs.Handshakes, hs)
+}
+
+func dial(ctx context.Context, addr string) (net.Conn, error) {
+	d := net.Dialer{}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	return conn, nil
+}
+
+// client is an HTTP client for one appliance: no redirects followed, no
+// proxy, every request bounded by ctx.
+func (obs *Observation) client(o Options, cert *tls.Certificate, verify func(tls.ConnectionState) error) *http.Client {
+	cfg := obs.tlsConfig(o, cert, nil)
+	if verify != nil {
+		cfg.VerifyConnection = verify
+	}
+	tr := &http.Transport{
+		Proxy:                  nil,
+		DialContext:            func(ctx context.Context, _, addr string) (net.Conn, error) { return dial(ctx, addr) },
+		TLSClientConfig:        cfg,
+		DisableKeepAlives:      true,
+		TLSHandshakeTimeout:    o.timeout(),
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (obs *Observation) get(ctx context.Context, c *http.Client, path string, o Options, auth bool) (*http.Response, []byte, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+obs.Address+path, nil)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if obs.ServerName != "" {
+		req.Host = obs.ServerName
+	}
+	if auth {
+		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(o.User+":"+o.Password)))
+	}
+	req.Header.Set("Accept", "application/json")
+	start := time.Now()
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	rtt := time.Since(start)
+	if err != nil {
+		return resp, nil, rtt, err
+	}
+	return resp, body, rtt, nil
+}
+
+func (obs *Observation) readClock(ctx context.Context, o Options) {
+	c := obs.client(o, o.ClientCert, nil)
+	defer c.CloseIdleConnections()
+	sent := o.now()
+	resp, _, rtt, err := obs.get(ctx, c, "/", o, false)
+	if err != nil {
+		obs.fail("clock (HTTP GET /)", err)
+		return
+	}
+	obs.RTTMillis = float64(rtt.Microseconds()) / 1000
+	d, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		obs.fail("clock (HTTP Date header)", fmt.Errorf("no usable Date header: %q", resp.Header.Get("Date")))
+		return
+	}
+	_ = sent
+	obs.Clock = d.Add(rtt / 2).UTC()
+	obs.ClockSource = ClockHTTP
+}
+
+// trusted reports whether the appliance's chain verifies to the anchors the
+// user supplied, at the appliance's clock (names are not checked: the user
+// gave the address).
+func (obs *Observation) trusted(o Options) error {
+	if len(o.Trust) == 0 {
+		return errors.New("no trust given: pass --source-chain/--target-chain or --ca")
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	for _, c := range o.Trust {
+		roots.AddCert(c)
+	}
+	for _, c := range obs.Chain[1:] {
+		inter.AddCert(c)
+	}
+	_, err := obs.Chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: obs.Clock,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	return err
+}
+
+const utcLayout = "2006-01-02 15:04:05.000"
+
+func (obs *Observation) readAPI(ctx context.Context, o Options) {
+	api := &API{}
+	obs.API = api
+	if err := obs.trusted(o); err != nil && !o.Insecure {
+		api.Refused = fmt.Sprintf("credentials not sent: the chain %s presents does not verify against the trust you supplied (%v)", obs.Address, err)
+		return
+	}
+	c := obs.client(o, o.ClientCert, nil)
+	defer c.CloseIdleConnections()
+	read := func(path string, v any) bool {
+		resp, body, rtt, err := obs.get(ctx, c, path, o, true)
+		if err != nil {
+			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: %s", path, describe(err)))
+			return false
+		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			api.AuthFailed = true
+			return false
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: HTTP %d%s", path, resp.StatusCode, omeMessage(body)))
+			return false
+		}
+		if err := json.Unmarshal(body, v); err != nil {
+			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: malformed JSON: %v", path, err))
+			return false
+		}
+		if tc, ok := v.(*timeConfig); ok {
+			tc.rtt = rtt
+		}
+		return true
+	}
+	var info struct{ Version string }
+	if !read("/api/ApplicationService/Info", &info) {
+		return // bad credentials or a broken API: do not knock on every door
+	}
+	api.Version = info.Version
+	var tc timeConfig
+	if read("/api/ApplicationService/Network/TimeConfiguration", &tc) {
+		api.UtcTime, api.NTP, api.TimeSource = tc.UtcTime, tc.EnableNTP, tc.TimeSource
+		for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
+			if t, err := time.Parse(layout, tc.UtcTime); err == nil {
+				obs.Clock, obs.ClockSource = t.Add(tc.rtt/2).UTC(), ClockAPI
+				break
+			}
+		}
+	}
+	var cert struct {
+		Value []struct {
+			ValidTo  string
+			IssuedTo struct{ DistinguishedName string }
+			IssuedBy struct{ DistinguishedName string }
+		} `json:"value"`
+	}
+	if read("/api/ApplicationService/Certificate", &cert) && len(cert.Value) > 0 {
+		api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = cert.Value[0].IssuedTo.DistinguishedName, cert.Value[0].IssuedBy.DistinguishedName, cert.Value[0].ValidTo
+	}
+	var proxy struct {
+		EnableProxy        *bool
+		IpAddress          string
+		PortNumber         any
+		ProxyExclusionList string
+	}
+	if read("/api/ApplicationService/Network/ProxyConfiguration", &proxy) {
+		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, proxy.ProxyExclusionList
+		if proxy.IpAddress != "" {
+			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IpAddress, proxy.PortNumber)
+		}
+	}
+	var sec struct{ FipsMode string }
+	if read("/api/ApplicationService/Security/SecurityConfiguration", &sec) {
+		api.FIPSMode = sec.FipsMode
+	}
+}
+
+type timeConfig struct {
+	UtcTime    string
+	EnableNTP  *bool
+	TimeSource string
+	rtt        time.Duration
+}
+
+// omeMessage pulls the MessageId out of an OME error body.
+func omeMessage(body []byte) string {
+	var e struct {
+		Error struct {
+			Info []struct{ MessageId, Message string } `json:"@Message.ExtendedInfo"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil || len(e.Error.Info) == 0 {
+		return ""
+	}
+	return " " + e.Error.Info[0].MessageId + ": " + e.Error.Info[0].Message
+}
+
+// Mutual makes a real handshake to obs presenting cert, verifying the
+// appliance's chain with anchors (the peer appliance's root) at the peer's
+// clock, for serverAuth, then GETs the API's Info to see whether the
+// appliance accepted the client certificate.
+func Mutual(ctx context.Context, obs *Observation, cert *tls.Certificate, anchors []*x509.Certificate, at time.Time, o Options) Handshake {
+	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	defer cancel()
+	hs := Handshake{Kind: "mutual", VerifiedAt: at.UTC().Format(time.RFC3339)}
+	if cert != nil && cert.Leaf != nil {
+		hs.ClientCert = cert.Leaf.Subject.String()
+	}
+	var mu sync.Mutex
+	var verifyErr error
+	verify := func(cs tls.ConnectionState) error {
+		mu.Lock()
+		defer mu.Unlock()
+		hs.Version, hs.CipherSuite = tls.VersionName(cs.Version), tls.CipherSuiteName(cs.CipherSuite)
+		hs.PeerChain = hs.PeerChain[:0]
+		for _, c := range cs.PeerCertificates {
+			hs.PeerChain = append(hs.PeerChain, c.Subject.String())
+		}
+		if len(anchors) == 0 {
+			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
+			return verifyErr
+		}
+		roots, inter := x509.NewCertPool(), x509.NewCertPool()
+		for _, a := range anchors {
+			roots.AddCert(a)
+		}
+		for _, c := range cs.PeerCertificates[1:] {
+			inter.AddCert(c)
+		}
+		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		verifyErr = err
+		return err
+	}
+	c := obs.client(o, cert, verify)
+	defer c.CloseIdleConnections()
+	resp, _, _, err := obs.get(ctx, c, "/api/ApplicationService/Info", o, false)
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case err != nil && verifyErr != nil:
+		hs.Error, hs.Stage = verifyErr.Error(), "verify"
+	case err != nil && hs.Version != "":
+		hs.Error, hs.Stage = describe(err), "client-cert"
+	case err != nil:
+		hs.Error, hs.Stage = describe(err), "connect"
+	default:
+		hs.OK, hs.HTTPStatus = true, resp.StatusCode
+	}
+	return hs
+}
+
+// Pair observes both appliances at the same time.
+func Pair(ctx context.Context, source, target string, src, tgt Options) (*Observation, *Observation) {
+	var a, b *Observation
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a = Observe(ctx, source, src) }()
+	go func() { defer wg.Done(); b = Observe(ctx, target, tgt) }()
+	wg.Wait()
+	return a, b
+}

@@ -1,0 +1,25 @@
+package probe
+
+import "testing"
+
+func TestSplitAddress(t *testing.T) {
+	cases := []struct{ in, hostport, host string }{
+		{"10.0.0.5", "10.0.0.5:443", "10.0.0.5"},
+		{"10.0.0.5:8443", "10.0.0.5:8443", "10.0.0.5"},
+		{"ome.example.com", "ome.example.com:443", "ome.example.com"},
+		{"[fd00::6]:443", "[fd00::6]:443", "fd00::6"},
+		{"[fd00::6]", "[fd00::6]:443", "fd00::6"},
+		{"::1", "[::1]:443", "::1"},
+	}
+	for _, tc := range cases {
+		hp, h, err := SplitAddress(tc.in)
+		if err != nil || hp != tc.hostport || h != tc.host {
+			t.Errorf("%q: %q %q %v, want %q %q", tc.in, hp, h, err, tc.hostport, tc.host)
+		}
+	}
+	for _, bad := range []string{"", "host:0", "host:70000", ":443", "fd00::5::6", "host:abc"} {
+		if _, _, err := SplitAddress(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

@@ -1,0 +1,19 @@
+package probe
+
+import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
+)
+
+// rdnString renders a DER distinguished name from a CertificateRequest's
+// acceptable CA list.
+func rdnString(der []byte) string {
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(der, &seq); err != nil || len(rest) > 0 {
+		return "unparsable name " + hex.EncodeToString(der)
+	}
+	var n pkix.Name
+	n.FillFromRDNSequence(&seq)
+	return n.String()
+}

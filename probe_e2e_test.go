@@ -1,0 +1,347 @@
+package main
+
+import (
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// labClock runs from testBase, so that the tests do not depend on the day
+// they run.
+func labClock(t *testing.T) func() time.Time {
+	start := time.Now()
+	now := func() time.Time { return testBase.Add(time.Since(start)) }
+	old := nowFunc
+	nowFunc = now
+	t.Cleanup(func() { nowFunc = old })
+	return now
+}
+
+// pairLab writes a pair scenario into a folder (the working directory).
+func pairLab(t *testing.T, scenario string) string {
+	s := scenarioByName(t, scenario)
+	writeScenario(t, s)
+	wd, _ := os.Getwd()
+	return wd
+}
+
+func loadPair(t *testing.T, dir, side string) ([]*x509.Certificate, crypto.Signer) {
+	t.Helper()
+	kp, err := tls.LoadX509KeyPair(filepath.Join(dir, side+".pem"), filepath.Join(dir, side+".key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var certs []*x509.Certificate
+	for _, der := range kp.Certificate {
+		c, _ := x509.ParseCertificate(der)
+		certs = append(certs, c)
+	}
+	return certs, kp.PrivateKey.(crypto.Signer)
+}
+
+// startMock serves dir/<side>.pem on a loopback address, requiring client
+// certificates from the appliance's own CAs, with the API behind admin/pw.
+func startMock(t *testing.T, dir, side, listen string, now func() time.Time, mut func(*fixtures.MockOptions)) *fixtures.Mock {
+	t.Helper()
+	certs, key := loadPair(t, dir, side)
+	o := fixtures.MockOptions{Chain: certs, Key: key, Listen: listen, ClientAuth: "require", ClientCAs: certs[1:],
+		User: "admin", Password: "pw", NTP: true, Now: now}
+	if side == "source" {
+		o.Version = "3.10.2"
+	}
+	if mut != nil {
+		mut(&o)
+	}
+	m, err := fixtures.StartMock(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func probeArgs(src, tgt string, extra ...string) []string {
+	args := []string{"probe", "--format", "json", "--timeout", "5s", "--source", src, "--target", tgt}
+	return append(args, extra...)
+}
+
+func probeReport(t *testing.T, wantCode int, args ...string) pairing.Report {
+	t.Helper()
+	t.Setenv("OME_PASSWORD", "pw")
+	res := runCLI(t, args...)
+	var r pairing.Report
+	if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+		t.Fatalf("code %d: %v\nstderr: %s", res.code, err, res.stderr)
+	}
+	if res.code != wantCode {
+		t.Errorf("exit code %d, want %d; findings:", res.code, wantCode)
+		for _, f := range r.Findings {
+			t.Logf("  %s %s %s: %s", f.Severity, f.Rule, f.Side, f.Message)
+		}
+		t.Logf("incomplete: %v", r.Incomplete)
+	}
+	return r
+}
+
+func hasFinding(r pairing.Report, rule string, sev pairing.Severity) bool {
+	for _, f := range r.Findings {
+		if f.Rule == rule && f.Severity == sev {
+			return true
+		}
+	}
+	return false
+}
+
+func assertGETOnly(t *testing.T, ms ...*fixtures.Mock) {
+	t.Helper()
+	for _, m := range ms {
+		for k := range m.Hits() {
+			if !strings.HasPrefix(k, "GET ") {
+				t.Errorf("%s received %s: the probe must only read", m.Addr, k)
+			}
+		}
+	}
+}
+
+func TestProbeGoodPair(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, func(o *fixtures.MockOptions) { o.ClockOffset = 90 * time.Second })
+	defer tgt.Close()
+	r := probeReport(t, 0, probeArgs(src.Addr, tgt.Addr, "--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem",
+		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
+	if r.Verdict != "pass" {
+		t.Fatalf("verdict %s", r.Verdict)
+	}
+	for _, sd := range []*pairing.Side{r.Source, r.Target} {
+		o := sd.Observed
+		if sd.ClockSource != "OME API UtcTime" || o.TLSVersion != "TLS 1.2" || !o.RequestsClientCert || len(o.AcceptableCAs) != 2 {
+			t.Errorf("%s: clock %q, %s, requests %v %v", sd.Address, sd.ClockSource, o.TLSVersion, o.RequestsClientCert, o.AcceptableCAs)
+		}
+		if o.API == nil || o.API.Version == "" || o.API.NTP == nil || !*o.API.NTP || o.API.FIPSMode != "OFF" {
+			t.Errorf("%s: API %+v", sd.Address, o.API)
+		}
+		mutual := o.Handshakes[len(o.Handshakes)-1]
+		if mutual.Kind != "mutual" || !mutual.OK || mutual.ClientCert == "" || mutual.HTTPStatus != 401 {
+			t.Errorf("%s: mutual handshake %+v", sd.Address, mutual)
+		}
+	}
+	if skew := r.Target.Clock.Sub(r.Source.Clock); skew < 80*time.Second || skew > 100*time.Second {
+		t.Errorf("clock skew %s, want about 90s", skew)
+	}
+	if !hasFinding(r, "api-version", pairing.SevWarning) == false {
+		t.Error("3.10.2 -> 4.0.1 must not warn about versions")
+	}
+	assertGETOnly(t, src, tgt)
+}
+
+func TestProbeLiveRules(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	cases := []struct {
+		name     string
+		scenario string
+		mut      func(*fixtures.MockOptions) // applied to the target mock
+		extra    []string
+		code     int
+		rule     string
+		sev      pairing.Severity
+	}{
+		{"different intermediates", "different-intermediates", nil, nil, 1, "pair-ca-names", pairing.SevError},
+		{"expired at the target's clock", "good-pair", func(o *fixtures.MockOptions) {
+			o.ClockOffset, o.ClientAuth = 2*365*24*time.Hour, "none" // its clock also rejects the stand-in
+		}, nil, 1, "pair-validity", pairing.SevError},
+		{"leaf only", "good-pair", func(o *fixtures.MockOptions) { o.LeafOnly = true }, nil, 1, "live-leaf-only", pairing.SevError},
+		{"client CA list mismatch", "good-pair", func(o *fixtures.MockOptions) {
+			other := fixtures.MustBuild(testBase, fixtures.Spec{ID: "x", CN: "Other-CA", CA: true, KeySlot: 40})
+			o.ClientCAs, o.ClientAuth = other.Chain("x"), "request"
+		}, nil, 1, "live-client-ca", pairing.SevError},
+		{"bad credentials", "good-pair", func(o *fixtures.MockOptions) { o.Password = "other" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 3, "api-access", pairing.SevWarning},
+		{"credentials withheld without trust", "good-pair", nil, []string{"--user", "admin"}, 3, "api-access", pairing.SevWarning},
+		{"no client auth requested", "good-pair", func(o *fixtures.MockOptions) { o.ClientAuth = "none" }, nil, 0, "live-no-client-auth", pairing.SevInfo},
+		{"TLS 1.0", "good-pair", func(o *fixtures.MockOptions) { o.TLSMaxVersion, o.TLSMinVersion = tls.VersionTLS10, tls.VersionTLS10 }, nil, 1, "live-tls", pairing.SevError},
+		{"stand-in refused", "good-pair", func(o *fixtures.MockOptions) {
+			other := fixtures.MustBuild(testBase, fixtures.Spec{ID: "x", CN: "Other-CA", CA: true, KeySlot: 40})
+			o.ClientCAs = other.Chain("x")
+		}, nil, 1, "live-handshake", pairing.SevError},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			now := labClock(t)
+			dir := pairLab(t, tc.scenario)
+			src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+			defer src.Close()
+			tgt := startMock(t, dir, "target", "127.0.0.3:0", now, tc.mut)
+			defer tgt.Close()
+			extra := tc.extra
+			if _, err := os.Stat("standin.pem"); err == nil {
+				extra = append(extra, "--client-cert", "standin.pem", "--client-key", "standin.key")
+			}
+			r := probeReport(t, tc.code, probeArgs(src.Addr, tgt.Addr, extra...)...)
+			if !hasFinding(r, tc.rule, tc.sev) {
+				t.Errorf("no %s %s finding", tc.sev, tc.rule)
+			}
+			assertGETOnly(t, src, tgt)
+		})
+	}
+}
+
+// TestProbeFaults: refused, silent and resetting appliances end within the
+// timeout with a finding naming the address and the step, exit code 3.
+func TestProbeFaults(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	refused := closed.Addr().String()
+	closed.Close()
+
+	silent, _ := net.Listen("tcp", "127.0.0.1:0")
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		silent.Close()
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+
+	reset, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer reset.Close()
+	go func() {
+		for {
+			c, err := reset.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 16)
+			c.Read(buf) // the start of the ClientHello, then RST
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}()
+
+	cases := []struct{ name, addr, step, want string }{
+		{"connection refused", refused, "connect", "refused"},
+		{"accepts and never answers", silent.Addr().String(), "tls handshake", "timed out"},
+		{"reset mid-handshake", reset.Addr().String(), "tls handshake", "reset"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := probeReport(t, 3, "probe", "--format", "json", "--timeout", "1s", "--source", src.Addr, "--target", tc.addr)
+			found := false
+			for _, f := range r.Findings {
+				if f.Rule == "live-unreachable" && strings.Contains(f.Message, tc.addr) && strings.Contains(f.Message, tc.step) && strings.Contains(f.Message, tc.want) {
+					found = true
+				}
+			}
+			if !found || r.Verdict != "incomplete" {
+				t.Errorf("verdict %s, no live-unreachable naming %s, %q, %q: %+v", r.Verdict, tc.addr, tc.step, tc.want, r.Findings)
+			}
+		})
+	}
+}
+
+func TestProbeUsage(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"probe", "--source", "127.0.0.1"}, "needs --source and --target"},
+		{[]string{"probe", "--source", "127.0.0.1:99999", "--target", "127.0.0.1"}, "bad address"},
+		{[]string{"probe", "--source", "fd00::5::6", "--target", "127.0.0.1"}, "brackets"},
+		{[]string{"probe", "--source", "127.0.0.1", "--target", "127.0.0.2", "--client-cert", "x.pem"}, "--client-key"},
+		{[]string{"probe", "--source", "127.0.0.1", "--target", "127.0.0.2", "--user", "admin"}, "OME_PASSWORD"},
+		{[]string{"mock", "--chain", "a.pem"}, "--chain and --key"},
+	}
+	t.Setenv("OME_PASSWORD", "")
+	os.Unsetenv("OME_PASSWORD")
+	for _, tc := range cases {
+		res := runCLI(t, tc.args...)
+		if res.code != 2 || !strings.Contains(res.stderr, tc.want) {
+			t.Errorf("%v: code %d stderr %q, want 2 and %q", tc.args, res.code, res.stderr, tc.want)
+		}
+	}
+}
+
+// TestProbeAgainstOpenSSLServer uses `openssl s_server -Verify
+// -verify_return_error` as the target appliance: the mutual handshake is
+// checked by an independent TLS stack, accepting the lab's stand-in and
+// refusing an identity from another CA.
+func TestProbeAgainstOpenSSLServer(t *testing.T) {
+	requireOpenSSL(t)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	certs, _ := loadPair(t, dir, "target")
+	os.WriteFile("leaf.pem", fixtures.PEM(certs[0]), 0o600)
+	os.WriteFile("cas.pem", fixtures.PEM(certs[1:]...), 0o600)
+
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	l.Close()
+	cmd := exec.Command("openssl", "s_server", "-accept", "127.0.0.1:"+port, "-cert", "leaf.pem", "-key", "target.key",
+		"-cert_chain", "cas.pem", "-CAfile", "cas.pem", "-Verify", "3", "-verify_return_error", "-www", "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384", "-quiet")
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	for i := 0; i < 50; i++ {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r := probeReport(t, 0, probeArgs(src.Addr, addr, "--client-cert", "standin.pem", "--client-key", "standin.key")...)
+	o := r.Target.Observed
+	mutual := o.Handshakes[len(o.Handshakes)-1]
+	if !o.RequestsClientCert || !slices.Contains(o.AcceptableCAs, "CN=Inter-CA1,O=Example Corp") || !mutual.OK || mutual.HTTPStatus != 200 {
+		t.Errorf("s_server target: requests %v %v, mutual %+v", o.RequestsClientCert, o.AcceptableCAs, mutual)
+	}
+
+	// An identity from another CA: s_server must refuse it.
+	other := fixtures.MustBuild(testBase, fixtures.Spec{ID: "r", CN: "Other-CA", CA: true, KeySlot: 40}, fixtures.Spec{ID: "l", CN: "intruder", Issuer: "r", KeySlot: 41})
+	os.WriteFile("intruder.pem", fixtures.PEM(other.Chain("l", "r")...), 0o600)
+	os.WriteFile("intruder.key", fixtures.KeyPEM(other.Certs["l"].Key), 0o600)
+	r = probeReport(t, 1, probeArgs(src.Addr, addr, "--client-cert", "intruder.pem", "--client-key", "intruder.key")...)
+	if !hasFinding(r, "live-handshake", pairing.SevError) {
+		t.Errorf("s_server's refusal of a foreign client certificate was not reported: %+v", r.Findings)
+	}
+}
