@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -116,7 +115,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			}
 			e.log.Debug().Str("source", src).Str("target", tgt).Msg("probing")
 			sObs, tObs := probe.Pair(ctx, src, tgt, so, to)
-			mutual(ctx, sObs, tObs, o)
+			probe.Mutuals(ctx, sObs, tObs, o)
 			r := pairing.Probe(pairing.ProbeOptions{Source: sObs, Target: tObs, SourceExpected: expSrc, TargetExpected: expTgt,
 				Window: c.Duration("window"), MaxSkew: c.Duration("max-skew"), ClientCertGiven: o.ClientCert != nil})
 			return e.render(c, r, format)
@@ -138,30 +137,6 @@ func roots(in *chain.Input) []*x509.Certificate {
 		}
 	}
 	return out
-}
-
-// mutual makes the real handshakes: each appliance verified with the other's
-// root at the other's clock, presenting the stand-in identity if given.
-func mutual(ctx context.Context, a, b *probe.Observation, o probe.Options) {
-	var wg sync.WaitGroup
-	for _, p := range [][2]*probe.Observation{{a, b}, {b, a}} {
-		self, peer := p[0], p[1]
-		if len(self.Chain) == 0 || len(peer.Chain) == 0 {
-			continue
-		}
-		path := chain.BuildPath(peer.Chain)
-		var anchors []*x509.Certificate
-		if path.Root {
-			anchors = []*x509.Certificate{peer.Chain[path.Order[len(path.Order)-1]]}
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			hs := probe.Mutual(ctx, self, o.ClientCert, anchors, peer.Clock, o)
-			self.Handshakes = append(self.Handshakes, hs)
-		}()
-	}
-	wg.Wait()
 }
 
 // omePassword reads OME_PASSWORD, or asks on a terminal; never a flag.

@@ -541,6 +541,10 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 		if !h.OK {
 			mark = p.red("FAIL")
 		}
+		if !h.OK && h.Kind == "observe" && o.RequestsClientCert {
+			// Expected: we observe without a certificate; it insists on one.
+			mark, h.Error = "--  ", "closed without a client certificate, as an appliance that requires one does"
+		}
 		who := "no client certificate"
 		if h.ClientCert != "" {
 			who = "client " + shortIssuer(h.ClientCert)

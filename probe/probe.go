@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ome-preflight/ome-preflight/chain"
 )
 
 // DefaultTimeout bounds the work for one appliance.
@@ -530,4 +532,29 @@ func Pair(ctx context.Context, source, target string, src, tgt Options) (*Observ
 	go func() { defer wg.Done(); b = Observe(ctx, target, tgt) }()
 	wg.Wait()
 	return a, b
+}
+
+// Mutuals makes the real handshakes: each appliance verified with the
+// other's root at the other's clock, presenting o.ClientCert if given. The
+// transcripts are appended to each observation's Handshakes.
+func Mutuals(ctx context.Context, a, b *Observation, o Options) {
+	var wg sync.WaitGroup
+	for _, p := range [][2]*Observation{{a, b}, {b, a}} {
+		self, peer := p[0], p[1]
+		if len(self.Chain) == 0 || len(peer.Chain) == 0 {
+			continue
+		}
+		path := chain.BuildPath(peer.Chain)
+		var anchors []*x509.Certificate
+		if path.Root {
+			anchors = []*x509.Certificate{peer.Chain[path.Order[len(path.Order)-1]]}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hs := Mutual(ctx, self, o.ClientCert, anchors, peer.Clock, o)
+			self.Handshakes = append(self.Handshakes, hs)
+		}()
+	}
+	wg.Wait()
 }
