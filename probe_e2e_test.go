@@ -174,6 +174,10 @@ func TestProbeLiveRules(t *testing.T) {
 		}, nil, 1, "live-client-ca", pairing.SevError},
 		{"bad credentials", "good-pair", func(o *fixtures.MockOptions) { o.Password = "other" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 3, "api-access", pairing.SevWarning},
 		{"credentials withheld without trust", "good-pair", nil, []string{"--user", "admin"}, 3, "api-access", pairing.SevWarning},
+		{"chain differs from the expected file", "good-pair", nil, []string{"--target-chain", "source.pem"}, 1, "live-chain-differs", pairing.SevError},
+		{"NTP off", "good-pair", func(o *fixtures.MockOptions) { o.NTP = false }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-ntp", pairing.SevWarning},
+		{"proxy without exclusion", "good-pair", func(o *fixtures.MockOptions) { o.Proxy, o.ProxyExclude = "192.0.2.10:3128", "example.com" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-proxy", pairing.SevWarning},
+		{"target not 4.0.x", "good-pair", func(o *fixtures.MockOptions) { o.Version = "4.2.0" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-version", pairing.SevWarning},
 		{"no client auth requested", "good-pair", func(o *fixtures.MockOptions) { o.ClientAuth = "none" }, nil, 0, "live-no-client-auth", pairing.SevInfo},
 		{"TLS 1.0", "good-pair", func(o *fixtures.MockOptions) { o.TLSMaxVersion, o.TLSMinVersion = tls.VersionTLS10, tls.VersionTLS10 }, nil, 1, "live-tls", pairing.SevError},
 		{"stand-in refused", "good-pair", func(o *fixtures.MockOptions) {

@@ -108,6 +108,8 @@ type Observation struct {
 	API                *API                `json:"api,omitempty"`
 	Handshakes         []Handshake         `json:"handshakes"`
 	Failures           []Failure           `json:"failures"`
+	// deadline bounds all the work for this appliance, handshakes included.
+	deadline time.Time
 }
 
 // Clock sources.
@@ -156,10 +158,11 @@ func (o *Options) timeout() time.Duration {
 
 // Observe probes one appliance within o.Timeout.
 func Observe(ctx context.Context, address string, o Options) *Observation {
-	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	deadline := time.Now().Add(o.timeout())
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	obs := &Observation{Address: address, AcceptableCAs: []string{}, Handshakes: []Handshake{}, Failures: []Failure{},
-		Clock: o.now().UTC(), ClockSource: ClockLocal}
+		Clock: o.now().UTC(), ClockSource: ClockLocal, deadline: deadline}
 	hostport, host, err := SplitAddress(address)
 	if err != nil {
 		obs.fail("address", err)
@@ -473,7 +476,11 @@ func omeMessage(body []byte) string {
 // clock, for serverAuth, then GETs the API's Info to see whether the
 // appliance accepted the client certificate.
 func Mutual(ctx context.Context, obs *Observation, cert *tls.Certificate, anchors []*x509.Certificate, at time.Time, o Options) Handshake {
-	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	deadline := obs.deadline
+	if deadline.IsZero() {
+		deadline = time.Now().Add(o.timeout())
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	hs := Handshake{Kind: "mutual", VerifiedAt: at.UTC().Format(time.RFC3339)}
 	if cert != nil && cert.Leaf != nil {
