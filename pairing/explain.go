@@ -1,0 +1,252 @@
+package pairing
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// ExplainEntry is one OME error found in a log or pasted JSON.
+type ExplainEntry struct {
+	Line           int      `json:"line"`
+	Time           string   `json:"time"`
+	OMEMessageID   string   `json:"ome_message_id"`
+	OMEMessageArgs []string `json:"ome_message_args"`
+	Rule           string   `json:"rule"`
+	Known          bool     `json:"known"`
+	Cause          string   `json:"cause"`
+	Fix            string   `json:"fix"`
+	// Context is where OME logged it, e.g. "SSLController - uploadNewCertificateChain()".
+	Context string `json:"context,omitempty"`
+}
+
+// ExplainReport is `explain`'s report.
+type ExplainReport struct {
+	SchemaVersion int            `json:"schema_version"`
+	Command       string         `json:"command"`
+	File          string         `json:"file"`
+	Entries       []ExplainEntry `json:"entries"`
+}
+
+var (
+	logStart   = regexp.MustCompile(`^\[\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\s*\]\s+(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)`)
+	ctxRe      = regexp.MustCompile(`\]\s+(\w+\s+-\s+\w+\(\))`)
+	idRe       = regexp.MustCompile(`"MessageId"\s*:\s*"([A-Za-z]+\d+)"`)
+	argsRe     = regexp.MustCompile(`"MessageArgs"\s*:\s*\[([^\]]*)\]`)
+	bareIDRe   = regexp.MustCompile(`\b(CGEN\d{4}|CSEC\d{4}|CAPP\d{4}|CTEM\d{4})\b`)
+	wizardText = "Unable to mutually authenticate and connect to the remote appliance"
+)
+
+// maxEntryBytes bounds one joined log entry.
+const maxEntryBytes = 1 << 20
+
+type logEntry struct {
+	line int
+	time string
+	text strings.Builder
+}
+
+// Explain reads OME's tomcat/application.log (or pasted error JSON) and
+// explains every error, in file order. Entries OME wrapped over several
+// lines are joined; unknown message IDs are listed, never dropped.
+func Explain(file string, r io.Reader) (*ExplainReport, error) {
+	rep := &ExplainReport{SchemaVersion: SchemaVersion, Command: "explain", File: file, Entries: []ExplainEntry{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	var cur *logEntry
+	flush := func() {
+		if cur != nil {
+			rep.Entries = append(rep.Entries, explainEntry(cur)...)
+		}
+		cur = nil
+	}
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF")
+		}
+		if m := logStart.FindStringSubmatch(line); m != nil {
+			flush()
+			cur = &logEntry{line: n, time: m[2]}
+		} else if cur == nil {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			cur = &logEntry{line: n}
+		}
+		if cur.text.Len() < maxEntryBytes {
+			cur.text.WriteString(line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: line %d: %w", file, n+1, err)
+	}
+	flush()
+	return rep, nil
+}
+
+func explainEntry(e *logEntry) []ExplainEntry {
+	text := e.text.String()
+	var ctx string
+	if m := ctxRe.FindStringSubmatch(text); m != nil {
+		ctx = m[1]
+	}
+	var out []ExplainEntry
+	add := func(id string, args []string) {
+		x := ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, Context: ctx}
+		if x.OMEMessageArgs == nil {
+			x.OMEMessageArgs = []string{}
+		}
+		x.Rule, x.Known, x.Cause, x.Fix = lookup(id, args)
+		out = append(out, x)
+	}
+	for _, info := range extendedInfo(text) {
+		add(info.id, info.args)
+	}
+	if len(out) == 0 {
+		// Truncated JSON or plain text: fall back to patterns.
+		ids := idRe.FindAllStringSubmatch(text, -1)
+		args := argsRe.FindAllStringSubmatch(text, -1)
+		for i, m := range ids {
+			var a []string
+			if i < len(args) {
+				json.Unmarshal([]byte("["+args[i][1]+"]"), &a)
+			}
+			add(m[1], a)
+		}
+	}
+	if len(out) == 0 {
+		seen := map[string]bool{}
+		for _, m := range bareIDRe.FindAllString(text, -1) {
+			if !seen[m] {
+				seen[m] = true
+				add(m, nil)
+			}
+		}
+	}
+	if len(out) == 0 && strings.Contains(text, wizardText) {
+		add("", nil)
+		out[len(out)-1].Rule, out[len(out)-1].Known = "pair-ca-names", true
+		out[len(out)-1].Cause = "the migration wizard's connection validation failed: the two chains do not name the same CAs row by row, do not trust each other, or a certificate is outside its validity at one appliance's clock"
+		out[len(out)-1].Fix = "run 'ome-preflight compare source.pem target.pem' (or 'probe' on the live appliances) to see which row, direction or clock fails"
+	}
+	return out
+}
+
+type infoItem struct {
+	id   string
+	args []string
+}
+
+// extendedInfo decodes every JSON object in text and collects the
+// MessageId/MessageArgs pairs anywhere inside.
+func extendedInfo(text string) []infoItem {
+	var out []infoItem
+	// A failed decode can read to the end of the entry: bound the attempts
+	// so that hostile input stays linear.
+	attempts := 0
+	for i := strings.IndexByte(text, '{'); i >= 0 && i < len(text) && attempts < 64; attempts++ {
+		dec := json.NewDecoder(strings.NewReader(text[i:]))
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			next := strings.IndexByte(text[i+1:], '{')
+			if next < 0 {
+				break
+			}
+			i += 1 + next
+			continue
+		}
+		walkInfo(v, &out, 0)
+		i += int(dec.InputOffset())
+		next := strings.IndexByte(text[i:], '{')
+		if next < 0 {
+			break
+		}
+		i += next
+	}
+	return out
+}
+
+func walkInfo(v any, out *[]infoItem, depth int) {
+	if depth > 32 {
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		if id, ok := t["MessageId"].(string); ok && id != "" {
+			var args []string
+			if a, ok := t["MessageArgs"].([]any); ok {
+				for _, x := range a {
+					args = append(args, fmt.Sprint(x))
+				}
+			}
+			*out = append(*out, infoItem{id, args})
+			return
+		}
+		for _, k := range sortedKeys(t) {
+			walkInfo(t[k], out, depth+1)
+		}
+	case []any:
+		for _, x := range t {
+			walkInfo(x, out, depth+1)
+		}
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	// "@Message.ExtendedInfo" sorts first; order only matters for stability.
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// lookup maps an OME message to the rule that predicts it.
+func lookup(id string, args []string) (rule string, known bool, cause, fix string) {
+	arg := ""
+	if len(args) > 0 {
+		arg = args[0]
+	}
+	ruleFix := func(r string) string {
+		if x, ok := RuleByID(r); ok {
+			return x.Fix
+		}
+		return ""
+	}
+	switch id {
+	case "CGEN1008":
+		switch arg {
+		case msgCSR:
+			return "csr-key", true, "the uploaded certificate was not issued for the CSR generated on this appliance (its public key differs), or a new CSR was generated after it was signed", ruleFix("csr-key")
+		case msgEKU:
+			return "leaf-eku", true, "the appliance certificate lacks Server Authentication and/or Client Authentication in its Extended Key Usage", ruleFix("leaf-eku")
+		case msgWebServer:
+			return "leaf-key-usage", true, "the appliance certificate lacks Key Encipherment in its Key Usage", ruleFix("leaf-key-usage")
+		case msgChain:
+			return "chain-complete", true, "the chain is incomplete (root or an intermediate missing), out of order, holds an unrelated certificate, is deeper than 10, or a link's signature does not verify",
+				"run 'ome-preflight check chain.pem' to see which; 'ome-preflight assemble' builds the chain in OME's order"
+		}
+		return "", false, "CGEN1008 is OME's general error; these MessageArgs are not in Dell KB 000221202", "run 'ome-preflight check' on the file that was uploaded"
+	case "CSEC9002":
+		return "encoding", true, "the file is not a Base64 PEM X.509 certificate (DER, PKCS#7, PKCS#12 or UTF-16 text), or, for a single server certificate, its Key Usage lacks Key Encipherment",
+			ruleFix("encoding")
+	case "CGEN6002":
+		return "csr-wildcard", true, "the CSR's distinguished name is missing or invalid, e.g. a wildcard (*) in the common name", ruleFix("csr-wildcard")
+	case "CGEN1001":
+		return "api-access", true, "authentication failed: invalid user name or password", "check the account and password; migration needs the peer appliance's local administrator credentials"
+	case "CGEN1004":
+		return "", true, "OME could not complete the request as sent (our reading: an unsupported action or resource on this version)", "check the OME version on both appliances (migration: 3.10.x to 4.0/4.0.1)"
+	}
+	return "", false, "unknown message ID: not one ome-preflight predicts", "look it up in the OME Message Reference (Event and Error Message Reference Guide) for your version"
+}

@@ -1,0 +1,83 @@
+package pairing
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// kbLog is the KB's log line, wrapped by OME over several lines.
+const kbLog = `[INFO ] 2024-01-25 11:10:30.001 [http-nio-8080-exec-3] SSLController - uploadNewCertificateChain(): start
+[ERROR] 2024-01-25 11:10:34.735 [http-nio-8080-exec-3] SSLController - uploadNewCertificateChain(): Error uploading certificate chain: {"error":{"code":"Base.1.0.GeneralError","message":"A general error has occurred. See ExtendedInfo for more information.","@Message.ExtendedInfo":[{"MessageId":"CGEN1008","RelatedProperties":[],"Message":"Unable to process the request because an error occurred.",
+"MessageArgs":["No Client/Server authentication EKU present in leaf certificate."],"Severity":"Critical","Resolution":"Retry the operation. If the issue persists, contact your system administrator."}]}}
+[ERROR] 2024-01-25 11:12:01.100 [http-nio-8080-exec-5] SSLController - uploadNewCertificateChain(): Error uploading certificate chain: {"error":{"code":"Base.1.0.GeneralError","@Message.ExtendedInfo":[{"MessageId":"CSEC9002","RelatedProperties":[],"MessageArgs":[],"Severity":"Critical"}]}}
+[WARN ] 2024-01-25 11:13:00.000 [x] Other - thing(): nothing to see
+[ERROR] 2024-01-25 11:13:01.100 [x] Foo - bar(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"XYZ1234","MessageArgs":["what"]}]}}
+`
+
+func TestExplain(t *testing.T) {
+	type row struct {
+		Line  int
+		ID    string
+		Args  string
+		Rule  string
+		Known bool
+	}
+	cases := []struct {
+		name string
+		in   string
+		want []row
+	}{
+		{"application.log", kbLog, []row{
+			{2, "CGEN1008", "No Client/Server authentication EKU present in leaf certificate.", "leaf-eku", true},
+			{4, "CSEC9002", "", "encoding", true},
+			{6, "XYZ1234", "what", "", false}}},
+		{"pasted pretty JSON", `{
+  "error": {
+    "@Message.ExtendedInfo": [
+      { "MessageId": "CGEN1008", "MessageArgs": [ "Invalid CSR key." ] },
+      { "MessageId": "CGEN1008", "MessageArgs": [ "Invalid certificate chain provided." ] }
+    ]
+  }
+}`, []row{{1, "CGEN1008", "Invalid CSR key.", "csr-key", true}, {1, "CGEN1008", "Invalid certificate chain provided.", "chain-complete", true}}},
+		{"truncated JSON", `[ERROR] 2024-02-01 10:00:00.000 [x] SSLController - upload(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1008","MessageArgs":["User Certificate is not a web server certificate."],"Sev`,
+			[]row{{1, "CGEN1008", "User Certificate is not a web server certificate.", "leaf-key-usage", true}}},
+		{"plain text", "CGEN6002 - Unable to complete the request because the input value for DistinguishedName is missing or an invalid value is entered.",
+			[]row{{1, "CGEN6002", "", "csr-wildcard", true}}},
+		{"wizard", "[ERROR] 2024-03-01 09:00:00.000 [m] Migration - validate(): Unable to mutually authenticate and connect to the remote appliance. Please check ...",
+			[]row{{1, "", "", "pair-ca-names", true}}},
+		{"CGEN1008 with other args", `{"MessageId":"CGEN1008","MessageArgs":["Something else."]}`, []row{{1, "CGEN1008", "Something else.", "", false}}},
+		{"nothing", "hello\n\nworld\n", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Explain("app.log", strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []row
+			for _, e := range rep.Entries {
+				got = append(got, row{e.Line, e.OMEMessageID, strings.Join(e.OMEMessageArgs, "|"), e.Rule, e.Known})
+				if e.Cause == "" || e.Fix == "" {
+					t.Errorf("entry without cause or fix: %+v", e)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+func FuzzExplain(f *testing.F) {
+	f.Add(kbLog)
+	f.Add(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1008","MessageArgs":["Invalid CSR key."]}]}}`)
+	f.Add("[ERROR] 2024-01-25 11:10:34.735 {{{{")
+	f.Fuzz(func(t *testing.T, in string) {
+		rep, err := Explain("fuzz", strings.NewReader(in))
+		if err == nil && rep.Entries == nil {
+			t.Fatal("nil entries")
+		}
+	})
+}
