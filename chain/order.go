@@ -113,7 +113,12 @@ func SignedBy(child, parent *x509.Certificate) bool { return signedBy(child, par
 
 // BuildPath finds leaf -> intermediates -> root among certs, whatever their
 // order in the file.
-func BuildPath(certs []*x509.Certificate) Path {
+func BuildPath(certs []*x509.Certificate) Path { return buildPath(certs, -1) }
+
+// BuildPathFrom builds the path that starts at certs[leaf].
+func BuildPathFrom(certs []*x509.Certificate, leaf int) Path { return buildPath(certs, leaf) }
+
+func buildPath(certs []*x509.Certificate, leaf int) Path {
 	var p Path
 	if len(certs) == 0 {
 		return p
@@ -207,6 +212,9 @@ func BuildPath(certs []*x509.Certificate) Path {
 	}
 	if best < 0 {
 		best = uniq[0]
+	}
+	if leaf >= 0 {
+		best = leaf
 	}
 	p.Order, p.Root, p.BrokenLinks, p.MissingIssuer = walk(best)
 	on := map[int]bool{}

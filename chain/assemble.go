@@ -1,0 +1,209 @@
+package chain
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Source is one certificate and the file it came from.
+type Source struct {
+	Cert  *x509.Certificate
+	Input *Input
+}
+
+// Assembly is a chain built for OME from whatever files were given.
+type Assembly struct {
+	Chain   []Source // leaf first, root last
+	Changes []string // what was changed and why, for people
+	PEM     []byte   // Base64 PEM, LF, no preamble
+}
+
+// ErrIncomplete is returned when no path reaches a self-signed root.
+var ErrIncomplete = fmt.Errorf("no complete chain")
+
+// ReadAll reads files and the certificate files directly inside folders.
+// Files in a folder that hold no certificate are skipped and reported.
+func ReadAll(paths []string, opts Options) ([]*Input, []string, error) {
+	var ins []*Input
+	var skipped []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, &ParseError{File: p, Err: fmt.Errorf("%w: %w", ErrUnreadable, err)}
+		}
+		if !st.IsDir() {
+			in, err := ReadFile(p, opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			ins = append(ins, in)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, nil, &ParseError{File: p, Err: fmt.Errorf("%w: %w", ErrUnreadable, err)}
+		}
+		for _, e := range entries {
+			if e.IsDir() || !e.Type().IsRegular() {
+				continue
+			}
+			f := filepath.Join(p, e.Name())
+			in, err := ReadFile(f, opts)
+			if err != nil {
+				skipped = append(skipped, fmt.Sprintf("skipped %v", err))
+				continue
+			}
+			ins = append(ins, in)
+		}
+	}
+	return ins, skipped, nil
+}
+
+// Assemble builds leaf -> intermediates -> root from every certificate in
+// ins. leaf picks the leaf (nil: the end-entity certificate that issues
+// nothing else here). It fails with ErrIncomplete naming the missing issuer.
+func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
+	var pool []Source
+	for _, in := range ins {
+		for _, c := range in.Certs {
+			pool = append(pool, Source{c, in})
+		}
+	}
+	if len(pool) == 0 {
+		return nil, ErrNoCertificates
+	}
+	certs := make([]*x509.Certificate, len(pool))
+	for i, s := range pool {
+		certs[i] = s.Cert
+	}
+	li := -1
+	if leaf != nil {
+		for i, c := range certs {
+			if bytes.Equal(c.Raw, leaf.Raw) {
+				li = i
+				break
+			}
+		}
+		if li < 0 {
+			certs = append(certs, leaf)
+			pool = append(pool, Source{Cert: leaf})
+			li = len(certs) - 1
+		}
+	}
+	p := BuildPathFrom(certs, li)
+	a := &Assembly{}
+	for _, i := range p.Order {
+		a.Chain = append(a.Chain, pool[i])
+	}
+	if len(p.BrokenLinks) > 0 {
+		l := p.BrokenLinks[0]
+		return a, fmt.Errorf("%w: %q names %q as issuer, but that certificate's key did not sign it (a CA renewed with a new key?)",
+			ErrIncomplete, Name(certs[l.Child]), Name(certs[l.Parent]))
+	}
+	if !p.Root {
+		last := certs[p.Order[len(p.Order)-1]]
+		return a, fmt.Errorf("%w: the issuer of %q, %q, is not among the files given; add its certificate (and any CA above it)",
+			ErrIncomplete, Name(last), last.Issuer.String())
+	}
+	// What changed, file by file.
+	seen := map[*Input]bool{}
+	for _, s := range a.Chain {
+		if s.Input == nil || seen[s.Input] {
+			continue
+		}
+		seen[s.Input] = true
+		switch s.Input.Encoding {
+		case EncPEM:
+		case EncDER:
+			a.Changes = append(a.Changes, fmt.Sprintf("converted %s from DER to Base64 PEM", s.Input.File))
+		case EncPKCS7DER, EncPKCS7PEM:
+			a.Changes = append(a.Changes, fmt.Sprintf("extracted the certificates of the PKCS#7 bundle %s", s.Input.File))
+		case EncPKCS12:
+			a.Changes = append(a.Changes, fmt.Sprintf("extracted the certificates of the PKCS#12 file %s (its private key was left out)", s.Input.File))
+		case EncUTF16PEM:
+			a.Changes = append(a.Changes, fmt.Sprintf("re-encoded %s from UTF-16 to ASCII", s.Input.File))
+		default:
+			a.Changes = append(a.Changes, fmt.Sprintf("re-encoded %s (%s) as Base64 PEM", s.Input.File, s.Input.Encoding))
+		}
+		for _, n := range s.Input.Notes {
+			a.Changes = append(a.Changes, fmt.Sprintf("%s: removed %s", s.Input.File, n))
+		}
+	}
+	leafIn := a.Chain[0].Input
+	if leafIn != nil && len(ins) == 1 && !p.FileOrder && len(p.Unrelated) == 0 {
+		a.Changes = append(a.Changes, "reordered to "+Describe(certs, p.Order))
+	}
+	root := a.Chain[len(a.Chain)-1]
+	if leafIn != nil && root.Input != leafIn {
+		a.Changes = append(a.Changes, fmt.Sprintf("added the root %q from %s", Name(root.Cert), root.Input.File))
+	}
+	for k, s := range a.Chain[1 : len(a.Chain)-1] {
+		if leafIn != nil && s.Input != leafIn {
+			a.Changes = append(a.Changes, fmt.Sprintf("added the intermediate %q (position %d) from %s", Name(s.Cert), k+1, s.Input.File))
+		}
+	}
+	if n := len(p.Duplicates); n > 0 {
+		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
+	}
+	var dropped []string
+	for _, i := range p.Unrelated {
+		dropped = append(dropped, fmt.Sprintf("%q", Name(certs[i])))
+	}
+	sort.Strings(dropped)
+	if len(dropped) > 0 {
+		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
+	}
+	for _, s := range a.Chain {
+		a.PEM = append(a.PEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
+	}
+	return a, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func joinMax(s []string, n int) string {
+	if len(s) <= n {
+		return fmt.Sprint(s)
+	}
+	return fmt.Sprintf("%v and %d more", s[:n], len(s)-n)
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder and a rename, so that a reader never sees half a file. It refuses
+// to replace an existing file unless force.
+func WriteFileAtomic(path string, data []byte, force bool) error {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return fmt.Errorf("%s exists; give --force to replace it", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+)
+
+func assembleCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "assemble",
+		Usage:     "build the Base64 PEM chain OME wants (leaf, intermediates, root) from any mix of files and folders",
+		ArgsUsage: "FILES...|DIR",
+		Description: `Reads PEM, DER, PKCS#7 (.p7b), PKCS#12 (.pfx; certificates only) and UTF-16 files, and
+every certificate file directly inside a folder; finds the path from the leaf (or
+--leaf FILE) to a self-signed root; writes it as Base64 PEM with LF line endings and
+nothing else, root included, to -o FILE (atomically; an existing file is kept unless
+--force) or to standard output. What it changed goes to standard error. When the
+path does not reach a root it names the missing issuer and exits 1.
+
+Examples:
+   ome-preflight assemble -o chain.pem appliance.cer ./ca-certs
+   ome-preflight assemble --leaf appliance.cer -o chain.pem certnew.p7b
+   ome-preflight assemble export.pfx > chain.pem`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "leaf", Usage: "the appliance certificate `FILE` (default: found among the inputs)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the chain to `FILE` instead of standard output"},
+			&cli.BoolFlag{Name: "force", Usage: "replace an existing -o file"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("usage: ome-preflight assemble [-o FILE] FILES...|DIR", "assemble needs at least one file or folder")
+			}
+			opts := chain.Options{Password: pfxPassword(e.stdin, e.stderr)}
+			ins, skipped, err := chain.ReadAll(c.Args().Slice(), opts)
+			if err != nil {
+				return err
+			}
+			for _, s := range skipped {
+				fmt.Fprintf(e.stderr, "ome-preflight: %s\n", s)
+			}
+			var leaf *x509.Certificate
+			if f := c.String("leaf"); f != "" {
+				in, err := chain.ReadFile(f, opts)
+				if err != nil {
+					return err
+				}
+				leaf = in.Certs[0]
+				ins = append([]*chain.Input{in}, ins...)
+			}
+			a, err := chain.Assemble(ins, leaf)
+			if errors.Is(err, chain.ErrIncomplete) || errors.Is(err, chain.ErrNoCertificates) {
+				if a != nil && len(a.Chain) > 0 {
+					var names []string
+					for _, s := range a.Chain {
+						names = append(names, chain.Name(s.Cert))
+					}
+					fmt.Fprintf(e.stderr, "ome-preflight: found %v\n", names)
+				}
+				fmt.Fprintf(e.stderr, "ome-preflight: error: %v\n", err)
+				return &verdictError{exitFail}
+			}
+			if err != nil {
+				return err
+			}
+			for _, ch := range a.Changes {
+				fmt.Fprintf(e.stderr, "ome-preflight: %s\n", ch)
+			}
+			if out := c.String("output"); out != "" {
+				if err := chain.WriteFileAtomic(out, a.PEM, c.Bool("force")); err != nil {
+					return usagef("choose another -o file, or give --force", "writing %s: %v", out, err)
+				}
+				fmt.Fprintf(e.stderr, "ome-preflight: wrote %s: %s (%d certificates); check it with: ome-preflight check %s\n", out, describeSources(a), len(a.Chain), out)
+				return nil
+			}
+			_, err = e.stdout.Write(a.PEM)
+			return err
+		},
+	}
+}
+
+func describeSources(a *chain.Assembly) string {
+	s := ""
+	for i, x := range a.Chain {
+		if i > 0 {
+			s += " -> "
+		}
+		s += chain.Name(x.Cert)
+	}
+	return s
+}
