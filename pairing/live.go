@@ -17,6 +17,7 @@ import (
 type ProbeOptions struct {
 	Source, Target                 *probe.Observation
 	SourceExpected, TargetExpected *chain.Input
+	SourceCSR, TargetCSR           *chain.CSR
 	Window, MaxSkew                time.Duration
 	ClientCertGiven                bool
 }
@@ -129,21 +130,21 @@ func liveRuleList() []*Rule {
 func Probe(o ProbeOptions) *Report {
 	r := &Report{SchemaVersion: SchemaVersion, Command: "probe"}
 	lp := &LivePair{ProbeOptions: o}
-	mk := func(obs *probe.Observation, name string) (*Subject, *Side) {
+	mk := func(obs *probe.Observation, name string, csr *chain.CSR) (*Subject, *Side) {
 		side := &Side{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []chain.Info{}, Observed: obs}
 		if len(obs.Chain) == 0 {
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: no certificate chain observed", name, obs.Address))
 			return nil, side
 		}
 		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
-		s := NewSubject(in, nil, ModeMigration, obs.Clock, "")
-		s.CSRFlag, s.NameFlag = "", "" // probe has no CSR or name to check against
+		s := NewSubject(in, csr, ModeMigration, obs.Clock, "")
+		s.CSRFlag, s.NameFlag = "", "" // nothing to hint: probe takes no CSR or name flags
 		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
 		side.Input = inputInfo(in)
 		return s, side
 	}
-	lp.Src, r.Source = mk(o.Source, "source")
-	lp.Tgt, r.Target = mk(o.Target, "target")
+	lp.Src, r.Source = mk(o.Source, "source", o.SourceCSR)
+	lp.Tgt, r.Target = mk(o.Target, "target", o.TargetCSR)
 	if lp.Src != nil {
 		r.runUpload(lp.Src, "source")
 	}

@@ -490,6 +490,43 @@ func pairMarkdownBody(b *strings.Builder, r *Report) {
 		name string
 		s    *Side
 	}{{"Source", r.Source}, {"Target", r.Target}} {
+		o := sd.s.Observed
+		if o == nil {
+			continue
+		}
+		fmt.Fprintf(b, "\n## %s as observed (%s)\n\n", sd.name, o.Address)
+		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
+		cas := "does not request a client certificate"
+		if o.RequestsClientCert {
+			cas = "requests a client certificate from: " + orDash(mdEsc(shortList(o.AcceptableCAs)))
+		}
+		fmt.Fprintf(b, "- Client certificates: %s\n- Clock: %s (%s)\n", cas, o.Clock.Format(time.RFC3339), o.ClockSource)
+		for _, h := range o.Handshakes {
+			box := "[x]"
+			if !h.OK {
+				box = "[ ]"
+			}
+			who := "no client certificate"
+			if h.ClientCert != "" {
+				who = "client " + mdEsc(shortIssuer(h.ClientCert))
+			}
+			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(shortNames(h.PeerChain), " -> ")))
+			if h.HTTPStatus != 0 {
+				fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
+			}
+			if h.Error != "" {
+				fmt.Fprintf(b, ": %s", mdEsc(h.Error))
+			}
+			b.WriteString("\n")
+		}
+		for _, f := range o.Failures {
+			fmt.Fprintf(b, "- [ ] %s: %s\n", f.Step, mdEsc(f.Error))
+		}
+	}
+	for _, sd := range []struct {
+		name string
+		s    *Side
+	}{{"Source", r.Source}, {"Target", r.Target}} {
 		fmt.Fprintf(b, "\n## %s certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name)
 		for _, c := range sd.s.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(shortIssuer(c.Issuer)),
@@ -579,4 +616,11 @@ func shortNames(dns []string) []string {
 		out[i] = shortIssuer(d)
 	}
 	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

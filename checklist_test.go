@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// writeLab writes every pair scenario under dir/<name>/.
+func writeLab(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		s := scenarioByName(t, n)
+		os.MkdirAll(filepath.Join(dir, n), 0o755)
+		for _, f := range s.Build(testBase) {
+			os.WriteFile(filepath.Join(dir, n, f.Name), f.Data, 0o600)
+		}
+	}
+}
+
+func TestChecklistInventoryErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeLab(t, dir, "good-pair")
+	cases := []struct{ name, yaml, want string }{
+		{"unknown key", "pairs:\n  - name: a\n    sorce: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n", "field sorce not found"},
+		{"missing target", "pairs:\n  - name: a\n    source: {chain: good-pair/source.pem}\n", `pair "a" has no target`},
+		{"side without address or chain", "pairs:\n  - name: a\n    source: {csr: x}\n    target: {chain: good-pair/target.pem}\n", "needs an address or a chain"},
+		{"missing file", "pairs:\n  - name: a\n    source: {chain: nope.pem}\n    target: {chain: good-pair/target.pem}\n", "nope.pem cannot be read"},
+		{"bad window", "pairs:\n  - name: a\n    window: four hours\n    source: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n", "not a duration"},
+		{"bad clock", "pairs:\n  - name: a\n    source: {chain: good-pair/source.pem, clock: tomorrow}\n    target: {chain: good-pair/target.pem}\n", "not RFC 3339"},
+		{"bad address", "pairs:\n  - name: a\n    source: {address: 'host:99999'}\n    target: {chain: good-pair/target.pem}\n", "bad port"},
+		{"duplicate name", "pairs:\n  - name: a\n    source: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n  - name: a\n    source: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n", "appears twice"},
+		{"empty", "", "empty inventory"},
+		{"not yaml", "pairs: [ {", "inventory.yaml"},
+		{"no pairs", "pairs: []\n", "no pairs"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := filepath.Join(dir, "inventory.yaml")
+			os.WriteFile(inv, []byte(tc.yaml), 0o600)
+			res := runCLI(t, "checklist", "--out", filepath.Join(dir, "out"), inv)
+			if res.code != 2 || !strings.Contains(res.stderr, tc.want) || !strings.Contains(res.stderr, "inventory.yaml") {
+				t.Errorf("code %d, stderr %q; want 2 naming the file and %q", res.code, res.stderr, tc.want)
+			}
+		})
+	}
+}
+
+var (
+	addrRe = regexp.MustCompile(`127\.0\.0\.\d+:\d+`)
+	rttRe  = regexp.MustCompile(`"rtt_ms": [0-9.]+`)
+)
+
+// TestChecklistMixedInventory: files-only pairs and a live pair of mocks in
+// one inventory; golden Markdown, self-contained HTML, JSON, exit code.
+func TestChecklistMixedInventory(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	frozen := func() time.Time { return testBase }
+	old := nowFunc
+	nowFunc = frozen
+	defer func() { nowFunc = old }()
+	dir := t.TempDir()
+	writeLab(t, dir, "good-pair", "different-intermediates", "window-too-long")
+	src := startMock(t, filepath.Join(dir, "good-pair"), "source", "127.0.0.1:0", frozen, nil)
+	defer src.Close()
+	tgt := startMock(t, filepath.Join(dir, "good-pair"), "target", "127.0.0.2:0", frozen, func(o *fixtures.MockOptions) { o.LeafOnly = true })
+	defer tgt.Close()
+	inv := `pairs:
+  - name: files-good
+    window: 4h
+    source: { chain: good-pair/source.pem, clock: 2026-11-23T09:00:00Z }
+    target: { chain: good-pair/target.pem, clock: 2026-11-23T09:02:00Z }
+  - name: files-kb-invalid
+    source: { chain: different-intermediates/source.pem, clock: 2026-11-23T09:00:00Z }
+    target: { chain: different-intermediates/target.pem, clock: 2026-11-23T09:00:00Z }
+  - name: files-window
+    window: 4h
+    source: { chain: window-too-long/source.pem, clock: 2026-11-23T09:00:00Z }
+    target: { chain: window-too-long/target.pem, clock: 2026-11-23T09:00:00Z }
+  - name: live-leaf-only
+    window: 1h
+    source: { address: "` + src.Addr + `", chain: good-pair/source.pem }
+    target: { address: "` + tgt.Addr + `", chain: good-pair/target.pem }
+`
+	os.WriteFile(filepath.Join(dir, "inventory.yaml"), []byte(inv), 0o600)
+	out := filepath.Join(dir, "out")
+	t.Chdir(dir)
+	res := runCLI(t, "checklist", "--out", out, "--format", "json", "--client-cert", "good-pair/standin.pem", "--client-key", "good-pair/standin.key", "inventory.yaml")
+	if res.code != 1 {
+		t.Fatalf("exit code %d, want 1 (two pairs fail)\n%s", res.code, res.stderr)
+	}
+	var cl pairing.Checklist
+	if err := json.Unmarshal([]byte(res.stdout), &cl); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"files-good": "pass", "files-kb-invalid": "fail", "files-window": "fail", "live-leaf-only": "fail"}
+	for _, p := range cl.Pairs {
+		if want[p.Name] != p.Verdict {
+			t.Errorf("%s: %s, want %s (%s)", p.Name, p.Verdict, want[p.Name], p.Error)
+		}
+	}
+	if cl.Pairs[3].Kind != "probe" || !hasFinding(*cl.Pairs[3].Report, "live-leaf-only", pairing.SevError) {
+		t.Errorf("live pair: kind %s", cl.Pairs[3].Kind)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "checklist.md"))
+	norm := addrRe.ReplaceAllString(string(md), "MOCK")
+	norm = strings.ReplaceAll(norm, dir+string(os.PathSeparator), "")
+	golden(t, "checklist/mixed.md", norm)
+
+	html, _ := os.ReadFile(filepath.Join(out, "checklist.html"))
+	for _, bad := range []string{"<script", "<link", "src=", "url(", "@import", `href="http`} {
+		if strings.Contains(string(html), bad) {
+			t.Errorf("checklist.html is not self-contained: it has %q", bad)
+		}
+	}
+	for _, must := range []string{"<svg", "source clock", "target clock", "Pair files-kb-invalid", "The migration wizard would say"} {
+		if !strings.Contains(string(html), must) {
+			t.Errorf("checklist.html lacks %q", must)
+		}
+	}
+	// Look at it in headless Chromium when there is one.
+	if _, err := exec.LookPath("chromium"); err == nil {
+		png := filepath.Join(dir, "checklist.png")
+		cmd := exec.Command(filepath.Join(repoRoot(), "scripts", "screenshot-html.sh"), filepath.Join(out, "checklist.html"), png, "1200x1600")
+		if outb, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("screenshot: %v %s", err, outb)
+		} else if st, err := os.Stat(png); err != nil || st.Size() < 20000 {
+			t.Errorf("screenshot too small or missing: %v", err)
+		}
+	} else {
+		t.Log("chromium not installed: HTML not rendered (scripts/screenshot-html.sh does it)")
+	}
+}
+
+func repoRoot() string { return filepath.Dir(filepath.Dir(goldenDir)) }

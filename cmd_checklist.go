@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/probe"
+)
+
+func checklistCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "checklist",
+		Usage:     "change-window checklist for every pair of an inventory: Markdown and self-contained HTML",
+		ArgsUsage: "INVENTORY",
+		Description: `Reads a YAML inventory of appliance pairs (relative paths resolve against its folder):
+
+   pairs:
+     - name: dc1-migration
+       window: 4h
+       source: { address: 10.0.0.5, chain: src.pem, csr: src.csr }
+       target: { address: 10.0.0.6:443, chain: dst.pem, clock: 2026-11-23T09:00:00Z }
+
+A pair whose two sides have addresses is probed (its chain files are what you
+expect them to serve); otherwise the chains are compared, an address side being
+observed live. Pairs run concurrently (--parallel). Writes checklist.md and
+checklist.html (one file, no external assets, a validity timeline per pair) into
+--out, and prints a summary (or the whole report with --format json|markdown).
+
+Examples:
+   ome-preflight checklist --out ./change-4711 inventory.yaml
+   OME_PASSWORD=... ome-preflight checklist --user admin --ca root.pem --format json inventory.yaml`,
+		Flags: []cli.Flag{
+			formatFlag(),
+			&cli.StringFlag{Name: "out", Value: ".", Usage: "`DIR` for checklist.md and checklist.html"},
+			&cli.IntFlag{Name: "parallel", Value: 8, Usage: "pairs checked at once"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE` to trust before sending credentials"},
+			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` for the mutual handshakes"},
+			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (never printed)"},
+			&cli.StringFlag{Name: "user", Usage: "OME user to read the APIs; password from OME_PASSWORD or a prompt"},
+			&cli.BoolFlag{Name: "insecure", Usage: "send credentials even to appliances whose chain does not verify"},
+			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "bound on the work for one appliance"},
+			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when two clocks differ by more than this"},
+		},
+		Action: func(c *cli.Context) error {
+			format, err := checkFormat(c)
+			if err != nil {
+				return err
+			}
+			if c.NArg() != 1 {
+				return usagef("usage: ome-preflight checklist [--out DIR] INVENTORY", "checklist takes one inventory file, got %d arguments", c.NArg())
+			}
+			if c.Int("parallel") < 1 {
+				return usagef("e.g. --parallel 8", "--parallel must be at least 1")
+			}
+			inv, err := LoadInventory(c.Args().First())
+			if err != nil {
+				return err
+			}
+			o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
+			if cf, kf := c.String("client-cert"), c.String("client-key"); cf != "" || kf != "" {
+				cert, err := tls.LoadX509KeyPair(cf, kf)
+				if err != nil {
+					return usagef("give both, PEM, the key matching the certificate", "--client-cert/--client-key: %v", err)
+				}
+				o.ClientCert = &cert
+			}
+			var ca []*x509.Certificate
+			if f := c.String("ca"); f != "" {
+				in, err := chain.ReadFile(f, chain.Options{})
+				if err != nil {
+					return err
+				}
+				ca = in.Certs
+			}
+			if u := c.String("user"); u != "" {
+				pw, err := omePassword(e)
+				if err != nil {
+					return err
+				}
+				o.User, o.Password = u, pw
+			}
+			out := c.String("out")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return usagef("", "--out %s: %v", out, err)
+			}
+			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, c.Duration("max-skew"), c.Int("parallel"))
+			if err := writeChecklist(out, cl); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "ome-preflight: wrote %s and %s\n", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
+			switch format {
+			case "json":
+				err = pairing.RenderJSON(e.stdout, cl)
+			case "markdown":
+				err = pairing.RenderChecklistMarkdown(e.stdout, cl)
+			default:
+				err = checklistSummary(e, cl, c)
+			}
+			if err != nil {
+				return err
+			}
+			return verdictCode(cl.Verdict)
+		},
+	}
+}
+
+func writeChecklist(out string, cl *pairing.Checklist) error {
+	var md, html strings.Builder
+	if err := pairing.RenderChecklistMarkdown(&md, cl); err != nil {
+		return err
+	}
+	if err := pairing.RenderChecklistHTML(&html, cl); err != nil {
+		return err
+	}
+	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.md"), []byte(md.String()), true); err != nil {
+		return fmt.Errorf("writing the checklist: %w", err)
+	}
+	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.html"), []byte(html.String()), true); err != nil {
+		return fmt.Errorf("writing the checklist: %w", err)
+	}
+	return nil
+}
+
+func checklistSummary(e *env, cl *pairing.Checklist, c *cli.Context) error {
+	var b strings.Builder
+	for _, p := range cl.Pairs {
+		errs, warns := 0, 0
+		if p.Report != nil {
+			errs, warns = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
+		}
+		fmt.Fprintf(&b, "%-10s %-30s %-8s %d errors, %d warnings", strings.ToUpper(p.Verdict), p.Name, p.Kind, errs, warns)
+		if p.Error != "" {
+			fmt.Fprintf(&b, ": %s", p.Error)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n%s: %d pair(s); details in checklist.md and checklist.html\n", strings.ToUpper(cl.Verdict), len(cl.Pairs))
+	_, err := e.stdout.Write([]byte(b.String()))
+	return err
+}
+
+// runChecklist checks every pair, up to parallel at once, with a progress
+// line on a terminal.
+func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca []*x509.Certificate, maxSkew time.Duration, parallel int) *pairing.Checklist {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cl := &pairing.Checklist{SchemaVersion: pairing.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC(),
+		Pairs: make([]pairing.ChecklistPair, len(inv.Pairs))}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	progress := isTerminal(e.stderr)
+	for i := range inv.Pairs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], o, ca, maxSkew)
+			mu.Lock()
+			done++
+			if progress {
+				fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s: %s", done, len(inv.Pairs), inv.Pairs[i].Name, cl.Pairs[i].Verdict)
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if progress {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
+	cl.Finish()
+	return cl
+}
+
+// checkPair probes a pair whose sides both have addresses; otherwise it
+// compares chains, observing an address-only side live.
+func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca []*x509.Certificate, maxSkew time.Duration) pairing.ChecklistPair {
+	res := pairing.ChecklistPair{Name: p.Name, Window: p.window.String()}
+	fail := func(err error) pairing.ChecklistPair {
+		res.Verdict, res.Error = pairing.VerdictIncomplete, err.Error()
+		return res
+	}
+	readOpt := chain.Options{Password: func() (string, error) {
+		if pw, ok := os.LookupEnv("OME_PREFLIGHT_PFX_PASSWORD"); ok {
+			return pw, nil
+		}
+		return "", fmt.Errorf("set OME_PREFLIGHT_PFX_PASSWORD")
+	}}
+	type side struct {
+		inv      *InventorySide
+		chain    *chain.Input
+		csr      *chain.CSR
+		obs      *probe.Observation
+		expected *chain.Input
+	}
+	sides := []*side{{inv: p.Source}, {inv: p.Target}}
+	for _, s := range sides {
+		var err error
+		if s.inv.Chain != "" {
+			if s.chain, err = chain.ReadFile(s.inv.Chain, readOpt); err != nil {
+				return fail(err)
+			}
+		}
+		if s.inv.CSR != "" {
+			if s.csr, err = chain.ReadCSR(s.inv.CSR); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	src, tgt := sides[0], sides[1]
+	if src.inv.Address != "" && tgt.inv.Address != "" {
+		res.Kind = "probe"
+		so, to := o, o
+		so.Trust, to.Trust = append(roots(src.chain), ca...), append(roots(tgt.chain), ca...)
+		a, b := probe.Pair(ctx, src.inv.Address, tgt.inv.Address, so, to)
+		probe.Mutuals(ctx, a, b, o)
+		r := pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: src.chain, TargetExpected: tgt.chain,
+			SourceCSR: src.csr, TargetCSR: tgt.csr, Window: p.window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil})
+		res.Report, res.Verdict = r, r.Verdict
+		return res
+	}
+	res.Kind = "compare"
+	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr}
+	var incomplete []string
+	for k, s := range sides {
+		name := []string{"source", "target"}[k]
+		in, clock, clockSrc := s.chain, s.inv.clock, "inventory clock"
+		if s.inv.Address != "" {
+			so := o
+			so.Trust = append(roots(s.chain), ca...)
+			s.obs = probe.Observe(ctx, s.inv.Address, so)
+			if len(s.obs.Chain) == 0 {
+				for _, f := range s.obs.Failures {
+					incomplete = append(incomplete, fmt.Sprintf("%s %s: %s: %s", name, s.obs.Address, f.Step, f.Error))
+				}
+				return fail(fmt.Errorf("%s %s: no chain observed (%s)", name, s.obs.Address, strings.Join(incomplete, "; ")))
+			}
+			in = &chain.Input{File: s.obs.Address, Encoding: chain.EncTLS, Certs: s.obs.Chain, Notes: []string{}}
+			clock, clockSrc = s.obs.Clock, s.obs.ClockSource
+		}
+		if clock.IsZero() {
+			clock, clockSrc = e.now().UTC(), "local clock of this machine"
+		}
+		if k == 0 {
+			co.Source, co.SourceTime, co.SourceClockSource = in, clock, clockSrc
+		} else {
+			co.Target, co.TargetTime, co.TargetClockSource = in, clock, clockSrc
+		}
+	}
+	r := pairing.Compare(co)
+	if src.obs != nil {
+		r.Source.Address, r.Source.File, r.Source.Observed = src.obs.Address, "", src.obs
+	}
+	if tgt.obs != nil {
+		r.Target.Address, r.Target.File, r.Target.Observed = tgt.obs.Address, "", tgt.obs
+	}
+	res.Report, res.Verdict = r, r.Verdict
+	return res
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/probe"
+)
+
+// Inventory is the checklist's input, a YAML file admins edit by hand.
+type Inventory struct {
+	Pairs []InventoryPair `yaml:"pairs"`
+}
+
+// InventoryPair is one migration: a source and a target appliance.
+type InventoryPair struct {
+	Name   string         `yaml:"name"`
+	Window string         `yaml:"window"`
+	Source *InventorySide `yaml:"source"`
+	Target *InventorySide `yaml:"target"`
+	window time.Duration
+}
+
+// InventorySide is one appliance: an address and/or a chain file.
+type InventorySide struct {
+	Address string `yaml:"address"`
+	Chain   string `yaml:"chain"`
+	CSR     string `yaml:"csr"`
+	Clock   string `yaml:"clock"`
+	clock   time.Time
+}
+
+// maxPairs bounds an inventory: hundreds of pairs is the expected scale.
+const maxPairs = 5000
+
+// LoadInventory reads and validates an inventory. Relative paths resolve
+// against the inventory's folder. Every error names the file and the pair.
+func LoadInventory(path string) (*Inventory, error) {
+	data, err := chain.ReadLimited(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInventory(path, data)
+}
+
+// ParseInventory parses inventory bytes; see LoadInventory.
+func ParseInventory(path string, data []byte) (*Inventory, error) {
+	bad := func(format string, args ...any) error {
+		return &usageError{msg: fmt.Sprintf("%s: %s", path, fmt.Sprintf(format, args...)),
+			hints: []string{"an inventory is: pairs: [ {name, window, source: {address, chain, csr, clock}, target: {...}} ]"}}
+	}
+	var inv Inventory
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&inv); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, bad("empty inventory")
+		}
+		return nil, bad("%v", err)
+	}
+	if len(inv.Pairs) == 0 {
+		return nil, bad("no pairs")
+	}
+	if len(inv.Pairs) > maxPairs {
+		return nil, bad("%d pairs; at most %d", len(inv.Pairs), maxPairs)
+	}
+	dir := filepath.Dir(path)
+	seen := map[string]bool{}
+	for i := range inv.Pairs {
+		p := &inv.Pairs[i]
+		if p.Name == "" {
+			p.Name = fmt.Sprintf("pair-%d", i+1)
+		}
+		if seen[p.Name] {
+			return nil, bad("pair %q appears twice", p.Name)
+		}
+		seen[p.Name] = true
+		if p.Window != "" {
+			d, err := time.ParseDuration(p.Window)
+			if err != nil || d < 0 {
+				return nil, bad("pair %q: window %q is not a duration like 4h or 90m", p.Name, p.Window)
+			}
+			p.window = d
+		}
+		for _, s := range []struct {
+			name string
+			side *InventorySide
+		}{{"source", p.Source}, {"target", p.Target}} {
+			if s.side == nil {
+				return nil, bad("pair %q has no %s", p.Name, s.name)
+			}
+			if s.side.Address == "" && s.side.Chain == "" {
+				return nil, bad("pair %q: the %s needs an address or a chain", p.Name, s.name)
+			}
+			if s.side.Address != "" {
+				if _, _, err := probe.SplitAddress(s.side.Address); err != nil {
+					return nil, bad("pair %q: %s address: %v", p.Name, s.name, err)
+				}
+			}
+			for _, f := range []*string{&s.side.Chain, &s.side.CSR} {
+				if *f == "" {
+					continue
+				}
+				if !filepath.IsAbs(*f) {
+					*f = filepath.Join(dir, *f)
+				}
+				if st, err := os.Stat(*f); err != nil || st.IsDir() {
+					return nil, bad("pair %q: %s file %s cannot be read", p.Name, s.name, *f)
+				}
+			}
+			if s.side.Clock != "" {
+				t, err := time.Parse(time.RFC3339, s.side.Clock)
+				if err != nil {
+					return nil, bad("pair %q: %s clock %q is not RFC 3339 (2026-11-23T09:00:00Z)", p.Name, s.name, s.side.Clock)
+				}
+				s.side.clock = t.UTC()
+			}
+		}
+	}
+	return &inv, nil
+}

@@ -1,0 +1,353 @@
+package pairing
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+)
+
+// ChecklistPair is one pair's result in a checklist.
+type ChecklistPair struct {
+	Name    string  `json:"name"`
+	Verdict string  `json:"verdict"`
+	Kind    string  `json:"kind"` // probe or compare
+	Window  string  `json:"window"`
+	Error   string  `json:"error,omitempty"`
+	Report  *Report `json:"report"`
+}
+
+// Checklist is `checklist`'s report.
+type Checklist struct {
+	SchemaVersion int             `json:"schema_version"`
+	Command       string          `json:"command"`
+	Verdict       string          `json:"verdict"`
+	Inventory     string          `json:"inventory"`
+	Generated     time.Time       `json:"generated"`
+	Pairs         []ChecklistPair `json:"pairs"`
+}
+
+// Finish sets the overall verdict: fail if any pair fails, incomplete if
+// any is incomplete, else pass.
+func (c *Checklist) Finish() {
+	c.Verdict = VerdictPass
+	for _, p := range c.Pairs {
+		switch p.Verdict {
+		case VerdictFail:
+			c.Verdict = VerdictFail
+		case VerdictIncomplete:
+			if c.Verdict == VerdictPass {
+				c.Verdict = VerdictIncomplete
+			}
+		}
+	}
+}
+
+// RenderChecklistMarkdown writes one Markdown document: a summary, then per
+// pair its checklist, KB table, findings with fixes, clocks, CA lists and
+// handshake transcripts.
+func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory `%s`, generated %s. Overall: **%s**.\n\n",
+		c.Inventory, c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
+	b.WriteString("| pair | checked by | verdict | errors | warnings |\n|---|---|---|---|---|\n")
+	for _, p := range c.Pairs {
+		e, wn := 0, 0
+		if p.Report != nil {
+			e, wn = p.Report.Count(SevError), p.Report.Count(SevWarning)
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn)
+	}
+	for _, p := range c.Pairs {
+		fmt.Fprintf(b, "\n---\n\n# Pair `%s`\n\n", mdEsc(p.Name))
+		if p.Error != "" {
+			fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
+		}
+		if p.Report == nil {
+			continue
+		}
+		var sb strings.Builder
+		if err := RenderMarkdown(&sb, p.Report); err != nil {
+			return err
+		}
+		// Demote the pair report's headings under the pair's.
+		for _, line := range strings.SplitAfter(sb.String(), "\n") {
+			if strings.HasPrefix(line, "#") {
+				line = "#" + line
+			}
+			b.WriteString(line)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// timeline is the SVG model of one pair's validity periods.
+type timeline struct {
+	Width, Height int
+	Bars          []tlBar
+	Marks         []tlMark
+	Windows       []tlWindow
+	Ticks         []tlTick
+	LabelX, AxisY int
+}
+
+type tlBar struct {
+	Y, X, W      int
+	Label, Title string
+	Class        string
+}
+
+type tlMark struct {
+	X     int
+	Label string
+	Class string
+}
+
+type tlWindow struct {
+	X, W  int
+	Class string
+}
+
+type tlTick struct {
+	X     int
+	Label string
+}
+
+// buildTimeline draws every certificate's notBefore..notAfter, both clocks
+// and the change window, to one scale.
+func buildTimeline(r *Report, window time.Duration) *timeline {
+	if r == nil || r.Source == nil || r.Target == nil {
+		return nil
+	}
+	type row struct {
+		side string
+		c    chain.Info
+	}
+	var rows []row
+	for _, c := range r.Source.Chain {
+		rows = append(rows, row{"source", c})
+	}
+	for _, c := range r.Target.Chain {
+		rows = append(rows, row{"target", c})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	lo, hi := r.Source.Clock, r.Source.Clock
+	for _, t := range []time.Time{r.Target.Clock, r.Source.Clock.Add(window), r.Target.Clock.Add(window)} {
+		if t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	for _, x := range rows {
+		if x.c.NotBefore.Before(lo) {
+			lo = x.c.NotBefore
+		}
+		if x.c.NotAfter.After(hi) {
+			hi = x.c.NotAfter
+		}
+	}
+	span := hi.Sub(lo)
+	if span <= 0 {
+		span = time.Hour
+	}
+	const labelW, plotW, rowH = 260, 640, 22
+	tl := &timeline{Width: labelW + plotW + 50, LabelX: labelW}
+	x := func(t time.Time) int { return labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span)) }
+	y := 30
+	for _, rw := range rows {
+		cls := "ok"
+		for _, clk := range []time.Time{r.Source.Clock, r.Target.Clock} {
+			if clk.Before(rw.c.NotBefore) || clk.Add(window).After(rw.c.NotAfter) {
+				cls = "bad"
+			}
+		}
+		w := x(rw.c.NotAfter) - x(rw.c.NotBefore)
+		if w < 2 {
+			w = 2
+		}
+		name := rw.c.CommonName
+		if name == "" {
+			name = rw.c.Subject
+		}
+		tl.Bars = append(tl.Bars, tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
+			Label: fmt.Sprintf("%s %d %s (%s)", rw.side, rw.c.Index, name, rw.c.Role),
+			Title: fmt.Sprintf("%s: %s .. %s", name, rw.c.NotBefore.Format(time.RFC3339), rw.c.NotAfter.Format(time.RFC3339))})
+		y += rowH
+	}
+	tl.AxisY = y + 4
+	tl.Height = y + 40
+	for _, m := range []struct {
+		t     time.Time
+		label string
+		cls   string
+	}{{r.Source.Clock, "source clock", "src"}, {r.Target.Clock, "target clock", "tgt"}} {
+		tl.Marks = append(tl.Marks, tlMark{X: x(m.t), Label: m.label + " " + m.t.Format(time.RFC3339), Class: m.cls})
+		if window > 0 {
+			w := x(m.t.Add(window)) - x(m.t)
+			if w < 1 {
+				w = 1
+			}
+			tl.Windows = append(tl.Windows, tlWindow{X: x(m.t), W: w, Class: m.cls})
+		}
+	}
+	for i := 0; i <= 4; i++ {
+		t := lo.Add(time.Duration(float64(span) * float64(i) / 4))
+		tl.Ticks = append(tl.Ticks, tlTick{X: x(t), Label: t.Format("2006-01-02")})
+	}
+	return tl
+}
+
+var htmlTmpl = template.Must(template.New("checklist").Funcs(template.FuncMap{
+	"upper": strings.ToUpper,
+	"count": func(r *Report, s string) int { return r.Count(Severity(s)) },
+	"short": shortIssuer,
+	"timeline": func(p ChecklistPair) *timeline {
+		d, _ := time.ParseDuration(p.Window)
+		return buildTimeline(p.Report, d)
+	},
+	"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
+	"checkrows": checkRows,
+	"sym": func(c string) string {
+		return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i not checked"}[c]
+	},
+	"dur": func(sec float64) string {
+		return time.Duration(sec * float64(time.Second)).Abs().Round(time.Second).String()
+	},
+	"mark": func(r Row) string {
+		if r.Match && r.SameKey {
+			return "<->"
+		}
+		return "X"
+	},
+	"cell": func(c *RowCert, f string) string {
+		if c == nil {
+			return "-"
+		}
+		if f == "subject" {
+			return shortIssuer(c.Subject)
+		}
+		return shortIssuer(c.Issuer)
+	},
+	"box": func(s Status) string {
+		switch s {
+		case Error, Fatal:
+			return "fail"
+		case Warn:
+			return "warn"
+		case Pass:
+			return "pass"
+		}
+		return "na"
+	},
+}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1100px}
+h1{font-size:1.5em}h2{font-size:1.25em;border-top:2px solid #ccc;padding-top:1em;margin-top:2em}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:.9em}
+.pass{color:#17702a;font-weight:600}.fail{color:#b00020;font-weight:600}.incomplete,.warn{color:#a35d00;font-weight:600}.na{color:#777}
+li.error{color:#b00020}li.warning{color:#a35d00}li.info{color:#555}.fix{color:#333;font-size:.9em}
+svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#d9534f}
+.clock.src{stroke:#1f5fbf}.clock.tgt{stroke:#8a2be2}.win.src{fill:#1f5fbf;opacity:.25}.win.tgt{fill:#8a2be2;opacity:.25}
+.mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}
+</style></head><body>
+<h1>OME migration change-window checklist</h1>
+<p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
+<table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th></tr>
+{{range .Pairs}}<tr><td><a href="#pair-{{.Name}}">{{.Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td></tr>
+{{end}}</table>
+{{range .Pairs}}{{$p := .}}
+<h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
+{{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
+{{with .Report}}
+{{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
+<p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
+Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
+{{with .Clocks}}Skew {{dur .SkewSeconds}}; change window {{.Window}}.{{end}}</p>
+{{with timeline $p}}{{$t := .}}<h3>Validity timeline (to scale)</h3>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
+{{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
+{{range .Bars}}<text x="4" y="{{.Y}}" dy="12">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="16"><title>{{.Title}}</title></rect>{{end}}
+{{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$t.AxisY}}" stroke-width="2"/>{{end}}
+{{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$t.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
+<line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
+{{range .Ticks}}<text x="{{.X}}" y="{{$t.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
+</svg>{{end}}
+<h3>Checklist</h3>
+<table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
+{{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.}}">{{sym .}}</td>{{end}}</tr>
+{{end}}</table>
+{{if .Rows}}<h3>Issued to / issued by (KB 000221202)</h3>
+<table><tr><th>source issued to</th><th>source issued by</th><th></th><th>target issued to</th><th>target issued by</th></tr>
+{{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
+{{end}}</table>{{end}}
+{{with .Source.Observed}}<h3>Source as observed</h3><p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+{{with .Target.Observed}}<h3>Target as observed</h3><p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+{{if .Findings}}<h3>Findings</h3><ul>
+{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
+{{end}}</ul>{{end}}
+{{end}}{{end}}
+</body></html>
+`))
+
+// RenderChecklistHTML writes one self-contained HTML file: no external
+// assets, the timeline drawn as inline SVG.
+func RenderChecklistHTML(w io.Writer, c *Checklist) error {
+	return htmlTmpl.Execute(w, c)
+}
+
+// checkRow is one requirement with its status on each side.
+type checkRow struct {
+	Rule, Description string
+	Cells             []string // source, target, pair: pass, warn, fail, info, na
+}
+
+func checkRows(r *Report) []checkRow {
+	var rows []checkRow
+	idx := map[string]int{}
+	for _, c := range r.Checks {
+		i, ok := idx[c.Rule]
+		if !ok {
+			i = len(rows)
+			idx[c.Rule] = i
+			rows = append(rows, checkRow{Rule: c.Rule, Description: c.Description, Cells: []string{"na", "na", "na"}})
+		}
+		col := map[string]int{"source": 0, "target": 1}[c.Side]
+		if c.Side == "pair" || c.Side == "" {
+			col = 2
+		}
+		cell := "na"
+		switch c.Status {
+		case Pass:
+			cell = "pass"
+		case Warn:
+			cell = "warn"
+		case Error, Fatal:
+			cell = "fail"
+		case Info:
+			cell = "info"
+		case NA:
+			if hasInfo(r, c.Rule, c.Side) || (col == 2 && hasInfo(r, c.Rule, "")) {
+				cell = "info" // could not be evaluated: the finding says why
+			}
+		}
+		rows[i].Cells[col] = cell
+	}
+	var out []checkRow
+	for _, r := range rows {
+		if r.Cells[0] != "na" || r.Cells[1] != "na" || r.Cells[2] != "na" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
