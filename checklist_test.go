@@ -56,10 +56,7 @@ func TestChecklistInventoryErrors(t *testing.T) {
 	}
 }
 
-var (
-	addrRe = regexp.MustCompile(`127\.0\.0\.\d+:\d+`)
-	rttRe  = regexp.MustCompile(`"rtt_ms": [0-9.]+`)
-)
+var addrRe = regexp.MustCompile(`127\.0\.0\.\d+:\d+`)
 
 // TestChecklistMixedInventory: files-only pairs and a live pair of mocks in
 // one inventory; golden Markdown, self-contained HTML, JSON, exit code.

@@ -201,11 +201,10 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 		return "", fmt.Errorf("set OME_PREFLIGHT_PFX_PASSWORD")
 	}}
 	type side struct {
-		inv      *InventorySide
-		chain    *chain.Input
-		csr      *chain.CSR
-		obs      *probe.Observation
-		expected *chain.Input
+		inv   *InventorySide
+		chain *chain.Input
+		csr   *chain.CSR
+		obs   *probe.Observation
 	}
 	sides := []*side{{inv: p.Source}, {inv: p.Target}}
 	for _, s := range sides {
