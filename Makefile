@@ -6,7 +6,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
 BENCHTIME   ?= 1s
 
-.PHONY: build test lint demo golden fuzz bench cover clean
+.PHONY: build test lint demo golden fuzz bench cover clean dist
 
 build:
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -46,9 +46,15 @@ demo: build
 golden:
 	go test . -run 'TestScenarios|TestReadmeRulesTable' -update
 
+# fuzz runs every fuzz target for FUZZTIME each (seed corpora come from the
+# fixtures and the reference texts).
+FUZZ_TARGETS := ./chain:FuzzParse ./chain:FuzzParseCSR ./chain:FuzzPKCS7 ./chain:FuzzPKCS12 \
+	./pairing:FuzzExplain ./probe:FuzzOMEJSON .:FuzzInventory
 fuzz:
-	go test ./chain -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	go test ./chain -run '^$$' -fuzz '^FuzzParseCSR$$' -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+	  go test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s || exit 1; \
+	done
 
 bench: build
 	go test ./pairing -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 5
@@ -58,5 +64,21 @@ bench: build
 cover:
 	go test -coverprofile=cover.out ./... && go tool cover -func=cover.out | tail -1
 
+# dist: static binaries for linux, windows and darwin on amd64 and arm64,
+# completion scripts and the man page, with SHA256SUMS.
+PLATFORMS := linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
+dist:
+	rm -rf dist && mkdir -p dist
+	@for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  echo "building $$os/$$arch"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags '$(LDFLAGS)' -o dist/ome-preflight_$(VERSION)_$${os}_$${arch}$$ext . || exit 1; \
+	done
+	go run . completion bash > dist/ome-preflight.bash
+	go run . completion zsh > dist/_ome-preflight
+	go run -ldflags '$(LDFLAGS)' . man > dist/ome-preflight.1
+	cd dist && sha256sum * > SHA256SUMS
+	@echo "dist/: $$(ls dist | wc -l) files; see dist/SHA256SUMS"
+
 clean:
-	rm -rf bin cover.out
+	rm -rf bin dist cover.out

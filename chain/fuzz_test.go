@@ -54,3 +54,22 @@ func FuzzParseCSR(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPKCS7 and FuzzPKCS12 aim the fuzzer at the binary containers, which
+// come from third-party parsers.
+func FuzzPKCS7(f *testing.F) {
+	p := pki(f)
+	f.Add(fixtures.PKCS7(p.Chain("leaf", "inter", "root")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		chain.Parse("fuzz.p7b", data, chain.Options{})
+	})
+}
+
+func FuzzPKCS12(f *testing.F) {
+	p := pki(f)
+	f.Add(fixtures.PFX(p.Certs["leaf"].Key, p.Chain("leaf", "inter"), ""))
+	f.Add(fixtures.PFX(p.Certs["leaf"].Key, p.Chain("leaf", "inter"), "pw"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		chain.Parse("fuzz.pfx", data, chain.Options{Password: func() (string, error) { return "pw", nil }})
+	})
+}

@@ -1,6 +1,10 @@
 package probe
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
 
 func TestSplitAddress(t *testing.T) {
 	cases := []struct{ in, hostport, host string }{
@@ -22,4 +26,20 @@ func TestSplitAddress(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+}
+
+// FuzzOMEJSON: no API response body panics the readers.
+func FuzzOMEJSON(f *testing.F) {
+	f.Add([]byte(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1001","Message":"x"}]}}`))
+	f.Add([]byte(`{"UtcTime":"2023-08-05 09:51:38.518","EnableNTP":false}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		omeMessage(body)
+		var tc timeConfig
+		if json.Unmarshal(body, &tc) == nil {
+			for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
+				time.Parse(layout, tc.UtcTime)
+			}
+		}
+		rdnString(body)
+	})
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+const bashCompletion = `# bash completion for ome-preflight; load with: source <(ome-preflight completion bash)
+_ome_preflight() {
+  local cur opts
+  COMPREPLY=()
+  cur="${COMP_WORDS[COMP_CWORD]}"
+  if [[ "$cur" == "-"* ]]; then
+    opts=$("${COMP_WORDS[@]:0:$COMP_CWORD}" "$cur" --generate-bash-completion 2>/dev/null)
+  else
+    opts=$("${COMP_WORDS[@]:0:$COMP_CWORD}" --generate-bash-completion 2>/dev/null)
+  fi
+  COMPREPLY=($(compgen -W "${opts}" -- "${cur}"))
+  return 0
+}
+complete -o default -F _ome_preflight ome-preflight
+`
+
+const zshCompletion = `#compdef ome-preflight
+# zsh completion for ome-preflight; put it in a file named _ome-preflight on $fpath,
+# or load with: source <(ome-preflight completion zsh)
+_ome_preflight() {
+  local -a opts
+  local cur
+  cur=${words[-1]}
+  if [[ "$cur" == "-"* ]]; then
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion 2>/dev/null)}")
+  else
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
+  fi
+  if [[ "${opts[1]}" != "" ]]; then
+    _describe 'values' opts
+  else
+    _files
+  fi
+}
+compdef _ome_preflight ome-preflight
+`
+
+func completionCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "completion",
+		Usage:     "print the shell completion script (bash or zsh)",
+		ArgsUsage: "bash|zsh",
+		Description: `Examples:
+   source <(ome-preflight completion bash)
+   ome-preflight completion zsh > "${fpath[1]}/_ome-preflight"`,
+		Action: func(c *cli.Context) error {
+			switch c.Args().First() {
+			case "bash":
+				_, err := fmt.Fprint(e.stdout, bashCompletion)
+				return err
+			case "zsh":
+				_, err := fmt.Fprint(e.stdout, zshCompletion)
+				return err
+			}
+			return usagef("usage: ome-preflight completion bash|zsh", "completion takes bash or zsh, got %q", c.Args().First())
+		},
+	}
+}
+
+func manCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:   "man",
+		Usage:  "print the manual page (roff), generated from the command definitions",
+		Hidden: true,
+		Action: func(c *cli.Context) error {
+			page, err := c.App.ToManWithSection(1)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(e.stdout, page)
+			return err
+		},
+	}
+}
