@@ -45,6 +45,9 @@ Examples:
 				if st.IsDir() {
 					return &chain.ParseError{File: name, Err: chain.ErrIsDirectory}
 				}
+				if !st.Mode().IsRegular() {
+					return &chain.ParseError{File: name, Err: fmt.Errorf("%w: not a regular file", chain.ErrUnreadable)}
+				}
 				f, err := os.Open(name)
 				if err != nil {
 					return &chain.ParseError{File: name, Err: fmt.Errorf("%w: %w", chain.ErrUnreadable, err)}

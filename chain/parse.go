@@ -94,6 +94,10 @@ func ReadLimited(path string) ([]byte, error) {
 		if st.IsDir() {
 			return nil, &ParseError{File: path, Err: ErrIsDirectory}
 		}
+		if !st.Mode().IsRegular() {
+			// A FIFO or a device would block or never end.
+			return nil, &ParseError{File: path, Err: fmt.Errorf("%w: not a regular file (%s)", ErrUnreadable, st.Mode().Type())}
+		}
 		if st.Size() > MaxFileSize {
 			return nil, &ParseError{File: path, Err: ErrTooLarge}
 		}
@@ -246,9 +250,9 @@ func decodeText(data []byte, f *Facts) (string, bool) {
 	if len(head) > 1024 {
 		head = head[:1024]
 	}
-	for _, b := range head {
-		if b < 0x09 || (b > 0x0d && b < 0x20) {
-			if f.UTF16 == "" {
+	if f.UTF16 == "" && !bytes.Contains(data, []byte("-----BEGIN")) {
+		for _, b := range head {
+			if b < 0x09 || (b > 0x0d && b < 0x20) {
 				return "", false
 			}
 		}

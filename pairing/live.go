@@ -179,7 +179,12 @@ func Probe(o ProbeOptions) *Report {
 			}
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s: %s", obs.Address, f.Step, f.Error))
 		}
-		if obs.API != nil && (obs.API.Refused != "" || obs.API.AuthFailed) {
+		for _, h := range obs.Handshakes {
+			if h.Kind == "mutual" && !h.OK && (h.Stage == "connect" || h.Stage == "timeout") {
+				r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: verifying handshake: %s", obs.Address, h.Error))
+			}
+		}
+		if obs.API != nil && (obs.API.Refused != "" || obs.API.AuthFailed || len(obs.API.Errors) > 0) {
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: API not read", obs.Address))
 		}
 	}

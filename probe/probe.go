@@ -70,6 +70,7 @@ type Handshake struct {
 	// Stage says where a failed handshake failed: connect, verify (the
 	// appliance's chain did not verify with the peer's root) or
 	// client-cert (the appliance refused the client certificate).
+	// timeout (the appliance did not answer in time).
 	Stage      string `json:"stage,omitempty"`
 	HTTPStatus int    `json:"http_status,omitempty"`
 }
@@ -517,10 +518,13 @@ func Mutual(ctx context.Context, obs *Observation, cert *tls.Certificate, anchor
 	resp, _, _, err := obs.get(ctx, c, "/api/ApplicationService/Info", o, false)
 	mu.Lock()
 	defer mu.Unlock()
+	var ne net.Error
 	switch {
 	case err != nil && verifyErr != nil:
 		hs.Error, hs.Stage = verifyErr.Error(), "verify"
-	case err != nil && hs.Version != "":
+	case err != nil && (errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())):
+		hs.Error, hs.Stage = describe(err), "timeout"
+	case err != nil && hs.Version != "" && isTLSAlert(err):
 		hs.Error, hs.Stage = describe(err), "client-cert"
 	case err != nil:
 		hs.Error, hs.Stage = describe(err), "connect"

@@ -37,7 +37,9 @@ func FuzzOMEJSON(f *testing.F) {
 		var tc timeConfig
 		if json.Unmarshal(body, &tc) == nil {
 			for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
-				time.Parse(layout, tc.UtcTime)
+				if _, err := time.Parse(layout, tc.UtcTime); err == nil {
+					break
+				}
 			}
 		}
 		rdnString(body)
