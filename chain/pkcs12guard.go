@@ -7,9 +7,9 @@ import (
 )
 
 // maxPBEIterations bounds the key-derivation work a PKCS#12 file may ask
-// for. OpenSSL writes 2048, Windows 2000 to 10000; a hostile file can ask
+// for. OpenSSL writes 2048, Windows 2000, Java 10000; a hostile file can ask
 // for 2^31 and hang the reader for hours.
-const maxPBEIterations = 1_000_000
+const maxPBEIterations = 200_000
 
 // pbeIterationsOK walks the ASN.1 of a PFX and refuses any iteration count
 // (an INTEGER right after an OCTET STRING salt in the same SEQUENCE: MAC
