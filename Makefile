@@ -59,7 +59,11 @@ fuzz:
 bench: build
 	go test ./pairing -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 5
 	scripts/bench.sh $(BIN) 31
-	go test . -run '^$$' -bench 'Probe' -benchtime 3x
+	go test -c -o bin/ome-preflight.test .
+	bin/ome-preflight.test -test.run '^$$' -test.bench 'Probe1$$|Probe50$$' -test.benchtime 3x
+	@if [ -x /usr/bin/time ]; then /usr/bin/time -f "peak RSS %M KiB (100 pairs, 200 mocks, one process)" \
+	  bin/ome-preflight.test -test.run '^$$' -test.bench 'Probe100' -test.benchtime 3x; \
+	else bin/ome-preflight.test -test.run '^$$' -test.bench 'Probe100' -test.benchtime 3x; fi
 
 cover:
 	go test -coverprofile=cover.out ./... && go tool cover -func=cover.out | tail -1
