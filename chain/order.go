@@ -301,6 +301,16 @@ func Verify(leaf *x509.Certificate, presented []*x509.Certificate, anchors []*x5
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	for _, a := range anchors {
 		roots.AddCert(a)
+		if a.Version == 3 && !a.BasicConstraintsValid {
+			// Java and OpenSSL do not ask a trust anchor for Basic
+			// Constraints; crypto/x509 does. Trust what the anchor signed
+			// instead, having checked that signature here.
+			for _, c := range append([]*x509.Certificate{leaf}, presented...) {
+				if bytes.Equal(c.RawIssuer, a.RawSubject) && signedBy(c, a) == nil {
+					roots.AddCert(c)
+				}
+			}
+		}
 	}
 	for _, c := range presented {
 		if c != leaf {

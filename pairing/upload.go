@@ -247,10 +247,10 @@ func checkEncoding(s *Subject) []Result {
 		if in.Encoding == chain.EncPKCS7PEM {
 			inf = "PEM"
 		}
-		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem", inf, in.File)})
+		out = append(out, Result{Fix: fmt.Sprintf("Run 'ome-preflight assemble -o upload.pem %s' (it writes leaf, intermediates, root in Base64 PEM). Or export each certificate as \"Base-64 encoded X.509 (.CER)\" in the Windows export wizard and join them in that order; or: openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem, then put the certificates in order", in.File, inf, in.File)})
 	case chain.EncPKCS12:
 		how = "a PKCS#12 (.pfx/.p12) file"
-		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl pkcs12 -in %s -nokeys | openssl crl2pkcs7 -nocrl -certfile /dev/stdin | openssl pkcs7 -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem", in.File)})
+		out = append(out, Result{Fix: fmt.Sprintf("Run 'ome-preflight assemble -o upload.pem %s' (certificates only, in order, Base64 PEM; the key is left out). Or: openssl pkcs12 -in %s -nokeys | openssl crl2pkcs7 -nocrl -certfile /dev/stdin | openssl pkcs7 -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem, then put the certificates in order", in.File, in.File)})
 	case chain.EncUTF16PEM:
 		how = "PEM saved as UTF-16 text (Windows PowerShell 5.1 '>' and Out-File write UTF-16)"
 		out = append(out, Result{Fix: fmt.Sprintf("Save the file as ASCII: in PowerShell, Get-Content %s | Set-Content -Encoding ascii upload.pem (or Out-File -Encoding ascii); on Linux: iconv -f UTF-16 -t ASCII %s > upload.pem", in.File, in.File)})
@@ -398,6 +398,12 @@ func checkChainOrder(s *Subject) []Result {
 	if s.Mode == ModeServer || s.Path.FileOrder || len(s.Path.Unrelated) > 0 {
 		return []Result{{Status: NA}}
 	}
+	switch s.Input.Encoding {
+	case chain.EncPKCS7DER, chain.EncPKCS7PEM, chain.EncPKCS12, chain.EncTLS:
+		// A container's order is not one the admin chose, and converting it
+		// (encoding's fix) writes the right one.
+		return []Result{{Status: NA}}
+	}
 	return []Result{{Status: Error, Details: fmt.Sprintf("%s lists the certificates as %s; OME wants each certificate followed by its issuer: %s",
 		s.Input.File, fileOrder(s), chain.Describe(s.certs(), s.Path.Order)),
 		Fix: "Reorder the file to: " + chain.Describe(s.certs(), s.Path.Order) + "."}}
@@ -459,19 +465,18 @@ func checkChainVerify(s *Subject) []Result {
 	if !p.Root || len(p.BrokenLinks) > 0 || len(p.Order) < 2 || len(checkCAConstraints(s)) > 0 && checkCAConstraints(s)[0].Status != Pass {
 		return []Result{{Status: NA}}
 	}
-	roots, inter := x509.NewCertPool(), x509.NewCertPool()
-	roots.AddCert(certs[p.Order[len(p.Order)-1]])
-	for _, i := range p.Order[1 : len(p.Order)-1] {
-		inter.AddCert(certs[i])
-	}
 	leaf := certs[p.Order[0]]
+	var path []*x509.Certificate
+	for _, i := range p.Order[1:] {
+		path = append(path, certs[i])
+	}
 	// Validity, EKU and weak algorithms have their own rules: verify at a
 	// moment every certificate covers when there is one, for any usage.
 	at := s.At
 	if t, ok := commonInstant(certs, p.Order); ok {
 		at = t
 	}
-	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	err := chain.Verify(leaf, path, path[len(path)-1:], at, x509.ExtKeyUsageAny)
 	if err == nil {
 		return []Result{{Status: Pass}}
 	}
@@ -523,7 +528,7 @@ func checkCAConstraints(s *Subject) []Result {
 		switch {
 		case c.BasicConstraintsValid && !c.IsCA:
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s signs other certificates but its Basic Constraints say CA:FALSE", s.label(i))})
-		case !c.BasicConstraintsValid && !(isRoot && c.Version < 3):
+		case !c.BasicConstraintsValid && !isRoot: // a trust anchor needs no Basic Constraints
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s signs other certificates but has no Basic Constraints CA:TRUE", s.label(i))})
 		}
 		if c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0 {
