@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"os"
@@ -67,28 +66,9 @@ Examples:
 			if err != nil {
 				return err
 			}
-			o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
-			if cf, kf := c.String("client-cert"), c.String("client-key"); cf != "" || kf != "" {
-				cert, err := tls.LoadX509KeyPair(cf, kf)
-				if err != nil {
-					return usagef("give both, PEM, the key matching the certificate", "--client-cert/--client-key: %v", err)
-				}
-				o.ClientCert = &cert
-			}
-			var ca []*x509.Certificate
-			if f := c.String("ca"); f != "" {
-				in, err := chain.ReadFile(f, chain.Options{})
-				if err != nil {
-					return err
-				}
-				ca = in.Certs
-			}
-			if u := c.String("user"); u != "" {
-				pw, err := omePassword(e)
-				if err != nil {
-					return err
-				}
-				o.User, o.Password = u, pw
+			o, ca, err := liveOptions(c, e)
+			if err != nil {
+				return err
 			}
 			out := c.String("out")
 			if err := os.MkdirAll(out, 0o755); err != nil {
@@ -194,12 +174,8 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 		res.Verdict, res.Error = pairing.VerdictIncomplete, err.Error()
 		return res
 	}
-	readOpt := chain.Options{Password: func() (string, error) {
-		if pw, ok := os.LookupEnv("OME_PREFLIGHT_PFX_PASSWORD"); ok {
-			return pw, nil
-		}
-		return "", fmt.Errorf("set OME_PREFLIGHT_PFX_PASSWORD")
-	}}
+	// Pairs run concurrently: no prompt, the environment only.
+	readOpt := chain.Options{Password: pfxPassword(nil, e.stderr)}
 	type side struct {
 		inv   *InventorySide
 		chain *chain.Input

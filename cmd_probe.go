@@ -66,19 +66,9 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 					return usagef("addresses are HOST[:PORT], IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", a, err)
 				}
 			}
-			if c.Duration("timeout") <= 0 {
-				return usagef("e.g. --timeout 10s", "--timeout must be positive")
-			}
-			o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
-			if cf, kf := c.String("client-cert"), c.String("client-key"); cf != "" || kf != "" {
-				if cf == "" || kf == "" {
-					return usagef("give both --client-cert and --client-key", "a stand-in client identity needs a certificate and its key")
-				}
-				cert, err := tls.LoadX509KeyPair(cf, kf)
-				if err != nil {
-					return usagef("both files must be PEM; the key must match the certificate", "--client-cert %s / --client-key %s: %v", cf, kf, err)
-				}
-				o.ClientCert = &cert
+			o, ca, err := liveOptions(c, e)
+			if err != nil {
+				return err
 			}
 			var expSrc, expTgt *chain.Input
 			readOpt := chain.Options{Password: pfxPassword(e.stdin, e.stderr)}
@@ -91,21 +81,6 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 				if expTgt, err = chain.ReadFile(f, readOpt); err != nil {
 					return err
 				}
-			}
-			var ca []*x509.Certificate
-			if f := c.String("ca"); f != "" {
-				in, err := chain.ReadFile(f, readOpt)
-				if err != nil {
-					return err
-				}
-				ca = in.Certs
-			}
-			if u := c.String("user"); u != "" {
-				pw, err := omePassword(e)
-				if err != nil {
-					return err
-				}
-				o.User, o.Password = u, pw
 			}
 			so, to := o, o
 			so.Trust, to.Trust = append(roots(expSrc), ca...), append(roots(expTgt), ca...)
@@ -137,6 +112,42 @@ func roots(in *chain.Input) []*x509.Certificate {
 		}
 	}
 	return out
+}
+
+// liveOptions reads the flags probe and checklist share: --timeout,
+// --insecure, the stand-in identity, --ca and --user (password from the
+// environment or a prompt).
+func liveOptions(c *cli.Context, e *env) (probe.Options, []*x509.Certificate, error) {
+	o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
+	if o.Timeout <= 0 {
+		return o, nil, usagef("e.g. --timeout 10s", "--timeout must be positive")
+	}
+	if cf, kf := c.String("client-cert"), c.String("client-key"); cf != "" || kf != "" {
+		if cf == "" || kf == "" {
+			return o, nil, usagef("give both --client-cert and --client-key", "a stand-in client identity needs a certificate and its key")
+		}
+		cert, err := tls.LoadX509KeyPair(cf, kf)
+		if err != nil {
+			return o, nil, usagef("both files must be PEM; the key must match the certificate", "--client-cert %s / --client-key %s: %v", cf, kf, err)
+		}
+		o.ClientCert = &cert
+	}
+	var ca []*x509.Certificate
+	if f := c.String("ca"); f != "" {
+		in, err := chain.ReadFile(f, chain.Options{})
+		if err != nil {
+			return o, nil, err
+		}
+		ca = in.Certs
+	}
+	if u := c.String("user"); u != "" {
+		pw, err := omePassword(e)
+		if err != nil {
+			return o, nil, err
+		}
+		o.User, o.Password = u, pw
+	}
+	return o, ca, nil
 }
 
 // omePassword reads OME_PASSWORD, or asks on a terminal; never a flag.

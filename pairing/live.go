@@ -157,20 +157,9 @@ func Probe(o ProbeOptions) *Report {
 		r.Incomplete = append(r.Incomplete, "pair rules: both chains are needed")
 	}
 	for _, lr := range liveRules {
-		res := runLiveSafely(lr, lp)
-		worst := NA
-		for _, x := range res {
-			if x.Status > worst {
-				worst = x.Status
-			}
-			if f, ok := lr.finding(x.Side, x.Result); ok {
-				r.Findings = append(r.Findings, f)
-				if f.Severity == SevError && strings.HasPrefix(f.Rule, "live-handshake") && r.WizardMessage == "" {
-					r.WizardMessage = WizardMessage
-				}
-			}
+		if r.record(lr.Rule, "pair", safely(func() []sideResult { return lr.Check(lp) })) && lr.ID == "live-handshake" {
+			r.WizardMessage = WizardMessage
 		}
-		r.Checks = append(r.Checks, CheckResult{Rule: lr.ID, Side: "pair", Status: worst, Description: lr.Description})
 	}
 	for _, obs := range []*probe.Observation{o.Source, o.Target} {
 		for _, f := range obs.Failures {
@@ -190,15 +179,6 @@ func Probe(o ProbeOptions) *Report {
 	}
 	r.finish()
 	return r
-}
-
-func runLiveSafely(lr liveRule, p *LivePair) (res []sideResult) {
-	defer func() {
-		if e := recover(); e != nil {
-			res = []sideResult{{Result: Result{Status: Fatal, Details: fmt.Sprint(e)}}}
-		}
-	}()
-	return lr.Check(p)
 }
 
 type liveSide struct {

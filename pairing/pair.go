@@ -269,31 +269,13 @@ func (r *Report) runPair(p *Pair) {
 		Window: p.Window.String(), WindowSeconds: p.Window.Seconds()}
 	failed := false
 	for _, pr := range pairRules {
-		res := runPairSafely(pr, p)
-		worst := map[string]Status{"": NA}
-		for _, x := range res {
-			if x.Status > worst[""] {
-				worst[""] = x.Status
-			}
-			if f, ok := pr.finding(x.Side, x.Result); ok {
-				r.Findings = append(r.Findings, f)
-				failed = failed || f.Severity == SevError
-			}
+		if r.record(pr.Rule, "pair", safely(func() []sideResult { return pr.Check(p) })) {
+			failed = true
 		}
-		r.Checks = append(r.Checks, CheckResult{Rule: pr.ID, Side: "pair", Status: worst[""], Description: pr.Description})
 	}
 	if failed {
 		r.WizardMessage = WizardMessage
 	}
-}
-
-func runPairSafely(pr pairRule, p *Pair) (res []sideResult) {
-	defer func() {
-		if e := recover(); e != nil {
-			res = []sideResult{{Result: Result{Status: Fatal, Details: fmt.Sprint(e)}}}
-		}
-	}()
-	return pr.Check(p)
 }
 
 func cn(dn string) string { return shortIssuer(dn) }

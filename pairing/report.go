@@ -92,27 +92,43 @@ func (r *Report) Count(s Severity) int {
 // runUpload runs every upload rule on s for side, appending to r.
 func (r *Report) runUpload(s *Subject, side string) {
 	for _, u := range uploadRules {
-		res := runSafely(u, s)
-		worst := NA
-		for _, x := range res {
-			if x.Status > worst {
-				worst = x.Status
+		r.record(u.Rule, side, safely(func() []sideResult {
+			var out []sideResult
+			for _, x := range u.Check(s) {
+				out = append(out, sideResult{side, x})
 			}
-			if f, ok := u.finding(side, x); ok {
-				r.Findings = append(r.Findings, f)
-			}
-		}
-		r.Checks = append(r.Checks, CheckResult{Rule: u.ID, Side: side, Status: worst, Description: u.Description})
+			return out
+		}))
 	}
 }
 
-func runSafely(u uploadRule, s *Subject) (res []Result) {
+// safely runs a rule's check; a panic becomes a Fatal result for that rule
+// and the run goes on.
+func safely(check func() []sideResult) (res []sideResult) {
 	defer func() {
 		if p := recover(); p != nil {
-			res = []Result{{Status: Fatal, Details: fmt.Sprint(p)}}
+			res = []sideResult{{Result: Result{Status: Fatal, Details: fmt.Sprint(p)}}}
 		}
 	}()
-	return u.Check(s)
+	return check()
+}
+
+// record turns one rule's results into findings and one checklist entry
+// (the worst status) under checkSide. It reports whether an error finding
+// was added.
+func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
+	worst, failed := NA, false
+	for _, x := range res {
+		if x.Status > worst {
+			worst = x.Status
+		}
+		if f, ok := rule.finding(x.Side, x.Result); ok {
+			r.Findings = append(r.Findings, f)
+			failed = failed || f.Severity == SevError
+		}
+	}
+	r.Checks = append(r.Checks, CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description})
+	return failed
 }
 
 // CheckOptions are the inputs of `check`.
