@@ -33,8 +33,7 @@ vuln:
 # passing and failing inputs (the failing ones exit 1, as they should).
 demo: build
 	@lab=$$(mktemp -d); \
-	$(BIN) fixtures write $$lab/lab; \
-	echo "lab written to $$lab/lab (see its README.md)"; echo; \
+	$(BIN) fixtures write $$lab/lab; echo; \
 	echo "\$$ ome-preflight check --csr appliance.csr chain.pem   # lab/csr-match"; \
 	(cd $$lab/lab/csr-match && $(BIN) check --csr appliance.csr chain.pem); echo "exit code $$?"; echo; \
 	echo "\$$ ome-preflight check chain.pem   # lab/server-auth-only"; \

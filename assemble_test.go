@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,28 @@ func TestAssemble(t *testing.T) {
 	os.WriteFile("bundle.pem", fixtures.PEM(p.Chain("root", "inter")...), 0o600)
 	if r := runCLI(t, "assemble", "--leaf", "appliance.cer", "bundle.pem"); r.code != 0 || r.stdout != string(want) {
 		t.Errorf("--leaf: code %d %s", r.code, r.stderr)
+	}
+}
+
+func TestAssembleJSON(t *testing.T) {
+	p := fixtures.MustBuild(testBase,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true}, fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"})
+	t.Chdir(t.TempDir())
+	os.WriteFile("all.p7b", fixtures.PKCS7(p.Chain("root", "leaf", "inter")), 0o600)
+	res := runCLI(t, "assemble", "--format", "json", "all.p7b")
+	var rep assembleReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 {
+		t.Fatalf("code %d: %v %s", res.code, err, res.stderr)
+	}
+	if rep.Verdict != "pass" || len(rep.Chain) != 3 || rep.Chain[0].CommonName != "OMENT-310" || rep.Chain[2].Role != "root" ||
+		rep.PEM != string(fixtures.PEM(p.Chain("leaf", "inter", "root")...)) || len(rep.Changes) == 0 {
+		t.Errorf("got %+v", rep)
+	}
+	os.WriteFile("part.pem", fixtures.PEM(p.Chain("leaf")...), 0o600)
+	res = runCLI(t, "assemble", "--format", "json", "part.pem")
+	json.Unmarshal([]byte(res.stdout), &rep)
+	if res.code != 1 || rep.Verdict != "fail" || !strings.Contains(rep.Error, "Inter-CA1") {
+		t.Errorf("incomplete: code %d %+v", res.code, rep)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 func assembleCommand(e *env) *cli.Command {
@@ -27,11 +28,16 @@ Examples:
    ome-preflight assemble --leaf appliance.cer -o chain.pem certnew.p7b
    ome-preflight assemble export.pfx > chain.pem`,
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text (the PEM on stdout, changes on stderr) or json (a report on stdout; the PEM goes to -o or into the report)"},
 			&cli.StringFlag{Name: "leaf", Usage: "the appliance certificate `FILE` (default: found among the inputs)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the chain to `FILE` instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing -o file"},
 		},
 		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return usagef("use text or json", "bad --format %q for assemble", format)
+			}
 			if c.NArg() == 0 {
 				return usagef("usage: ome-preflight assemble [-o FILE] FILES...|DIR", "assemble needs at least one file or folder")
 			}
@@ -53,13 +59,28 @@ Examples:
 				ins = append([]*chain.Input{in}, ins...)
 			}
 			a, err := chain.Assemble(ins, leaf)
+			rep := assembleReport{SchemaVersion: 1, Command: "assemble", Verdict: "pass", Skipped: skipped, Changes: []string{}, Chain: []chain.Info{}}
+			if a != nil {
+				rep.Changes = append(rep.Changes, a.Changes...)
+				var certs []*x509.Certificate
+				for _, s := range a.Chain {
+					certs = append(certs, s.Cert)
+				}
+				path := chain.BuildPath(certs)
+				for i := range certs {
+					rep.Chain = append(rep.Chain, chain.DescribeCert(certs, path, i))
+				}
+			}
 			if errors.Is(err, chain.ErrIncomplete) || errors.Is(err, chain.ErrNoCertificates) {
-				if a != nil && len(a.Chain) > 0 {
-					var names []string
-					for _, s := range a.Chain {
-						names = append(names, chain.Name(s.Cert))
+				rep.Verdict, rep.Error = "fail", err.Error()
+				if format == "json" {
+					if err := pairing.RenderJSON(e.stdout, rep); err != nil {
+						return err
 					}
-					fmt.Fprintf(e.stderr, "ome-preflight: found %v\n", names)
+					return &verdictError{exitFail}
+				}
+				if a != nil && len(a.Chain) > 0 {
+					fmt.Fprintf(e.stderr, "ome-preflight: found %s\n", describeSources(a))
 				}
 				fmt.Fprintf(e.stderr, "ome-preflight: error: %v\n", err)
 				return &verdictError{exitFail}
@@ -67,20 +88,43 @@ Examples:
 			if err != nil {
 				return err
 			}
-			for _, ch := range a.Changes {
-				fmt.Fprintf(e.stderr, "ome-preflight: %s\n", ch)
+			if format == "text" {
+				for _, ch := range a.Changes {
+					fmt.Fprintf(e.stderr, "ome-preflight: %s\n", ch)
+				}
 			}
 			if out := c.String("output"); out != "" {
 				if err := chain.WriteFileAtomic(out, a.PEM, c.Bool("force")); err != nil {
 					return usagef("choose another -o file, or give --force", "writing %s: %v", out, err)
 				}
+				rep.Output = out
+				if format == "json" {
+					return pairing.RenderJSON(e.stdout, rep)
+				}
 				fmt.Fprintf(e.stderr, "ome-preflight: wrote %s: %s (%d certificates); check it with: ome-preflight check %s\n", out, describeSources(a), len(a.Chain), out)
 				return nil
+			}
+			if format == "json" {
+				rep.PEM = string(a.PEM)
+				return pairing.RenderJSON(e.stdout, rep)
 			}
 			_, err = e.stdout.Write(a.PEM)
 			return err
 		},
 	}
+}
+
+// assembleReport is assemble's --format json report.
+type assembleReport struct {
+	SchemaVersion int          `json:"schema_version"`
+	Command       string       `json:"command"`
+	Verdict       string       `json:"verdict"`
+	Output        string       `json:"output,omitempty"`
+	Chain         []chain.Info `json:"chain"`
+	Changes       []string     `json:"changes"`
+	Skipped       []string     `json:"skipped,omitempty"`
+	Error         string       `json:"error,omitempty"`
+	PEM           string       `json:"pem,omitempty"`
 }
 
 func describeSources(a *chain.Assembly) string {

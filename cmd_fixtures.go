@@ -1,9 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 func fixturesCommand(e *env) *cli.Command {
@@ -21,6 +26,7 @@ Examples:
    ome-preflight fixtures write ./lab
    ome-preflight check ./lab/missing-root/chain.pem`,
 			Flags: []cli.Flag{
+				formatFlag(),
 				&cli.StringFlag{Name: "base", Usage: "RFC 3339 `TIME` the lab's validity periods are built around (default now)"},
 				&cli.BoolFlag{Name: "force", Usage: "write into a folder that already has files"},
 			},
@@ -32,11 +38,45 @@ Examples:
 				if err != nil {
 					return err
 				}
-				n, err := fixtures.WriteLab(c.Args().First(), base, c.Bool("force"))
+				format, err := checkFormat(c)
 				if err != nil {
 					return err
 				}
-				e.log.Info().Int("scenarios", n).Str("dir", c.Args().First()).Msg("lab written")
+				dir := c.Args().First()
+				n, err := fixtures.WriteLab(dir, base, c.Bool("force"))
+				if err != nil {
+					return err
+				}
+				e.log.Info().Int("scenarios", n).Str("dir", dir).Msg("lab written")
+				type entry struct {
+					Name        string   `json:"name"`
+					Dir         string   `json:"dir"`
+					Description string   `json:"description"`
+					Command     string   `json:"command"`
+					Verdict     string   `json:"verdict"`
+					Errors      []string `json:"errors"`
+					Warnings    []string `json:"warnings"`
+				}
+				var list []entry
+				for _, s := range fixtures.Scenarios() {
+					w := s.WantWarnings
+					if w == nil {
+						w = []string{}
+					}
+					list = append(list, entry{s.Name, filepath.Join(dir, s.Name), s.Description, s.CommandLineAt(base), s.Want, s.WantErrors, w})
+				}
+				switch format {
+				case "json":
+					return pairing.RenderJSON(e.stdout, map[string]any{"schema_version": 1, "command": "fixtures write", "dir": dir, "scenarios": list})
+				case "markdown":
+					readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+					if err != nil {
+						return err
+					}
+					_, err = e.stdout.Write(readme)
+					return err
+				}
+				fmt.Fprintf(e.stdout, "wrote %d scenarios to %s (what each should report: %s)\n", n, dir, filepath.Join(dir, "README.md"))
 				return nil
 			},
 		}},

@@ -377,6 +377,13 @@ func TestFixturesWrite(t *testing.T) {
 	if r := runCLI(t, "check", "chain.pem"); r.code != 0 {
 		t.Errorf("good-chain from the lab: code %d\n%s", r.code, r.stdout)
 	}
+	js := runCLI(t, "fixtures", "write", "--format", "json", filepath.Join(t.TempDir(), "lab2"))
+	var listing struct {
+		Scenarios []struct{ Name, Command, Verdict string }
+	}
+	if err := json.Unmarshal([]byte(js.stdout), &listing); err != nil || len(listing.Scenarios) != len(fixtures.Scenarios()) {
+		t.Errorf("fixtures write --format json: %v %.300s", err, js.stdout)
+	}
 	if r := runCLI(t, "fixtures", "write", dir); r.code != 2 || !strings.Contains(r.stderr, "not empty") {
 		t.Errorf("second write into the same folder: code %d %q", r.code, r.stderr)
 	}
