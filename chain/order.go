@@ -244,7 +244,9 @@ func (p Path) Role(certs []*x509.Certificate, i int) string {
 			continue
 		}
 		switch {
-		case k == 0 && (len(p.Order) > 1 || !p.Root):
+		case k == 0 && (len(p.Order) > 1 || !p.Root || !certs[i].IsCA):
+			// A lone self-signed certificate is the appliance's own unless
+			// it is a CA.
 			return "leaf"
 		case k == len(p.Order)-1 && p.Root:
 			return "root"

@@ -570,6 +570,9 @@ func (in *Input) parsePKCS12(der []byte, opts Options) error {
 	}
 	if err != nil {
 		var ni pkcs12.NotImplementedError
+		if errors.Is(err, ErrUnsupportedPFX) {
+			return &ParseError{File: in.File, Err: err}
+		}
 		if errors.As(err, &ni) {
 			return &ParseError{File: in.File, Err: fmt.Errorf("%w: %v", ErrUnsupportedPFX, err)}
 		}
@@ -621,6 +624,11 @@ func safePKCS12(der []byte, pw string) (blocks []*pemBlockRef, err error) {
 	//lint:ignore SA1019 see above: only certificates are kept.
 	pbs, err2 := pkcs12.ToPEM(der, pw)
 	if err2 != nil {
+		if strings.Contains(err.Error(), "private key missing") {
+			// A certificates-only PFX in a single safe: neither reader of
+			// go-pkcs12 takes it.
+			return nil, fmt.Errorf("%w: a PKCS#12 file holding certificates without a private key", ErrUnsupportedPFX)
+		}
 		return nil, err
 	}
 	out := make([]*pemBlockRef, len(pbs))
