@@ -27,7 +27,7 @@ var (
 	ErrBadBase64      = errors.New("PEM block is not valid Base64")
 	ErrUnreadable     = errors.New("cannot read file")
 	ErrNoAnchor       = errors.New("no root certificate to anchor trust")
-	ErrUnsupportedPFX = errors.New("PKCS#12 file uses an algorithm this tool cannot decrypt")
+	ErrUnsupportedPFX = errors.New("PKCS#12 file of a kind this tool cannot read")
 	errNotPKCS7       = errors.New("not PKCS#7")
 )
 
