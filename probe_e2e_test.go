@@ -349,3 +349,27 @@ func TestProbeAgainstOpenSSLServer(t *testing.T) {
 		t.Errorf("s_server's refusal of a foreign client certificate was not reported: %+v", r.Findings)
 	}
 }
+
+// TestProbeIPv6 probes appliances on [::1], given as bracketed literals.
+func TestProbeIPv6(t *testing.T) {
+	if l, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skip("no IPv6 loopback here")
+	} else {
+		l.Close()
+	}
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	none := func(o *fixtures.MockOptions) { o.ClientAuth = "none" }
+	src := startMock(t, dir, "source", "[::1]:0", now, none)
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "[::1]:0", now, none)
+	defer tgt.Close()
+	if !strings.HasPrefix(src.Addr, "[::1]:") {
+		t.Fatalf("mock address %s", src.Addr)
+	}
+	r := probeReport(t, 0, probeArgs(src.Addr, tgt.Addr)...)
+	if r.Source.Address != src.Addr || r.Verdict != "pass" {
+		t.Errorf("address %s verdict %s", r.Source.Address, r.Verdict)
+	}
+}
