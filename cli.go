@@ -32,11 +32,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Name:    "ome-preflight",
 		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
 		Version: version,
-		Description: `Examples:
-   ome-preflight check chain.pem
-   ome-preflight check --csr appliance.csr --format json chain.pem
-   ome-preflight rules --format markdown
-   ome-preflight fixtures write ./lab
+		Description: `Before the change window: will OME accept each upload, will the two appliances pair,
+and what exactly would OME say (MessageId, MessageArgs) if not. Flags go before files.
+
+Examples:
+   ome-preflight check --csr appliance.csr chain.pem
+   ome-preflight compare --window 4h source.pem target.pem
+   ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-chain src.pem --target-chain dst.pem
+   ome-preflight checklist --out ./change-4711 inventory.yaml
+   ome-preflight assemble -o chain.pem appliance.cer ./ca-certs
+   ome-preflight explain application.log
+   ome-preflight fixtures write ./lab     (a lab to rehearse with; see also: mock)
 
 Exit codes: 0 pass (warnings allowed), 1 fail (an error finding), 2 usage error or
 unreadable input, 3 incomplete (a check could not run).`,
