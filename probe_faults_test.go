@@ -146,7 +146,7 @@ func TestProbeMisbehavingServers(t *testing.T) {
 			start := time.Now()
 			args := append([]string{"probe", "--format", "json", "--timeout", "1s", "--source", src.Addr, "--target", addr}, tc.args...)
 			r := probeReport(t, tc.code, args...)
-			if took := time.Since(start); took > 5*time.Second {
+			if took := time.Since(start); took > 15*time.Second { // a hang guard, not a speed test
 				t.Errorf("took %s with --timeout 1s per appliance", took)
 			}
 			found := false
