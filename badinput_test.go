@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -161,8 +160,6 @@ func mustDER(pemBytes []byte) []byte {
 	b, _ := pem.Decode(pemBytes)
 	return b.Bytes
 }
-
-var _ = base64.StdEncoding
 
 func extCritical() pkix.Extension {
 	return pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 3}, Critical: true, Value: []byte{5, 0}}

@@ -15,7 +15,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // faultProxy forwards to upstream and misbehaves on the way back:
@@ -167,5 +166,4 @@ func TestProbeMisbehavingServers(t *testing.T) {
 			}
 		})
 	}
-	_ = pairing.VerdictFail
 }

@@ -2,7 +2,6 @@ package chain_test
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
@@ -233,5 +232,4 @@ func TestDescribe(t *testing.T) {
 	if r := chain.DescribeCert(certs, path, 2); r.Role != "root" || !r.IsCA {
 		t.Errorf("root: %+v", r)
 	}
-	_ = x509.ExtKeyUsageAny
 }

@@ -185,7 +185,7 @@ func buildPath(certs []*x509.Certificate, leaf int) Path {
 			order = append(order, next)
 			cur = next
 		}
-		return order, false, broken, c0(certs[cur])
+		return order, false, broken, certs[cur].Issuer.String()
 	}
 	best := -1
 	for _, i := range uniq {
@@ -234,8 +234,6 @@ func buildPath(certs []*x509.Certificate, leaf int) Path {
 	}
 	return p
 }
-
-func c0(c *x509.Certificate) string { return c.Issuer.String() }
 
 // Role of a certificate on the path.
 func (p Path) Role(certs []*x509.Certificate, i int) string {

@@ -339,7 +339,6 @@ func (obs *Observation) get(ctx context.Context, c *http.Client, path string, o 
 func (obs *Observation) readClock(ctx context.Context, o Options) {
 	c := obs.client(o, o.ClientCert, nil)
 	defer c.CloseIdleConnections()
-	sent := o.now()
 	resp, _, rtt, err := obs.get(ctx, c, "/", o, false)
 	if err != nil {
 		obs.fail("clock (HTTP GET /)", err)
@@ -351,7 +350,6 @@ func (obs *Observation) readClock(ctx context.Context, o Options) {
 		obs.fail("clock (HTTP Date header)", fmt.Errorf("no usable Date header: %q", resp.Header.Get("Date")))
 		return
 	}
-	_ = sent
 	obs.Clock = d.Add(rtt / 2).UTC()
 	obs.ClockSource = ClockHTTP
 }
