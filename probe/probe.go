@@ -176,12 +176,17 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	log := o.Log.With().Str("appliance", hostport).Logger()
 	obs.observeTLS(ctx, o)
 	if len(obs.Chain) == 0 {
+		log.Debug().Interface("failures", obs.Failures).Msg("no chain observed")
 		return obs
 	}
-	log.Debug().Str("version", obs.TLSVersion).Int("chain", len(obs.Chain)).Msg("observed")
+	log.Debug().Str("version", obs.TLSVersion).Str("cipher", obs.CipherSuite).Int("chain", len(obs.Chain)).
+		Bool("requests_client_cert", obs.RequestsClientCert).Msg("observed")
 	obs.readClock(ctx, o)
+	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
+		// The user name is logged, the password never.
 		obs.readAPI(ctx, o)
+		log.Debug().Str("user", o.User).Bool("read", obs.API.Version != "").Msg("api")
 	}
 	return obs
 }
