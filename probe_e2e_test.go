@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto"
+	"encoding/base64"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -373,3 +374,34 @@ func TestProbeIPv6(t *testing.T) {
 		t.Errorf("address %s verdict %s", r.Source.Address, r.Verdict)
 	}
 }
+
+// TestProbeNeverPrintsSecrets: with debug logs on, neither the password nor
+// a private key reaches stdout or stderr.
+func TestProbeNeverPrintsSecrets(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	secret := "s3cr3t-Pa55word"
+	withSecret := func(o *fixtures.MockOptions) { o.Password = secret }
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, withSecret)
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, withSecret)
+	defer tgt.Close()
+	t.Setenv("OME_PASSWORD", secret)
+	for _, format := range []string{"text", "json", "markdown"} {
+		res := runCLI(t, "--log-level", "debug", "probe", "--format", format, "--source", src.Addr, "--target", tgt.Addr, "--user", "admin",
+			"--source-chain", "source.pem", "--target-chain", "target.pem", "--client-cert", "standin.pem", "--client-key", "standin.key")
+		if res.code != 0 {
+			t.Errorf("%s: code %d %s", format, res.code, res.stderr)
+		}
+		all := res.stdout + res.stderr
+		if strings.Contains(all, secret) || strings.Contains(all, "PRIVATE KEY") || strings.Contains(all, base64Of(secret)) {
+			t.Errorf("%s: a secret was printed", format)
+		}
+		if !strings.Contains(res.stderr, `"admin"`) && !strings.Contains(res.stderr, "user=admin") {
+			t.Errorf("%s: debug log lacks the API step: %s", format, res.stderr)
+		}
+	}
+}
+
+func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte("admin:" + s)) }
