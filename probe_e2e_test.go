@@ -2,9 +2,9 @@ package main
 
 import (
 	"crypto"
-	"encoding/base64"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"net"
 	"os"
