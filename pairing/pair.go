@@ -353,10 +353,13 @@ func checkPairTrust(p *Pair) []sideResult {
 		if strings.Contains(why, "insecure algorithm") {
 			status, why = Warn, why+" (Go refuses SHA-1; Java-based OME may accept it: see weak-signature)"
 		}
+		because := fmt.Sprintf("%q does not verify to %s: %s", chain.Name(leaf), anchorName(tc.Verifier, p), why)
+		if errors.Is(err, chain.ErrNoAnchor) {
+			because = why
+		}
 		out = append(out, sideResult{tc.Presenter, Result{Status: status, CertIndex: intp(li), Details: fmt.Sprintf(
-			"%s -> %s: the %s would not accept the %s as TLS %s (%s) at its clock %s: %q does not verify to %s: %s",
-			tc.Presenter, tc.Verifier, tc.Verifier, tc.Presenter, role, tc.Usage, tc.At.Format(time.RFC3339), chain.Name(leaf),
-			anchorName(tc.Verifier, p), why)}})
+			"%s -> %s: the %s would not accept the %s as TLS %s (%s) at its clock %s: %s",
+			tc.Presenter, tc.Verifier, tc.Verifier, tc.Presenter, role, tc.Usage, tc.At.Format(time.RFC3339), because)}})
 	}
 	if len(out) == 0 {
 		return []sideResult{{Result: Result{Status: Pass}}}
