@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/x509"
 	"errors"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
@@ -47,7 +46,7 @@ Examples:
 				return err
 			}
 			for _, s := range skipped {
-				fmt.Fprintf(e.stderr, "ome-preflight: %s\n", s)
+				e.say("%s", s)
 			}
 			var leaf *x509.Certificate
 			if f := c.String("leaf"); f != "" {
@@ -80,9 +79,9 @@ Examples:
 					return &verdictError{exitFail}
 				}
 				if a != nil && len(a.Chain) > 0 {
-					fmt.Fprintf(e.stderr, "ome-preflight: found %s\n", describeSources(a))
+					e.say("found %s", describeSources(a))
 				}
-				fmt.Fprintf(e.stderr, "ome-preflight: error: %v\n", err)
+				printError(e.stderr, err)
 				return &verdictError{exitFail}
 			}
 			if err != nil {
@@ -90,7 +89,7 @@ Examples:
 			}
 			if format == "text" {
 				for _, ch := range a.Changes {
-					fmt.Fprintf(e.stderr, "ome-preflight: %s\n", ch)
+					e.say("%s", ch)
 				}
 			}
 			if out := c.String("output"); out != "" {
@@ -101,7 +100,7 @@ Examples:
 				if format == "json" {
 					return pairing.RenderJSON(e.stdout, rep)
 				}
-				fmt.Fprintf(e.stderr, "ome-preflight: wrote %s: %s (%d certificates); check it with: ome-preflight check %s\n", out, describeSources(a), len(a.Chain), out)
+				e.say("wrote %s: %s (%d certificates); check it with: ome-preflight check %s", out, describeSources(a), len(a.Chain), out)
 				return nil
 			}
 			if format == "json" {

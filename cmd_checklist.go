@@ -78,7 +78,7 @@ Examples:
 			if err := writeChecklist(out, cl); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "ome-preflight: wrote %s and %s\n", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
+			e.say("wrote %s and %s", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
 			switch format {
 			case "json":
 				err = pairing.RenderJSON(e.stdout, cl)
@@ -153,14 +153,14 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 			mu.Lock()
 			done++
 			if progress {
-				fmt.Fprintf(e.stderr, "\r\x1b[K[%d/%d] %s: %s", done, len(inv.Pairs), inv.Pairs[i].Name, cl.Pairs[i].Verdict)
+				e.progress("[%d/%d] %s: %s", done, len(inv.Pairs), inv.Pairs[i].Name, cl.Pairs[i].Verdict)
 			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	if progress {
-		fmt.Fprint(e.stderr, "\r\x1b[K")
+		e.progress("")
 	}
 	cl.Finish()
 	return cl

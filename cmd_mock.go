@@ -51,7 +51,7 @@ Examples:
 			if err != nil {
 				return usagef("", "%v", err)
 			}
-			fmt.Fprintf(e.stderr, "ome-preflight: mock appliance on https://%s (serving %s; Ctrl-C to stop)\n", m.Addr, chain.Name(o.Chain[0]))
+			e.say("mock appliance on https://%s (serving %s; Ctrl-C to stop)", m.Addr, chain.Name(o.Chain[0]))
 			stop := make(chan os.Signal, 1)
 			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 			defer signal.Stop(stop)

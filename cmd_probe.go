@@ -4,12 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
-	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
@@ -155,16 +152,10 @@ func omePassword(e *env) (string, error) {
 	if pw, ok := os.LookupEnv("OME_PASSWORD"); ok {
 		return pw, nil
 	}
-	f, ok := e.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	pw, err := prompt(e, "OME password")
+	if err != nil {
 		return "", &usageError{msg: "--user needs a password: set OME_PASSWORD or run in a terminal to be asked",
 			hints: []string{"the password is never taken as a flag, so that it stays out of shell history and process lists"}}
 	}
-	fmt.Fprint(e.stderr, "OME password: ")
-	b, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(e.stderr)
-	if err != nil {
-		return "", errors.New("reading the password: " + err.Error())
-	}
-	return string(b), nil
+	return pw, nil
 }

@@ -120,13 +120,32 @@ func pfxPassword(stdin io.Reader, stderr io.Writer) func() (string, error) {
 		if pw, ok := os.LookupEnv("OME_PREFLIGHT_PFX_PASSWORD"); ok {
 			return pw, nil
 		}
-		f, ok := stdin.(*os.File)
-		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return "", errors.New("no password in OME_PREFLIGHT_PFX_PASSWORD and no terminal to ask on")
+		pw, err := prompt(&env{stdin: stdin, stderr: stderr}, "PKCS#12 password")
+		if err != nil {
+			return "", errors.New("no password in OME_PREFLIGHT_PFX_PASSWORD and " + err.Error())
 		}
-		fmt.Fprint(stderr, "PKCS#12 password: ")
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(stderr)
-		return string(b), err
+		return pw, nil
 	}
+}
+
+// say prints a line for people on stderr: what a command changed or wrote.
+func (e *env) say(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "ome-preflight: "+format+"\n", args...)
+}
+
+// progress redraws one status line on a terminal; done clears it.
+func (e *env) progress(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "\r\x1b[K"+format, args...)
+}
+
+// prompt asks for a secret on the terminal without echo.
+func prompt(e *env, label string) (string, error) {
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", errors.New("no terminal to ask on")
+	}
+	fmt.Fprintf(e.stderr, "%s: ", label)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(e.stderr)
+	return string(b), err
 }
