@@ -127,7 +127,8 @@ func (e *env) setup(c *cli.Context) error {
 	default:
 		return usagef("use console or json", "bad --log-format %q", format)
 	}
-	e.log = zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+	// probe and checklist log from many goroutines: serialise the writes.
+	e.log = zerolog.New(zerolog.SyncWriter(w)).Level(lvl).With().Timestamp().Logger()
 	return nil
 }
 
