@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -205,49 +206,52 @@ func buildTimeline(r *Report, window time.Duration) *timeline {
 	return tl
 }
 
-var htmlTmpl = template.Must(template.New("checklist").Funcs(template.FuncMap{
-	"upper": strings.ToUpper,
-	"count": func(r *Report, s string) int { return r.Count(Severity(s)) },
-	"short": shortIssuer,
-	"timeline": func(p ChecklistPair) *timeline {
-		d, _ := time.ParseDuration(p.Window)
-		return buildTimeline(p.Report, d)
-	},
-	"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
-	"checkrows": checkRows,
-	"sym": func(c string) string {
-		return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i not checked"}[c]
-	},
-	"dur": func(sec float64) string {
-		return time.Duration(sec * float64(time.Second)).Abs().Round(time.Second).String()
-	},
-	"mark": func(r Row) string {
-		if r.Match && r.SameKey {
-			return "<->"
-		}
-		return "X"
-	},
-	"cell": func(c *RowCert, f string) string {
-		if c == nil {
-			return "-"
-		}
-		if f == "subject" {
-			return shortIssuer(c.Subject)
-		}
-		return shortIssuer(c.Issuer)
-	},
-	"box": func(s Status) string {
-		switch s {
-		case Error, Fatal:
-			return "fail"
-		case Warn:
-			return "warn"
-		case Pass:
-			return "pass"
-		}
-		return "na"
-	},
-}).Parse(`<!DOCTYPE html>
+// htmlTmpl is parsed on first use: most runs never draw HTML, and parsing
+// it costs every process start half a millisecond.
+var htmlTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("checklist").Funcs(template.FuncMap{
+		"upper": strings.ToUpper,
+		"count": func(r *Report, s string) int { return r.Count(Severity(s)) },
+		"short": shortIssuer,
+		"timeline": func(p ChecklistPair) *timeline {
+			d, _ := time.ParseDuration(p.Window)
+			return buildTimeline(p.Report, d)
+		},
+		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
+		"checkrows": checkRows,
+		"sym": func(c string) string {
+			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i not checked"}[c]
+		},
+		"dur": func(sec float64) string {
+			return time.Duration(sec * float64(time.Second)).Abs().Round(time.Second).String()
+		},
+		"mark": func(r Row) string {
+			if r.Match && r.SameKey {
+				return "<->"
+			}
+			return "X"
+		},
+		"cell": func(c *RowCert, f string) string {
+			if c == nil {
+				return "-"
+			}
+			if f == "subject" {
+				return shortIssuer(c.Subject)
+			}
+			return shortIssuer(c.Issuer)
+		},
+		"box": func(s Status) string {
+			switch s {
+			case Error, Fatal:
+				return "fail"
+			case Warn:
+				return "warn"
+			case Pass:
+				return "pass"
+			}
+			return "na"
+		},
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1100px}
@@ -299,11 +303,12 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{end}}{{end}}
 </body></html>
 `))
+})
 
 // RenderChecklistHTML writes one self-contained HTML file: no external
 // assets, the timeline drawn as inline SVG.
 func RenderChecklistHTML(w io.Writer, c *Checklist) error {
-	return htmlTmpl.Execute(w, c)
+	return htmlTmpl().Execute(w, c)
 }
 
 // checkRow is one requirement with its status on each side.
