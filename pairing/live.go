@@ -117,14 +117,6 @@ var liveRules = []liveRule{
 		checkAPIFIPS},
 }
 
-func liveRuleList() []*Rule {
-	out := make([]*Rule, len(liveRules))
-	for i, r := range liveRules {
-		out[i] = r.Rule
-	}
-	return out
-}
-
 // Probe judges two live appliances: every compare rule on what they
 // presented, each at its own clock, then the live rules.
 func Probe(o ProbeOptions) *Report {

@@ -254,14 +254,6 @@ var pairRules = []pairRule{
 		checkPairSkew},
 }
 
-func pairRuleList() []*Rule {
-	out := make([]*Rule, len(pairRules))
-	for i, r := range pairRules {
-		out[i] = r.Rule
-	}
-	return out
-}
-
 func (r *Report) runPair(p *Pair) {
 	r.Rows, r.Trust = p.Rows, p.Trust
 	skew := p.Src.At.Sub(p.Tgt.At)

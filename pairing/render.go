@@ -430,16 +430,13 @@ func renderPairText(b *strings.Builder, r *Report, p painter) {
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
 		b.WriteString("because:\n")
-		var causes []string
-		for _, pr := range pairRules {
-			causes = append(causes, pr.ID)
-		}
-		for _, lr := range liveRules {
-			causes = append(causes, lr.ID)
-		}
-		for _, id := range causes {
+		// Causes in catalogue order, pair and live rules only.
+		for _, rule := range allRules() {
+			if rule.Family == FamilyUpload {
+				continue
+			}
 			for _, f := range r.Findings {
-				if f.Severity == SevError && f.Rule == id {
+				if f.Severity == SevError && f.Rule == rule.ID {
 					fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
 				}
 			}

@@ -144,8 +144,12 @@ func allRules() []*Rule {
 	for _, u := range uploadRules {
 		all = append(all, u.Rule)
 	}
-	all = append(all, pairRuleList()...)
-	all = append(all, liveRuleList()...)
+	for _, p := range pairRules {
+		all = append(all, p.Rule)
+	}
+	for _, l := range liveRules {
+		all = append(all, l.Rule)
+	}
 	return all
 }
 

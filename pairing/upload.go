@@ -462,7 +462,7 @@ func checkChainDepth(s *Subject) []Result {
 
 func checkChainVerify(s *Subject) []Result {
 	p, certs := s.Path, s.certs()
-	if !p.Root || len(p.BrokenLinks) > 0 || len(p.Order) < 2 || len(checkCAConstraints(s)) > 0 && checkCAConstraints(s)[0].Status != Pass {
+	if !p.Root || len(p.BrokenLinks) > 0 || len(p.Order) < 2 || checkCAConstraints(s)[0].Status != Pass {
 		return []Result{{Status: NA}}
 	}
 	leaf := certs[p.Order[0]]
