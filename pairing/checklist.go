@@ -220,7 +220,8 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"checkrows": checkRows,
 		"sym": func(c string) string {
-			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i not checked"}[c]
+			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i info",
+				"notchecked": "? not checked"}[c]
 		},
 		"dur": func(sec float64) string {
 			return time.Duration(sec * float64(time.Second)).Abs().Round(time.Second).String()
@@ -261,7 +262,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 li.error{color:#b00020}li.warning{color:#a35d00}li.info{color:#555}.fix{color:#333;font-size:.9em}
 svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#d9534f}
 .clock.src{stroke:#1f5fbf}.clock.tgt{stroke:#8a2be2}.win.src{fill:#1f5fbf;opacity:.25}.win.tgt{fill:#8a2be2;opacity:.25}
-.mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}
+.mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}table.cl td.notchecked{color:#5a4a8a;background:repeating-linear-gradient(45deg,#f4f2fa,#f4f2fa 6px,#fff 6px,#fff 12px);border:1px dashed #8a7ab8;font-style:italic}table.cl .why{font-size:.8em;white-space:normal;max-width:18em}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}
 </style></head><body>
 <h1>OME migration change-window checklist</h1>
 <p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
@@ -287,7 +288,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 </svg>{{end}}
 <h3>Checklist</h3>
 <table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
-{{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.}}">{{sym .}}</td>{{end}}</tr>
+{{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
 {{end}}</table>
 {{if .Rows}}<h3>Issued to / issued by (KB 000221202)</h3>
 <table><tr><th>source issued to</th><th>source issued by</th><th></th><th>target issued to</th><th>target issued by</th></tr>
@@ -314,7 +315,13 @@ func RenderChecklistHTML(w io.Writer, c *Checklist) error {
 // checkRow is one requirement with its status on each side.
 type checkRow struct {
 	Rule, Description string
-	Cells             []string // source, target, pair: pass, warn, fail, info, na
+	Cells             []checkCell // source, target, pair
+}
+
+// checkCell is one check's state: pass, warn, fail, info, na (does not
+// apply) or notchecked (its evidence is missing; Reason says which).
+type checkCell struct {
+	State, Reason string
 }
 
 func checkRows(r *Report) []checkRow {
@@ -325,32 +332,32 @@ func checkRows(r *Report) []checkRow {
 		if !ok {
 			i = len(rows)
 			idx[c.Rule] = i
-			rows = append(rows, checkRow{Rule: c.Rule, Description: c.Description, Cells: []string{"na", "na", "na"}})
+			rows = append(rows, checkRow{Rule: c.Rule, Description: c.Description, Cells: []checkCell{{State: "na"}, {State: "na"}, {State: "na"}}})
 		}
 		col := map[string]int{"source": 0, "target": 1}[c.Side]
 		if c.Side == "pair" || c.Side == "" {
 			col = 2
 		}
-		cell := "na"
+		cell := checkCell{State: "na"}
 		switch c.Status {
 		case Pass:
-			cell = "pass"
+			cell.State = "pass"
 		case Warn:
-			cell = "warn"
+			cell.State = "warn"
 		case Error, Fatal:
-			cell = "fail"
+			cell.State = "fail"
 		case Info:
-			cell = "info"
+			cell.State = "info"
 		case NA:
-			if hasInfo(r, c.Rule, c.Side) || (col == 2 && hasInfo(r, c.Rule, "")) {
-				cell = "info" // could not be evaluated: the finding says why
+			if c.NotChecked() {
+				cell = checkCell{State: "notchecked", Reason: c.Reason}
 			}
 		}
 		rows[i].Cells[col] = cell
 	}
 	var out []checkRow
 	for _, r := range rows {
-		if r.Cells[0] != "na" || r.Cells[1] != "na" || r.Cells[2] != "na" {
+		if r.Cells[0].State != "na" || r.Cells[1].State != "na" || r.Cells[2].State != "na" {
 			out = append(out, r)
 		}
 	}

@@ -146,11 +146,24 @@ func Probe(o ProbeOptions) *Report {
 	if lp.Src != nil && lp.Tgt != nil {
 		r.runPair(NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew))
 	} else {
-		r.Incomplete = append(r.Incomplete, "pair rules: both chains are needed")
+		why := "both chains are needed:" + missingChains(r.Source, lp.Src, "source") + missingChains(r.Target, lp.Tgt, "target")
+		r.Incomplete = append(r.Incomplete, "pair rules: "+why)
+		for _, pr := range pairRules {
+			r.record(pr.Rule, "pair", []sideResult{{Result: Result{Status: NA, Reason: why}}})
+		}
 	}
 	for _, lr := range liveRules {
-		if r.record(lr.Rule, "pair", safely(func() []sideResult { return lr.Check(lp) })) && lr.ID == "live-handshake" {
-			r.WizardMessage = WizardMessage
+		res := safely(func() []sideResult { return lr.Check(lp) })
+		for _, side := range []string{"source", "target"} {
+			var mine []sideResult
+			for _, x := range res {
+				if x.Side == side || x.Side == "" {
+					mine = append(mine, x)
+				}
+			}
+			if r.record(lr.Rule, side, mine) && lr.ID == "live-handshake" {
+				r.WizardMessage = WizardMessage
+			}
 		}
 	}
 	for _, obs := range []*probe.Observation{o.Source, o.Target} {
@@ -168,6 +181,9 @@ func Probe(o ProbeOptions) *Report {
 		if obs.API != nil && (obs.API.Refused != "" || obs.API.AuthFailed || len(obs.API.Errors) > 0) {
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: API not read", obs.Address))
 		}
+	}
+	if !o.ClientCertGiven {
+		r.Scope = "server side only: no --client-cert was given, so no appliance was shown a client certificate"
 	}
 	r.finish()
 	return r
@@ -187,11 +203,85 @@ func (p *LivePair) sides() []liveSide {
 	}
 }
 
-func passIfEmpty(out []sideResult) []sideResult {
-	if len(out) == 0 {
-		return []sideResult{{Result: Result{Status: Pass}}}
+func missingChains(sd *Side, s *Subject, name string) string {
+	if s != nil {
+		return ""
+	}
+	return fmt.Sprintf(" the %s %s showed no chain", name, sd.Address)
+}
+
+// judged completes a live rule's results: each side that produced none
+// passes only when missing(side) finds its evidence there ("" ); otherwise
+// it is na with missing's reason. A check that did not run never passes.
+func judged(p *LivePair, out []sideResult, missing func(sd liveSide) string) []sideResult {
+	for _, sd := range p.sides() {
+		seen := false
+		for _, x := range out {
+			seen = seen || x.Side == sd.name
+		}
+		if seen {
+			continue
+		}
+		if why := missing(sd); why != "" {
+			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: why}})
+		} else {
+			out = append(out, sideResult{sd.name, Result{Status: Pass}})
+		}
 	}
 	return out
+}
+
+// unreached says why an appliance showed no chain ("" when it did).
+func unreached(name string, obs *probe.Observation) string {
+	if len(obs.Chain) > 0 {
+		return ""
+	}
+	why := "no chain observed"
+	if len(obs.Failures) > 0 {
+		why = obs.Failures[0].Step + " failed: " + obs.Failures[0].Error
+	}
+	return fmt.Sprintf("the %s %s was not reached (%s)", name, obs.Address, why)
+}
+
+func sideUnreached(sd liveSide) string { return unreached(sd.name, sd.obs) }
+
+// bothReached needs the chains of the side and of its peer.
+func bothReached(sd liveSide) string {
+	if why := unreached(sd.name, sd.obs); why != "" {
+		return why
+	}
+	return unreached(otherSide(sd.name), sd.peer)
+}
+
+// apiRead says why a side's API answers are missing ("" when read).
+func apiRead(sd liveSide) string {
+	api := sd.obs.API
+	switch {
+	case api == nil && len(sd.obs.Chain) == 0:
+		return unreached(sd.name, sd.obs) + ", so its API was not read"
+	case api == nil:
+		return "API not read: give --user (password from OME_PASSWORD or a prompt)"
+	case api.Refused != "":
+		return "API not read: " + api.Refused
+	case api.AuthFailed:
+		return "API not read: the credentials were refused (HTTP 401, CGEN1001)"
+	case api.Version == "":
+		return "API not read: " + strings.Join(api.Errors, "; ")
+	}
+	return ""
+}
+
+// apiField needs the API read and one of its answers present.
+func apiField(present func(*probe.API) bool, what string) func(sd liveSide) string {
+	return func(sd liveSide) string {
+		if why := apiRead(sd); why != "" {
+			return why
+		}
+		if !present(sd.obs.API) {
+			return fmt.Sprintf("the %s %s did not report %s", sd.name, sd.obs.Address, what)
+		}
+		return ""
+	}
 }
 
 func checkUnreachable(p *LivePair) []sideResult {
@@ -201,7 +291,7 @@ func checkUnreachable(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s failed: %s", sd.name, sd.obs.Address, f.Step, f.Error)}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, func(liveSide) string { return "" })
 }
 
 func checkLeafOnly(p *LivePair) []sideResult {
@@ -213,7 +303,7 @@ func checkLeafOnly(p *LivePair) []sideResult {
 				sd.name, sd.obs.Address, chain.Name(sd.obs.Chain[0]))}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, sideUnreached)
 }
 
 func checkChainDiffers(p *LivePair) []sideResult {
@@ -236,10 +326,12 @@ func checkChainDiffers(p *LivePair) []sideResult {
 		}
 		out = append(out, sideResult{sd.name, Result{Status: Error, Details: d}})
 	}
-	if len(out) == 0 && p.SourceExpected == nil && p.TargetExpected == nil {
-		return []sideResult{{Result: Result{Status: NA}}}
-	}
-	return passIfEmpty(out)
+	return judged(p, out, func(sd liveSide) string {
+		if sd.expected == nil {
+			return fmt.Sprintf("no --%s-chain given: nothing to compare with", sd.name)
+		}
+		return sideUnreached(sd)
+	})
 }
 
 func describeCerts(cs []*x509.Certificate) string {
@@ -276,7 +368,15 @@ func checkClientCA(p *LivePair) []sideResult {
 				sd.name, sd.obs.Address, shortList(sd.obs.AcceptableCAs), otherSide(sd.name), strings.Join(names, ", "))}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, func(sd liveSide) string {
+		if why := bothReached(sd); why != "" {
+			return why
+		}
+		if !sd.obs.RequestsClientCert {
+			return fmt.Sprintf("the %s %s does not request a client certificate on this port, so it names no acceptable CAs", sd.name, sd.obs.Address)
+		}
+		return ""
+	})
 }
 
 func shortList(dns []string) string {
@@ -302,7 +402,7 @@ func checkNoClientAuth(p *LivePair) []sideResult {
 				"%s %s does not request a client certificate on this port: the handshake proves server authentication only", sd.name, sd.obs.Address)}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, sideUnreached)
 }
 
 func checkTLS(p *LivePair) []sideResult {
@@ -322,7 +422,15 @@ func checkTLS(p *LivePair) []sideResult {
 				Fix: "Check that you probed an OME appliance (a load balancer or proxy in front of it negotiates its own suites)."}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, func(sd liveSide) string {
+		if sd.obs.TLSVersion == "" {
+			if why := sideUnreached(sd); why != "" {
+				return why
+			}
+			return "no TLS version was negotiated"
+		}
+		return ""
+	})
 }
 
 func checkHandshake(p *LivePair) []sideResult {
@@ -338,29 +446,39 @@ func checkHandshake(p *LivePair) []sideResult {
 					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, otherSide(sd.name), otherSide(sd.name), hs.VerifiedAt, hs.Error)}})
 			case "client-cert":
 				if hs.ClientCert == "" {
-					out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf(
-						"%s %s needs a client certificate to finish the handshake: give --client-cert/--client-key (a stand-in identity from the same CA) to test it", sd.name, sd.obs.Address)}})
+					out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
+						"no --client-cert given: the %s %s requires a client certificate, so the handshake could not finish (give --client-cert/--client-key, a stand-in identity from the same CA)", sd.name, sd.obs.Address)}})
 					continue
 				}
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
 					"%s %s refused the client certificate %q: %s", sd.name, sd.obs.Address, shortIssuer(hs.ClientCert), hs.Error)}})
 			default:
-				out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: the verifying handshake could not run: %s", sd.name, sd.obs.Address, hs.Error)}})
+				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf("the verifying handshake to the %s %s could not run: %s", sd.name, sd.obs.Address, hs.Error)}})
 			}
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, func(sd liveSide) string {
+		if why := bothReached(sd); why != "" {
+			return why + ", so no verifying handshake was made"
+		}
+		for _, hs := range sd.obs.Handshakes {
+			if hs.Kind == "mutual" && hs.OK {
+				return ""
+			}
+		}
+		return fmt.Sprintf("no verifying handshake was made to the %s %s", sd.name, sd.obs.Address)
+	})
 }
 
 func checkClock(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
-		if sd.obs.ClockSource == probe.ClockLocal {
+		if sd.obs.ClockSource == probe.ClockLocal && len(sd.obs.Chain) > 0 {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
 				"%s %s: its clock could not be read; judged at this machine's clock %s", sd.name, sd.obs.Address, sd.obs.Clock.Format(time.RFC3339))}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, sideUnreached)
 }
 
 func checkAPIAccess(p *LivePair) []sideResult {
@@ -372,7 +490,7 @@ func checkAPIAccess(p *LivePair) []sideResult {
 			continue
 		case api.Refused != "":
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, api.Refused),
-				Fix: "Give --" + sd.name + "-chain with the chain you uploaded (or --ca with your root) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
+				Fix: "Give --" + sd.name + "-chain with the chain you uploaded (or --" + sd.name + "-fingerprint with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
 		case api.AuthFailed:
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s refused the credentials (HTTP 401, CGEN1001)", sd.name, sd.obs.Address)}})
 		}
@@ -380,10 +498,12 @@ func checkAPIAccess(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, e)}})
 		}
 	}
-	if len(out) == 0 && p.Source.API == nil && p.Target.API == nil {
-		return []sideResult{{Result: Result{Status: NA, Details: "API not read: give --user (password from OME_PASSWORD or a prompt) to read version, time, NTP, proxy and FIPS settings"}}}
-	}
-	return passIfEmpty(out)
+	return judged(p, out, func(sd liveSide) string {
+		if sd.obs.API == nil {
+			return apiRead(sd)
+		}
+		return ""
+	})
 }
 
 func checkAPIVersion(p *LivePair) []sideResult {
@@ -402,7 +522,7 @@ func checkAPIVersion(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want)}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, apiField(func(a *probe.API) bool { return a.Version != "" }, "its version"))
 }
 
 func checkAPINTP(p *LivePair) []sideResult {
@@ -412,7 +532,7 @@ func checkAPINTP(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source %q)", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, apiField(func(a *probe.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
 }
 
 func checkAPICert(p *LivePair) []sideResult {
@@ -429,7 +549,12 @@ func checkAPICert(p *LivePair) []sideResult {
 				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), shortIssuer(leaf.Issuer.String()))}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, func(sd liveSide) string {
+		if why := apiField(func(a *probe.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(sd); why != "" {
+			return why
+		}
+		return sideUnreached(sd)
+	})
 }
 
 func sameName(api string, n interface{ String() string }) bool {
@@ -456,7 +581,7 @@ func checkAPIProxy(p *LivePair) []sideResult {
 				"%s %s uses the proxy %s and the %s %s is not in its exclusion list %q", sd.name, sd.obs.Address, api.ProxyAddress, otherSide(sd.name), peerHost, api.ProxyExcluded)}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, apiField(func(a *probe.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))
 }
 
 func checkAPIFIPS(p *LivePair) []sideResult {
@@ -466,5 +591,5 @@ func checkAPIFIPS(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf("%s %s: FIPS mode %s", sd.name, sd.obs.Address, sd.obs.API.FIPSMode)}})
 		}
 	}
-	return passIfEmpty(out)
+	return judged(p, out, apiField(func(a *probe.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)"))
 }

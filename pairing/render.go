@@ -75,6 +75,7 @@ func RenderText(w io.Writer, r *Report, o RenderOptions) error {
 		renderPairText(b, r, p)
 	}
 	findingsText(b, r.Findings, p)
+	notCheckedText(b, r, p)
 	verdictText(b, r, p)
 	_, err := io.WriteString(w, trimLines(b.String()))
 	return err
@@ -227,6 +228,26 @@ func argsText(args []string) string {
 	return " [" + strings.Join(q, ", ") + "]"
 }
 
+// notCheckedText lists the checks whose evidence was missing: neither pass
+// nor fail.
+func notCheckedText(b *strings.Builder, r *Report, p painter) {
+	if r.notChecked() == 0 {
+		return
+	}
+	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
+	for _, c := range r.Checks {
+		if c.NotChecked() {
+			side := ""
+			if c.Side != "" && c.Side != "pair" {
+				side = " (" + c.Side + ")"
+			}
+			fmt.Fprintf(b, "  ? %s%s not checked: %s\n", c.Rule, side, c.Reason)
+		}
+	}
+}
+
+func plainCount(n int, what string) string { return fmt.Sprintf("%d %s%s", n, what, plural(n)) }
+
 func verdictText(b *strings.Builder, r *Report, p painter) {
 	e, w := r.Count(SevError), r.Count(SevWarning)
 	var v string
@@ -243,6 +264,13 @@ func verdictText(b *strings.Builder, r *Report, p painter) {
 		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != VerdictFail],
 		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != VerdictFail],
 	}[r.Command]
+	if r.Verdict == VerdictIncomplete {
+		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
+			plainCount(r.notChecked(), "check") + " not checked"
+	}
+	if r.Verdict == VerdictPass && r.Scope != "" {
+		what += " (" + r.Scope + ")"
+	}
 	fmt.Fprintf(b, "\n%s: %s (%d error%s, %d warning%s)\n", v, what, e, plural(e), w, plural(w))
 	for _, s := range r.Incomplete {
 		fmt.Fprintf(b, "  not run: %s\n", s)
@@ -262,8 +290,17 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	}
 	b.WriteString("## Checklist\n\n")
 	for _, c := range r.Checks {
-		if c.Status == NA && !hasInfo(r, c.Rule, c.Side) {
+		side := ""
+		if c.Side != "" {
+			side = c.Side + ": "
+		}
+		if c.NotChecked() {
+			// Neither ticked nor failed: a line of its own, saying why.
+			fmt.Fprintf(b, "- (not checked) %s%s `%s`: %s\n", side, mdEsc(c.Description), c.Rule, mdEsc(c.Reason))
 			continue
+		}
+		if c.Status == NA {
+			continue // does not apply
 		}
 		box := "[x]"
 		note := ""
@@ -271,15 +308,9 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 		case Error, Fatal:
 			box = "[ ]"
 		case Warn:
-			note = " (warning)"
-		case NA, Info:
-			if hasInfo(r, c.Rule, c.Side) && c.Status == NA {
-				box, note = "[ ]", " (not checked)"
-			}
-		}
-		side := ""
-		if c.Side != "" {
-			side = c.Side + ": "
+			box, note = "[ ]", " (warning)"
+		case Info:
+			note = " (info)"
 		}
 		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(c.Description), c.Rule, note)
 	}
@@ -314,14 +345,6 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	return err
 }
 
-func hasInfo(r *Report, rule, side string) bool {
-	for _, f := range r.Findings {
-		if f.Rule == rule && f.Side == side && f.Severity == SevInfo {
-			return true
-		}
-	}
-	return false
-}
 
 func mdEsc(s string) string {
 	return strings.NewReplacer("|", "\\|", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;").Replace(s)

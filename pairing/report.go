@@ -2,6 +2,7 @@ package pairing
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -56,6 +57,20 @@ type Report struct {
 	Checks        []CheckResult `json:"checks"`
 	// Incomplete lists checks that could not run (exit code 3).
 	Incomplete []string `json:"incomplete,omitempty"`
+	// Scope says what a passing verdict covers when it covers less than the
+	// whole question (probe without --client-cert: the server side only).
+	Scope string `json:"scope,omitempty"`
+}
+
+// notChecked counts the checks whose evidence was missing.
+func (r *Report) notChecked() int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.NotChecked() {
+			n++
+		}
+	}
+	return n
 }
 
 // finish sorts findings and sets the verdict.
@@ -116,19 +131,49 @@ func safely(check func() []sideResult) (res []sideResult) {
 // record turns one rule's results into findings and one checklist entry
 // (the worst status) under checkSide. It reports whether an error finding
 // was added.
+//
+// A pass is earned: when any part of the rule could not be evaluated (an NA
+// result with a Reason) and nothing worse than a pass was seen, the check is
+// na with the reasons, never pass.
 func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
 	worst, failed := NA, false
+	var reasons []string
 	for _, x := range res {
 		if x.Status > worst {
 			worst = x.Status
+		}
+		if x.Status == NA {
+			why := x.Reason
+			if why == "" {
+				why = x.Details
+			}
+			if why != "" && !contains(reasons, why) {
+				reasons = append(reasons, why)
+			}
+		}
+		if x.Reason != "" {
+			continue // not evaluated: the check says why, no finding
 		}
 		if f, ok := rule.finding(x.Side, x.Result); ok {
 			r.Findings = append(r.Findings, f)
 			failed = failed || f.Severity == SevError
 		}
 	}
-	r.Checks = append(r.Checks, CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description})
+	cr := CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description}
+	if worst <= Pass && len(reasons) > 0 {
+		cr.Status, cr.Reason = NA, strings.Join(reasons, "; ")
+	}
+	r.Checks = append(r.Checks, cr)
 	return failed
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckOptions are the inputs of `check`.

@@ -91,6 +91,10 @@ type Result struct {
 	// rule answers CSEC9002 for a single server certificate).
 	MessageID *string
 	Args      []string
+	// Reason, on an NA result, says why the rule could not be evaluated
+	// (side unreachable, handshake not attempted, API not read, ...). It
+	// becomes the check's reason, not a finding.
+	Reason string
 }
 
 // Rule is one declared check, like a zlint lint.
@@ -183,7 +187,13 @@ type CheckResult struct {
 	Side        string `json:"side"`
 	Status      Status `json:"status"`
 	Description string `json:"description"`
+	// Reason says why a check is na: what evidence was missing.
+	Reason string `json:"reason,omitempty"`
 }
+
+// NotChecked reports whether the check could not be evaluated (as opposed
+// to passing or not applying).
+func (c CheckResult) NotChecked() bool { return c.Status == NA && c.Reason != "" }
 
 // finding turns a non-passing result into a finding; ok is false for a pass
 // or a silent NA.

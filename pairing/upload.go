@@ -198,7 +198,7 @@ func checkCSRKey(s *Subject) []Result {
 		return []Result{{Status: NA}}
 	}
 	if s.CSR == nil {
-		return []Result{{Status: NA, Details: "not checked: no CSR given (use " + s.CSRFlag + " with the CSR generated on this appliance)"}}
+		return []Result{{Status: NA, Reason: "no CSR given (use " + s.CSRFlag + " with the CSR generated on this appliance)"}}
 	}
 	leaf, li := s.leaf()
 	type eq interface{ Equal(crypto.PublicKey) bool }
@@ -670,7 +670,7 @@ func checkLeafName(s *Subject) []Result {
 		return []Result{{Status: NA}}
 	}
 	if s.Name == "" {
-		return []Result{{Status: NA, Details: "host name not checked: give " + s.NameFlag + " with the name or IP the peer appliance uses"}}
+		return []Result{{Status: NA, Reason: "no host name given: give " + s.NameFlag + " with the name or IP the peer appliance uses"}}
 	}
 	leaf, li := s.leaf()
 	host := strings.Trim(s.Name, "[]")
