@@ -345,7 +345,6 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	return err
 }
 
-
 func mdEsc(s string) string {
 	return strings.NewReplacer("|", "\\|", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;").Replace(s)
 }
