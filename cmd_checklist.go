@@ -200,7 +200,12 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	if src.inv.Address != "" && tgt.inv.Address != "" {
 		res.Kind = "probe"
 		so, to := o, o
-		so.Trust, to.Trust = append(roots(src.chain), ca...), append(roots(tgt.chain), ca...)
+		if err := pin(&so, src.chain, ca, src.inv.Fingerprint, "source fingerprint"); err != nil {
+			return fail(err)
+		}
+		if err := pin(&to, tgt.chain, ca, tgt.inv.Fingerprint, "target fingerprint"); err != nil {
+			return fail(err)
+		}
 		a, b := probe.Pair(ctx, src.inv.Address, tgt.inv.Address, so, to)
 		probe.Mutuals(ctx, a, b, o)
 		r := pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: src.chain, TargetExpected: tgt.chain,
@@ -216,7 +221,9 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 		in, clock, clockSrc := s.chain, s.inv.clock, "inventory clock"
 		if s.inv.Address != "" {
 			so := o
-			so.Trust = append(roots(s.chain), ca...)
+			if err := pin(&so, s.chain, ca, s.inv.Fingerprint, name+" fingerprint"); err != nil {
+				return fail(err)
+			}
 			s.obs = probe.Observe(ctx, s.inv.Address, so)
 			if len(s.obs.Chain) == 0 {
 				for _, f := range s.obs.Failures {

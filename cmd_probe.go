@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -37,11 +40,13 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "target", Usage: "target appliance `HOST[:PORT]`"},
 			&cli.StringFlag{Name: "source-chain", Usage: "the chain `FILE` you expect the source to serve (also trust for credentials)"},
 			&cli.StringFlag{Name: "target-chain", Usage: "the chain `FILE` you expect the target to serve (also trust for credentials)"},
-			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE` to trust before sending credentials"},
+			&cli.StringFlag{Name: "source-fingerprint", Usage: "SHA-256 `HEX` of the source's leaf certificate (or of its public key): pins it for credentials when you have no --source-chain"},
+			&cli.StringFlag{Name: "target-fingerprint", Usage: "SHA-256 `HEX` of the target's leaf certificate (or of its public key)"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the appliance's chain must also verify to it"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
-			&cli.BoolFlag{Name: "insecure", Usage: "send credentials even to an appliance whose chain does not verify against --*-chain/--ca"},
+			&cli.BoolFlag{Name: "insecure", Usage: "send credentials without checking that the appliance is the expected one (TLS 1.2 or later is still required)"},
 			&cli.DurationFlag{Name: "timeout", Value: probeTimeout, Usage: "bound on all the work for one appliance"},
 			&cli.DurationFlag{Name: "window", Usage: "certificates must stay valid this long after each clock (the change window)"},
 			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when the clocks differ by more than this"},
@@ -80,7 +85,12 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 				}
 			}
 			so, to := o, o
-			so.Trust, to.Trust = append(roots(expSrc), ca...), append(roots(expTgt), ca...)
+			if err := pin(&so, expSrc, ca, c.String("source-fingerprint"), "--source-fingerprint"); err != nil {
+				return err
+			}
+			if err := pin(&to, expTgt, ca, c.String("target-fingerprint"), "--target-fingerprint"); err != nil {
+				return err
+			}
 			ctx := c.Context
 			if ctx == nil {
 				ctx = context.Background()
@@ -96,6 +106,27 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 }
 
 var probeTimeout = probe.DefaultTimeout
+
+// pin sets what credentials are tied to for one appliance: the leaf of its
+// expected chain and/or a fingerprint, and the anchors (the expected chain's
+// root, --ca) its chain must verify to.
+func pin(o *probe.Options, exp *chain.Input, ca []*x509.Certificate, fingerprint, flag string) error {
+	o.Trust = append(roots(exp), ca...)
+	o.ExpectedLeaf, o.Fingerprints = nil, nil
+	if exp != nil && len(exp.Certs) > 0 {
+		o.ExpectedLeaf = chain.BuildPath(exp.Certs).Leaf(exp.Certs)
+	}
+	if fingerprint != "" {
+		h := strings.NewReplacer(":", "", " ", "", "-", "").Replace(strings.TrimSpace(fingerprint))
+		b, err := hex.DecodeString(h)
+		if err != nil || len(b) != sha256.Size {
+			return usagef("the SHA-256 is 64 hex digits, colons allowed: see sha256 or spki_sha256 in `ome-preflight check --format json chain.pem`",
+				"%s %q is not a SHA-256 fingerprint", flag, fingerprint)
+		}
+		o.Fingerprints = [][]byte{b}
+	}
+	return nil
+}
 
 // roots are the self-signed certificates of an expected chain.
 func roots(in *chain.Input) []*x509.Certificate {

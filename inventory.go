@@ -35,7 +35,10 @@ type InventorySide struct {
 	Chain   string `yaml:"chain"`
 	CSR     string `yaml:"csr"`
 	Clock   string `yaml:"clock"`
-	clock   time.Time
+	// Fingerprint pins the appliance's leaf (SHA-256 of the certificate or
+	// its public key) for credentials when no chain is given.
+	Fingerprint string `yaml:"fingerprint"`
+	clock       time.Time
 }
 
 // maxPairs bounds an inventory: hundreds of pairs is the expected scale.

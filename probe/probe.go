@@ -5,7 +5,9 @@
 package probe
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
@@ -15,6 +17,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,10 +45,19 @@ type Options struct {
 	ClientCert *tls.Certificate
 	// User and Password read the OME API (GET only).
 	User, Password string
-	// Trust holds the anchors the user supplied (expected chains, --ca);
-	// credentials go only to an appliance whose chain verifies to them.
+	// Trust holds the anchors the user supplied (the expected chain's root,
+	// --ca). When given, a connection that carries credentials must verify
+	// to them, for serverAuth, at this machine's clock.
 	Trust []*x509.Certificate
-	// Insecure sends credentials even when the chain does not verify.
+	// ExpectedLeaf (the leaf of --source-chain/--target-chain) and
+	// Fingerprints (--source-fingerprint/--target-fingerprint: SHA-256 of
+	// the leaf certificate or of its public key) pin the appliance:
+	// credentials go only over a connection whose leaf has the same public
+	// key. Without a pin, credentials are not sent.
+	ExpectedLeaf *x509.Certificate
+	Fingerprints [][]byte
+	// Insecure sends credentials without the pin and chain checks (TLS 1.2
+	// or later is still required).
 	Insecure bool
 	Now      func() time.Time
 	Log      zerolog.Logger
@@ -109,6 +121,7 @@ type Observation struct {
 	API                *API                `json:"api,omitempty"`
 	Handshakes         []Handshake         `json:"handshakes"`
 	Failures           []Failure           `json:"failures"`
+	version            uint16
 	// deadline bounds all the work for this appliance, handshakes included.
 	deadline time.Time
 }
@@ -276,6 +289,7 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) {
 		return
 	}
 	obs.Chain = state.PeerCertificates
+	obs.version = state.Version
 	obs.TLSVersion = tls.VersionName(state.Version)
 	obs.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
 	hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
@@ -359,23 +373,59 @@ func (obs *Observation) readClock(ctx context.Context, o Options) {
 	obs.ClockSource = ClockHTTP
 }
 
-// trusted reports whether the appliance's chain verifies to the anchors the
-// user supplied, at the appliance's clock (names are not checked: the user
-// gave the address).
-func (obs *Observation) trusted(o Options) error {
-	if len(o.Trust) == 0 {
-		return errors.New("no trust given: pass --source-chain/--target-chain or --ca")
+// CredentialGate decides whether credentials may go over a connection that
+// presented peer (leaf first) with TLS version: TLS 1.2 or later; then,
+// unless Insecure, the leaf must be the pinned one (same public key as
+// ExpectedLeaf, or a Fingerprints match), carry serverAuth, be valid at this
+// machine's clock, and, when Trust is given, verify to it with chain's
+// verifier at this machine's clock. Clocks read from the peer are for the
+// report, never for this decision.
+func (o *Options) CredentialGate(peer []*x509.Certificate, version uint16) error {
+	if version != 0 && version < tls.VersionTLS12 {
+		return fmt.Errorf("the connection uses %s; credentials need TLS 1.2 or later", tls.VersionName(version))
 	}
-	roots, inter := x509.NewCertPool(), x509.NewCertPool()
-	for _, c := range o.Trust {
-		roots.AddCert(c)
+	if o.Insecure {
+		return nil
 	}
-	for _, c := range obs.Chain[1:] {
-		inter.AddCert(c)
+	if len(peer) == 0 {
+		return errors.New("the appliance presented no certificate")
 	}
-	_, err := obs.Chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: obs.Clock,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-	return err
+	leaf := peer[0]
+	if err := o.pinned(leaf); err != nil {
+		return err
+	}
+	now := o.now()
+	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+		return fmt.Errorf("its certificate %q is not valid at this machine's clock %s (valid %s to %s)", chain.Name(leaf),
+			now.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
+	}
+	if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageServerAuth) {
+		return fmt.Errorf("its certificate %q has no serverAuth extended key usage", chain.Name(leaf))
+	}
+	if len(o.Trust) > 0 {
+		if err := chain.Verify(leaf, peer[1:], o.Trust, now, x509.ExtKeyUsageServerAuth); err != nil {
+			return fmt.Errorf("its chain does not verify against the trust you supplied at this machine's clock: %v", err)
+		}
+	}
+	return nil
+}
+
+// pinned checks leaf against the expected leaf and fingerprints.
+func (o *Options) pinned(leaf *x509.Certificate) error {
+	if o.ExpectedLeaf == nil && len(o.Fingerprints) == 0 {
+		return errors.New("no expected certificate to pin: give --source-chain/--target-chain (the chain you uploaded) or --source-fingerprint/--target-fingerprint (the SHA-256 of its leaf)")
+	}
+	spki := sha256.Sum256(leaf.RawSubjectPublicKeyInfo)
+	if o.ExpectedLeaf != nil && bytes.Equal(o.ExpectedLeaf.RawSubjectPublicKeyInfo, leaf.RawSubjectPublicKeyInfo) {
+		return nil
+	}
+	whole := sha256.Sum256(leaf.Raw)
+	for _, f := range o.Fingerprints {
+		if bytes.Equal(f, spki[:]) || bytes.Equal(f, whole[:]) {
+			return nil
+		}
+	}
+	return fmt.Errorf("it presents %q (public key SHA-256 %x), which is not the certificate you expect it to serve", chain.Name(leaf), spki[:8])
 }
 
 const utcLayout = "2006-01-02 15:04:05.000"
@@ -383,14 +433,42 @@ const utcLayout = "2006-01-02 15:04:05.000"
 func (obs *Observation) readAPI(ctx context.Context, o Options) {
 	api := &API{}
 	obs.API = api
-	if err := obs.trusted(o); err != nil && !o.Insecure {
-		api.Refused = fmt.Sprintf("credentials not sent: the chain %s presents does not verify against the trust you supplied (%v)", obs.Address, err)
+	if err := o.CredentialGate(obs.Chain, obs.version); err != nil {
+		api.Refused = fmt.Sprintf("credentials not sent to %s: %v", obs.Address, err)
 		return
 	}
-	c := obs.client(o, o.ClientCert, nil)
+	// Every connection that carries credentials passes the gate itself, in
+	// its own handshake, before any request is written: what the first,
+	// observing connection saw proves nothing about the next one.
+	var mu sync.Mutex
+	var gateErr error
+	c := obs.client(o, o.ClientCert, func(cs tls.ConnectionState) error {
+		err := o.CredentialGate(cs.PeerCertificates, cs.Version)
+		if err != nil {
+			mu.Lock()
+			gateErr = err
+			mu.Unlock()
+		}
+		return err
+	})
+	tr := c.Transport.(*http.Transport)
+	tr.TLSClientConfig.MinVersion = tls.VersionTLS12
+	tr.DisableKeepAlives, tr.MaxConnsPerHost = false, 1 // one verified connection carries every GET
 	defer c.CloseIdleConnections()
+	refused := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if gateErr != nil {
+			api.Refused = fmt.Sprintf("credentials not sent to %s: on the API connection, %v", obs.Address, gateErr)
+			return true
+		}
+		return false
+	}
 	read := func(path string, v any) bool {
 		resp, body, rtt, err := obs.get(ctx, c, path, o, true)
+		if err != nil && refused() {
+			return false
+		}
 		if err != nil {
 			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: %s", path, describe(err)))
 			return false
@@ -504,15 +582,11 @@ func Mutual(ctx context.Context, obs *Observation, cert *tls.Certificate, anchor
 			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
 			return verifyErr
 		}
-		roots, inter := x509.NewCertPool(), x509.NewCertPool()
-		for _, a := range anchors {
-			roots.AddCert(a)
+		if len(cs.PeerCertificates) == 0 {
+			verifyErr = errors.New("the appliance presented no certificate")
+			return verifyErr
 		}
-		for _, c := range cs.PeerCertificates[1:] {
-			inter.AddCert(c)
-		}
-		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		err := chain.Verify(cs.PeerCertificates[0], cs.PeerCertificates[1:], anchors, at, x509.ExtKeyUsageServerAuth)
 		verifyErr = err
 		return err
 	}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"crypto/x509"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// mitmPKI is the lab's PKI plus what a man in the middle might hold: a
+// sibling leaf from the same CA, an expired leaf, an unrelated self-signed
+// certificate with the source's name.
+func mitmPKI() *fixtures.PKI {
+	b := testBase
+	return fixtures.MustBuild(b,
+		fixtures.Spec{ID: "root", CN: fixtures.RootCN, CA: true},
+		fixtures.Spec{ID: "inter", CN: fixtures.InterCN, Issuer: "root", CA: true},
+		fixtures.Spec{ID: "source", CN: fixtures.SourceCN, Issuer: "inter"},
+		fixtures.Spec{ID: "target", CN: fixtures.TargetCN, Issuer: "inter"},
+		fixtures.Spec{ID: "sibling", CN: "workstation-42", Issuer: "inter"},
+		fixtures.Spec{ID: "expired", CN: fixtures.SourceCN, Issuer: "inter", NotBefore: b.AddDate(0, 0, -800), NotAfter: b.AddDate(0, 0, -400)},
+		fixtures.Spec{ID: "impostor", CN: fixtures.SourceCN},
+	)
+}
+
+func mockOf(t *testing.T, p *fixtures.PKI, now func() time.Time, leaf string, mut func(*fixtures.MockOptions)) *fixtures.Mock {
+	t.Helper()
+	certs := []*x509.Certificate{p.Certs[leaf].Cert}
+	if leaf != "impostor" {
+		certs = append(certs, p.Chain("inter", "root")...)
+	}
+	o := fixtures.MockOptions{Chain: certs, Key: p.Certs[leaf].Key, Listen: "127.0.0.1:0", ClientAuth: "none",
+		User: "admin", Password: "pw", NTP: true, Now: now, Version: "4.0.1"}
+	if mut != nil {
+		mut(&o)
+	}
+	m, err := fixtures.StartMock(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// passthrough forwards the first connection to first and every later one to
+// rest: a man in the middle that lets the observing handshake through.
+func passthrough(t *testing.T, first, rest string) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	n := 0
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			up := rest
+			if n == 0 {
+				up = first
+			}
+			n++
+			u, err := net.Dial("tcp", up)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c, u)
+			mu.Unlock()
+			wg.Add(2)
+			go func() { defer wg.Done(); io.Copy(u, c); u.Close() }()
+			go func() { defer wg.Done(); io.Copy(c, u); c.Close() }()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return l.Addr().String()
+}
+
+func writeChain(t *testing.T, dir, name string, certs ...*x509.Certificate) string {
+	f := filepath.Join(dir, name)
+	if err := os.WriteFile(f, fixtures.PEM(certs...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// The OME password goes only over a connection that was itself verified:
+// the expected leaf, serverAuth, valid at this machine's clock, TLS 1.2 or
+// later. Each case is a man in the middle or an impostor that must receive
+// no Authorization header.
+func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	p := mitmPKI()
+	dir := t.TempDir()
+	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
+	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
+	expChain := writeChain(t, dir, "expired.pem", p.Chain("expired", "inter", "root")...)
+	rootFile := writeChain(t, dir, "root.pem", p.Chain("root")...)
+	tgt := mockOf(t, p, now, "target", nil)
+
+	// Positive control: the real source, pinned by its chain, gets the
+	// credentials (so that the cases below can fail).
+	real := mockOf(t, p, now, "source", nil)
+	r := probeReport(t, 0, probeArgs(real.Addr, tgt.Addr, "--user", "admin", "--source-chain", srcChain, "--target-chain", tgtChain)...)
+	if real.CredentialsSeen() == 0 || r.Source.Observed.API.Version == "" {
+		t.Fatalf("control: the verified source was not read (refused %q)", r.Source.Observed.API.Refused)
+	}
+
+	cases := []struct {
+		name   string
+		source func() (addr string, victims []*fixtures.Mock)
+		args   []string
+		refuse string
+	}{
+		{"connection 1 passed through, the rest answered by an impostor", func() (string, []*fixtures.Mock) {
+			good, bad := mockOf(t, p, now, "source", nil), mockOf(t, p, now, "impostor", nil)
+			return passthrough(t, good.Addr, bad.Addr), []*fixtures.Mock{good, bad}
+		}, []string{"--source-chain", srcChain}, "not the certificate you expect"},
+		{"connection 1 passed through, the rest by a sibling from the same CA", func() (string, []*fixtures.Mock) {
+			good, bad := mockOf(t, p, now, "source", nil), mockOf(t, p, now, "sibling", nil)
+			return passthrough(t, good.Addr, bad.Addr), []*fixtures.Mock{good, bad}
+		}, []string{"--source-chain", srcChain}, "not the certificate you expect"},
+		{"a sibling leaf from the same CA", func() (string, []*fixtures.Mock) {
+			m := mockOf(t, p, now, "sibling", nil)
+			return m.Addr, []*fixtures.Mock{m}
+		}, []string{"--source-chain", srcChain}, "workstation-42"},
+		{"only --ca: same CA is not the same appliance", func() (string, []*fixtures.Mock) {
+			m := mockOf(t, p, now, "sibling", nil)
+			return m.Addr, []*fixtures.Mock{m}
+		}, []string{"--ca", rootFile}, "no expected certificate to pin"},
+		{"an expired leaf behind a lying Date header", func() (string, []*fixtures.Mock) {
+			m := mockOf(t, p, now, "expired", func(o *fixtures.MockOptions) { o.ClockOffset = -550 * 24 * time.Hour })
+			return m.Addr, []*fixtures.Mock{m}
+		}, []string{"--source-chain", expChain}, "not valid at this machine's clock"},
+		{"TLS 1.0", func() (string, []*fixtures.Mock) {
+			m := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) { o.TLSMinVersion, o.TLSMaxVersion = tls.VersionTLS10, tls.VersionTLS10 })
+			return m.Addr, []*fixtures.Mock{m}
+		}, []string{"--source-chain", srcChain}, "TLS 1.2 or later"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, victims := tc.source()
+			t.Setenv("OME_PASSWORD", "pw")
+			res := runCLI(t, append(probeArgs(addr, tgt.Addr, "--user", "admin", "--target-chain", tgtChain), tc.args...)...)
+			for _, m := range victims {
+				if n := m.CredentialsSeen(); n != 0 {
+					t.Errorf("%s received credentials %d times", m.Addr, n)
+				}
+			}
+			if strings.Contains(res.stdout+res.stderr, "pw\"") || strings.Contains(res.stdout+res.stderr, base64Of("pw")) {
+				t.Error("the password appears in the output")
+			}
+			var r pairing.Report
+			if err := jsonUnmarshal(res.stdout, &r); err != nil {
+				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+			}
+			api := r.Source.Observed.API
+			if api == nil || !strings.Contains(api.Refused, tc.refuse) {
+				t.Errorf("source API %+v, want refused with %q", api, tc.refuse)
+			}
+			for _, c := range r.Checks {
+				if c.Side == "source" && strings.HasPrefix(c.Rule, "api-") && c.Rule != "api-access" && c.Status != pairing.NA {
+					t.Errorf("%s source: %s, want na (API not read)", c.Rule, c.Status)
+				}
+			}
+		})
+	}
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
