@@ -2,8 +2,8 @@ package main
 
 import (
 	"crypto/tls"
-	"encoding/json"
 	"crypto/x509"
+	"encoding/json"
 	"io"
 	"net"
 	"os"
