@@ -7,9 +7,11 @@ import (
 	"crypto/md5"
 	"crypto/rsa"
 	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,7 +56,7 @@ func SelfSigned(c *x509.Certificate) bool {
 // here so that an old enterprise CA's chain is still linked; the
 // weak-signature rule judges the algorithm.
 func signedBy(child, parent *x509.Certificate) error {
-	key := [2]*x509.Certificate{child, parent}
+	key := sigKey{sha256.Sum256(child.Raw), sha256.Sum256(parent.RawSubjectPublicKeyInfo)}
 	sigMemo.Lock()
 	if r, ok := sigMemo.m[key]; ok {
 		sigMemo.Unlock()
@@ -64,19 +66,24 @@ func signedBy(child, parent *x509.Certificate) error {
 	err := checkSignature(child, parent)
 	sigMemo.Lock()
 	if len(sigMemo.m) > 8192 {
-		sigMemo.m = map[[2]*x509.Certificate]error{}
+		sigMemo.m = map[sigKey]error{}
 	}
 	sigMemo.m[key] = err
 	sigMemo.Unlock()
 	return err
 }
 
+// sigKey names a signature check by content (the child certificate and the
+// parent's public key), so that the same question asked about two parsed
+// copies of a certificate is answered once.
+type sigKey struct{ child, parentKey [32]byte }
+
 // sigMemo remembers signature checks: path building, roles and rules ask
 // the same question many times, and RSA verification dominates a check.
 var sigMemo = struct {
 	sync.Mutex
-	m map[[2]*x509.Certificate]error
-}{m: map[[2]*x509.Certificate]error{}}
+	m map[sigKey]error
+}{m: map[sigKey]error{}}
 
 func checkSignature(child, parent *x509.Certificate) error {
 	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
@@ -112,111 +119,98 @@ func checkSignature(child, parent *x509.Certificate) error {
 func SignedBy(child, parent *x509.Certificate) bool { return signedBy(child, parent) == nil }
 
 // BuildPath finds leaf -> intermediates -> root among certs, whatever their
-// order in the file.
-func BuildPath(certs []*x509.Certificate) Path { return buildPath(certs, -1) }
+// order in the file, preferring a path with good signatures that ends at
+// the file's own self-signed root.
+func BuildPath(certs []*x509.Certificate) Path { return buildPath(certs, -1, time.Time{}) }
+
+// BuildPathAt is BuildPath preferring, among the paths the file holds, one
+// that is valid at the instant (the Let's Encrypt 2021 shape: an expired
+// cross-signed copy of the root listed before the root itself).
+func BuildPathAt(certs []*x509.Certificate, at time.Time) Path { return buildPath(certs, -1, at) }
 
 // BuildPathFrom builds the path that starts at certs[leaf].
-func BuildPathFrom(certs []*x509.Certificate, leaf int) Path { return buildPath(certs, leaf) }
+func BuildPathFrom(certs []*x509.Certificate, leaf int) Path { return buildPath(certs, leaf, time.Time{}) }
 
-func buildPath(certs []*x509.Certificate, leaf int) Path {
+func buildPath(certs []*x509.Certificate, leaf int, at time.Time) Path {
 	var p Path
 	if len(certs) == 0 {
 		return p
 	}
 	var uniq []int
+	seen := make(map[string]bool, len(certs))
 	for i, c := range certs {
-		dup := false
-		for _, j := range uniq {
-			if bytes.Equal(certs[j].Raw, c.Raw) {
-				dup = true
-				break
-			}
-		}
-		if dup {
+		if seen[string(c.Raw)] {
 			p.Duplicates = append(p.Duplicates, i)
 			continue
 		}
+		seen[string(c.Raw)] = true
 		uniq = append(uniq, i)
 	}
-	self := make(map[int]bool, len(uniq))
+	s := newSearch(certs, uniq, at)
 	for _, i := range uniq {
-		self[i] = SelfSigned(certs[i])
-	}
-	// issues[i] is true when certificate i issued another certificate here.
-	issues := map[int]bool{}
-	for _, i := range uniq {
-		for _, j := range uniq {
-			if i != j && !self[j] && bytes.Equal(certs[i].RawSubject, certs[j].RawIssuer) {
-				issues[i] = true
-			}
+		if bytes.Equal(certs[i].RawSubject, certs[i].RawIssuer) && s.signs(i, i) {
+			s.anchor[i] = true
 		}
 	}
-	walk := func(leaf int) (order []int, root bool, broken []Link, missing string) {
-		used := map[int]bool{leaf: true}
-		order = []int{leaf}
-		cur := leaf
-		for len(order) <= len(uniq) {
-			c := certs[cur]
-			if self[cur] {
-				return order, true, broken, ""
-			}
-			next, sigOK := -1, false
-			for _, j := range uniq {
-				if used[j] || !bytes.Equal(certs[j].RawSubject, c.RawIssuer) {
-					continue
-				}
-				ok := signedBy(c, certs[j]) == nil
-				if next < 0 || (ok && !sigOK) {
-					next, sigOK = j, ok
-				}
-			}
-			if next < 0 {
-				if bytes.Equal(c.RawSubject, c.RawIssuer) {
-					// Self-issued but its own key does not verify it.
-					broken = append(broken, Link{Child: cur, Parent: cur, Err: signedBy(c, c)})
-					return order, true, broken, ""
-				}
-				return order, false, broken, c.Issuer.String()
-			}
-			if !sigOK {
-				broken = append(broken, Link{Child: cur, Parent: next, Err: signedBy(c, certs[next])})
-			}
-			used[next] = true
-			order = append(order, next)
-			cur = next
+	// A certificate that issued another one here is not the leaf.
+	issuedHere := map[string]bool{}
+	for _, i := range uniq {
+		if !s.anchor[i] {
+			issuedHere[string(certs[i].RawIssuer)] = true
 		}
-		return order, false, broken, certs[cur].Issuer.String()
 	}
 	best := -1
+	var ties []int
 	for _, i := range uniq {
-		if issues[i] {
+		if issuedHere[string(certs[i].RawSubject)] {
 			continue
 		}
-		if best < 0 {
-			best = i
-			continue
-		}
-		// Prefer an end-entity certificate, then the longer path.
-		bi, ci := certs[best].IsCA, certs[i].IsCA
-		if bi && !ci {
-			best = i
-			continue
-		}
-		if bi == ci {
-			o1, _, _, _ := walk(best)
-			o2, _, _, _ := walk(i)
-			if len(o2) > len(o1) {
-				best = i
-			}
+		switch {
+		case best < 0 || (certs[best].IsCA && !certs[i].IsCA):
+			best, ties = i, []int{i}
+		case certs[best].IsCA == certs[i].IsCA:
+			ties = append(ties, i)
 		}
 	}
 	if best < 0 {
 		best = uniq[0]
 	}
 	if leaf >= 0 {
-		best = leaf
+		best, ties = leaf, nil
 	}
-	p.Order, p.Root, p.BrokenLinks, p.MissingIssuer = walk(best)
+	// Among equally good leaves (at most a few are compared), prefer the
+	// longer walk: the others are usually stray certificates.
+	if len(ties) > 1 {
+		bestLen := 0
+		for _, i := range ties[:min(len(ties), 4)] {
+			if o, _, _, _ := s.walk(i); len(o) > bestLen {
+				best, bestLen = i, len(o)
+			}
+		}
+	}
+	// Search every path the file holds, with backtracking; take the first
+	// that validates at the instant (or the first complete one).
+	var complete, valid []int
+	s.dfs([]int{best}, map[int]bool{best: true}, func(path []int) bool {
+		if complete == nil {
+			complete = slices.Clone(path)
+		}
+		if at.IsZero() || pathValidAt(certs, path, at) {
+			valid = slices.Clone(path)
+			return true
+		}
+		return false
+	})
+	switch {
+	case valid != nil:
+		p.Order, p.Root = valid, true
+	case complete != nil:
+		p.Order, p.Root = complete, true
+	default:
+		// No path with good signatures reaches a root: the greedy walk
+		// shows how far the file goes, and which link is broken.
+		p.Order, p.Root, p.BrokenLinks, p.MissingIssuer = s.walk(best)
+	}
 	on := map[int]bool{}
 	for _, i := range p.Order {
 		on[i] = true
@@ -233,6 +227,22 @@ func buildPath(certs []*x509.Certificate, leaf int) Path {
 		}
 	}
 	return p
+}
+
+// pathValidAt reports whether every certificate of path is within its
+// validity at the instant and every issuer is a CA (structure only: the
+// rules and Validate judge the rest).
+func pathValidAt(certs []*x509.Certificate, path []int, at time.Time) bool {
+	for k, i := range path {
+		c := certs[i]
+		if at.Before(c.NotBefore) || at.After(c.NotAfter) {
+			return false
+		}
+		if k > 0 && c.BasicConstraintsValid && !c.IsCA {
+			return false
+		}
+	}
+	return true
 }
 
 // Role of a certificate on the path.
@@ -288,35 +298,4 @@ func Name(c *x509.Certificate) string {
 		return s
 	}
 	return fmt.Sprintf("serial %x", c.SerialNumber)
-}
-
-// Verify checks that the chain a peer presents (leaf plus the other
-// certificates it sends) verifies to one of anchors at the instant, for the
-// usage. It is crypto/x509's path validation: EKU nesting, CA constraints,
-// validity of every certificate.
-func Verify(leaf *x509.Certificate, presented []*x509.Certificate, anchors []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage) error {
-	if len(anchors) == 0 {
-		return ErrNoAnchor
-	}
-	roots, inter := x509.NewCertPool(), x509.NewCertPool()
-	for _, a := range anchors {
-		roots.AddCert(a)
-		if a.Version == 3 && !a.BasicConstraintsValid {
-			// Java and OpenSSL do not ask a trust anchor for Basic
-			// Constraints; crypto/x509 does. Trust what the anchor signed
-			// instead, having checked that signature here.
-			for _, c := range append([]*x509.Certificate{leaf}, presented...) {
-				if bytes.Equal(c.RawIssuer, a.RawSubject) && signedBy(c, a) == nil {
-					roots.AddCert(c)
-				}
-			}
-		}
-	}
-	for _, c := range presented {
-		if c != leaf {
-			inter.AddCert(c)
-		}
-	}
-	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{usage}})
-	return err
 }
