@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,6 +44,9 @@ type Path struct {
 	// FileOrder is true when the file lists exactly Order, in that order
 	// (duplicates aside).
 	FileOrder bool
+	// Exhausted is true when the search hit its bounds (too many
+	// certificates sharing names): Order is then the best found so far.
+	Exhausted bool
 }
 
 // SelfSigned reports whether c names itself as issuer and its own key
@@ -85,7 +89,11 @@ var sigMemo = struct {
 	m map[sigKey]error
 }{m: map[sigKey]error{}}
 
+// sigChecks counts signature verifications (tests assert the bounds).
+var sigChecks atomic.Int64
+
 func checkSignature(child, parent *x509.Certificate) error {
+	sigChecks.Add(1)
 	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
 	var ia x509.InsecureAlgorithmError
 	if !errors.As(err, &ia) {
@@ -211,6 +219,7 @@ func buildPath(certs []*x509.Certificate, leaf int, at time.Time) Path {
 		// shows how far the file goes, and which link is broken.
 		p.Order, p.Root, p.BrokenLinks, p.MissingIssuer = s.walk(best)
 	}
+	p.Exhausted = valid == nil && s.gaveUp()
 	on := map[int]bool{}
 	for _, i := range p.Order {
 		on[i] = true

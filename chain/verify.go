@@ -48,8 +48,12 @@ type search struct {
 	signed    map[[2]int]bool
 	sigs      int
 	visits    int
-	exhausted bool
+	exhausted bool // the signature or step budget ran out
+	truncated bool // some issuer candidates were never tried
 }
+
+// gaveUp reports whether the search could not try everything.
+func (s *search) gaveUp() bool { return s.exhausted || s.truncated }
 
 func newSearch(certs []*x509.Certificate, uniq []int, at time.Time) *search {
 	s := &search{certs: certs, uniq: uniq, bySubject: map[string][]int{}, anchor: map[int]bool{}, at: at, signed: map[[2]int]bool{}}
@@ -104,6 +108,7 @@ func (s *search) candidates(cur int, on map[int]bool) []int {
 	sort.SliceStable(out, func(a, b int) bool { return rank(out[a]) < rank(out[b]) })
 	if len(out) > maxCandidates {
 		out = out[:maxCandidates]
+		s.truncated = true
 	}
 	return out
 }
@@ -160,6 +165,10 @@ func (s *search) walk(leaf int) (order []int, root bool, broken []Link, missing 
 			if sigOK {
 				break
 			}
+		}
+		if s.gaveUp() && !sigOK {
+			// Out of budget: no link is proven, none is called broken.
+			return order, false, broken, c.Issuer.String()
 		}
 		if next < 0 {
 			if bytes.Equal(c.RawSubject, c.RawIssuer) {
@@ -271,7 +280,7 @@ func Validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOpt
 	switch {
 	case first != nil:
 		return Verdict{Err: first}
-	case s.exhausted:
+	case s.gaveUp():
 		return Verdict{Err: ErrSearchBound}
 	}
 	return Verdict{Err: noPath(s)}
@@ -331,8 +340,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 	}
 	if o.Usage != x509.ExtKeyUsageAny && len(leaf.ExtKeyUsage)+len(leaf.UnknownExtKeyUsage) > 0 &&
 		!slices.Contains(leaf.ExtKeyUsage, o.Usage) && !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageAny) {
-		return x509.CertificateInvalidError{Cert: leaf, Reason: x509.IncompatibleUsage,
-			Detail: fmt.Sprintf("the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])}, ""
+		return fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""
 	}
 	return nil, ""
 }

@@ -47,7 +47,7 @@ func NewSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name s
 	if mode == "" {
 		mode = ModeMigration
 	}
-	return &Subject{Input: in, Path: chain.BuildPath(in.Certs), CSR: csr, Mode: mode, At: at.UTC(), Name: name, CSRFlag: "--csr", NameFlag: "--name"}
+	return &Subject{Input: in, Path: chain.BuildPathAt(in.Certs, at.UTC()), CSR: csr, Mode: mode, At: at.UTC(), Name: name, CSRFlag: "--csr", NameFlag: "--name"}
 }
 
 func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
@@ -352,11 +352,16 @@ func checkLeafKU(s *Subject) []Result {
 }
 
 func checkChainComplete(s *Subject) []Result {
-	if s.Mode == ModeServer {
-		return []Result{{Status: NA}}
-	}
 	p, certs := s.Path, s.certs()
 	last := p.Order[len(p.Order)-1]
+	if s.Mode == ModeServer {
+		if p.Root {
+			return []Result{{Status: Pass}}
+		}
+		return []Result{{Status: Warn, CertIndex: intp(last), Details: fmt.Sprintf(
+			"chain not verified: %s is issued by %q, which is not in %s, so nothing here proves the certificate chains to a root", s.label(last), p.MissingIssuer, s.Input.File),
+			Fix: "Check it with the chain: ome-preflight check --mode migration with the certificate, its intermediates and root in one file."}}
+	}
 	if len(p.Order) == 1 && p.Root {
 		return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
 			"%s is a single self-signed certificate; migration needs a CA-signed appliance certificate with its chain", s.label(last)),
@@ -364,6 +369,11 @@ func checkChainComplete(s *Subject) []Result {
 	}
 	if p.Root {
 		return []Result{{Status: Pass}}
+	}
+	if p.Exhausted {
+		return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
+			"path building gave up at its bounds after %s: %s holds too many certificates sharing issuer names to search them all", chain.Describe(certs, p.Order), s.Input.File),
+			Fix: "Keep only the appliance certificate, its intermediates and its root in the file (ome-preflight assemble picks them)."}}
 	}
 	what := "the root CA certificate"
 	if len(p.Order) == 1 {
@@ -476,7 +486,11 @@ func checkChainVerify(s *Subject) []Result {
 	if t, ok := commonInstant(certs, p.Order); ok {
 		at = t
 	}
-	err := chain.Verify(leaf, path, path[len(path)-1:], at, x509.ExtKeyUsageAny)
+	v := chain.Validate(leaf, path, chain.VerifyOptions{Anchors: path[len(path)-1:], At: at, Usage: x509.ExtKeyUsageAny})
+	if v.CannotJudge != "" {
+		return []Result{{Status: Info, Details: "cannot judge: " + v.CannotJudge}}
+	}
+	err := v.Err
 	if err == nil {
 		return []Result{{Status: Pass}}
 	}
@@ -581,7 +595,9 @@ func days(d time.Duration) int { return int(d.Hours() / 24) }
 func checkValidity(s *Subject) []Result {
 	var out []Result
 	at := s.At
-	for i, c := range s.certs() {
+	// Judged on the path: a certificate off it is chain-unrelated's.
+	for _, i := range s.Path.Order {
+		c := s.certs()[i]
 		switch {
 		case at.Before(c.NotBefore):
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s is not yet valid at %s: valid from %s (in %s)",
@@ -599,7 +615,8 @@ func checkValidity(s *Subject) []Result {
 
 func checkExpiring(s *Subject) []Result {
 	var out []Result
-	for i, c := range s.certs() {
+	for _, i := range s.Path.Order {
+		c := s.certs()[i]
 		left := c.NotAfter.Sub(s.At)
 		if left >= 0 && left < ExpiryWarning && !s.At.Before(c.NotBefore) {
 			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s expires on %s, in %s", s.label(i), c.NotAfter.UTC().Format(time.RFC3339), human(left))})

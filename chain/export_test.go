@@ -1,0 +1,14 @@
+package chain
+
+// SigChecks is the number of signature verifications so far.
+func SigChecks() int64 { return sigChecks.Load() }
+
+// MaxSigChecks is the search's signature budget.
+const MaxSigChecks = maxSigChecks
+
+// ResetMemo forgets every signature check (benchmarks measure cold work).
+func ResetMemo() {
+	sigMemo.Lock()
+	sigMemo.m = map[sigKey]error{}
+	sigMemo.Unlock()
+}
