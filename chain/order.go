@@ -137,7 +137,9 @@ func BuildPath(certs []*x509.Certificate) Path { return buildPath(certs, -1, tim
 func BuildPathAt(certs []*x509.Certificate, at time.Time) Path { return buildPath(certs, -1, at) }
 
 // BuildPathFrom builds the path that starts at certs[leaf].
-func BuildPathFrom(certs []*x509.Certificate, leaf int) Path { return buildPath(certs, leaf, time.Time{}) }
+func BuildPathFrom(certs []*x509.Certificate, leaf int) Path {
+	return buildPath(certs, leaf, time.Time{})
+}
 
 func buildPath(certs []*x509.Certificate, leaf int, at time.Time) Path {
 	var p Path
