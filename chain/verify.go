@@ -15,16 +15,21 @@ import (
 // The one verifier. check, compare, probe's credential gate and its mutual
 // handshake all judge trust here, so that they cannot disagree.
 //
-// Model (OME's TLS stack is Java, SunJSSE's PKIX validator):
+// Model (OME's TLS stack is Java, SunJSSE's PKIX validator; what the peer
+// appliance's side of the migration connection runs is not documented):
 //   - A trust anchor is trusted as given: it needs no Basic Constraints
 //     (Java and OpenSSL do not ask; crypto/x509 does, so we trust what the
 //     anchor signed instead, having checked that signature).
-//   - Extended Key Usage is checked on the leaf only. Java's PKIX validator
-//     does not apply EKU to CA certificates; crypto/x509 would (EKU
-//     nesting), and a chain Java accepts would then look broken.
+//   - Extended Key Usage nests: the leaf must allow the usage, and a CA
+//     certificate on the path that carries an EKU extension must allow it
+//     too. Java's PKIX validator checks the leaf only; OpenSSL, Go and
+//     browsers check both. We take the stricter reading (inferred), so that
+//     a chain that passes here passes under either, and say which
+//     certificate restricts the usage.
 //   - Paths are searched with backtracking among every certificate given,
 //     anchors first among equals, within bounds (maxSigChecks, maxVisits,
-//     maxPathLen): a hostile file cannot make the search quadratic.
+//     maxCandidates, maxPathLen): a hostile file cannot make the search
+//     quadratic. Name-constraint work is bounded too (maxConstraintWork).
 //   - Where crypto/x509 refuses what Java accepts and we cannot tell which
 //     (self-issued intermediates counted against pathLenConstraint; critical
 //     name constraints of a type crypto/x509 does not parse), the verdict
@@ -34,6 +39,8 @@ const (
 	maxVisits     = 5000 // path steps tried in one search
 	maxCandidates = 64   // issuers tried per step
 	maxPathLen    = 12   // certificates in a path
+	// maxConstraintWork bounds name constraints times names on one path.
+	maxConstraintWork = 1 << 16
 )
 
 // ErrSearchBound is returned when path building gave up at its bounds.
@@ -201,9 +208,9 @@ type VerifyOptions struct {
 	Usage x509.ExtKeyUsage
 	// Name, when set, must be covered by the leaf (DNS name or IP address).
 	Name string
-	// MaxIntermediates, when positive, bounds the certificates between the
-	// leaf and the anchor.
-	MaxIntermediates int
+	// MaxIntermediates, when set, bounds the intermediates between the leaf
+	// and the anchor (self-issued ones, a CA's key rollover, do not count).
+	MaxIntermediates *int
 }
 
 // Verdict is the outcome of Validate.
@@ -309,8 +316,22 @@ var oidNameConstraints = asn1.ObjectIdentifier{2, 5, 29, 30}
 // applies to the leaf only.
 func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 	leaf, anchor := path[0], path[len(path)-1]
-	if o.MaxIntermediates > 0 && len(path)-2 > o.MaxIntermediates {
-		return fmt.Errorf("the path has %d intermediates; at most %d are allowed", len(path)-2, o.MaxIntermediates), ""
+	if o.MaxIntermediates != nil {
+		n := 0
+		for _, c := range path[1 : len(path)-1] {
+			if !bytes.Equal(c.RawSubject, c.RawIssuer) {
+				n++
+			}
+		}
+		if len(path) > 1 && n > *o.MaxIntermediates {
+			return fmt.Errorf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates), ""
+		}
+	}
+	if err := constraintWork(path); err != nil {
+		return err, ""
+	}
+	if o.Usage != x509.ExtKeyUsageAny && !allows(leaf, o.Usage) {
+		return fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
@@ -328,7 +349,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 			inter.AddCert(c)
 		}
 	}
-	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: o.At, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}
+	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: o.At, KeyUsages: []x509.ExtKeyUsage{o.Usage}}
 	if o.Name != "" {
 		opts.DNSName = strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]")
 	}
@@ -336,13 +357,43 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 		if why := cannotJudge(path, err); why != "" {
 			return nil, why
 		}
+		var cie x509.CertificateInvalidError
+		if errors.As(err, &cie) && cie.Reason == x509.IncompatibleUsage {
+			for _, c := range path[1:] {
+				if !allows(c, o.Usage) {
+					return fmt.Errorf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
+						Name(c), strings.Join(ExtKeyUsageNames(c), ", "), ekuNames[o.Usage]), ""
+				}
+			}
+		}
 		return err, ""
 	}
-	if o.Usage != x509.ExtKeyUsageAny && len(leaf.ExtKeyUsage)+len(leaf.UnknownExtKeyUsage) > 0 &&
-		!slices.Contains(leaf.ExtKeyUsage, o.Usage) && !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageAny) {
-		return fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""
-	}
 	return nil, ""
+}
+
+// allows reports whether c's Extended Key Usage (absent: any) allows usage.
+func allows(c *x509.Certificate, usage x509.ExtKeyUsage) bool {
+	if usage == x509.ExtKeyUsageAny || len(c.ExtKeyUsage)+len(c.UnknownExtKeyUsage) == 0 {
+		return true
+	}
+	return slices.Contains(c.ExtKeyUsage, usage) || slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageAny)
+}
+
+// constraintWork refuses a path whose name constraints, checked against
+// the leaf's names, would cost more than maxConstraintWork comparisons (the
+// x509-limbo nc-dos shape: thousands of constraints times thousands of
+// names).
+func constraintWork(path []*x509.Certificate) error {
+	leaf := path[0]
+	names := len(leaf.DNSNames) + len(leaf.IPAddresses) + len(leaf.EmailAddresses) + len(leaf.URIs) + len(leaf.Subject.Names)
+	for _, c := range path[1:] {
+		n := len(c.PermittedDNSDomains) + len(c.ExcludedDNSDomains) + len(c.PermittedIPRanges) + len(c.ExcludedIPRanges) +
+			len(c.PermittedEmailAddresses) + len(c.ExcludedEmailAddresses) + len(c.PermittedURIDomains) + len(c.ExcludedURIDomains)
+		if n*names > maxConstraintWork {
+			return fmt.Errorf("refused: %q carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)
+		}
+	}
+	return nil
 }
 
 func validAt(c *x509.Certificate, at time.Time) bool {
@@ -375,5 +426,8 @@ func cannotJudge(path []*x509.Certificate, err error) string {
 // Verify is Validate for callers that need only the error: nil when a path
 // validates (or the verdict is "cannot judge").
 func Verify(leaf *x509.Certificate, presented []*x509.Certificate, anchors []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage) error {
+	if usage == 0 {
+		usage = x509.ExtKeyUsageAny
+	}
 	return Validate(leaf, presented, VerifyOptions{Anchors: anchors, At: at, Usage: usage}).Err
 }

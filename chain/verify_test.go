@@ -66,20 +66,28 @@ func TestBuildPathBacktracks(t *testing.T) {
 }
 
 // The one verifier's model: an anchor without Basic Constraints is trusted
-// as given; EKU is the leaf's alone.
+// as given; EKU nests (leaf and every CA that restricts it).
 func TestValidateModel(t *testing.T) {
 	p := fixtures.MustBuild(base,
 		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, Mutate: func(c *x509.Certificate) { c.BasicConstraintsValid, c.IsCA = false, false }},
-		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true, EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "emailca", CN: "Mail-CA", Issuer: "root", CA: true, EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}},
 		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"},
+		fixtures.Spec{ID: "mailleaf", CN: "OMENT-400", Issuer: "emailca"},
 		fixtures.Spec{ID: "clientonly", CN: "client", Issuer: "inter", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
 	)
 	root := p.Chain("root")
 	if err := chain.Verify(p.Certs["leaf"].Cert, p.Chain("inter", "root"), root, base, x509.ExtKeyUsageServerAuth); err != nil {
-		t.Errorf("root without Basic Constraints, intermediate EKU clientAuth only: %v (Java accepts it)", err)
+		t.Errorf("root without Basic Constraints: %v (Java and OpenSSL accept it)", err)
 	}
-	if err := chain.Verify(p.Certs["clientonly"].Cert, p.Chain("inter"), root, base, x509.ExtKeyUsageServerAuth); err == nil || !strings.Contains(err.Error(), "serverAuth") {
-		t.Errorf("a clientAuth-only leaf as server: %v, want an EKU error", err)
+	if err := chain.Verify(p.Certs["clientonly"].Cert, p.Chain("inter"), root, base, x509.ExtKeyUsageServerAuth); err == nil || !strings.Contains(err.Error(), "the leaf \"client\" lacks serverAuth") {
+		t.Errorf("a clientAuth-only leaf as server: %v, want the leaf named", err)
+	}
+	if err := chain.Verify(p.Certs["mailleaf"].Cert, p.Chain("emailca"), root, base, x509.ExtKeyUsageServerAuth); err == nil || !strings.Contains(err.Error(), "\"Mail-CA\" restricts") {
+		t.Errorf("an intermediate restricted to emailProtection: %v, want it named (EKU nests)", err)
+	}
+	if err := chain.Verify(p.Certs["mailleaf"].Cert, p.Chain("emailca"), root, base, x509.ExtKeyUsageAny); err != nil {
+		t.Errorf("usage any: %v", err)
 	}
 	if err := chain.Verify(p.Certs["leaf"].Cert, p.Chain("inter"), root, base.AddDate(10, 0, 0), x509.ExtKeyUsageServerAuth); err == nil {
 		t.Error("verified ten years on")

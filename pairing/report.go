@@ -1,6 +1,7 @@
 package pairing
 
 import (
+	"crypto/x509"
 	"fmt"
 	"strings"
 	"time"
@@ -199,6 +200,26 @@ func Check(o CheckOptions) *Report {
 	r.runUpload(s, "")
 	r.finish()
 	return r
+}
+
+// TrustVerdict is the chain-validity verdict of the check pipeline for a
+// file: the leaf and path its path search picks, judged by chain's one
+// verifier at the instant, for the usage, covering name when given.
+// Anchors default to the file's own self-signed roots.
+func TrustVerdict(in *chain.Input, anchors []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage, name string, maxIntermediates *int) chain.Verdict {
+	if len(in.Certs) == 0 {
+		return chain.Verdict{Err: chain.ErrNoAnchor}
+	}
+	p := chain.BuildPathAt(in.Certs, at)
+	leaf := p.Leaf(in.Certs)
+	if anchors == nil {
+		for _, c := range in.Certs {
+			if chain.SelfSigned(c) {
+				anchors = append(anchors, c)
+			}
+		}
+	}
+	return chain.Validate(leaf, in.Certs, chain.VerifyOptions{Anchors: anchors, At: at, Usage: usage, Name: name, MaxIntermediates: maxIntermediates})
 }
 
 func inputInfo(in *chain.Input) *InputInfo {
