@@ -330,7 +330,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 	if err := constraintWork(path); err != nil {
 		return err, ""
 	}
-	if o.Usage != x509.ExtKeyUsageAny && !allows(leaf, o.Usage) {
+	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
 		return fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
@@ -360,7 +360,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 		var cie x509.CertificateInvalidError
 		if errors.As(err, &cie) && cie.Reason == x509.IncompatibleUsage {
 			for _, c := range path[1:] {
-				if !allows(c, o.Usage) {
+				if !Allows(c, o.Usage) {
 					return fmt.Errorf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
 						Name(c), strings.Join(ExtKeyUsageNames(c), ", "), ekuNames[o.Usage]), ""
 				}
@@ -371,8 +371,8 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 	return nil, ""
 }
 
-// allows reports whether c's Extended Key Usage (absent: any) allows usage.
-func allows(c *x509.Certificate, usage x509.ExtKeyUsage) bool {
+// Allows reports whether c's Extended Key Usage (absent: any) allows usage.
+func Allows(c *x509.Certificate, usage x509.ExtKeyUsage) bool {
 	if usage == x509.ExtKeyUsageAny || len(c.ExtKeyUsage)+len(c.UnknownExtKeyUsage) == 0 {
 		return true
 	}

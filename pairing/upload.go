@@ -486,7 +486,22 @@ func checkChainVerify(s *Subject) []Result {
 	if t, ok := commonInstant(certs, p.Order); ok {
 		at = t
 	}
-	v := chain.Validate(leaf, path, chain.VerifyOptions{Anchors: path[len(path)-1:], At: at, Usage: x509.ExtKeyUsageAny})
+	// The usages OME needs, as the peer will check them (EKU nests: a CA
+	// that restricts EKU must allow them too). A leaf that lacks one is
+	// leaf-eku's finding, not this rule's.
+	usages := []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
+	if s.Mode == ModeServer {
+		usages = usages[:1]
+	}
+	var v chain.Verdict
+	for _, u := range usages {
+		if !chain.Allows(leaf, u) {
+			u = x509.ExtKeyUsageAny
+		}
+		if v = chain.Validate(leaf, path, chain.VerifyOptions{Anchors: path[len(path)-1:], At: at, Usage: u}); v.Err != nil || v.CannotJudge != "" {
+			break
+		}
+	}
 	if v.CannotJudge != "" {
 		return []Result{{Status: Info, Details: "cannot judge: " + v.CannotJudge}}
 	}
