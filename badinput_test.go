@@ -57,67 +57,75 @@ func TestBadInputs(t *testing.T) {
 	os.WriteFile("good.pem", good, 0o600)
 
 	type tc struct {
-		name string
-		file string // written into dir unless data is nil and the file exists
-		data []byte
-		args []string // FILE stands for the file
-		code int
-		want string // in stderr (errors) or stdout (findings)
+		name  string
+		file  string // written into dir unless data is nil and the file exists
+		data  []byte
+		args  []string // FILE stands for the file
+		code  int
+		want  string // in stderr (errors) or stdout (findings)
+		want2 string // also in the output, when set
 	}
 	check := func(name string, data []byte, code int, want string) tc {
-		return tc{name, "in-" + strings.ReplaceAll(name, " ", "-") + ".pem", data, []string{"check", "--at", testAt, "FILE"}, code, want}
+		return tc{name, "in-" + strings.ReplaceAll(name, " ", "-") + ".pem", data, []string{"check", "--at", testAt, "FILE"}, code, want, ""}
+	}
+	// A readable file that holds no certificate is what OME refuses with
+	// CSEC9002: a report, exit 1 (design.md).
+	refused := func(name string, data []byte, code int, want string) tc {
+		c := check(name, data, code, want)
+		c.want2 = "CSEC9002"
+		return c
 	}
 	cases := []tc{
-		check("empty file", []byte{}, 2, "file is empty"),
-		check("one byte", []byte{0x30}, 2, "not a certificate file"),
-		check("one text byte", []byte("x"), 2, "not a certificate file"),
-		check("whitespace only", []byte("\r\n \t\n"), 2, "file is empty"),
-		check("truncated PEM", leafPEM[:len(leafPEM)/2], 2, "no END line"),
-		check("BEGIN without type end", []byte("-----BEGIN CERTIFICATE\nMIIB\n"), 2, "malformed BEGIN"),
-		check("bad Base64 in a PEM block", []byte("-----BEGIN CERTIFICATE-----\n!!!!****\n-----END CERTIFICATE-----\n"), 2, "not valid Base64"),
-		check("PEM block of garbage DER", pemOf("CERTIFICATE", []byte("hello world")), 2, "not a valid X.509"),
-		check("a private key instead of a chain", keyPEM, 2, "only PRIVATE KEY"),
-		check("a CSR instead of a chain", csr, 2, "only CERTIFICATE REQUEST"),
-		check("a DER CSR instead of a chain", mustDER(csr), 2, "certificate signing request"),
-		check("an RSA public key", pemOf("PUBLIC KEY", []byte{1, 2, 3}), 2, "only PUBLIC KEY"),
-		check("one huge Base64 line", huge, 2, "not a valid X.509"),
+		refused("empty file", []byte{}, 1, "file is empty"),
+		refused("one byte", []byte{0x30}, 1, "not a certificate file"),
+		refused("one text byte", []byte("x"), 1, "not a certificate file"),
+		refused("whitespace only", []byte("\r\n \t\n"), 1, "file is empty"),
+		refused("truncated PEM", leafPEM[:len(leafPEM)/2], 1, "no END line"),
+		refused("BEGIN without type end", []byte("-----BEGIN CERTIFICATE\nMIIB\n"), 1, "malformed BEGIN"),
+		refused("bad Base64 in a PEM block", []byte("-----BEGIN CERTIFICATE-----\n!!!!****\n-----END CERTIFICATE-----\n"), 1, "not valid Base64"),
+		refused("PEM block of garbage DER", pemOf("CERTIFICATE", []byte("hello world")), 1, "not a valid X.509"),
+		refused("a private key instead of a chain", keyPEM, 1, "only PRIVATE KEY"),
+		refused("a CSR instead of a chain", csr, 1, "only CERTIFICATE REQUEST"),
+		refused("a DER CSR instead of a chain", mustDER(csr), 1, "certificate signing request"),
+		refused("an RSA public key", pemOf("PUBLIC KEY", []byte{1, 2, 3}), 1, "only PUBLIC KEY"),
+		refused("one huge Base64 line", huge, 1, "not a valid X.509"),
 		check("DER with trailing garbage", append(append([]byte{}, p.Certs["leaf"].Cert.Raw...), "garbage"...), 1, "bytes after the certificate data"),
-		check("DER truncated", p.Certs["leaf"].Cert.Raw[:200], 2, "in-DER-truncated.pem"),
+		refused("DER truncated", p.Certs["leaf"].Cert.Raw[:200], 1, "in-DER-truncated.pem"),
 		check("PKCS#7 holding no certificate", emptyP7, 2, "holds no certificate"),
-		check("PKCS#7 PEM holding no certificate", pemOf("PKCS7", emptyP7), 2, "holds no certificate"),
-		check("PKCS#7 truncated", fixtures.PKCS7(p.Chain("leaf"))[:100], 2, "in-PKCS#7-truncated.pem"),
-		check("NUL bytes", make([]byte, 4096), 2, "not a certificate file"),
-		check("NUL bytes inside PEM", bytes.Replace(leafPEM, []byte("MII"), []byte("M\x00I"), 1), 2, "not valid Base64"),
-		check("binary junk", bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 1000), 2, "not a certificate file"),
+		refused("PKCS#7 PEM holding no certificate", pemOf("PKCS7", emptyP7), 1, "holds no certificate"),
+		refused("PKCS#7 truncated", fixtures.PKCS7(p.Chain("leaf"))[:100], 1, "in-PKCS#7-truncated.pem"),
+		refused("NUL bytes", make([]byte, 4096), 1, "not a certificate file"),
+		refused("NUL bytes inside PEM", bytes.Replace(leafPEM, []byte("MII"), []byte("M\x00I"), 1), 1, "not valid Base64"),
+		refused("binary junk", bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 1000), 1, "not a certificate file"),
 		check("certificate with an unknown critical extension", fixtures.PEM(crit.Chain("leaf", "root")...), 1, "critical extension"),
 		check("RSA 1024 leaf", fixtures.PEM(rsa1024.Chain("leaf", "root")...), 0, "RSA 1024-bit key"),
 		check("a bundle of 1000 certificates", thousand, 1, "OME accepts at most 10"),
 		check("over the size limit", bytes.Repeat([]byte("A"), 10<<20+1), 2, "larger than 10 MiB"),
-		check("UTF-16 of junk", fixtures.UTF16([]byte("not a certificate at all"), false, true), 2, "not a certificate file"),
-		check("JSON", []byte(`{"CertificateData": "nope"}`), 2, "not a certificate file"),
-		check("BOM only", []byte{0xEF, 0xBB, 0xBF}, 2, "not a certificate file"),
-		check("BEGIN with different END", []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END PKCS7-----\n"), 2, "no END line"),
-		{"PKCS#12 with a wrong password", "wrong.pfx", pfx, []string{"check", "FILE"}, 2, "password is incorrect"},
-		{"PKCS#12 truncated", "trunc.pfx", pfx[:len(pfx)/2], []string{"check", "FILE"}, 2, "trunc.pfx"},
-		{"a directory given as a file", "adir", nil, []string{"check", "FILE"}, 2, "adir: is a directory"},
-		{"a named pipe (never ends)", "fifo.pem", nil, []string{"check", "FILE"}, 2, "not a regular file"},
-		{"a dangling symlink", "dangling.pem", nil, []string{"check", "FILE"}, 2, "dangling.pem"},
-		{"a missing file", "missing.pem", nil, []string{"check", "FILE"}, 2, "missing.pem: cannot read file"},
-		{"a CSR that is not a CSR", "notcsr.csr", good, []string{"check", "--csr", "FILE", "good.pem"}, 2, "notcsr.csr: not a certificate signing request"},
-		{"a CSR of junk", "junk.csr", []byte("junk"), []string{"check", "--csr", "FILE", "good.pem"}, 2, "junk.csr"},
-		{"a CSR with bad Base64", "b64.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----\n"), []string{"check", "--csr", "FILE", "good.pem"}, 2, "b64.csr"},
-		{"compare with an empty target", "empty-target.pem", []byte{}, []string{"compare", "good.pem", "FILE"}, 2, "empty-target.pem: file is empty"},
-		{"compare with a directory", "adir", nil, []string{"compare", "FILE", "good.pem"}, 2, "is a directory"},
-		{"inventory with unknown keys", "inv1.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem, colour: red}\n    target: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, "field colour not found"},
-		{"inventory with a missing target", "inv2.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, `pair "a" has no target`},
-		{"inventory that is not YAML", "inv3.yaml", []byte("\x00\x01\x02"), []string{"checklist", "--out", "out", "FILE"}, 2, "inv3.yaml"},
-		{"inventory that is a list", "inv4.yaml", []byte("- a\n- b\n"), []string{"checklist", "--out", "out", "FILE"}, 2, "inv4.yaml"},
-		{"assemble of junk only", "junk.bin", []byte("junk junk junk"), []string{"assemble", "FILE"}, 2, "junk.bin"},
-		{"assemble of an empty folder", "emptydir", nil, []string{"assemble", "FILE"}, 1, "no certificate found"},
-		{"explain of a directory", "adir", nil, []string{"explain", "FILE"}, 2, "is a directory"},
-		{"explain of a pipe", "fifo.pem", nil, []string{"explain", "FILE"}, 2, "not a regular file"},
-		{"explain of binary junk", "junk.log", bytes.Repeat([]byte{0, 1, 2, 0xff}, 5000), []string{"explain", "FILE"}, 0, "no OME error"},
-		{"mock with a CSR as chain", "m.csr", csr, []string{"mock", "--chain", "FILE", "--key", "good.pem"}, 2, "m.csr"},
+		refused("UTF-16 of junk", fixtures.UTF16([]byte("not a certificate at all"), false, true), 1, "not a certificate file"),
+		refused("JSON", []byte(`{"CertificateData": "nope"}`), 1, "not a certificate file"),
+		refused("BOM only", []byte{0xEF, 0xBB, 0xBF}, 1, "not a certificate file"),
+		refused("BEGIN with different END", []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END PKCS7-----\n"), 1, "no END line"),
+		{"PKCS#12 with a wrong password", "wrong.pfx", pfx, []string{"check", "FILE"}, 2, "password is incorrect", ""},
+		{"PKCS#12 truncated", "trunc.pfx", pfx[:len(pfx)/2], []string{"check", "FILE"}, 1, "trunc.pfx", "CSEC9002"},
+		{"a directory given as a file", "adir", nil, []string{"check", "FILE"}, 2, "adir: is a directory", ""},
+		{"a named pipe (never ends)", "fifo.pem", nil, []string{"check", "FILE"}, 2, "not a regular file", ""},
+		{"a dangling symlink", "dangling.pem", nil, []string{"check", "FILE"}, 2, "dangling.pem", ""},
+		{"a missing file", "missing.pem", nil, []string{"check", "FILE"}, 2, "missing.pem: cannot read file", ""},
+		{"a CSR that is not a CSR", "notcsr.csr", good, []string{"check", "--csr", "FILE", "good.pem"}, 2, "notcsr.csr: not a certificate signing request", ""},
+		{"a CSR of junk", "junk.csr", []byte("junk"), []string{"check", "--csr", "FILE", "good.pem"}, 2, "junk.csr", ""},
+		{"a CSR with bad Base64", "b64.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----\n"), []string{"check", "--csr", "FILE", "good.pem"}, 2, "b64.csr", ""},
+		{"compare with an empty target", "empty-target.pem", []byte{}, []string{"compare", "good.pem", "FILE"}, 2, "empty-target.pem: file is empty", ""},
+		{"compare with a directory", "adir", nil, []string{"compare", "FILE", "good.pem"}, 2, "is a directory", ""},
+		{"inventory with unknown keys", "inv1.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem, colour: red}\n    target: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, "field colour not found", ""},
+		{"inventory with a missing target", "inv2.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, `pair "a" has no target`, ""},
+		{"inventory that is not YAML", "inv3.yaml", []byte("\x00\x01\x02"), []string{"checklist", "--out", "out", "FILE"}, 2, "inv3.yaml", ""},
+		{"inventory that is a list", "inv4.yaml", []byte("- a\n- b\n"), []string{"checklist", "--out", "out", "FILE"}, 2, "inv4.yaml", ""},
+		{"assemble of junk only", "junk.bin", []byte("junk junk junk"), []string{"assemble", "FILE"}, 2, "junk.bin", ""},
+		{"assemble of an empty folder", "emptydir", nil, []string{"assemble", "FILE"}, 1, "no certificate found", ""},
+		{"explain of a directory", "adir", nil, []string{"explain", "FILE"}, 2, "is a directory", ""},
+		{"explain of a pipe", "fifo.pem", nil, []string{"explain", "FILE"}, 2, "not a regular file", ""},
+		{"explain of binary junk", "junk.log", bytes.Repeat([]byte{0, 1, 2, 0xff}, 5000), []string{"explain", "FILE"}, 0, "no OME error", ""},
+		{"mock with a CSR as chain", "m.csr", csr, []string{"mock", "--chain", "FILE", "--key", "good.pem"}, 2, "m.csr", ""},
 	}
 	os.Mkdir("emptydir", 0o755)
 	t.Setenv("OME_PREFLIGHT_PFX_PASSWORD", "wrong")
@@ -146,7 +154,7 @@ func TestBadInputs(t *testing.T) {
 			if res.code != c.code {
 				t.Errorf("exit code %d, want %d\nstderr: %s", res.code, c.code, res.stderr)
 			}
-			if !strings.Contains(res.stderr+res.stdout, c.want) {
+			if !strings.Contains(res.stderr+res.stdout, c.want) || !strings.Contains(res.stdout, c.want2) {
 				t.Errorf("output lacks %q\nstderr: %s\nstdout: %.600s", c.want, res.stderr, res.stdout)
 			}
 			if res.code == 2 && !strings.Contains(res.stderr, filepath.Base(strings.TrimSuffix(c.file, "/"))) && c.file != "" {
@@ -163,4 +171,14 @@ func mustDER(pemBytes []byte) []byte {
 
 func extCritical() pkix.Extension {
 	return pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 3}, Critical: true, Value: []byte{5, 0}}
+}
+
+// An unknown command is a usage error wherever the global flags put it.
+func TestUnknownCommandExit2(t *testing.T) {
+	for _, args := range [][]string{{"chekc"}, {"--no-color", "chekc"}, {"--log-level", "debug", "chekc", "x.pem"}, {"--no-color", "--log-format", "json", "comapre"}} {
+		res := runCLI(t, args...)
+		if res.code != 2 || !strings.Contains(res.stderr, "unknown command") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and the unknown command named", args, res.code, res.stderr)
+		}
+	}
 }

@@ -28,6 +28,7 @@ var nowFunc = time.Now
 // run builds the CLI and runs it; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: nowFunc}
+	notFound := false
 	app := &cli.App{
 		Name:    "ome-preflight",
 		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
@@ -72,6 +73,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 			fixturesCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
+			notFound = true
 			fmt.Fprintf(stderr, "ome-preflight: error: unknown command %q\nome-preflight: hint: run 'ome-preflight --help' for the list\n", name)
 		},
 	}
@@ -87,8 +89,8 @@ unreadable input, 3 incomplete (a check could not run).`,
 		}
 	}
 	err := app.Run(args)
-	if err == nil && len(args) > 1 && !strings.HasPrefix(args[1], "-") && app.Command(args[1]) == nil {
-		return exitUsage
+	if err == nil && notFound {
+		return exitUsage // an unknown command, wherever the global flags put it
 	}
 	return exitCode(err, stderr)
 }

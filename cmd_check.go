@@ -48,6 +48,11 @@ Examples:
 				return err
 			}
 			in, err := chain.ReadFile(c.Args().First(), chain.Options{Password: pfxPassword(e.stdin, e.stderr)})
+			if chain.NotACertificate(err) {
+				// Readable, but no certificate in it: what OME refuses with
+				// CSEC9002. A report (exit 1), not a usage error.
+				return e.render(c, pairing.NotCertificate(c.Args().First(), mode, at, err), format)
+			}
 			if err != nil {
 				return err
 			}

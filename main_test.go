@@ -257,9 +257,6 @@ func TestUsageErrors(t *testing.T) {
 		{"no file", []string{"check"}, "one certificate file"},
 		{"two files", []string{"check", good, good}, "one certificate file"},
 		{"directory", []string{"check", dir}, "is a directory"},
-		{"empty", []string{"check", empty}, "empty.pem: file is empty"},
-		{"not a certificate", []string{"check", junk}, "junk.txt"},
-		{"only a key", []string{"check", key}, "only PRIVATE KEY"},
 		{"bad flag", []string{"check", "--bogus", good}, "bogus"},
 		{"bad format", []string{"check", "--format", "xml", good}, "bad --format"},
 		{"bad mode", []string{"check", "--mode", "chain", good}, "bad --mode"},
@@ -281,6 +278,40 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("a report was printed: %s", res.stdout)
 			}
 		})
+	}
+}
+
+// Readable files that hold no certificate are reports, exit 1, CSEC9002
+// (design.md), naming what the file is.
+func TestNotACertificateIsARefusal(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"empty.pem":  nil,
+		"junk.txt":   []byte("hello, this is not a certificate\n"),
+		"key.pem":    fixtures.KeyPEM(fixtures.Key(fixtures.RSA2048, 1)),
+		"random.bin": bytes.Repeat([]byte{0x8f, 0x13, 0xa7, 0x01, 0xee}, 600),
+		"req.csr":    fixtures.CSR("OMENT-310", fixtures.Key(fixtures.RSA2048, 1)),
+	}
+	want := map[string]string{"empty.pem": "file is empty", "junk.txt": "not a certificate file", "key.pem": "only PRIVATE KEY",
+		"random.bin": "not a certificate file", "req.csr": "only CERTIFICATE REQUEST"}
+	for name, data := range files {
+		f := filepath.Join(dir, name)
+		os.WriteFile(f, data, 0o600)
+		res := runCLI(t, "check", "--format", "json", f)
+		var r pairing.Report
+		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil || res.code != 1 {
+			t.Errorf("%s: exit %d (want 1), %v\n%s", name, res.code, err, res.stderr)
+			continue
+		}
+		if r.Verdict != "fail" || len(r.Findings) != 1 || r.Findings[0].Rule != "encoding" || r.Findings[0].OMEMessageID != "CSEC9002" ||
+			!strings.Contains(r.Findings[0].Message, want[name]) {
+			t.Errorf("%s: %+v", name, r.Findings)
+		}
+		for _, c := range r.Checks {
+			if c.Status == pairing.Pass {
+				t.Errorf("%s: %s passes on a file with no certificate", name, c.Rule)
+			}
+		}
 	}
 }
 

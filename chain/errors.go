@@ -46,3 +46,15 @@ func (e *ParseError) Error() string {
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// NotACertificate reports whether err says that a readable file holds no
+// certificate at all (random bytes, a key, a CSR, an empty or broken PEM):
+// what OME refuses with CSEC9002, as opposed to a file that cannot be read.
+func NotACertificate(err error) bool {
+	for _, e := range []error{ErrUnknownFormat, ErrNoCertificates, ErrEmpty, ErrTruncatedPEM, ErrBadBase64} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}

@@ -66,7 +66,9 @@ func RenderText(w io.Writer, r *Report, o RenderOptions) error {
 			fmt.Fprintf(b, "  file: %s\n", strings.Join(r.Input.Notes, "; "))
 		}
 		b.WriteString("\n")
-		certTable(b, r.Chain, *r.EvaluatedAt)
+		if len(r.Chain) > 0 {
+			certTable(b, r.Chain, *r.EvaluatedAt)
+		}
 		fmt.Fprintf(b, "\npath: %s\n", r.Path)
 		if r.CSR != nil {
 			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)

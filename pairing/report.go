@@ -202,6 +202,37 @@ func Check(o CheckOptions) *Report {
 	return r
 }
 
+// NotCertificate is check's report for a readable file that holds no
+// certificate (random bytes, a private key, a CSR, a broken PEM): OME
+// refuses the upload with CSEC9002. why is the reader's error, which says
+// what the file is.
+func NotCertificate(file string, mode Mode, at time.Time, why error) *Report {
+	if mode == "" {
+		mode = ModeMigration
+	}
+	at = at.UTC()
+	what := why.Error()
+	if pe, ok := why.(*chain.ParseError); ok {
+		what = pe.Err.Error()
+		if pe.Block > 0 {
+			what = fmt.Sprintf("block %d: %s", pe.Block, what)
+		}
+	}
+	r := &Report{SchemaVersion: SchemaVersion, Command: "check", Mode: mode, EvaluatedAt: &at, Chain: []chain.Info{},
+		Input: &InputInfo{File: file, Encoding: chain.EncUnknown, Notes: []string{what}}}
+	for _, u := range uploadRules {
+		if u.ID == "encoding" {
+			r.record(u.Rule, "", []sideResult{{Result: Result{Status: Error, Details: fmt.Sprintf(
+				"%s holds no certificate (%s); OME refuses it: Unable to upload the certificate because the certificate file provided is invalid", file, what),
+				Fix: "Upload the certificate chain your CA issued for this appliance's CSR, as Base64 PEM (leaf, intermediates, root); not the private key, the CSR or another file."}}})
+			continue
+		}
+		r.record(u.Rule, "", []sideResult{{Result: Result{Status: NA, Reason: "the file holds no certificate"}}})
+	}
+	r.finish()
+	return r
+}
+
 // TrustVerdict is the chain-validity verdict of the check pipeline for a
 // file: the leaf and path its path search picks, judged by chain's one
 // verifier at the instant, for the usage, covering name when given.
