@@ -450,24 +450,35 @@ func checkPairSkew(p *Pair) []sideResult {
 		ahead, behind = "target", "source"
 	}
 	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, human(skew), behind, p.MaxSkew)
-	// Certificates issued just before the faster clock look not yet valid to
-	// the slower one.
-	early := earliest(p.Src.At, p.Tgt.At)
-	var near []string
+	// Only a certificate whose validity starts or ends between the two
+	// clocks is judged differently by the two appliances.
+	early, late := earliest(p.Src.At, p.Tgt.At), p.Src.At
+	if late.Equal(early) {
+		late = p.Tgt.At
+	}
+	var notYet, expired []string
 	for _, sd := range []struct {
 		name string
 		s    *Subject
 	}{{"source", p.Src}, {"target", p.Tgt}} {
-		for i, c := range sd.s.certs() {
-			if c.NotBefore.After(early.Add(-skew)) {
-				near = append(near, sd.s.sideLabel(sd.name, i))
+		for _, i := range sd.s.Path.Order {
+			c := sd.s.certs()[i]
+			if c.NotBefore.After(early) && !c.NotBefore.After(late) {
+				notYet = append(notYet, sd.s.sideLabel(sd.name, i))
+			}
+			if !c.NotAfter.Before(early) && c.NotAfter.Before(late) {
+				expired = append(expired, sd.s.sideLabel(sd.name, i))
 			}
 		}
 	}
-	if len(near) > 0 {
-		d += "; certificates that became valid within the skew look not yet valid to the " + behind + ": " + strings.Join(near, ", ")
-	} else {
-		d += "; no certificate is close enough to its notBefore to be affected today, but validity is judged at each appliance's own clock"
+	if len(notYet) > 0 {
+		d += "; valid at the " + ahead + "'s clock but not yet at the " + behind + "'s: " + strings.Join(notYet, ", ")
+	}
+	if len(expired) > 0 {
+		d += "; still valid at the " + behind + "'s clock but expired at the " + ahead + "'s: " + strings.Join(expired, ", ")
+	}
+	if len(notYet)+len(expired) == 0 {
+		d += "; every certificate is valid (or not) at both clocks alike today, but validity is judged at each appliance's own clock"
 	}
 	return []sideResult{{Result: Result{Status: Warn, Details: d}}}
 }

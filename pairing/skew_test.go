@@ -1,0 +1,50 @@
+package pairing
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/fixtures"
+)
+
+// pair-clock-skew names only certificates whose validity starts or ends
+// between the two clocks: one valid at both clocks is not "not yet valid".
+func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
+	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	srcAt, tgtAt := base, base.Add(2*time.Hour)
+	cases := []struct {
+		name      string
+		notBefore time.Time
+		notAfter  time.Time
+		want      string
+	}{
+		// Issued 30 minutes before the slower clock: valid at both.
+		{"valid at both clocks", base.Add(-30 * time.Minute), base.AddDate(1, 0, 0), "alike"},
+		{"issued between the clocks", base.Add(time.Hour), base.AddDate(1, 0, 0), "not yet at the source's: target certificate 0"},
+		{"expires between the clocks", base.AddDate(0, 0, -30), base.Add(time.Hour), "expired at the target's: target certificate 0"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := fixtures.MustBuild(base,
+				fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+				fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+				fixtures.Spec{ID: "source", CN: "OMENT-310", Issuer: "inter"},
+				fixtures.Spec{ID: "target", CN: "OMENT-400", Issuer: "inter", NotBefore: tc.notBefore, NotAfter: tc.notAfter},
+			)
+			in := func(ids ...string) *chain.Input {
+				return &chain.Input{File: ids[0] + ".pem", Encoding: chain.EncPEM, Certs: p.Chain(ids...)}
+			}
+			src := NewSubject(in("source", "inter", "root"), nil, ModeMigration, srcAt, "")
+			tgt := NewSubject(in("target", "inter", "root"), nil, ModeMigration, tgtAt, "")
+			res := checkPairSkew(NewPair(src, tgt, 0, 5*time.Minute))
+			if len(res) != 1 || res[0].Status != Warn || !strings.Contains(res[0].Details, tc.want) {
+				t.Errorf("%+v, want a warning with %q", res, tc.want)
+			}
+			if tc.want == "alike" && strings.Contains(res[0].Details, "not yet") {
+				t.Errorf("a certificate valid at both clocks is called not yet valid: %s", res[0].Details)
+			}
+		})
+	}
+}
