@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // ExplainEntry is one OME error found in a log or pasted JSON.
@@ -29,7 +32,9 @@ type ExplainReport struct {
 	SchemaVersion int            `json:"schema_version"`
 	Command       string         `json:"command"`
 	File          string         `json:"file"`
-	Entries       []ExplainEntry `json:"entries"`
+	// Encoding is set when the log was not UTF-8 ("utf-16le", "utf-16be").
+	Encoding string         `json:"encoding,omitempty"`
+	Entries  []ExplainEntry `json:"entries"`
 }
 
 var (
@@ -55,6 +60,7 @@ type logEntry struct {
 // lines are joined; unknown message IDs are listed, never dropped.
 func Explain(file string, r io.Reader) (*ExplainReport, error) {
 	rep := &ExplainReport{SchemaVersion: SchemaVersion, Command: "explain", File: file, Entries: []ExplainEntry{}}
+	r, rep.Encoding = decodeLog(r)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	var cur *logEntry
@@ -89,6 +95,42 @@ func Explain(file string, r io.Reader) (*ExplainReport, error) {
 	}
 	flush()
 	return rep, nil
+}
+
+// decodeLog reads a log saved as UTF-16 (PowerShell 5.1's '>' and
+// Out-File, Notepad's "Unicode") as UTF-8 text, streaming; UTF-8 passes
+// through. The encoding is told by a byte order mark, or by NUL bytes in
+// every other position of the first bytes.
+func decodeLog(r io.Reader) (io.Reader, string) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(64)
+	le := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
+	be := unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
+	switch {
+	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE:
+		return transform.NewReader(br, le.NewDecoder()), "utf-16le"
+	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF:
+		return transform.NewReader(br, be.NewDecoder()), "utf-16be"
+	case utf16Shape(head, 1):
+		return transform.NewReader(br, le.NewDecoder()), "utf-16le"
+	case utf16Shape(head, 0):
+		return transform.NewReader(br, be.NewDecoder()), "utf-16be"
+	}
+	return br, ""
+}
+
+// utf16Shape reports whether head looks like ASCII text in UTF-16: a NUL
+// at every position of parity zero, and none at the other.
+func utf16Shape(head []byte, zero int) bool {
+	if len(head) < 8 {
+		return false
+	}
+	for i := 0; i+1 < len(head); i += 2 {
+		if (head[i+zero] != 0) || head[i+1-zero] == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func explainEntry(e *logEntry) []ExplainEntry {

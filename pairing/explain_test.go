@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
 )
 
 // kbLog is the KB's log line, wrapped by OME over several lines.
@@ -80,4 +82,31 @@ func FuzzExplain(f *testing.F) {
 			t.Fatal("nil entries")
 		}
 	})
+}
+
+// A UTF-16 application.log (PowerShell 5.1 '>' or Notepad "Unicode")
+// explains the same entries as its UTF-8 original: no silent all-clear.
+func TestExplainUTF16(t *testing.T) {
+	want, err := Explain("application.log", strings.NewReader(kbLog))
+	if err != nil || len(want.Entries) != 3 {
+		t.Fatalf("UTF-8: %v, %d entries", err, len(want.Entries))
+	}
+	for _, enc := range []struct {
+		name     string
+		big, bom bool
+		label    string
+	}{{"LE with BOM", false, true, "utf-16le"}, {"LE without BOM", false, false, "utf-16le"}, {"BE with BOM", true, true, "utf-16be"}, {"BE without BOM", true, false, "utf-16be"}} {
+		t.Run(enc.name, func(t *testing.T) {
+			got, err := Explain("application.log", strings.NewReader(string(fixtures.UTF16([]byte(kbLog), enc.big, enc.bom))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Encoding != enc.label {
+				t.Errorf("encoding %q, want %q", got.Encoding, enc.label)
+			}
+			if diff := cmp.Diff(want.Entries, got.Entries); diff != "" {
+				t.Errorf("entries differ from the UTF-8 log (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
