@@ -29,9 +29,9 @@ type ExplainEntry struct {
 
 // ExplainReport is `explain`'s report.
 type ExplainReport struct {
-	SchemaVersion int            `json:"schema_version"`
-	Command       string         `json:"command"`
-	File          string         `json:"file"`
+	SchemaVersion int    `json:"schema_version"`
+	Command       string `json:"command"`
+	File          string `json:"file"`
 	// Encoding is set when the log was not UTF-8 ("utf-16le", "utf-16be").
 	Encoding string         `json:"encoding,omitempty"`
 	Entries  []ExplainEntry `json:"entries"`
