@@ -125,7 +125,10 @@ func (e *env) setup(c *cli.Context) error {
 	case "json":
 		w = e.stderr
 	case "console":
-		w = zerolog.ConsoleWriter{Out: e.stderr, NoColor: !e.color(c), TimeFormat: time.RFC3339}
+		// Values in logs come from certificates and appliances: escaped.
+		w = zerolog.ConsoleWriter{Out: e.stderr, NoColor: !e.color(c), TimeFormat: time.RFC3339,
+			FormatMessage:    func(i any) string { return pairing.TermSafe(fmt.Sprint(orEmpty(i))) },
+			FormatFieldValue: func(i any) string { return pairing.TermSafe(fmt.Sprint(orEmpty(i))) }}
 	default:
 		return usagef("use console or json", "bad --log-format %q", format)
 	}
@@ -179,4 +182,11 @@ func (e *env) render(c *cli.Context, r *pairing.Report, format string) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return verdictCode(r.Verdict)
+}
+
+func orEmpty(i any) any {
+	if i == nil {
+		return ""
+	}
+	return i
 }

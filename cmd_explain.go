@@ -74,10 +74,13 @@ func renderExplain(e *env, rep *pairing.ExplainReport, format string) error {
 	if format == "json" {
 		return pairing.RenderJSON(e.stdout, rep)
 	}
+	rep = pairing.Safe(rep) // MessageIds and arguments come from the log: escaped
 	b := &strings.Builder{}
 	md := format == "markdown"
+	esc := func(s string) string { return s }
 	if md {
-		fmt.Fprintf(b, "# OME errors in `%s`\n\n", rep.File)
+		esc = pairing.MarkdownEscape
+		fmt.Fprintf(b, "# OME errors in %s\n\n", esc(rep.File))
 	}
 	if len(rep.Entries) == 0 {
 		fmt.Fprintf(b, "%s: no OME error message found\n", rep.File)
@@ -98,7 +101,7 @@ func renderExplain(e *env, rep *pairing.ExplainReport, format string) error {
 			rule = "-"
 		}
 		if md {
-			fmt.Fprintf(b, "- **line %d** %s `%s`%s: rule `%s`\n  - Cause: %s\n  - Fix: %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)
+			fmt.Fprintf(b, "- **line %d** %s %s%s: rule %s\n  - Cause: %s\n  - Fix: %s\n", x.Line, esc(x.Time), esc(id), esc(args), esc(rule), esc(x.Cause), esc(x.Fix))
 			continue
 		}
 		fmt.Fprintf(b, "line %d %s %s%s\n  rule:  %s\n  cause: %s\n  fix:   %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)

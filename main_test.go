@@ -388,7 +388,7 @@ func TestRulesCatalogue(t *testing.T) {
 		}
 	}
 	md := runCLI(t, "rules", "--format", "markdown")
-	if !strings.Contains(md.stdout, "| `csr-key` | upload | error | CGEN1008 [\"Invalid CSR key.\"]") {
+	if !strings.Contains(md.stdout, "| `csr-key` | upload | error | CGEN1008 \\[\"Invalid CSR key.\"\\]") {
 		t.Errorf("markdown catalogue:\n%s", md.stdout)
 	}
 }

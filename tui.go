@@ -75,9 +75,9 @@ func exitCode(err error, stderr io.Writer) int {
 }
 
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "ome-preflight: error: %v\n", err)
+	fmt.Fprintf(w, "ome-preflight: error: %s\n", pairing.TermSafe(err.Error()))
 	for _, h := range hintsFor(err) {
-		fmt.Fprintf(w, "ome-preflight: hint: %s\n", h)
+		fmt.Fprintf(w, "ome-preflight: hint: %s\n", pairing.TermSafe(h))
 	}
 }
 

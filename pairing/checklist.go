@@ -51,9 +51,10 @@ func (c *Checklist) Finish() {
 // pair its checklist, KB table, findings with fixes, clocks, CA lists and
 // handshake transcripts.
 func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
+	c = Safe(c)
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory `%s`, generated %s. Overall: **%s**.\n\n",
-		c.Inventory, c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
+	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
+		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
 	b.WriteString("| pair | checked by | verdict | errors | warnings |\n|---|---|---|---|---|\n")
 	for _, p := range c.Pairs {
 		e, wn := 0, 0
@@ -63,7 +64,7 @@ func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn)
 	}
 	for _, p := range c.Pairs {
-		fmt.Fprintf(b, "\n---\n\n# Pair `%s`\n\n", mdEsc(p.Name))
+		fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
 		if p.Error != "" {
 			fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
 		}
@@ -309,7 +310,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 // RenderChecklistHTML writes one self-contained HTML file: no external
 // assets, the timeline drawn as inline SVG.
 func RenderChecklistHTML(w io.Writer, c *Checklist) error {
-	return htmlTmpl().Execute(w, c)
+	return htmlTmpl().Execute(w, Safe(c))
 }
 
 // checkRow is one requirement with its status on each side.

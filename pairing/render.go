@@ -56,6 +56,7 @@ func (p painter) bold(s string) string   { return p.paint("1", s) }
 // RenderText writes the human report: the certificate table, then findings
 // grouped by severity with their fixes, then the verdict.
 func RenderText(w io.Writer, r *Report, o RenderOptions) error {
+	r = Safe(r)
 	p := painter{o.Color}
 	b := &strings.Builder{}
 	switch r.Command {
@@ -282,10 +283,11 @@ func verdictText(b *strings.Builder, r *Report, p painter) {
 // RenderMarkdown writes a checklist: one box per requirement, then the
 // certificate table and findings.
 func RenderMarkdown(w io.Writer, r *Report) error {
+	r = Safe(r)
 	b := &strings.Builder{}
 	switch r.Command {
 	case "check":
-		fmt.Fprintf(b, "# OME upload check: `%s`\n\n", r.Input.File)
+		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
 		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(r.Verdict), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
 	default:
 		pairMarkdownHeader(b, r)
@@ -345,10 +347,6 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func mdEsc(s string) string {
-	return strings.NewReplacer("|", "\\|", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
 // RenderRules writes the catalogue.
@@ -469,7 +467,7 @@ func renderPairText(b *strings.Builder, r *Report, p painter) {
 }
 
 func pairMarkdownHeader(b *strings.Builder, r *Report) {
-	fmt.Fprintf(b, "# OME migration pairing %s: `%s` -> `%s`\n\n", r.Command, mdEsc(sideWhere(r.Source)), mdEsc(sideWhere(r.Target)))
+	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(sideWhere(r.Source)), mdEsc(sideWhere(r.Target)))
 	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(r.Verdict))
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
