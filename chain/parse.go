@@ -488,6 +488,9 @@ func safePKCS7(der []byte) (p *pkcs7.PKCS7, err error) {
 			p, err = nil, fmt.Errorf("malformed PKCS#7 (%v)", r)
 		}
 	}()
+	if err := berNestingOK(der, maxBERDepth); err != nil {
+		return nil, err
+	}
 	return pkcs7.Parse(der)
 }
 

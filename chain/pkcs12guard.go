@@ -12,8 +12,9 @@ import (
 const maxPBEIterations = 200_000
 
 // pbeIterationsOK walks the ASN.1 of a PFX and refuses any iteration count
-// (an INTEGER right after an OCTET STRING salt in the same SEQUENCE: MAC
-// data, PBE and PBKDF2 parameters) above maxPBEIterations.
+// (an INTEGER right after a salt in the same SEQUENCE: MAC data, PBE and
+// PBKDF2/PBMAC1 parameters) above maxPBEIterations. A salt is recognised as
+// go-pkcs12 recognises it: by tag number 4 in any class.
 func pbeIterationsOK(der []byte) error {
 	return walkIterations(der, 0)
 }
@@ -44,7 +45,9 @@ func walkIterations(der []byte, depth int) error {
 				return err
 			}
 		}
-		prevOctet = v.Class == asn1.ClassUniversal && v.Tag == asn1.TagOctetString
+		// go-pkcs12 takes a salt by its tag number alone, whatever its
+		// class: a salt tagged [4] must hide no iteration count.
+		prevOctet = v.Tag == asn1.TagOctetString
 		der = rest
 	}
 	return nil
