@@ -42,6 +42,7 @@ Examples:
 		Flags: []cli.Flag{
 			formatFlag(),
 			&cli.StringFlag{Name: "out", Value: ".", Usage: "`DIR` for checklist.md and checklist.html"},
+			&cli.BoolFlag{Name: "force", Usage: "replace checklist.md and checklist.html when they exist in --out"},
 			&cli.IntFlag{Name: "parallel", Value: 8, Usage: "pairs checked at once"},
 			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE` to trust before sending credentials"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` for the mutual handshakes"},
@@ -74,8 +75,16 @@ Examples:
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return usagef("", "--out %s: %v", out, err)
 			}
+			if !c.Bool("force") {
+				// Say so before probing anything, not after.
+				for _, f := range []string{"checklist.md", "checklist.html"} {
+					if _, err := os.Lstat(filepath.Join(out, f)); err == nil {
+						return usagef("give --force to replace it, or --out with a new folder (e.g. --out ./change-4711)", "%s exists", filepath.Join(out, f))
+					}
+				}
+			}
 			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, c.Duration("max-skew"), c.Int("parallel"))
-			if err := writeChecklist(out, cl); err != nil {
+			if err := writeChecklist(out, cl, c.Bool("force")); err != nil {
 				return err
 			}
 			e.say("wrote %s and %s", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
@@ -95,7 +104,7 @@ Examples:
 	}
 }
 
-func writeChecklist(out string, cl *pairing.Checklist) error {
+func writeChecklist(out string, cl *pairing.Checklist, force bool) error {
 	var md, html strings.Builder
 	if err := pairing.RenderChecklistMarkdown(&md, cl); err != nil {
 		return err
@@ -103,10 +112,10 @@ func writeChecklist(out string, cl *pairing.Checklist) error {
 	if err := pairing.RenderChecklistHTML(&html, cl); err != nil {
 		return err
 	}
-	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.md"), []byte(md.String()), true); err != nil {
+	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.md"), []byte(md.String()), force); err != nil {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
-	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.html"), []byte(html.String()), true); err != nil {
+	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.html"), []byte(html.String()), force); err != nil {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
 	return nil

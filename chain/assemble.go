@@ -182,6 +182,13 @@ func joinMax(s []string, n int) string {
 // folder and a rename, so that a reader never sees half a file. It refuses
 // to replace an existing file unless force.
 func WriteFileAtomic(path string, data []byte, force bool) error {
+	return WriteFileAtomicMode(path, data, force, 0o644)
+}
+
+// WriteFileAtomicMode is WriteFileAtomic with the file's mode (0600 for
+// keys): the new file gets it whatever the old one had, and a link at path
+// is replaced, never written through.
+func WriteFileAtomicMode(path string, data []byte, force bool, mode os.FileMode) error {
 	if _, err := os.Lstat(path); err == nil && !force {
 		return fmt.Errorf("%s exists; give --force to replace it", path)
 	}
@@ -194,7 +201,7 @@ func WriteFileAtomic(path string, data []byte, force bool) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return err
 	}
