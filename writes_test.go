@@ -74,3 +74,13 @@ func TestChecklistNoOverwriteWithoutForce(t *testing.T) {
 		t.Error("--force did not replace checklist.md")
 	}
 }
+
+// 100,000 bogus PEM blocks give a short, readable refusal, not a 450 KB line.
+func TestBogusBlocksSummarised(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "bogus.pem")
+	os.WriteFile(f, []byte(strings.Repeat("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 100_000)), 0o600)
+	res := runCLI(t, "check", f)
+	if res.code != 1 || len(res.stdout)+len(res.stderr) > 10_000 || !strings.Contains(res.stdout, "more like them") {
+		t.Errorf("exit %d, %d bytes of output:\n%.800s", res.code, len(res.stdout)+len(res.stderr), res.stdout)
+	}
+}

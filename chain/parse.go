@@ -157,10 +157,10 @@ func Parse(file string, data []byte, opts Options) (*Input, error) {
 	if len(in.Certs) == 0 {
 		err := ErrNoCertificates
 		if len(in.Facts.BadBlocks) > 0 {
-			return nil, &ParseError{File: file, Err: fmt.Errorf("%w (%s)", err, strings.Join(in.Facts.BadBlocks, "; "))}
+			return nil, &ParseError{File: file, Err: fmt.Errorf("%w (%s)", err, Summarise(in.Facts.BadBlocks, 3))}
 		}
 		if len(in.Facts.OtherBlocks) > 0 {
-			return nil, &ParseError{File: file, Err: fmt.Errorf("%w: the file holds only %s", err, strings.Join(in.Facts.OtherBlocks, ", "))}
+			return nil, &ParseError{File: file, Err: fmt.Errorf("%w: the file holds only %s", err, Summarise(in.Facts.OtherBlocks, 3))}
 		}
 		return nil, &ParseError{File: file, Err: err}
 	}
@@ -212,7 +212,9 @@ func (f Facts) notes() []string {
 			n = append(n, "ignored PEM block of type "+t)
 		}
 	}
-	n = append(n, f.BadBlocks...)
+	if len(f.BadBlocks) > 0 {
+		n = append(n, Summarise(f.BadBlocks, 3))
+	}
 	if f.TrailingData {
 		n = append(n, "trailing bytes after the DER data")
 	}
@@ -666,4 +668,13 @@ func findJSONPEM(text string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Summarise joins the first max items and counts the rest, so that a file
+// of 100,000 bad blocks gives one readable line, not 450 KB.
+func Summarise(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, "; ")
+	}
+	return fmt.Sprintf("%s; and %d more like them", strings.Join(items[:max], "; "), len(items)-max)
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -181,6 +182,10 @@ func explainEntry(e *logEntry) []ExplainEntry {
 	return out
 }
 
+// explainWork counts the bytes JSON decoding may have scanned (tests
+// assert the bound).
+var explainWork atomic.Int64
+
 type infoItem struct {
 	id   string
 	args []string
@@ -191,9 +196,12 @@ type infoItem struct {
 func extendedInfo(text string) []infoItem {
 	var out []infoItem
 	// A failed decode can read to the end of the entry: bound the attempts
-	// so that hostile input stays linear.
-	attempts := 0
-	for i := strings.IndexByte(text, '{'); i >= 0 && i < len(text) && attempts < 64; attempts++ {
+	// and the bytes they may scan, so that hostile input stays linear (at
+	// most about four passes over each entry).
+	attempts, budget := 0, 4*len(text)+4096
+	for i := strings.IndexByte(text, '{'); i >= 0 && i < len(text) && attempts < 64 && budget > 0; attempts++ {
+		budget -= len(text) - i
+		explainWork.Add(int64(len(text) - i))
 		dec := json.NewDecoder(strings.NewReader(text[i:]))
 		var v any
 		if err := dec.Decode(&v); err != nil {

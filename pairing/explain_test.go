@@ -110,3 +110,18 @@ func TestExplainUTF16(t *testing.T) {
 		})
 	}
 }
+
+// Hostile logs stay linear: entries full of '{' and unterminated strings
+// cost at most about four passes over each entry, and a log is streamed.
+func TestExplainHostileIsBounded(t *testing.T) {
+	line := "[ERROR] 2024-01-25 11:10:34.735 [x] C - u(): " + strings.Repeat(`{"a":"`+strings.Repeat("x", 16000), 60) + "\n"
+	log := strings.Repeat(line, 20) // 20 MB
+	before := explainWork.Load()
+	rep, err := Explain("hostile.log", strings.NewReader(log))
+	if err != nil || len(rep.Entries) != 0 {
+		t.Fatalf("%v, %d entries", err, len(rep.Entries))
+	}
+	if work := explainWork.Load() - before; work > int64(5*len(log)) {
+		t.Errorf("JSON decoding scanned %d bytes for a %d-byte log: not linear", work, len(log))
+	}
+}

@@ -3,6 +3,7 @@ package pairing
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
 	"net"
 	"strings"
@@ -546,7 +547,7 @@ func checkAPICert(p *LivePair) []sideResult {
 		if !sameName(api.CertIssuedTo, leaf.Subject) || !sameName(api.CertIssuedBy, leaf.Issuer) {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
 				"%s %s: the API reports a certificate issued to %q by %q, but the appliance presents %q issued by %q",
-				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), shortIssuer(leaf.Issuer.String()))}})
+				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), issuerName(leaf))}})
 		}
 	}
 	return judged(p, out, func(sd liveSide) string {
@@ -557,9 +558,20 @@ func checkAPICert(p *LivePair) []sideResult {
 	})
 }
 
-func sameName(api string, n interface{ String() string }) bool {
-	s := n.String()
-	return strings.EqualFold(api, s) || strings.EqualFold(api, shortIssuer(s))
+// sameName compares what OME's API reports as a DistinguishedName (the
+// common name, plain: "ome.example.com") with a certificate's name: its
+// CommonName as decoded (no RFC 2253 escaping to trip over ,+;<>"\), or
+// the whole DN when the API gives one.
+func sameName(api string, n pkix.Name) bool {
+	api = strings.TrimSpace(api)
+	return strings.EqualFold(api, n.CommonName) || strings.EqualFold(api, n.String())
+}
+
+func issuerName(c *x509.Certificate) string {
+	if c.Issuer.CommonName != "" {
+		return c.Issuer.CommonName
+	}
+	return c.Issuer.String()
 }
 
 func checkAPIProxy(p *LivePair) []sideResult {

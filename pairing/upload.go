@@ -262,9 +262,15 @@ func checkEncoding(s *Subject) []Result {
 		out[0].Status = Error
 		out[0].Details = fmt.Sprintf("%s is %s; OME accepts only Base64 PEM X.509 (the certificates were read anyway and are shown)", in.File, how)
 	}
-	for _, b := range in.Facts.BadBlocks {
+	for k, b := range in.Facts.BadBlocks {
+		if k == 3 {
+			b = fmt.Sprintf("and %d more blocks like these", len(in.Facts.BadBlocks)-3)
+		}
 		out = append(out, Result{Status: Error, Details: fmt.Sprintf("%s: %s", in.File, b),
 			Fix: "Copy the certificate again from its source; a PEM block must hold unbroken Base64 of one X.509 certificate."})
+		if k == 3 {
+			break
+		}
 	}
 	if in.Facts.TrailingData {
 		out = append(out, Result{Status: Error, Details: fmt.Sprintf("%s has bytes after the certificate data", in.File),
