@@ -264,7 +264,7 @@ func Validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOpt
 		for k, i := range path {
 			certs[k] = pool[i]
 		}
-		err, cannot := verifyPath(certs, o)
+		cannot, err := verifyPath(certs, o)
 		switch {
 		case err == nil && cannot == "":
 			v = Verdict{Path: certs}
@@ -314,7 +314,7 @@ var oidNameConstraints = asn1.ObjectIdentifier{2, 5, 29, 30}
 // verifyPath runs crypto/x509 on exactly one path (leaf first, anchor
 // last) and applies the model: the anchor needs no Basic Constraints, EKU
 // applies to the leaf only.
-func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
+func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err error) {
 	leaf, anchor := path[0], path[len(path)-1]
 	if o.MaxIntermediates != nil {
 		n := 0
@@ -324,22 +324,22 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 			}
 		}
 		if len(path) > 1 && n > *o.MaxIntermediates {
-			return fmt.Errorf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates), ""
+			return "", fmt.Errorf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)
 		}
 	}
 	if err := constraintWork(path); err != nil {
-		return err, ""
+		return "", err
 	}
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
-		return fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""
+		return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
 		// Trust what the anchor signed (the search checked that signature),
 		// and judge the anchor's own validity here.
 		if !validAt(anchor, o.At) {
-			return x509.CertificateInvalidError{Cert: anchor, Reason: x509.Expired,
-				Detail: fmt.Sprintf("the trust anchor %q is not valid at %s", Name(anchor), o.At.UTC().Format(time.RFC3339))}, ""
+			return "", x509.CertificateInvalidError{Cert: anchor, Reason: x509.Expired,
+				Detail: fmt.Sprintf("the trust anchor %q is not valid at %s", Name(anchor), o.At.UTC().Format(time.RFC3339))}
 		}
 		path = path[:len(path)-1]
 	}
@@ -355,20 +355,20 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (error, string) {
 	}
 	if _, err := leaf.Verify(opts); err != nil {
 		if why := cannotJudge(path, err); why != "" {
-			return nil, why
+			return why, nil
 		}
 		var cie x509.CertificateInvalidError
 		if errors.As(err, &cie) && cie.Reason == x509.IncompatibleUsage {
 			for _, c := range path[1:] {
 				if !Allows(c, o.Usage) {
-					return fmt.Errorf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
-						Name(c), strings.Join(ExtKeyUsageNames(c), ", "), ekuNames[o.Usage]), ""
+					return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
+						Name(c), strings.Join(ExtKeyUsageNames(c), ", "), ekuNames[o.Usage])
 				}
 			}
 		}
-		return err, ""
+		return "", err
 	}
-	return nil, ""
+	return "", nil
 }
 
 // Allows reports whether c's Extended Key Usage (absent: any) allows usage.
