@@ -238,14 +238,36 @@ func notCheckedText(b *strings.Builder, r *Report, p painter) {
 		return
 	}
 	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
+	// One line per reason: "no --user" leaves six rules on two sides.
+	type group struct {
+		rules, sides []string
+	}
+	var order []string
+	groups := map[string]*group{}
 	for _, c := range r.Checks {
-		if c.NotChecked() {
-			side := ""
-			if c.Side != "" && c.Side != "pair" {
-				side = " (" + c.Side + ")"
-			}
-			fmt.Fprintf(b, "  ? %s%s not checked: %s\n", c.Rule, side, c.Reason)
+		if !c.NotChecked() {
+			continue
 		}
+		g := groups[c.Reason]
+		if g == nil {
+			g = &group{}
+			groups[c.Reason] = g
+			order = append(order, c.Reason)
+		}
+		if !contains(g.rules, c.Rule) {
+			g.rules = append(g.rules, c.Rule)
+		}
+		if c.Side != "" && c.Side != "pair" && !contains(g.sides, c.Side) {
+			g.sides = append(g.sides, c.Side)
+		}
+	}
+	for _, why := range order {
+		g := groups[why]
+		side := ""
+		if len(g.sides) > 0 {
+			side = " (" + strings.Join(g.sides, ", ") + ")"
+		}
+		fmt.Fprintf(b, "  ? %s%s not checked: %s\n", strings.Join(g.rules, ", "), side, why)
 	}
 }
 
