@@ -40,6 +40,7 @@ Examples:
 			&cli.StringFlag{Name: "user", Usage: "API user (password from OME_PASSWORD)"},
 			&cli.StringFlag{Name: "ome-version", Value: "4.0.1", Usage: "the Version the API reports"},
 			&cli.BoolFlag{Name: "ntp", Value: true, Usage: "report NTP as enabled"},
+			&cli.StringFlag{Name: "product", Value: "ome", Usage: "ome (standalone OME: FIPS endpoint answers 404 CGEN1006) or ome-m (OME-Modular: it answers FipsMode)"},
 			&cli.StringFlag{Name: "fault", Usage: "misbehave: stall-http, api-500, api-bad-json, redirect-loop or drip"},
 		},
 		Action: func(c *cli.Context) error {
@@ -81,7 +82,7 @@ func mockOptions(c *cli.Context) (fixtures.MockOptions, error) {
 	o.Key = pair.PrivateKey.(crypto.Signer)
 	o.Listen, o.ClockOffset, o.ClientAuth = c.String("listen"), c.Duration("clock-offset"), c.String("client-auth")
 	o.LeafOnly, o.Latency, o.Version, o.NTP = c.Bool("leaf-only"), c.Duration("latency"), c.String("ome-version"), c.Bool("ntp")
-	o.Fault = c.String("fault")
+	o.Fault, o.Product = c.String("fault"), c.String("product")
 	if f := c.String("client-ca"); f != "" {
 		in, err := chain.ReadFile(f, chain.Options{})
 		if err != nil {

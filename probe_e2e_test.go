@@ -6,7 +6,10 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"github.com/ome-preflight/ome-preflight/probe"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -118,13 +121,29 @@ func assertGETOnly(t *testing.T, ms ...*fixtures.Mock) {
 	}
 }
 
+// Two stand-ins that answer as ../shared/reference/ome-api.md describes a
+// standalone OME (3.10.2 source, 4.0.1 target: FIPS answers 404 CGEN1006)
+// and, with --product ome-m, an OME-Modular (FIPS answered): probe --user
+// passes, and api-fips is na on the standalone product.
 func TestProbeGoodPair(t *testing.T) {
+	for _, product := range []string{"ome", "ome-m"} {
+		t.Run(product, func(t *testing.T) { probeGoodPair(t, product) })
+	}
+}
+
+func probeGoodPair(t *testing.T, product string) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	now := labClock(t)
 	dir := pairLab(t, "good-pair")
-	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	// Both use a proxy; each excludes the other as OME lists it: a CIDR
+	// range, a host, a wildcard, ';'-joined.
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, func(o *fixtures.MockOptions) {
+		o.Product, o.Proxy, o.ProxyExclude = product, "10.9.9.9:3128", "172.1.1.1/24;127.0.0.0/30;www.*.com"
+	})
 	defer src.Close()
-	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, func(o *fixtures.MockOptions) { o.ClockOffset = 90 * time.Second })
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, func(o *fixtures.MockOptions) {
+		o.ClockOffset, o.Product, o.Proxy, o.ProxyExclude = 90*time.Second, product, "10.9.9.9:3128", "127.0.0.1;*.example.com"
+	})
 	defer tgt.Close()
 	r := probeReport(t, 0, probeArgs(src.Addr, tgt.Addr, "--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem",
 		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
@@ -136,7 +155,8 @@ func TestProbeGoodPair(t *testing.T) {
 		if sd.ClockSource != "OME API UtcTime" || o.TLSVersion != "TLS 1.2" || !o.RequestsClientCert || len(o.AcceptableCAs) != 2 {
 			t.Errorf("%s: clock %q, %s, requests %v %v", sd.Address, sd.ClockSource, o.TLSVersion, o.RequestsClientCert, o.AcceptableCAs)
 		}
-		if o.API == nil || o.API.Version == "" || o.API.NTP == nil || !*o.API.NTP || o.API.FIPSMode != "OFF" {
+		wantFIPS := map[string]string{"ome": "", "ome-m": "OFF"}[product]
+		if o.API == nil || o.API.Version == "" || o.API.NTP == nil || !*o.API.NTP || o.API.FIPSMode != wantFIPS || len(o.API.Failures) != 0 {
 			t.Errorf("%s: API %+v", sd.Address, o.API)
 		}
 		mutual := o.Handshakes[len(o.Handshakes)-1]
@@ -144,13 +164,43 @@ func TestProbeGoodPair(t *testing.T) {
 			t.Errorf("%s: mutual handshake %+v", sd.Address, mutual)
 		}
 	}
+	for _, side := range []string{"source", "target"} {
+		if st, _ := checkStatus(r, "api-proxy", side); st != pairing.Pass {
+			t.Errorf("api-proxy %s: %s, want pass (the peer is excluded)", side, st)
+		}
+		st, _ := checkStatus(r, "api-fips", side)
+		want := map[string]pairing.Status{"ome": pairing.NA, "ome-m": pairing.Info}[product]
+		if st != want {
+			t.Errorf("api-fips %s: %s, want %s on %s", side, st, want, product)
+		}
+	}
 	if skew := r.Target.Clock.Sub(r.Source.Clock); skew < 80*time.Second || skew > 100*time.Second {
 		t.Errorf("clock skew %s, want about 90s", skew)
 	}
-	if !hasFinding(r, "api-version", pairing.SevWarning) == false {
+	if hasFinding(r, "api-version", pairing.SevWarning) {
 		t.Error("3.10.2 -> 4.0.1 must not warn about versions")
 	}
 	assertGETOnly(t, src, tgt)
+}
+
+// A wrong password: exit 3, the report names the credentials.
+func TestProbeWrongPassword(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, func(o *fixtures.MockOptions) { o.Password = "other" })
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, nil)
+	defer tgt.Close()
+	r := probeReport(t, 3, probeArgs(src.Addr, tgt.Addr, "--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem",
+		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
+	named := false
+	for _, s := range r.Incomplete {
+		named = named || (strings.Contains(s, src.Addr) && strings.Contains(s, "credentials were refused") && strings.Contains(s, "CGEN1001"))
+	}
+	if r.Verdict != "incomplete" || !named {
+		t.Errorf("verdict %s, incomplete %v: want the credentials named", r.Verdict, r.Incomplete)
+	}
 }
 
 func TestProbeLiveRules(t *testing.T) {
@@ -405,3 +455,53 @@ func TestProbeNeverPrintsSecrets(t *testing.T) {
 }
 
 func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte("admin:" + s)) }
+
+// The mock answers as OME does: unknown /api paths 404 JSON CGEN1006, bad
+// credentials 401 CGEN1001 in OME's words, PortNumber an integer, FIPS only
+// on OME-Modular.
+func TestMockAnswersLikeOME(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	for _, product := range []string{"ome", "ome-m"} {
+		m := startMock(t, dir, "source", "127.0.0.1:0", now, func(o *fixtures.MockOptions) { o.Product, o.Proxy, o.ClientAuth = product, "10.9.9.9:3128", "none" })
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+		get := func(path, user, pw string) (int, map[string]any) {
+			req, _ := http.NewRequest(http.MethodGet, "https://"+m.Addr+path, nil)
+			req.SetBasicAuth(user, pw)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var v map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+				t.Errorf("%s %s: not JSON: %v", product, path, err)
+			}
+			return resp.StatusCode, v
+		}
+		msgID := func(v map[string]any) string {
+			e, _ := v["error"].(map[string]any)
+			info, _ := e["@Message.ExtendedInfo"].([]any)
+			if len(info) == 0 {
+				return ""
+			}
+			return info[0].(map[string]any)["MessageId"].(string)
+		}
+		if code, v := get("/api/NoSuchService/Thing", "admin", "pw"); code != 404 || msgID(v) != "CGEN1006" {
+			t.Errorf("%s unknown path: %d %v", product, code, v)
+		}
+		if code, v := get(probe.PathInfo, "admin", "wrong"); code != 401 || msgID(v) != "CGEN1001" {
+			t.Errorf("%s bad password: %d %v", product, code, v)
+		}
+		if _, v := get(probe.PathProxy, "admin", "pw"); fmt.Sprintf("%T", v["PortNumber"]) != "float64" || v["PortNumber"].(float64) != 3128 {
+			t.Errorf("%s PortNumber %#v, want the integer 3128", product, v["PortNumber"])
+		}
+		code, _ := get(probe.PathSecurity, "admin", "pw")
+		if want := map[string]int{"ome": 404, "ome-m": 200}[product]; code != want {
+			t.Errorf("%s SecurityConfiguration: HTTP %d, want %d", product, code, want)
+		}
+		c.CloseIdleConnections()
+		m.Close()
+	}
+}

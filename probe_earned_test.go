@@ -130,7 +130,7 @@ func TestProbeOneSideDown(t *testing.T) {
 	for _, c := range r.Checks {
 		status[c.Rule+"/"+c.Side] = c
 	}
-	for _, id := range []string{"live-leaf-only", "live-tls", "live-chain-differs", "api-access", "api-version", "api-ntp", "api-cert", "api-fips"} {
+	for _, id := range []string{"live-leaf-only", "live-tls", "live-chain-differs", "api-access", "api-version", "api-ntp", "api-cert"} {
 		if c := status[id+"/source"]; c.Status == pairing.NA {
 			t.Errorf("%s source: na (%s), but the source answered", id, c.Reason)
 		}

@@ -179,8 +179,8 @@ func Probe(o ProbeOptions) *Report {
 				r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: verifying handshake: %s", obs.Address, h.Error))
 			}
 		}
-		if obs.API != nil && (obs.API.Refused != "" || obs.API.AuthFailed || len(obs.API.Errors) > 0) {
-			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: API not read", obs.Address))
+		if obs.API != nil && !obs.API.Read() {
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s", obs.Address, apiNotRead(obs.API)))
 		}
 	}
 	if !o.ClientCertGiven {
@@ -262,27 +262,75 @@ func apiRead(sd liveSide) string {
 		return unreached(sd.name, sd.obs) + ", so its API was not read"
 	case api == nil:
 		return "API not read: give --user (password from OME_PASSWORD or a prompt)"
-	case api.Refused != "":
-		return "API not read: " + api.Refused
-	case api.AuthFailed:
-		return "API not read: the credentials were refused (HTTP 401, CGEN1001)"
-	case api.Version == "":
-		return "API not read: " + strings.Join(api.Errors, "; ")
+	case !api.Read():
+		return apiNotRead(api)
 	}
 	return ""
 }
 
-// apiField needs the API read and one of its answers present.
-func apiField(present func(*probe.API) bool, what string) func(sd liveSide) string {
+// apiNotRead says why the required endpoints did not answer.
+func apiNotRead(api *probe.API) string {
+	switch {
+	case api.Refused != "":
+		return "API not read: " + api.Refused
+	case api.AuthFailed:
+		return "API not read: the credentials were refused (HTTP 401, CGEN1001): check --user and OME_PASSWORD"
+	}
+	var why []string
+	for _, f := range api.Failures {
+		if f.Required {
+			why = append(why, f.Error)
+		}
+	}
+	if len(why) == 0 {
+		why = api.Errors
+	}
+	return "API not read: " + strings.Join(why, "; ")
+}
+
+// apiField needs the API read and the answer of one endpoint (path).
+func apiField(path string, present func(*probe.API) bool, what string) func(sd liveSide) string {
 	return func(sd liveSide) string {
 		if why := apiRead(sd); why != "" {
 			return why
 		}
-		if !present(sd.obs.API) {
+		api := sd.obs.API
+		for _, u := range api.Unavailable {
+			if u == path {
+				why := fmt.Sprintf("not available on this product: GET %s answered 404 (CGEN1006)", path)
+				if path == probe.PathSecurity {
+					why += "; FIPS mode is documented for OME-Modular only"
+				}
+				return why
+			}
+		}
+		for _, f := range api.Failures {
+			if f.Path == path {
+				return "not read: " + f.Error
+			}
+		}
+		if !present(api) {
 			return fmt.Sprintf("the %s %s did not report %s", sd.name, sd.obs.Address, what)
 		}
 		return ""
 	}
+}
+
+// apiFix is the fix for a failed GET, by its HTTP status.
+func apiFix(f probe.APIFailure) string {
+	switch {
+	case f.Status == 401:
+		return "Check the user name and OME_PASSWORD (OME answered CGEN1001: user name or password incorrect)."
+	case f.Status == 403:
+		return "Give the account a role that may read Application Settings (an administrator or a device manager with read access)."
+	case f.Status == 404:
+		return "This product or version does not have " + f.Path + ": check that you probed an OME appliance of the version you expect."
+	case f.Status >= 500:
+		return "The appliance failed to answer: check its health (Application Settings > Console, or restart the services) and probe again."
+	case f.Status == 0:
+		return "Check that the appliance stays reachable; raise --timeout if it is slow."
+	}
+	return "Check the appliance's API with a browser session as the same user."
 }
 
 func checkUnreachable(p *LivePair) []sideResult {
@@ -493,10 +541,11 @@ func checkAPIAccess(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, api.Refused),
 				Fix: "Give --" + sd.name + "-chain with the chain you uploaded (or --" + sd.name + "-fingerprint with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
 		case api.AuthFailed:
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s refused the credentials (HTTP 401, CGEN1001)", sd.name, sd.obs.Address)}})
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s refused the credentials (HTTP 401, CGEN1001)", sd.name, sd.obs.Address),
+				Fix: apiFix(probe.APIFailure{Status: 401})}})
 		}
-		for _, e := range api.Errors {
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, e)}})
+		for _, f := range api.Failures {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, f.Error), Fix: apiFix(f)}})
 		}
 	}
 	return judged(p, out, func(sd liveSide) string {
@@ -523,7 +572,7 @@ func checkAPIVersion(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want)}})
 		}
 	}
-	return judged(p, out, apiField(func(a *probe.API) bool { return a.Version != "" }, "its version"))
+	return judged(p, out, apiField(probe.PathInfo, func(a *probe.API) bool { return a.Version != "" }, "its version"))
 }
 
 func checkAPINTP(p *LivePair) []sideResult {
@@ -533,7 +582,7 @@ func checkAPINTP(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source %q)", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
 		}
 	}
-	return judged(p, out, apiField(func(a *probe.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
+	return judged(p, out, apiField(probe.PathTime, func(a *probe.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
 }
 
 func checkAPICert(p *LivePair) []sideResult {
@@ -551,7 +600,7 @@ func checkAPICert(p *LivePair) []sideResult {
 		}
 	}
 	return judged(p, out, func(sd liveSide) string {
-		if why := apiField(func(a *probe.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(sd); why != "" {
+		if why := apiField(probe.PathCert, func(a *probe.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(sd); why != "" {
 			return why
 		}
 		return sideUnreached(sd)
@@ -582,18 +631,58 @@ func checkAPIProxy(p *LivePair) []sideResult {
 			continue
 		}
 		peerHost, _, _ := net.SplitHostPort(sd.peer.Address)
-		excluded := false
-		for _, e := range strings.FieldsFunc(api.ProxyExcluded, func(r rune) bool { return r == ';' || r == ',' || r == ' ' }) {
-			if strings.EqualFold(strings.TrimSpace(e), peerHost) {
-				excluded = true
-			}
-		}
-		if !excluded {
+		names := []string{peerHost, sd.peer.ServerName, sd.peer.RemoteIP}
+		if !proxyExcluded(api.ProxyExcluded, names) {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
 				"%s %s uses the proxy %s and the %s %s is not in its exclusion list %q", sd.name, sd.obs.Address, api.ProxyAddress, otherSide(sd.name), peerHost, api.ProxyExcluded)}})
 		}
 	}
-	return judged(p, out, apiField(func(a *probe.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))
+	return judged(p, out, apiField(probe.PathProxy, func(a *probe.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))
+}
+
+// proxyExcluded reports whether any entry of OME's ';'-joined exclusion
+// list (host names, IPs, CIDR ranges such as 172.1.1.1/24, wildcards such
+// as www.*.com) covers one of the peer's names or addresses.
+func proxyExcluded(list string, peer []string) bool {
+	for _, e := range strings.FieldsFunc(list, func(r rune) bool { return r == ';' || r == ',' || r == ' ' || r == '\n' }) {
+		e = strings.TrimSpace(e)
+		for _, name := range peer {
+			if name == "" {
+				continue
+			}
+			if _, cidr, err := net.ParseCIDR(e); err == nil {
+				if ip := net.ParseIP(name); ip != nil && cidr.Contains(ip) {
+					return true
+				}
+				continue
+			}
+			if globMatch(strings.ToLower(e), strings.ToLower(name)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// globMatch matches a pattern where '*' stands for any run of characters
+// (dots included, as OME's www.*.com) and everything else for itself.
+func globMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, mid)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
 func checkAPIFIPS(p *LivePair) []sideResult {
@@ -603,5 +692,5 @@ func checkAPIFIPS(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf("%s %s: FIPS mode %s", sd.name, sd.obs.Address, sd.obs.API.FIPSMode)}})
 		}
 	}
-	return judged(p, out, apiField(func(a *probe.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)"))
+	return judged(p, out, apiField(probe.PathSecurity, func(a *probe.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)"))
 }

@@ -103,3 +103,29 @@ func TestLiveRulesNotEvaluated(t *testing.T) {
 		})
 	}
 }
+
+func TestProxyExcluded(t *testing.T) {
+	cases := []struct {
+		list string
+		peer []string
+		want bool
+	}{
+		{"172.1.1.1/24", []string{"172.1.1.77"}, true},
+		{"172.1.1.1/24", []string{"172.1.2.77"}, false},
+		{"10.0.0.0/8;www.*.com", []string{"ome400.example.com", "10.20.30.40"}, true},
+		{"www.*.com", []string{"www.ome.example.com"}, true},
+		{"www.*.com", []string{"www.ome.example.org"}, false},
+		{"*.example.com", []string{"OME400.Example.COM"}, true},
+		{"ome400.example.com", []string{"ome400.example.com"}, true},
+		{"fd00::/8", []string{"fd00::6"}, true},
+		{"10.0.0.6", []string{"10.0.0.6"}, true},
+		{"10.0.0.6", []string{"10.0.0.60"}, false},
+		{"", []string{"10.0.0.6"}, false},
+		{"*", []string{"anything"}, true},
+	}
+	for _, tc := range cases {
+		if got := proxyExcluded(tc.list, tc.peer); got != tc.want {
+			t.Errorf("%q %v: %v, want %v", tc.list, tc.peer, got, tc.want)
+		}
+	}
+}

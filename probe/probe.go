@@ -104,12 +104,51 @@ type API struct {
 	// Refused says why credentials were not sent.
 	Refused string   `json:"refused,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
+	// Failures are the GETs that did not answer 2xx, with their status.
+	Failures []APIFailure `json:"failures,omitempty"`
+	// Unavailable lists optional endpoints this product does not have (they
+	// answered 404 / CGEN1006: FIPS on a standalone OME).
+	Unavailable []string `json:"unavailable,omitempty"`
 }
+
+// APIFailure is one GET that failed.
+type APIFailure struct {
+	Path      string `json:"path"`
+	Status    int    `json:"status,omitempty"` // 0: no HTTP answer
+	MessageID string `json:"message_id,omitempty"`
+	Error     string `json:"error"`
+	// Required endpoints (Info, TimeConfiguration): when one fails, the API
+	// was not read.
+	Required bool `json:"required,omitempty"`
+}
+
+// Read reports whether the required endpoints answered.
+func (a *API) Read() bool {
+	if a == nil || a.Refused != "" || a.AuthFailed || a.Version == "" {
+		return false
+	}
+	for _, f := range a.Failures {
+		if f.Required {
+			return false
+		}
+	}
+	return true
+}
+
+// API paths the probe reads.
+const (
+	PathInfo     = "/api/ApplicationService/Info"
+	PathTime     = "/api/ApplicationService/Network/TimeConfiguration"
+	PathCert     = "/api/ApplicationService/Certificate"
+	PathProxy    = "/api/ApplicationService/Network/ProxyConfiguration"
+	PathSecurity = "/api/ApplicationService/Security/SecurityConfiguration"
+)
 
 // Observation is what one appliance showed.
 type Observation struct {
 	Address            string              `json:"address"`
 	ServerName         string              `json:"server_name,omitempty"`
+	RemoteIP           string              `json:"remote_ip,omitempty"`
 	Chain              []*x509.Certificate `json:"-"`
 	TLSVersion         string              `json:"tls_version,omitempty"`
 	CipherSuite        string              `json:"cipher_suite,omitempty"`
@@ -270,6 +309,9 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) {
 		return
 	}
 	defer conn.Close()
+	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		obs.RemoteIP = ta.IP.String()
+	}
 	tc := tls.Client(conn, cfg)
 	hsErr := tc.HandshakeContext(ctx)
 	mu.Lock()
@@ -464,13 +506,15 @@ func (obs *Observation) readAPI(ctx context.Context, o Options) {
 		}
 		return false
 	}
-	read := func(path string, v any) bool {
+	read := func(path string, v any, required bool) bool {
 		resp, body, rtt, err := obs.get(ctx, c, path, o, true)
 		if err != nil && refused() {
 			return false
 		}
 		if err != nil {
-			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: %s", path, describe(err)))
+			msg := fmt.Sprintf("GET %s: %s", path, describe(err))
+			api.Errors = append(api.Errors, msg)
+			api.Failures = append(api.Failures, APIFailure{Path: path, Error: msg, Required: required})
 			return false
 		}
 		if resp.StatusCode == http.StatusUnauthorized {
@@ -478,11 +522,20 @@ func (obs *Observation) readAPI(ctx context.Context, o Options) {
 			return false
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: HTTP %d%s", path, resp.StatusCode, omeMessage(body)))
+			id, text := omeError(body)
+			if !required && (resp.StatusCode == http.StatusNotFound || id == "CGEN1006") {
+				api.Unavailable = append(api.Unavailable, path)
+				return false
+			}
+			msg := fmt.Sprintf("GET %s: HTTP %d%s", path, resp.StatusCode, text)
+			api.Errors = append(api.Errors, msg)
+			api.Failures = append(api.Failures, APIFailure{Path: path, Status: resp.StatusCode, MessageID: id, Error: msg, Required: required})
 			return false
 		}
 		if err := json.Unmarshal(body, v); err != nil {
-			api.Errors = append(api.Errors, fmt.Sprintf("GET %s: malformed JSON: %v", path, err))
+			msg := fmt.Sprintf("GET %s: malformed JSON: %v", path, err)
+			api.Errors = append(api.Errors, msg)
+			api.Failures = append(api.Failures, APIFailure{Path: path, Status: resp.StatusCode, Error: msg, Required: required})
 			return false
 		}
 		if tc, ok := v.(*timeConfig); ok {
@@ -491,12 +544,12 @@ func (obs *Observation) readAPI(ctx context.Context, o Options) {
 		return true
 	}
 	var info struct{ Version string }
-	if !read("/api/ApplicationService/Info", &info) {
+	if !read(PathInfo, &info, true) {
 		return // bad credentials or a broken API: do not knock on every door
 	}
 	api.Version = info.Version
 	var tc timeConfig
-	if read("/api/ApplicationService/Network/TimeConfiguration", &tc) {
+	if read(PathTime, &tc, true) {
 		api.UtcTime, api.NTP, api.TimeSource = tc.UtcTime, tc.EnableNTP, tc.TimeSource
 		for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
 			if t, err := time.Parse(layout, tc.UtcTime); err == nil {
@@ -512,25 +565,43 @@ func (obs *Observation) readAPI(ctx context.Context, o Options) {
 			IssuedBy struct{ DistinguishedName string }
 		} `json:"value"`
 	}
-	if read("/api/ApplicationService/Certificate", &cert) && len(cert.Value) > 0 {
+	if read(PathCert, &cert, false) && len(cert.Value) > 0 {
 		api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = cert.Value[0].IssuedTo.DistinguishedName, cert.Value[0].IssuedBy.DistinguishedName, cert.Value[0].ValidTo
 	}
 	var proxy struct {
 		EnableProxy        *bool
 		IpAddress          string
 		PortNumber         any
-		ProxyExclusionList string
+		ProxyExclusionList any
 	}
-	if read("/api/ApplicationService/Network/ProxyConfiguration", &proxy) {
-		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, proxy.ProxyExclusionList
+	if read(PathProxy, &proxy, false) {
+		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, exclusionList(proxy.ProxyExclusionList)
 		if proxy.IpAddress != "" {
 			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IpAddress, proxy.PortNumber)
 		}
 	}
 	var sec struct{ FipsMode string }
-	if read("/api/ApplicationService/Security/SecurityConfiguration", &sec) {
+	if read(PathSecurity, &sec, false) {
 		api.FIPSMode = sec.FipsMode
 	}
+}
+
+// exclusionList normalises ProxyExclusionList: OME sends one ';'-joined
+// string; an array or null is accepted too.
+func exclusionList(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		var parts []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, ";")
+	}
+	return ""
 }
 
 type timeConfig struct {
@@ -540,17 +611,18 @@ type timeConfig struct {
 	rtt        time.Duration
 }
 
-// omeMessage pulls the MessageId out of an OME error body.
-func omeMessage(body []byte) string {
+// omeError pulls the MessageId out of an OME error body, and a text for
+// the report.
+func omeError(body []byte) (id, text string) {
 	var e struct {
 		Error struct {
 			Info []struct{ MessageId, Message string } `json:"@Message.ExtendedInfo"`
 		} `json:"error"`
 	}
 	if json.Unmarshal(body, &e) != nil || len(e.Error.Info) == 0 {
-		return ""
+		return "", ""
 	}
-	return " " + e.Error.Info[0].MessageId + ": " + e.Error.Info[0].Message
+	return e.Error.Info[0].MessageId, " " + e.Error.Info[0].MessageId + ": " + e.Error.Info[0].Message
 }
 
 // Mutual makes a real handshake to obs presenting cert, verifying the
@@ -592,7 +664,7 @@ func Mutual(ctx context.Context, obs *Observation, cert *tls.Certificate, anchor
 	}
 	c := obs.client(o, cert, verify)
 	defer c.CloseIdleConnections()
-	resp, _, _, err := obs.get(ctx, c, "/api/ApplicationService/Info", o, false)
+	resp, _, _, err := obs.get(ctx, c, PathInfo, o, false)
 	mu.Lock()
 	defer mu.Unlock()
 	var ne net.Error

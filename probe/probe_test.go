@@ -32,8 +32,13 @@ func TestSplitAddress(t *testing.T) {
 func FuzzOMEJSON(f *testing.F) {
 	f.Add([]byte(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1001","Message":"x"}]}}`))
 	f.Add([]byte(`{"UtcTime":"2023-08-05 09:51:38.518","EnableNTP":false}`))
+	f.Add([]byte(`["172.1.1.1/24","www.*.com",null,3]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		omeMessage(body)
+		omeError(body)
+		var v any
+		if json.Unmarshal(body, &v) == nil {
+			exclusionList(v)
+		}
 		var tc timeConfig
 		if json.Unmarshal(body, &tc) == nil {
 			for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
