@@ -94,6 +94,9 @@ func renderExplain(e *env, rep *pairing.ExplainReport, format string) error {
 		if len(x.OMEMessageArgs) > 0 {
 			args = fmt.Sprintf(" %q", x.OMEMessageArgs)
 		}
+		if len(x.RelatedProperties) > 0 {
+			args += fmt.Sprintf(" (related %s)", strings.Join(x.RelatedProperties, ", "))
+		}
 		rule := x.Rule
 		if !x.Known {
 			rule = "unknown"

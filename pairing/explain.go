@@ -24,6 +24,8 @@ type ExplainEntry struct {
 	Known          bool     `json:"known"`
 	Cause          string   `json:"cause"`
 	Fix            string   `json:"fix"`
+	// RelatedProperties are the request properties OME names (CGEN1004).
+	RelatedProperties []string `json:"related_properties,omitempty"`
 	// Context is where OME logged it, e.g. "SSLController - uploadNewCertificateChain()".
 	Context string `json:"context,omitempty"`
 }
@@ -39,22 +41,70 @@ type ExplainReport struct {
 }
 
 var (
-	logStart   = regexp.MustCompile(`^\[\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\s*\]\s+(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)`)
-	ctxRe      = regexp.MustCompile(`\]\s+(\w+\s+-\s+\w+\(\))`)
-	idRe       = regexp.MustCompile(`"MessageId"\s*:\s*"([A-Za-z]+\d+)"`)
-	argsRe     = regexp.MustCompile(`"MessageArgs"\s*:\s*\[([^\]]*)\]`)
-	bareIDRe   = regexp.MustCompile(`\b(CGEN\d{4}|CSEC\d{4}|CAPP\d{4}|CTEM\d{4})\b`)
-	wizardText = "Unable to mutually authenticate and connect to the remote appliance"
+	// OME's layout: "[ERROR] 2024-01-25 11:10:34.735 [thread] Class - method(): ...".
+	logStart = regexp.MustCompile(`^\[\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\s*\]\s+(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)`)
+	// The time-first layout of other log4j/logback patterns:
+	// "2024-01-25 11:10:34,735 ERROR [thread] Class - method(): ...".
+	logStartTimeFirst = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)\s+\[?\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\b`)
+	ctxRe             = regexp.MustCompile(`\]\s+(\w+\s+-\s+\w+\(\))`)
+	idRe              = regexp.MustCompile(`"MessageId"\s*:\s*"([A-Za-z]+\d+)"`)
+	argsRe            = regexp.MustCompile(`"MessageArgs"\s*:\s*\[([^\]]*)\]`)
+	bareIDRe          = regexp.MustCompile(`\b(CGEN\d{4}|CSEC\d{4}|CAPP\d{4}|CTEM\d{4})\b`)
+	wizardText        = "Unable to mutually authenticate and connect to the remote appliance"
 )
 
 // maxEntryBytes bounds one joined log entry.
 const maxEntryBytes = 1 << 20
 
 type logEntry struct {
-	line int
-	time string
-	text strings.Builder
+	line   int
+	time   string
+	header bool // started by a log header line
+	depth  braces
+	text   strings.Builder
 }
+
+// entryStart recognises a log header line in either layout and returns its
+// time.
+func entryStart(line string) (string, bool) {
+	if m := logStart.FindStringSubmatch(line); m != nil {
+		return m[2], true
+	}
+	if m := logStartTimeFirst.FindStringSubmatch(line); m != nil {
+		return m[1], true
+	}
+	return "", false
+}
+
+// braces follows JSON nesting across lines, outside strings.
+type braces struct {
+	depth         int
+	inString, esc bool
+	opened        bool
+}
+
+func (b *braces) feed(line string) {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case b.esc:
+			b.esc = false
+		case b.inString && c == '\\':
+			b.esc = true
+		case c == '"':
+			b.inString = !b.inString
+		case b.inString:
+		case c == '{' || c == '[':
+			b.depth++
+			b.opened = true
+		case (c == '}' || c == ']') && b.depth > 0:
+			b.depth--
+		}
+	}
+}
+
+// closed: the line ended outside any JSON document.
+func (b *braces) closed() bool { return b.depth == 0 && !b.inString }
 
 // Explain reads OME's tomcat/application.log (or pasted error JSON) and
 // explains every error, in file order. Entries OME wrapped over several
@@ -78,9 +128,9 @@ func Explain(file string, r io.Reader) (*ExplainReport, error) {
 		if n == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF")
 		}
-		if m := logStart.FindStringSubmatch(line); m != nil {
+		if when, ok := entryStart(line); ok {
 			flush()
-			cur = &logEntry{line: n, time: m[2]}
+			cur = &logEntry{line: n, time: when, header: true}
 		} else if cur == nil {
 			if strings.TrimSpace(line) == "" {
 				continue
@@ -89,6 +139,14 @@ func Explain(file string, r io.Reader) (*ExplainReport, error) {
 		}
 		if cur.text.Len() < maxEntryBytes {
 			cur.text.WriteString(line)
+		}
+		if !cur.header {
+			// No header layout matched: an entry is a line, or a JSON
+			// document pasted over several lines (until its braces close).
+			cur.depth.feed(line)
+			if cur.depth.closed() {
+				flush()
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -141,16 +199,16 @@ func explainEntry(e *logEntry) []ExplainEntry {
 		ctx = m[1]
 	}
 	var out []ExplainEntry
-	add := func(id string, args []string) {
-		x := ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, Context: ctx}
+	add := func(id string, args, related []string) {
+		x := ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, RelatedProperties: related, Context: ctx}
 		if x.OMEMessageArgs == nil {
 			x.OMEMessageArgs = []string{}
 		}
-		x.Rule, x.Known, x.Cause, x.Fix = lookup(id, args)
+		x.Rule, x.Known, x.Cause, x.Fix = lookup(id, args, related, text)
 		out = append(out, x)
 	}
 	for _, info := range extendedInfo(text) {
-		add(info.id, info.args)
+		add(info.id, info.args, info.related)
 	}
 	if len(out) == 0 {
 		// Truncated JSON or plain text: fall back to patterns.
@@ -161,7 +219,7 @@ func explainEntry(e *logEntry) []ExplainEntry {
 			if i < len(args) {
 				json.Unmarshal([]byte("["+args[i][1]+"]"), &a)
 			}
-			add(m[1], a)
+			add(m[1], a, nil)
 		}
 	}
 	if len(out) == 0 {
@@ -169,12 +227,12 @@ func explainEntry(e *logEntry) []ExplainEntry {
 		for _, m := range bareIDRe.FindAllString(text, -1) {
 			if !seen[m] {
 				seen[m] = true
-				add(m, nil)
+				add(m, nil, nil)
 			}
 		}
 	}
 	if len(out) == 0 && strings.Contains(text, wizardText) {
-		add("", nil)
+		add("", nil, nil)
 		out[len(out)-1].Rule, out[len(out)-1].Known = "pair-ca-names", true
 		out[len(out)-1].Cause = "the migration wizard's connection validation failed: the two chains do not name the same CAs row by row, do not trust each other, or a certificate is outside its validity at one appliance's clock"
 		out[len(out)-1].Fix = "run 'ome-preflight compare source.pem target.pem' (or 'probe' on the live appliances) to see which row, direction or clock fails"
@@ -187,8 +245,9 @@ func explainEntry(e *logEntry) []ExplainEntry {
 var explainWork atomic.Int64
 
 type infoItem struct {
-	id   string
-	args []string
+	id      string
+	args    []string
+	related []string
 }
 
 // extendedInfo decodes every JSON object in text and collects the
@@ -230,13 +289,18 @@ func walkInfo(v any, out *[]infoItem, depth int) {
 	switch t := v.(type) {
 	case map[string]any:
 		if id, ok := t["MessageId"].(string); ok && id != "" {
-			var args []string
+			var args, related []string
 			if a, ok := t["MessageArgs"].([]any); ok {
 				for _, x := range a {
 					args = append(args, fmt.Sprint(x))
 				}
 			}
-			*out = append(*out, infoItem{id, args})
+			if a, ok := t["RelatedProperties"].([]any); ok {
+				for _, x := range a {
+					related = append(related, fmt.Sprint(x))
+				}
+			}
+			*out = append(*out, infoItem{id, args, related})
 			return
 		}
 		for _, k := range sortedKeys(t) {
@@ -259,7 +323,7 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // lookup maps an OME message to the rule that predicts it.
-func lookup(id string, args []string) (rule string, known bool, cause, fix string) {
+func lookup(id string, args, related []string, context string) (rule string, known bool, cause, fix string) {
 	arg := ""
 	if len(args) > 0 {
 		arg = args[0]
@@ -288,11 +352,28 @@ func lookup(id string, args []string) (rule string, known bool, cause, fix strin
 		return "encoding", true, "the file is not a Base64 PEM X.509 certificate (DER, PKCS#7, PKCS#12 or UTF-16 text), or, for a single server certificate, its Key Usage lacks Key Encipherment",
 			ruleFix("encoding")
 	case "CGEN6002":
-		return "csr-wildcard", true, "the CSR's distinguished name is missing or invalid, e.g. a wildcard (*) in the common name", ruleFix("csr-wildcard")
+		// Generic: "input value for {0} is missing or invalid". A CSR
+		// wildcard only when the value is the DistinguishedName or the
+		// entry is about a CSR.
+		what := strings.Join(args, ", ")
+		lc := strings.ToLower(context)
+		if strings.Contains(strings.ToLower(what), "distinguishedname") || strings.Contains(lc, "for distinguishedname") || strings.Contains(lc, "csr") || strings.Contains(lc, "wildcard") {
+			return "csr-wildcard", true, "the CSR's distinguished name is missing or invalid, e.g. a wildcard (*) in the common name", ruleFix("csr-wildcard")
+		}
+		if what == "" {
+			what = "a request field (OME named none)"
+		}
+		return "", true, "OME's generic error: the input value for " + what + " is missing or invalid; not a certificate rule",
+			"check the value of " + what + " in the request or the UI form that sent it"
 	case "CGEN1001":
 		return "api-access", true, "authentication failed: invalid user name or password", "check the account and password; migration needs the peer appliance's local administrator credentials"
 	case "CGEN1004":
-		return "", true, "OME could not complete the request as sent (our reading: an unsupported action or resource on this version)", "check the OME version on both appliances (migration: 3.10.x to 4.0/4.0.1)"
+		what := strings.Join(append(append([]string{}, related...), args...), ", ")
+		if what == "" {
+			what = "a request field (OME named none)"
+		}
+		return "", true, "OME's generic error: the value for " + what + " is invalid or not applicable here",
+			"check " + what + " in the request; on a migration, check the OME version on both appliances (3.10.x to 4.0/4.0.1)"
 	}
 	return "", false, "unknown message ID: not one ome-preflight predicts", "look it up in the OME Message Reference (Event and Error Message Reference Guide) for your version"
 }

@@ -1,6 +1,8 @@
 package pairing
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -123,5 +125,67 @@ func TestExplainHostileIsBounded(t *testing.T) {
 	}
 	if work := explainWork.Load() - before; work > int64(5*len(log)) {
 		t.Errorf("JSON decoding scanned %d bytes for a %d-byte log: not linear", work, len(log))
+	}
+}
+
+// The time-first layout ("2024-01-25 11:10:34,735 ERROR [...]") explains the
+// same entries as OME's own.
+func TestExplainTimeFirstLayout(t *testing.T) {
+	want, _ := Explain("application.log", strings.NewReader(kbLog))
+	re := regexp.MustCompile(`(?m)^\[(ERROR|WARN |INFO )\] (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\.(\d{3})`)
+	alt := re.ReplaceAllString(kbLog, "$2,$3 $1")
+	if alt == kbLog || !strings.Contains(alt, "2024-01-25 11:10:34,735 ERROR") {
+		t.Fatalf("layout not rewritten:\n%s", alt)
+	}
+	got, err := Explain("application.log", strings.NewReader(alt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.Entries {
+		want.Entries[i].Time = strings.Replace(want.Entries[i].Time, ".", ",", 1)
+	}
+	if diff := cmp.Diff(want.Entries, got.Entries); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A log whose layout no header pattern matches is read a line at a time
+// (one entry each, with its own line number), while a JSON document
+// pasted over several lines stays one entry.
+func TestExplainUnknownLayoutPerLine(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "<%d> host ome: upload failed {\"error\":{\"@Message.ExtendedInfo\":[{\"MessageId\":\"CGEN1008\",\"MessageArgs\":[\"Invalid CSR key.\"]}]}}\n", i)
+	}
+	rep, err := Explain("syslog", strings.NewReader(b.String()))
+	if err != nil || len(rep.Entries) != 100 {
+		t.Fatalf("%v: %d entries, want 100", err, len(rep.Entries))
+	}
+	for i, e := range rep.Entries {
+		if e.Line != i+1 || e.Rule != "csr-key" {
+			t.Errorf("entry %d: line %d rule %q", i, e.Line, e.Rule)
+		}
+	}
+}
+
+// CGEN6002 and CGEN1004 are generic: reported as they are, with their
+// arguments and related properties, not as a CSR wildcard.
+func TestExplainGenericMessages(t *testing.T) {
+	log := `[ERROR] 2024-02-01 10:00:00.000 [x] TimeController - setTime(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN6002","MessageArgs":["SystemTime"]}]}}
+[ERROR] 2024-02-01 10:00:01.000 [x] ProxyController - set(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1004","RelatedProperties":["#/PortNumber"],"MessageArgs":["PortNumber"]}]}}
+[ERROR] 2024-02-01 10:00:02.000 [x] CsrController - generateCSR(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN6002","MessageArgs":["DistinguishedName"]}]}}
+`
+	rep, err := Explain("application.log", strings.NewReader(log))
+	if err != nil || len(rep.Entries) != 3 {
+		t.Fatalf("%v, %d entries", err, len(rep.Entries))
+	}
+	if e := rep.Entries[0]; e.Rule != "" || !strings.Contains(e.Cause, "SystemTime") {
+		t.Errorf("generic CGEN6002: rule %q cause %q", e.Rule, e.Cause)
+	}
+	if e := rep.Entries[1]; len(e.RelatedProperties) != 1 || !strings.Contains(e.Cause, "#/PortNumber") {
+		t.Errorf("CGEN1004: related %v cause %q", e.RelatedProperties, e.Cause)
+	}
+	if e := rep.Entries[2]; e.Rule != "csr-wildcard" {
+		t.Errorf("CGEN6002 for DistinguishedName: rule %q", e.Rule)
 	}
 }
