@@ -443,3 +443,67 @@ func TestReadmeRulesTable(t *testing.T) {
 		t.Error("README.md rules table is stale: run make golden")
 	}
 }
+
+// Every rule's reference names a document in the repository, and that
+// document speaks of the rule.
+func TestRuleReferencesNameRepositoryDocs(t *testing.T) {
+	docRe := regexp.MustCompile(`docs/[a-z0-9-]+\.md`)
+	root := repoRoot()
+	for _, r := range pairing.Catalogue() {
+		doc := docRe.FindString(r.Reference)
+		if doc == "" {
+			t.Errorf("%s: reference %q names no document of the repository", r.ID, r.Reference)
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(root, doc))
+		if err != nil {
+			t.Errorf("%s: %s: %v", r.ID, doc, err)
+			continue
+		}
+		if !strings.Contains(string(b), "`"+r.ID+"`") {
+			t.Errorf("%s: %s does not mention the rule", r.ID, doc)
+		}
+	}
+}
+
+// The README's real outputs are the scenario goldens: they cannot go stale.
+func TestReadmeExamples(t *testing.T) {
+	path := filepath.Join(repoRoot(), "README.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	examples := map[string]string{
+		"$ ome-preflight check --at 2026-11-23T09:00:00Z chain.pem\n":                                                           "check/server-auth-only.txt",
+		"$ ome-preflight compare --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n": "compare/different-intermediates.txt",
+	}
+	for cmd, g := range examples {
+		want, err := os.ReadFile(filepath.Join(goldenDir, g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(readme, cmd)
+		if i < 0 {
+			t.Errorf("README lacks the example %q", cmd)
+			continue
+		}
+		start := i + len(cmd)
+		end := strings.Index(readme[start:], "$ echo $?")
+		if end < 0 {
+			t.Errorf("README example %q has no '$ echo $?' line", cmd)
+			continue
+		}
+		got := readme[start : start+end]
+		if strings.TrimSpace(got) != strings.TrimSpace(string(want)) {
+			if *update {
+				readme = readme[:start] + strings.TrimRight(string(want), "\n") + "\n" + readme[start+end:]
+				continue
+			}
+			t.Errorf("README example %q differs from %s: run make golden", strings.TrimSpace(cmd), g)
+		}
+	}
+	if *update {
+		os.WriteFile(path, []byte(readme), 0o644)
+	}
+}

@@ -43,7 +43,7 @@ type liveRule struct {
 	Check func(p *LivePair) []sideResult
 }
 
-const apiRef = "reference/ome-api.md (GET only)"
+const apiRef = "docs/ome-api.md (GET only)"
 
 var liveRules = []liveRule{
 	{&Rule{ID: "live-unreachable", Family: FamilyLive, Severity: SevWarning,
@@ -66,8 +66,8 @@ var liveRules = []liveRule{
 		Description: "An appliance that requests client certificates names, among its acceptable CAs, an issuer of the peer appliance's chain.",
 		Fix:         "Upload, on the appliance that requests client certificates, a chain whose CAs include the peer's issuing CA (the same intermediates and root on both)."},
 		checkClientCA},
-	{&Rule{ID: "live-no-client-auth", Family: FamilyLive, Severity: SevInfo,
-		Citation:    "probe",
+	{&Rule{ID: "live-no-client-auth", Family: FamilyLive, Severity: SevInfo, Inferred: true,
+		Citation:    "probe; whether OME's port 443 ever requests a client certificate is not publicly documented",
 		Description: "Each appliance requests a client certificate on the probed port (otherwise the handshake proves server authentication only).",
 		Fix:         "Nothing to fix: the migration connection may use another listener; the server side was still checked."},
 		checkNoClientAuth},
@@ -76,8 +76,8 @@ var liveRules = []liveRule{
 		Description: "Each appliance negotiates TLS 1.2 or later, with one of OME's cipher suites.",
 		Fix:         "Set the appliance's TLS protocol to TLS 1.2 or later (OME 4.1: Application Settings > Security > TLS protocol)."},
 		checkTLS},
-	{&Rule{ID: "live-handshake", Family: FamilyLive, Severity: SevError,
-		Citation:    "KB 000221202 (connection validation): mutual authentication",
+	{&Rule{ID: "live-handshake", Family: FamilyLive, Severity: SevError, Inferred: true,
+		Citation:    "KB 000221202 (connection validation): mutual authentication; a simulation of the migration's handshake on the probed port, whose real port and path are not publicly documented",
 		Description: "A real handshake to each appliance, verifying it with the peer appliance's root at the peer's clock (and presenting --client-cert), succeeds.",
 		Fix:         "Make both appliances serve chains under the same root, valid at both clocks; the stand-in client certificate must come from the same CA and template."},
 		checkHandshake},

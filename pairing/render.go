@@ -209,7 +209,7 @@ func findingsText(b *strings.Builder, fs []Finding, p painter) {
 			if f.Side != "" {
 				side = f.Side + ": "
 			}
-			fmt.Fprintf(b, "  %s [%s] %s%s\n", g.color(g.mark), f.Rule, side, f.Message)
+			fmt.Fprintf(b, "  %s [%s%s] %s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, f.Message)
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
 			}
@@ -269,6 +269,14 @@ func notCheckedText(b *strings.Builder, r *Report, p painter) {
 		}
 		fmt.Fprintf(b, "  ? %s%s not checked: %s\n", strings.Join(g.rules, ", "), side, why)
 	}
+}
+
+// inferredMark flags a finding whose rule is our reading, not Dell's.
+func inferredMark(reference string) string {
+	if strings.HasPrefix(reference, "inferred:") {
+		return ", inferred"
+	}
+	return ""
 }
 
 func plainCount(n int, what string) string { return fmt.Sprintf("%d %s%s", n, what, plural(n)) }
@@ -357,7 +365,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 			if f.Side != "" {
 				side = f.Side + ": "
 			}
-			fmt.Fprintf(b, "- **%s** `%s` %s%s", f.Severity, f.Rule, side, mdEsc(f.Message))
+			fmt.Fprintf(b, "- **%s** `%s`%s %s%s", f.Severity, f.Rule, inferredMark(f.Reference), side, mdEsc(f.Message))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}

@@ -160,7 +160,7 @@ func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
 			failed = failed || f.Severity == SevError
 		}
 	}
-	cr := CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description}
+	cr := CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description, Inferred: rule.Inferred}
 	if worst <= Pass && len(reasons) > 0 {
 		cr.Status, cr.Reason = NA, strings.Join(reasons, "; ")
 	}

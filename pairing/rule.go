@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Severity of a finding.
@@ -123,10 +124,26 @@ type RuleInfo struct {
 }
 
 func (r *Rule) reference() string {
-	if r.Inferred {
-		return "inferred: " + r.Citation
+	ref := r.Citation
+	if doc := r.doc(); !strings.Contains(ref, doc) {
+		ref += " [" + doc + "]"
 	}
-	return r.Citation
+	if r.Inferred {
+		return "inferred: " + ref
+	}
+	return ref
+}
+
+// doc is the repository document that states (or, for inferred rules,
+// argues) the rule: every reference names one.
+func (r *Rule) doc() string {
+	switch {
+	case strings.HasPrefix(r.ID, "api-") || strings.Contains(r.Citation, "ome-api.md"):
+		return "docs/ome-api.md"
+	case strings.Contains(r.Citation, "KB 000221202") && !r.Inferred:
+		return "docs/ome-requirements.md"
+	}
+	return "docs/design-notes.md"
 }
 
 // Catalogue lists every rule, upload rules first, then pair and live rules.
@@ -187,6 +204,8 @@ type CheckResult struct {
 	Side        string `json:"side"`
 	Status      Status `json:"status"`
 	Description string `json:"description"`
+	// Inferred is true when the rule is our reading, not Dell's statement.
+	Inferred bool `json:"inferred,omitempty"`
 	// Reason says why a check is na: what evidence was missing.
 	Reason string `json:"reason,omitempty"`
 }
