@@ -68,7 +68,6 @@ unreadable input, 3 incomplete (a check could not run).`,
 			assembleCommand(e),
 			checklistCommand(e),
 			completionCommand(e),
-			manCommand(e),
 			rulesCommand(e),
 			fixturesCommand(e),
 		},
@@ -76,6 +75,9 @@ unreadable input, 3 incomplete (a check could not run).`,
 			notFound = true
 			fmt.Fprintf(stderr, "ome-preflight: error: unknown command %q\nome-preflight: hint: run 'ome-preflight --help' for the list\n", name)
 		},
+	}
+	for _, oc := range optionalCommands {
+		app.Commands = append(app.Commands, oc(e))
 	}
 	for _, c := range app.Commands {
 		c.Flags = append(c.Flags, globalFlags()...)
@@ -94,6 +96,10 @@ unreadable input, 3 incomplete (a check could not run).`,
 	}
 	return exitCode(err, stderr)
 }
+
+// optionalCommands are registered by files that a build tag may leave out
+// (cmd_man.go).
+var optionalCommands []func(*env) *cli.Command
 
 func globalFlags() []cli.Flag {
 	return []cli.Flag{

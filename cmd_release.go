@@ -64,19 +64,3 @@ func completionCommand(e *env) *cli.Command {
 		},
 	}
 }
-
-func manCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:   "man",
-		Usage:  "print the manual page (roff), generated from the command definitions",
-		Hidden: true,
-		Action: func(c *cli.Context) error {
-			page, err := c.App.ToManWithSection(1)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprint(e.stdout, page)
-			return err
-		},
-	}
-}

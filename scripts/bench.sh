@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process timing, in one run, of ome-preflight against `openssl verify`
-# doing the same verifications on the same lab chains. Reports medians and
-# ratios (the machine is noisy: never trust one sample).
+# on the same lab chains. Runs alternate A, B, A, B... and the result is the
+# median of the pairwise ratios (the machine is noisy and drifts: sequential
+# blocks would mostly measure the drift).
 #   scripts/bench.sh BIN [N]
 set -euo pipefail
 BIN=${1:?usage: bench.sh BIN [N]}
@@ -22,14 +23,18 @@ split() {
 }
 
 now_ns() { date +%s%N; }
-# median_of CMD...: runs CMD N times, prints the median wall time in microseconds.
-median_of() {
-  local times=() t0 t1
+# ab A B: runs the shell functions A and B alternately N times (A, B, A, B...
+# so that the machine's drift hits both alike) and prints the median wall
+# time of each in microseconds and the median of the pairwise ratios A/B.
+ab() {
+  local ta=() tb=() r=() t0 t1 a b
   for ((i = 0; i < N; i++)); do
-    t0=$(now_ns); "$@" >/dev/null 2>&1 || true; t1=$(now_ns)
-    times+=($(((t1 - t0) / 1000)))
+    t0=$(now_ns); "$1" >/dev/null 2>&1 || true; t1=$(now_ns); a=$(((t1 - t0) / 1000))
+    t0=$(now_ns); "$2" >/dev/null 2>&1 || true; t1=$(now_ns); b=$(((t1 - t0) / 1000))
+    ta+=("$a"); tb+=("$b"); r+=("$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a/b}')")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  echo "$(med "${ta[@]}") $(med "${tb[@]}") $(med "${r[@]}")"
 }
 
 verify_one() { # DIR (its own chain and root): one openssl verify of a chain
@@ -42,17 +47,17 @@ verify_pair() { # SRC TGT: the four verifications compare does
   openssl verify -CAfile "$1/root.pem" -untrusted "$2/untrusted.pem" -purpose sslclient "$2/leaf.pem"
 }
 
-printf 'ome-preflight vs openssl verify, whole processes, median of %d runs each (microseconds)\n' "$N"
-printf '%-28s %12s %14s %16s %8s %8s\n' case ome-preflight "openssl x1" "openssl (same)" "ratio1" "ratio"
+printf 'ome-preflight vs openssl verify, whole processes, %d alternating pairs each (medians, microseconds)\n' "$N"
+printf '%-24s %14s %14s %22s\n' case ome-preflight openssl "median of ratios"
 for pair in good-pair:3 deep-pair:10; do
   name=${pair%%:*}; depth=${pair##*:}; d="$work/lab/$name"
   split "$d/source.pem" "$work/$name/src"; split "$d/target.pem" "$work/$name/tgt"
-  one=$(median_of verify_one "$work/$name/src")
-  check=$(median_of "$BIN" check --format json "$d/source.pem")
-  same=$(median_of verify_one "$work/$name/src")
-  awk -v c="check $depth-deep" -v o="$check" -v one="$one" -v s="$same" 'BEGIN {printf "%-28s %12d %14d %16d %8.2f %8.2f\n", c, o, one, s, o/one, o/s}'
-  cmp=$(median_of "$BIN" compare --format json "$d/source.pem" "$d/target.pem")
-  four=$(median_of verify_pair "$work/$name/src" "$work/$name/tgt")
-  awk -v c="compare $depth-deep" -v o="$cmp" -v one="$one" -v s="$four" 'BEGIN {printf "%-28s %12d %14d %16d %8.2f %8.2f\n", c, o, one, s, o/one, o/s}'
+  one() { verify_one "$work/$name/src"; }
+  four() { verify_pair "$work/$name/src" "$work/$name/tgt"; }
+  chk() { "$BIN" check --format json "$d/source.pem"; }
+  cmp() { "$BIN" compare --format json "$d/source.pem" "$d/target.pem"; }
+  read -r a b r < <(ab chk one); printf '%-24s %14d %14d %22.2f\n' "check $depth-deep" "$a" "$b" "$r"
+  read -r a b r < <(ab cmp one); printf '%-24s %14d %14d %22.2f\n' "compare $depth-deep" "$a" "$b" "$r"
+  read -r a b r < <(ab cmp four); printf '%-24s %14d %14d %22.2f\n' "compare vs 4 verifies" "$a" "$b" "$r"
 done
-echo "ratio1: against one openssl verify of a single chain; ratio: against openssl doing the same verifications (1 for check, 4 for compare)"
+echo "openssl: one 'openssl verify' of the source chain (check, compare), or the four verifications compare does ('vs 4 verifies')"
