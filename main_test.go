@@ -31,7 +31,7 @@ type result struct {
 	stdout, stderr string
 }
 
-func runCLI(t *testing.T, args ...string) result {
+func runCLI(t testing.TB, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(append([]string{"ome-preflight"}, args...), strings.NewReader(""), &out, &errb)

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,6 +110,8 @@ type API struct {
 	// Unavailable lists optional endpoints this product does not have (they
 	// answered 404 / CGEN1006: FIPS on a standalone OME).
 	Unavailable []string `json:"unavailable,omitempty"`
+	mu          sync.Mutex
+	timeRTT     time.Duration
 }
 
 // APIFailure is one GET that failed.
@@ -161,8 +164,25 @@ type Observation struct {
 	Handshakes         []Handshake         `json:"handshakes"`
 	Failures           []Failure           `json:"failures"`
 	version            uint16
+	// mutual is the verifying connection's handshake, judged later (with
+	// the peer's root at the peer's clock) by Mutuals, without the network.
+	mutual *mutualResult
 	// deadline bounds all the work for this appliance, handshakes included.
 	deadline time.Time
+}
+
+type dated struct {
+	at  time.Time
+	rtt time.Duration
+}
+
+// mutualResult is what the verifying connection showed.
+type mutualResult struct {
+	state      *tls.ConnectionState
+	clientCert string
+	err        error
+	stage      string
+	status     int
 }
 
 // Clock sources.
@@ -209,7 +229,14 @@ func (o *Options) timeout() time.Duration {
 	return o.Timeout
 }
 
-// Observe probes one appliance within o.Timeout.
+// Observe probes one appliance within o.Timeout, in as few round trips as
+// it can: two connections at once. The observing one (no client
+// certificate) records the chain, the TLS parameters and the client-CA
+// request, then reads the Date header on the same connection. The verifying
+// one presents the stand-in client certificate; its chain is kept for
+// Mutuals to judge, and, when it passes the credential gate in its own
+// handshake, it carries the API GETs (the optional ones on further gated
+// connections, at the same time).
 func Observe(ctx context.Context, address string, o Options) *Observation {
 	deadline := time.Now().Add(o.timeout())
 	ctx, cancel := context.WithDeadline(ctx, deadline)
@@ -226,21 +253,48 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 		obs.ServerName = host
 	}
 	log := o.Log.With().Str("appliance", hostport).Logger()
-	obs.observeTLS(ctx, o)
+	var wg sync.WaitGroup
+	var observeDate, verifyDate *dated
+	var api *API
+	mutual := &mutualResult{}
+	wg.Add(2)
+	go func() { defer wg.Done(); observeDate = obs.observeTLS(ctx, o) }()
+	go func() { defer wg.Done(); verifyDate, api = obs.verifying(ctx, o, mutual) }()
+	wg.Wait()
+	obs.mutual, obs.API = mutual, api
+	if api != nil && api.UtcTime != "" {
+		for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
+			if t, err := time.Parse(layout, api.UtcTime); err == nil {
+				obs.Clock, obs.ClockSource = t.Add(api.timeRTT/2).UTC(), ClockAPI
+				break
+			}
+		}
+	}
 	if len(obs.Chain) == 0 {
+		obs.API = nil // not reached: the API rules say so, not a failure of their own
 		log.Debug().Interface("failures", obs.Failures).Msg("no chain observed")
 		return obs
 	}
 	log.Debug().Str("version", obs.TLSVersion).Str("cipher", obs.CipherSuite).Int("chain", len(obs.Chain)).
 		Bool("requests_client_cert", obs.RequestsClientCert).Msg("observed")
-	obs.readClock(ctx, o)
+	switch {
+	case obs.ClockSource == ClockAPI:
+	case observeDate != nil:
+		obs.setDate(*observeDate)
+	case verifyDate != nil:
+		obs.setDate(*verifyDate)
+	}
 	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
 		// The user name is logged, the password never.
-		obs.readAPI(ctx, o)
-		log.Debug().Str("user", o.User).Bool("read", obs.API.Version != "").Msg("api")
+		log.Debug().Str("user", o.User).Bool("read", obs.API.Read()).Msg("api")
 	}
 	return obs
+}
+
+func (obs *Observation) setDate(d dated) {
+	obs.Clock, obs.ClockSource = d.at.Add(d.rtt/2).UTC(), ClockHTTP
+	obs.RTTMillis = float64(d.rtt.Microseconds()) / 1000
 }
 
 func (obs *Observation) fail(step string, err error) {
@@ -295,7 +349,7 @@ func (obs *Observation) tlsConfig(o Options, cert *tls.Certificate, capture func
 	}
 }
 
-func (obs *Observation) observeTLS(ctx context.Context, o Options) {
+func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	var mu sync.Mutex
 	var state *tls.ConnectionState
 	cfg := obs.tlsConfig(o, nil, func(cs tls.ConnectionState) {
@@ -306,7 +360,7 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) {
 	conn, err := dial(ctx, obs.Address)
 	if err != nil {
 		obs.fail("connect", err)
-		return
+		return nil
 	}
 	defer conn.Close()
 	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
@@ -315,12 +369,13 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) {
 	tc := tls.Client(conn, cfg)
 	hsErr := tc.HandshakeContext(ctx)
 	mu.Lock()
-	defer mu.Unlock()
+	seen := state
+	mu.Unlock()
 	hs := Handshake{Kind: "observe", OK: hsErr == nil}
 	if hsErr != nil {
 		hs.Error = describe(hsErr)
 	}
-	if state == nil {
+	if seen == nil {
 		// TLS 1.3 servers that require a client certificate fail after
 		// the server's chain was seen; anything else is a failure.
 		obs.Handshakes = append(obs.Handshakes, hs)
@@ -328,17 +383,62 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) {
 			hsErr = errors.New("no certificate presented")
 		}
 		obs.fail("tls handshake", hsErr)
-		return
+		return nil
 	}
-	obs.Chain = state.PeerCertificates
-	obs.version = state.Version
-	obs.TLSVersion = tls.VersionName(state.Version)
-	obs.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
+	obs.Chain = seen.PeerCertificates
+	obs.version = seen.Version
+	obs.TLSVersion = tls.VersionName(seen.Version)
+	obs.CipherSuite = tls.CipherSuiteName(seen.CipherSuite)
 	hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
 	for _, c := range obs.Chain {
 		hs.PeerChain = append(hs.PeerChain, c.Subject.String())
 	}
 	obs.Handshakes = append(obs.Handshakes, hs)
+	if hsErr != nil {
+		return nil // e.g. a client certificate required: the verifying connection reads the Date
+	}
+	// The clock, on the same connection: one more round trip.
+	d, err := dateOver(ctx, tc, obs)
+	if err != nil {
+		obs.fail("clock (HTTP GET /)", err)
+	}
+	return d
+}
+
+// dateOver sends GET / over an established connection and returns the
+// Date header of the answer with the request's round trip.
+func dateOver(ctx context.Context, tc *tls.Conn, obs *Observation) (*dated, error) {
+	c := oneConnClient(tc)
+	defer c.CloseIdleConnections()
+	resp, _, rtt, err := obs.get(ctx, c, "/", Options{}, false)
+	if err != nil {
+		return nil, err
+	}
+	d, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return nil, fmt.Errorf("no usable Date header: %q", resp.Header.Get("Date"))
+	}
+	return &dated{d, rtt}, nil
+}
+
+// oneConnClient is an HTTP client that uses tc, already handshaken and
+// judged, for every request: no new connection, no redirect followed.
+func oneConnClient(tc *tls.Conn) *http.Client {
+	var once sync.Once
+	tr := &http.Transport{
+		Proxy: nil,
+		DialTLSContext: func(context.Context, string, string) (net.Conn, error) {
+			var c net.Conn
+			once.Do(func() { c = tc })
+			if c == nil {
+				return nil, errors.New("the verified connection was closed; no other is opened")
+			}
+			return c, nil
+		},
+		MaxConnsPerHost:        1,
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func dial(ctx context.Context, addr string) (net.Conn, error) {
@@ -395,24 +495,6 @@ func (obs *Observation) get(ctx context.Context, c *http.Client, path string, o 
 		return resp, nil, rtt, err
 	}
 	return resp, body, rtt, nil
-}
-
-func (obs *Observation) readClock(ctx context.Context, o Options) {
-	c := obs.client(o, o.ClientCert, nil)
-	defer c.CloseIdleConnections()
-	resp, _, rtt, err := obs.get(ctx, c, "/", o, false)
-	if err != nil {
-		obs.fail("clock (HTTP GET /)", err)
-		return
-	}
-	obs.RTTMillis = float64(rtt.Microseconds()) / 1000
-	d, err := http.ParseTime(resp.Header.Get("Date"))
-	if err != nil {
-		obs.fail("clock (HTTP Date header)", fmt.Errorf("no usable Date header: %q", resp.Header.Get("Date")))
-		return
-	}
-	obs.Clock = d.Add(rtt / 2).UTC()
-	obs.ClockSource = ClockHTTP
 }
 
 // CredentialGate decides whether credentials may go over a connection that
@@ -472,90 +554,119 @@ func (o *Options) pinned(leaf *x509.Certificate) error {
 
 const utcLayout = "2006-01-02 15:04:05.000"
 
-func (obs *Observation) readAPI(ctx context.Context, o Options) {
-	api := &API{}
-	obs.API = api
-	if err := o.CredentialGate(obs.Chain, obs.version); err != nil {
-		api.Refused = fmt.Sprintf("credentials not sent to %s: %v", obs.Address, err)
-		return
+// verifying makes the verifying connection: the stand-in client
+// certificate is presented, the chain kept for Mutuals. With --user, and
+// only when this very connection passed the credential gate in its own
+// handshake, it carries the API GETs; the optional endpoints are read at
+// the same time over further connections, each gated the same way.
+func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResult) (*dated, *API) {
+	if o.ClientCert != nil && o.ClientCert.Leaf != nil {
+		m.clientCert = o.ClientCert.Leaf.Subject.String()
 	}
-	// Every connection that carries credentials passes the gate itself, in
-	// its own handshake, before any request is written: what the first,
-	// observing connection saw proves nothing about the next one.
+	var api *API
+	if o.User != "" {
+		api = &API{}
+	}
 	var mu sync.Mutex
-	var gateErr error
-	c := obs.client(o, o.ClientCert, func(cs tls.ConnectionState) error {
-		err := o.CredentialGate(cs.PeerCertificates, cs.Version)
-		if err != nil {
+	var seen *tls.ConnectionState
+	gate := errors.New("the connection was not judged")
+	cfg := &tls.Config{
+		ServerName:         obs.ServerName,
+		InsecureSkipVerify: true, // judged below: the gate for credentials, Mutuals for the verdict
+		MinVersion:         tls.VersionTLS10,
+		VerifyConnection: func(cs tls.ConnectionState) error {
 			mu.Lock()
-			gateErr = err
-			mu.Unlock()
-		}
-		return err
-	})
-	tr := c.Transport.(*http.Transport)
-	tr.TLSClientConfig.MinVersion = tls.VersionTLS12
-	tr.DisableKeepAlives, tr.MaxConnsPerHost = false, 1 // one verified connection carries every GET
-	defer c.CloseIdleConnections()
-	refused := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if gateErr != nil {
-			api.Refused = fmt.Sprintf("credentials not sent to %s: on the API connection, %v", obs.Address, gateErr)
-			return true
-		}
-		return false
-	}
-	read := func(path string, v any, required bool) bool {
-		resp, body, rtt, err := obs.get(ctx, c, path, o, true)
-		if err != nil && refused() {
-			return false
-		}
-		if err != nil {
-			msg := fmt.Sprintf("GET %s: %s", path, describe(err))
-			api.Errors = append(api.Errors, msg)
-			api.Failures = append(api.Failures, APIFailure{Path: path, Error: msg, Required: required})
-			return false
-		}
-		if resp.StatusCode == http.StatusUnauthorized {
-			api.AuthFailed = true
-			return false
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			id, text := omeError(body)
-			if !required && (resp.StatusCode == http.StatusNotFound || id == "CGEN1006") {
-				api.Unavailable = append(api.Unavailable, path)
-				return false
+			defer mu.Unlock()
+			seen = &cs
+			if o.User != "" {
+				gate = o.CredentialGate(cs.PeerCertificates, cs.Version)
 			}
-			msg := fmt.Sprintf("GET %s: HTTP %d%s", path, resp.StatusCode, text)
-			api.Errors = append(api.Errors, msg)
-			api.Failures = append(api.Failures, APIFailure{Path: path, Status: resp.StatusCode, MessageID: id, Error: msg, Required: required})
-			return false
+			return nil
+		},
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			if o.ClientCert != nil {
+				return o.ClientCert, nil
+			}
+			return &tls.Certificate{}, nil
+		},
+	}
+	conn, err := dial(ctx, obs.Address)
+	if err != nil {
+		m.err, m.stage = err, stageOf(err, false)
+		api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(err), true)
+		return nil, api
+	}
+	defer conn.Close()
+	tc := tls.Client(conn, cfg)
+	hsErr := tc.HandshakeContext(ctx)
+	mu.Lock()
+	m.state = seen
+	gateErr := gate
+	mu.Unlock()
+	if hsErr != nil {
+		m.err, m.stage = hsErr, stageOf(hsErr, m.state != nil)
+		api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(hsErr), true)
+		return nil, api
+	}
+	auth := api != nil && gateErr == nil
+	if api != nil && gateErr != nil {
+		api.Refused = fmt.Sprintf("credentials not sent to %s: %v", obs.Address, gateErr)
+	}
+	c := oneConnClient(tc)
+	defer c.CloseIdleConnections()
+	resp, body, rtt, err := obs.get(ctx, c, PathInfo, o, auth)
+	if err != nil {
+		m.err, m.stage = err, stageOf(err, true)
+		if auth {
+			api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(err), true)
 		}
-		if err := json.Unmarshal(body, v); err != nil {
-			msg := fmt.Sprintf("GET %s: malformed JSON: %v", path, err)
-			api.Errors = append(api.Errors, msg)
-			api.Failures = append(api.Failures, APIFailure{Path: path, Status: resp.StatusCode, Error: msg, Required: required})
-			return false
-		}
-		if tc, ok := v.(*timeConfig); ok {
-			tc.rtt = rtt
-		}
-		return true
+		return nil, api
+	}
+	m.status = resp.StatusCode
+	var date *dated
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		date = &dated{d, rtt}
+	}
+	if !auth {
+		return date, api
 	}
 	var info struct{ Version string }
-	if !read(PathInfo, &info, true) {
-		return // bad credentials or a broken API: do not knock on every door
+	if !api.take(PathInfo, resp, body, &info, true) {
+		return date, api // bad credentials or a broken API: do not knock on every door
 	}
 	api.Version = info.Version
-	var tc timeConfig
-	if read(PathTime, &tc, true) {
-		api.UtcTime, api.NTP, api.TimeSource = tc.UtcTime, tc.EnableNTP, tc.TimeSource
-		for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
-			if t, err := time.Parse(layout, tc.UtcTime); err == nil {
-				obs.Clock, obs.ClockSource = t.Add(tc.rtt/2).UTC(), ClockAPI
-				break
-			}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var tcfg timeConfig
+		resp, body, rtt, err := obs.get(ctx, c, PathTime, o, true)
+		if err != nil {
+			api.fail(PathTime, 0, "", "GET "+PathTime+": "+describe(err), true)
+			return
+		}
+		if api.take(PathTime, resp, body, &tcfg, true) {
+			api.mu.Lock()
+			api.UtcTime, api.NTP, api.TimeSource, api.timeRTT = tcfg.UtcTime, tcfg.EnableNTP, tcfg.TimeSource, rtt
+			api.mu.Unlock()
+		}
+	}()
+	// The optional endpoints, each on its own gated connection, at once.
+	gated := obs.client(o, o.ClientCert, func(cs tls.ConnectionState) error { return o.CredentialGate(cs.PeerCertificates, cs.Version) })
+	tr := gated.Transport.(*http.Transport)
+	tr.TLSClientConfig.MinVersion = tls.VersionTLS12
+	defer gated.CloseIdleConnections()
+	optional := func(path string, v any, use func()) {
+		defer wg.Done()
+		resp, body, _, err := obs.get(ctx, gated, path, o, true)
+		if err != nil {
+			api.fail(path, 0, "", "GET "+path+": "+describe(err), false)
+			return
+		}
+		if api.take(path, resp, body, v, false) {
+			api.mu.Lock()
+			use()
+			api.mu.Unlock()
 		}
 	}
 	var cert struct {
@@ -565,25 +676,89 @@ func (obs *Observation) readAPI(ctx context.Context, o Options) {
 			IssuedBy struct{ DistinguishedName string }
 		} `json:"value"`
 	}
-	if read(PathCert, &cert, false) && len(cert.Value) > 0 {
-		api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = cert.Value[0].IssuedTo.DistinguishedName, cert.Value[0].IssuedBy.DistinguishedName, cert.Value[0].ValidTo
-	}
 	var proxy struct {
 		EnableProxy        *bool
 		IpAddress          string
 		PortNumber         any
 		ProxyExclusionList any
 	}
-	if read(PathProxy, &proxy, false) {
+	var sec struct{ FipsMode string }
+	wg.Add(3)
+	go optional(PathCert, &cert, func() {
+		if len(cert.Value) > 0 {
+			api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = cert.Value[0].IssuedTo.DistinguishedName, cert.Value[0].IssuedBy.DistinguishedName, cert.Value[0].ValidTo
+		}
+	})
+	go optional(PathProxy, &proxy, func() {
 		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, exclusionList(proxy.ProxyExclusionList)
 		if proxy.IpAddress != "" {
 			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IpAddress, proxy.PortNumber)
 		}
+	})
+	go optional(PathSecurity, &sec, func() { api.FIPSMode = sec.FipsMode })
+	wg.Wait()
+	sort.Slice(api.Failures, func(i, j int) bool { return pathRank(api.Failures[i].Path) < pathRank(api.Failures[j].Path) })
+	sort.Slice(api.Unavailable, func(i, j int) bool { return pathRank(api.Unavailable[i]) < pathRank(api.Unavailable[j]) })
+	sort.Strings(api.Errors)
+	return date, api
+}
+
+// pathRank orders API paths as the rules list them, for stable reports.
+func pathRank(p string) int {
+	return slices.Index([]string{PathInfo, PathTime, PathCert, PathProxy, PathSecurity}, p)
+}
+
+// stageOf says where a failed verifying connection failed: timeout,
+// client-cert (a TLS alert after the appliance showed its chain: it refused
+// or required a client certificate) or connect.
+func stageOf(err error, chainSeen bool) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return "timeout"
+	case chainSeen && isTLSAlert(err):
+		return "client-cert"
 	}
-	var sec struct{ FipsMode string }
-	if read(PathSecurity, &sec, false) {
-		api.FIPSMode = sec.FipsMode
+	return "connect"
+}
+
+// fail records a failed GET (a nil API, no --user, ignores it).
+func (a *API) fail(path string, status int, id, msg string, required bool) {
+	if a == nil {
+		return
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.Errors = append(a.Errors, msg)
+	a.Failures = append(a.Failures, APIFailure{Path: path, Status: status, MessageID: id, Error: msg, Required: required})
+}
+
+// take judges one API answer: 401 marks the credentials refused; an
+// optional endpoint's 404 / CGEN1006 is 'not available on this product';
+// any other non-2xx or malformed JSON is a failure; else v is filled.
+func (a *API) take(path string, resp *http.Response, body []byte, v any, required bool) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		a.mu.Lock()
+		a.AuthFailed = true
+		a.mu.Unlock()
+		return false
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		id, text := omeError(body)
+		if !required && (resp.StatusCode == http.StatusNotFound || id == "CGEN1006") {
+			a.mu.Lock()
+			a.Unavailable = append(a.Unavailable, path)
+			a.mu.Unlock()
+			return false
+		}
+		a.fail(path, resp.StatusCode, id, fmt.Sprintf("GET %s: HTTP %d%s", path, resp.StatusCode, text), required)
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		a.fail(path, resp.StatusCode, "", fmt.Sprintf("GET %s: malformed JSON: %v", path, err), required)
+		return false
+	}
+	return true
 }
 
 // exclusionList normalises ProxyExclusionList: OME sends one ';'-joined
@@ -608,7 +783,6 @@ type timeConfig struct {
 	UtcTime    string
 	EnableNTP  *bool
 	TimeSource string
-	rtt        time.Duration
 }
 
 // omeError pulls the MessageId out of an OME error body, and a text for
@@ -625,64 +799,6 @@ func omeError(body []byte) (id, text string) {
 	return e.Error.Info[0].MessageId, " " + e.Error.Info[0].MessageId + ": " + e.Error.Info[0].Message
 }
 
-// Mutual makes a real handshake to obs presenting cert, verifying the
-// appliance's chain with anchors (the peer appliance's root) at the peer's
-// clock, for serverAuth, then GETs the API's Info to see whether the
-// appliance accepted the client certificate.
-func Mutual(ctx context.Context, obs *Observation, cert *tls.Certificate, anchors []*x509.Certificate, at time.Time, o Options) Handshake {
-	deadline := obs.deadline
-	if deadline.IsZero() {
-		deadline = time.Now().Add(o.timeout())
-	}
-	ctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	hs := Handshake{Kind: "mutual", VerifiedAt: at.UTC().Format(time.RFC3339)}
-	if cert != nil && cert.Leaf != nil {
-		hs.ClientCert = cert.Leaf.Subject.String()
-	}
-	var mu sync.Mutex
-	var verifyErr error
-	verify := func(cs tls.ConnectionState) error {
-		mu.Lock()
-		defer mu.Unlock()
-		hs.Version, hs.CipherSuite = tls.VersionName(cs.Version), tls.CipherSuiteName(cs.CipherSuite)
-		hs.PeerChain = hs.PeerChain[:0]
-		for _, c := range cs.PeerCertificates {
-			hs.PeerChain = append(hs.PeerChain, c.Subject.String())
-		}
-		if len(anchors) == 0 {
-			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
-			return verifyErr
-		}
-		if len(cs.PeerCertificates) == 0 {
-			verifyErr = errors.New("the appliance presented no certificate")
-			return verifyErr
-		}
-		err := chain.Verify(cs.PeerCertificates[0], cs.PeerCertificates[1:], anchors, at, x509.ExtKeyUsageServerAuth)
-		verifyErr = err
-		return err
-	}
-	c := obs.client(o, cert, verify)
-	defer c.CloseIdleConnections()
-	resp, _, _, err := obs.get(ctx, c, PathInfo, o, false)
-	mu.Lock()
-	defer mu.Unlock()
-	var ne net.Error
-	switch {
-	case err != nil && verifyErr != nil:
-		hs.Error, hs.Stage = verifyErr.Error(), "verify"
-	case err != nil && (errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())):
-		hs.Error, hs.Stage = describe(err), "timeout"
-	case err != nil && hs.Version != "" && isTLSAlert(err):
-		hs.Error, hs.Stage = describe(err), "client-cert"
-	case err != nil:
-		hs.Error, hs.Stage = describe(err), "connect"
-	default:
-		hs.OK, hs.HTTPStatus = true, resp.StatusCode
-	}
-	return hs
-}
-
 // Pair observes both appliances at the same time.
 func Pair(ctx context.Context, source, target string, src, tgt Options) (*Observation, *Observation) {
 	var a, b *Observation
@@ -694,14 +810,15 @@ func Pair(ctx context.Context, source, target string, src, tgt Options) (*Observ
 	return a, b
 }
 
-// Mutuals makes the real handshakes: each appliance verified with the
-// other's root at the other's clock, presenting o.ClientCert if given. The
-// transcripts are appended to each observation's Handshakes.
-func Mutuals(ctx context.Context, a, b *Observation, o Options) {
-	var wg sync.WaitGroup
+// Mutuals judges each appliance's verifying handshake with the other's
+// root at the other's clock, for serverAuth, with chain's one verifier:
+// the handshakes were made during Observe, so this waits for the clocks,
+// not the network. The transcripts are appended to each observation's
+// Handshakes.
+func Mutuals(_ context.Context, a, b *Observation, _ Options) {
 	for _, p := range [][2]*Observation{{a, b}, {b, a}} {
 		self, peer := p[0], p[1]
-		if len(self.Chain) == 0 || len(peer.Chain) == 0 {
+		if len(self.Chain) == 0 || len(peer.Chain) == 0 || self.mutual == nil {
 			continue
 		}
 		path := chain.BuildPath(peer.Chain)
@@ -709,12 +826,36 @@ func Mutuals(ctx context.Context, a, b *Observation, o Options) {
 		if path.Root {
 			anchors = []*x509.Certificate{peer.Chain[path.Order[len(path.Order)-1]]}
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			hs := Mutual(ctx, self, o.ClientCert, anchors, peer.Clock, o)
-			self.Handshakes = append(self.Handshakes, hs)
-		}()
+		self.Handshakes = append(self.Handshakes, judgeMutual(self.mutual, anchors, peer.Clock))
 	}
-	wg.Wait()
+}
+
+func judgeMutual(m *mutualResult, anchors []*x509.Certificate, at time.Time) Handshake {
+	hs := Handshake{Kind: "mutual", VerifiedAt: at.UTC().Format(time.RFC3339), ClientCert: m.clientCert}
+	var verifyErr error
+	if st := m.state; st != nil {
+		hs.Version, hs.CipherSuite = tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite)
+		for _, c := range st.PeerCertificates {
+			hs.PeerChain = append(hs.PeerChain, c.Subject.String())
+		}
+		switch {
+		case len(st.PeerCertificates) == 0:
+			verifyErr = errors.New("the appliance presented no certificate")
+		case len(anchors) == 0:
+			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
+		default:
+			verifyErr = chain.Verify(st.PeerCertificates[0], st.PeerCertificates[1:], anchors, at, x509.ExtKeyUsageServerAuth)
+		}
+	}
+	switch {
+	case verifyErr != nil:
+		hs.Error, hs.Stage = verifyErr.Error(), "verify"
+	case m.err != nil:
+		hs.Error, hs.Stage = describe(m.err), m.stage
+	case m.state == nil:
+		hs.Error, hs.Stage = "no handshake was made", "connect"
+	default:
+		hs.OK, hs.HTTPStatus = true, m.status
+	}
+	return hs
 }
