@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,17 +106,15 @@ Examples:
 }
 
 func writeChecklist(out string, cl *pairing.Checklist, force bool) error {
-	var md, html strings.Builder
-	if err := pairing.RenderChecklistMarkdown(&md, cl); err != nil {
-		return err
-	}
-	if err := pairing.RenderChecklistHTML(&html, cl); err != nil {
-		return err
-	}
-	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.md"), []byte(md.String()), force); err != nil {
+	// Each document is written to its file as it is rendered.
+	if err := chain.WriteAtomicFunc(filepath.Join(out, "checklist.md"), force, 0o644, func(w io.Writer) error {
+		return pairing.RenderChecklistMarkdown(w, cl)
+	}); err != nil {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
-	if err := chain.WriteFileAtomic(filepath.Join(out, "checklist.html"), []byte(html.String()), force); err != nil {
+	if err := chain.WriteAtomicFunc(filepath.Join(out, "checklist.html"), force, 0o644, func(w io.Writer) error {
+		return pairing.RenderChecklistHTML(w, cl)
+	}); err != nil {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -189,6 +190,15 @@ func WriteFileAtomic(path string, data []byte, force bool) error {
 // keys): the new file gets it whatever the old one had, and a link at path
 // is replaced, never written through.
 func WriteFileAtomicMode(path string, data []byte, force bool, mode os.FileMode) error {
+	return WriteAtomicFunc(path, force, mode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomicFunc is WriteFileAtomicMode for content written as it is
+// produced (a large report is never held whole in memory).
+func WriteAtomicFunc(path string, force bool, mode os.FileMode, write func(io.Writer) error) error {
 	if _, err := os.Lstat(path); err == nil && !force {
 		return fmt.Errorf("%s exists; give --force to replace it", path)
 	}
@@ -197,7 +207,7 @@ func WriteFileAtomicMode(path string, data []byte, force bool, mode os.FileMode)
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
 	}

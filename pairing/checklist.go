@@ -1,6 +1,7 @@
 package pairing
 
 import (
+	"bufio"
 	"fmt"
 	"html/template"
 	"io"
@@ -51,8 +52,9 @@ func (c *Checklist) Finish() {
 // pair its checklist, KB table, findings with fixes, clocks, CA lists and
 // handshake transcripts.
 func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
-	c = Safe(c)
-	b := &strings.Builder{}
+	// Written as it goes, one pair at a time (RenderMarkdown escapes each
+	// report's values); the checklist's own values are escaped here.
+	b := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
 		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
 	b.WriteString("| pair | checked by | verdict | errors | warnings |\n|---|---|---|---|---|\n")
@@ -63,6 +65,7 @@ func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn)
 	}
+	var sb strings.Builder
 	for _, p := range c.Pairs {
 		fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
 		if p.Error != "" {
@@ -71,20 +74,19 @@ func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
 		if p.Report == nil {
 			continue
 		}
-		var sb strings.Builder
+		sb.Reset()
 		if err := RenderMarkdown(&sb, p.Report); err != nil {
 			return err
 		}
 		// Demote the pair report's headings under the pair's.
 		for _, line := range strings.SplitAfter(sb.String(), "\n") {
 			if strings.HasPrefix(line, "#") {
-				line = "#" + line
+				b.WriteString("#")
 			}
 			b.WriteString(line)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // timeline is the SVG model of one pair's validity periods.
@@ -220,6 +222,10 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		},
 		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"checkrows": checkRows,
+		// One pair at a time: a copy of the whole checklist would double
+		// the memory of a large inventory.
+		"safe":     func(p ChecklistPair) ChecklistPair { return Safe(p) },
+		"safeText": TermSafe,
 		"sym": func(c string) string {
 			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i info",
 				"notchecked": "? not checked"}[c]
@@ -268,9 +274,9 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 <h1>OME migration change-window checklist</h1>
 <p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
 <table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th></tr>
-{{range .Pairs}}<tr><td><a href="#pair-{{.Name}}">{{.Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td></tr>
+{{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td></tr>
 {{end}}</table>
-{{range .Pairs}}{{$p := .}}
+{{range .Pairs}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
 {{with .Report}}
@@ -302,7 +308,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{if .Findings}}<h3>Findings</h3><ul>
 {{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
-{{end}}{{end}}
+{{end}}{{end}}{{end}}
 </body></html>
 `))
 })
@@ -310,7 +316,11 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 // RenderChecklistHTML writes one self-contained HTML file: no external
 // assets, the timeline drawn as inline SVG.
 func RenderChecklistHTML(w io.Writer, c *Checklist) error {
-	return htmlTmpl().Execute(w, Safe(c))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTmpl().Execute(bw, c); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // checkRow is one requirement with its status on each side.
