@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/text/encoding/unicode"
@@ -42,15 +43,19 @@ type ExplainReport struct {
 
 var (
 	// OME's layout: "[ERROR] 2024-01-25 11:10:34.735 [thread] Class - method(): ...".
-	logStart = regexp.MustCompile(`^\[\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\s*\]\s+(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)`)
+	logStart = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\[\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\s*\]\s+(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)`)
+	})
 	// The time-first layout of other log4j/logback patterns:
 	// "2024-01-25 11:10:34,735 ERROR [thread] Class - method(): ...".
-	logStartTimeFirst = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)\s+\[?\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\b`)
-	ctxRe             = regexp.MustCompile(`\]\s+(\w+\s+-\s+\w+\(\))`)
-	idRe              = regexp.MustCompile(`"MessageId"\s*:\s*"([A-Za-z]+\d+)"`)
-	argsRe            = regexp.MustCompile(`"MessageArgs"\s*:\s*\[([^\]]*)\]`)
-	bareIDRe          = regexp.MustCompile(`\b(CGEN\d{4}|CSEC\d{4}|CAPP\d{4}|CTEM\d{4})\b`)
-	wizardText        = "Unable to mutually authenticate and connect to the remote appliance"
+	logStartTimeFirst = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)\s+\[?\s*(ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\b`)
+	})
+	ctxRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\]\s+(\w+\s+-\s+\w+\(\))`) })
+	idRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"MessageId"\s*:\s*"([A-Za-z]+\d+)"`) })
+	argsRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"MessageArgs"\s*:\s*\[([^\]]*)\]`) })
+	bareIDRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(CGEN\d{4}|CSEC\d{4}|CAPP\d{4}|CTEM\d{4})\b`) })
+	wizardText = "Unable to mutually authenticate and connect to the remote appliance"
 )
 
 // maxEntryBytes bounds one joined log entry.
@@ -67,10 +72,10 @@ type logEntry struct {
 // entryStart recognises a log header line in either layout and returns its
 // time.
 func entryStart(line string) (string, bool) {
-	if m := logStart.FindStringSubmatch(line); m != nil {
+	if m := logStart().FindStringSubmatch(line); m != nil {
 		return m[2], true
 	}
-	if m := logStartTimeFirst.FindStringSubmatch(line); m != nil {
+	if m := logStartTimeFirst().FindStringSubmatch(line); m != nil {
 		return m[1], true
 	}
 	return "", false
@@ -195,7 +200,7 @@ func utf16Shape(head []byte, zero int) bool {
 func explainEntry(e *logEntry) []ExplainEntry {
 	text := e.text.String()
 	var ctx string
-	if m := ctxRe.FindStringSubmatch(text); m != nil {
+	if m := ctxRe().FindStringSubmatch(text); m != nil {
 		ctx = m[1]
 	}
 	var out []ExplainEntry
@@ -212,8 +217,8 @@ func explainEntry(e *logEntry) []ExplainEntry {
 	}
 	if len(out) == 0 {
 		// Truncated JSON or plain text: fall back to patterns.
-		ids := idRe.FindAllStringSubmatch(text, -1)
-		args := argsRe.FindAllStringSubmatch(text, -1)
+		ids := idRe().FindAllStringSubmatch(text, -1)
+		args := argsRe().FindAllStringSubmatch(text, -1)
 		for i, m := range ids {
 			var a []string
 			if i < len(args) {
@@ -224,7 +229,7 @@ func explainEntry(e *logEntry) []ExplainEntry {
 	}
 	if len(out) == 0 {
 		seen := map[string]bool{}
-		for _, m := range bareIDRe.FindAllString(text, -1) {
+		for _, m := range bareIDRe().FindAllString(text, -1) {
 			if !seen[m] {
 				seen[m] = true
 				add(m, nil, nil)
