@@ -34,7 +34,7 @@ type Info struct {
 	PathPosition *int `json:"path_position"`
 }
 
-// Describe returns Info for certificate i of certs, given the path.
+// DescribeCert returns Info for certificate i of certs, given the path.
 func DescribeCert(certs []*x509.Certificate, p Path, i int) Info {
 	c := certs[i]
 	info := Info{

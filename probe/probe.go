@@ -678,7 +678,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	}
 	var proxy struct {
 		EnableProxy        *bool
-		IpAddress          string
+		IPAddress          string `json:"IpAddress"`
 		PortNumber         any
 		ProxyExclusionList any
 	}
@@ -691,8 +691,8 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	})
 	go optional(PathProxy, &proxy, func() {
 		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, exclusionList(proxy.ProxyExclusionList)
-		if proxy.IpAddress != "" {
-			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IpAddress, proxy.PortNumber)
+		if proxy.IPAddress != "" {
+			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IPAddress, proxy.PortNumber)
 		}
 	})
 	go optional(PathSecurity, &sec, func() { api.FIPSMode = sec.FipsMode })
@@ -790,13 +790,16 @@ type timeConfig struct {
 func omeError(body []byte) (id, text string) {
 	var e struct {
 		Error struct {
-			Info []struct{ MessageId, Message string } `json:"@Message.ExtendedInfo"`
+			Info []struct {
+				MessageID string `json:"MessageId"`
+				Message   string
+			} `json:"@Message.ExtendedInfo"`
 		} `json:"error"`
 	}
 	if json.Unmarshal(body, &e) != nil || len(e.Error.Info) == 0 {
 		return "", ""
 	}
-	return e.Error.Info[0].MessageId, " " + e.Error.Info[0].MessageId + ": " + e.Error.Info[0].Message
+	return e.Error.Info[0].MessageID, " " + e.Error.Info[0].MessageID + ": " + e.Error.Info[0].Message
 }
 
 // Pair observes both appliances at the same time.
