@@ -165,7 +165,7 @@ func checkFormat(c *cli.Context) (string, error) {
 	if f == "md" {
 		f = "markdown"
 	}
-	if !slices.Contains(pairing.Formats, f) {
+	if !slices.Contains(pairing.Formats(), f) {
 		return "", usagef("use text, json or markdown", "bad --format %q", f)
 	}
 	return f, nil

@@ -47,7 +47,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials without checking that the appliance is the expected one (TLS 1.2 or later is still required)"},
-			&cli.DurationFlag{Name: "timeout", Value: probeTimeout, Usage: "bound on all the work for one appliance"},
+			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "bound on all the work for one appliance"},
 			&cli.DurationFlag{Name: "window", Usage: "certificates must stay valid this long after each clock (the change window)"},
 			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when the clocks differ by more than this"},
 		},
@@ -104,8 +104,6 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 		},
 	}
 }
-
-var probeTimeout = probe.DefaultTimeout
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
 // expected chain and/or a fingerprint, and the anchors (the expected chain's

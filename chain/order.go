@@ -6,7 +6,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/md5"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
@@ -56,7 +55,8 @@ func SelfSigned(c *x509.Certificate) bool {
 }
 
 // signedBy checks only the signature, not CA constraints: rules judge those.
-// SHA-1 and MD5 signatures, which crypto/x509 refuses to check, are checked
+// MD5 signatures, which crypto/x509's CheckSignature refuses to check
+// (SHA-1 it still checks there), are checked
 // here so that an old enterprise CA's chain is still linked; the
 // weak-signature rule judges the algorithm.
 func signedBy(child, parent *x509.Certificate) error {
@@ -102,9 +102,6 @@ func checkSignature(child, parent *x509.Certificate) error {
 	var h crypto.Hash
 	var digest []byte
 	switch child.SignatureAlgorithm {
-	case x509.SHA1WithRSA, x509.ECDSAWithSHA1:
-		d := sha1.Sum(child.RawTBSCertificate)
-		h, digest = crypto.SHA1, d[:]
 	case x509.MD5WithRSA:
 		d := md5.Sum(child.RawTBSCertificate)
 		h, digest = crypto.MD5, d[:]
@@ -122,9 +119,6 @@ func checkSignature(child, parent *x509.Certificate) error {
 	}
 	return err
 }
-
-// SignedBy reports whether parent's key verifies child's signature.
-func SignedBy(child, parent *x509.Certificate) bool { return signedBy(child, parent) == nil }
 
 // BuildPath finds leaf -> intermediates -> root among certs, whatever their
 // order in the file, preferring a path with good signatures that ends at

@@ -248,17 +248,6 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 			}
 			return shortIssuer(c.Issuer)
 		},
-		"box": func(s Status) string {
-			switch s {
-			case Error, Fatal:
-				return "fail"
-			case Warn:
-				return "warn"
-			case Pass:
-				return "pass"
-			}
-			return "na"
-		},
 	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
 <style>

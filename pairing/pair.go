@@ -381,11 +381,16 @@ func checkPairValidity(p *Pair) []sideResult {
 		at   time.Time
 	}
 	clocks := []clock{{"source", p.Src.At}, {"target", p.Tgt.At}}
+	// One window finding per certificate: both clocks usually tell the same
+	// story.
+	windowed := map[string]bool{}
 	for _, sd := range []struct {
 		name string
 		s    *Subject
 	}{{"source", p.Src}, {"target", p.Tgt}} {
-		for i, c := range sd.s.certs() {
+		// Judged on the path; a certificate off it is chain-unrelated's.
+		for _, i := range sd.s.Path.Order {
+			c := sd.s.certs()[i]
 			for _, ck := range clocks {
 				if ck.name != sd.name {
 					switch {
@@ -402,7 +407,8 @@ func checkPairValidity(p *Pair) []sideResult {
 					}
 				}
 				end := ck.at.Add(p.Window)
-				if p.Window > 0 && !ck.at.After(c.NotAfter) && end.After(c.NotAfter) {
+				if key := fmt.Sprint(sd.name, i); p.Window > 0 && !ck.at.After(c.NotAfter) && end.After(c.NotAfter) && !windowed[key] {
+					windowed[key] = true
 					out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
 						"%s expires at %s, before the change window ends (%s clock %s + %s = %s)", sd.s.sideLabel(sd.name, i),
 						c.NotAfter.UTC().Format(time.RFC3339), ck.name, ck.at.Format(time.RFC3339), p.Window, end.Format(time.RFC3339))}})
@@ -412,27 +418,6 @@ func checkPairValidity(p *Pair) []sideResult {
 	}
 	if len(out) == 0 {
 		return []sideResult{{Result: Result{Status: Pass}}}
-	}
-	return dedupe(out)
-}
-
-// dedupe drops a window finding when the same certificate already has one
-// (both clocks usually tell the same story).
-func dedupe(in []sideResult) []sideResult {
-	var out []sideResult
-	seen := map[string]bool{}
-	for _, r := range in {
-		key := r.Side
-		if r.CertIndex != nil {
-			key += fmt.Sprint(*r.CertIndex)
-		}
-		if strings.Contains(r.Details, "change window") {
-			if seen[key+"w"] {
-				continue
-			}
-			seen[key+"w"] = true
-		}
-		out = append(out, r)
 	}
 	return out
 }

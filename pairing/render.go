@@ -17,8 +17,8 @@ type RenderOptions struct {
 	Color bool
 }
 
-// Formats accepted by --format.
-var Formats = []string{"text", "json", "markdown"}
+// Formats lists the values --format accepts.
+func Formats() []string { return []string{"text", "json", "markdown"} }
 
 // Render writes r in format to w.
 func Render(w io.Writer, r *Report, format string, o RenderOptions) error {
@@ -91,7 +91,7 @@ func plural(n int) string {
 	return "s"
 }
 
-func certTable(b *strings.Builder, certs []chainInfoAlias, at time.Time) {
+func certTable(b *strings.Builder, certs []chain.Info, at time.Time) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  #\trole\tissued to\tissued by\tvalid until\tkey\tEKU\tKU")
 	for _, c := range certs {
@@ -110,8 +110,6 @@ func certTable(b *strings.Builder, certs []chainInfoAlias, at time.Time) {
 	}
 	tw.Flush()
 }
-
-type chainInfoAlias = chain.Info
 
 func shortName(cn, subject string) string {
 	if cn != "" {
