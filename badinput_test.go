@@ -175,10 +175,21 @@ func extCritical() pkix.Extension {
 
 // An unknown command is a usage error wherever the global flags put it.
 func TestUnknownCommandExit2(t *testing.T) {
-	for _, args := range [][]string{{"chekc"}, {"--no-color", "chekc"}, {"--log-level", "debug", "chekc", "x.pem"}, {"--no-color", "--log-format", "json", "comapre"}} {
-		res := runCLI(t, args...)
-		if res.code != 2 || !strings.Contains(res.stderr, "unknown command") {
-			t.Errorf("%v: exit %d, stderr %q; want 2 and the unknown command named", args, res.code, res.stderr)
+	for _, tc := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"chekc"}, `did you mean "check"`},
+		{[]string{"--no-color", "chekc"}, `did you mean "check"`},
+		{[]string{"--log-level", "debug", "chekc", "x.pem"}, `did you mean "check"`},
+		{[]string{"--no-color", "--log-format", "json", "comapre"}, `did you mean "compare"`},
+		{[]string{"explian", "x.log"}, `did you mean "explain"`},
+		{[]string{"zzzz"}, "ome-preflight --help"},
+		{[]string{"fixtures", "writ", "lab"}, "unknown command"},
+	} {
+		res := runCLI(t, tc.args...)
+		if res.code != 2 || !strings.Contains(res.stderr, "unknown command") || !strings.Contains(res.stderr, tc.hint) {
+			t.Errorf("%v: exit %d, stderr %q; want 2, the unknown command named and %q", tc.args, res.code, res.stderr, tc.hint)
 		}
 	}
 }

@@ -28,7 +28,7 @@ var nowFunc = time.Now
 // run builds the CLI and runs it; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: nowFunc}
-	notFound := false
+	notFound := ""
 	app := &cli.App{
 		Name:    "ome-preflight",
 		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
@@ -71,10 +71,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 			rulesCommand(e),
 			fixturesCommand(e),
 		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			notFound = true
-			fmt.Fprintf(stderr, "ome-preflight: error: unknown command %q\nome-preflight: hint: run 'ome-preflight --help' for the list\n", name)
-		},
+		CommandNotFound: func(c *cli.Context, name string) { notFound = name },
 	}
 	for _, oc := range optionalCommands {
 		app.Commands = append(app.Commands, oc(e))
@@ -91,8 +88,9 @@ unreadable input, 3 incomplete (a check could not run).`,
 		}
 	}
 	err := app.Run(args)
-	if err == nil && notFound {
-		return exitUsage // an unknown command, wherever the global flags put it
+	if err == nil && notFound != "" {
+		// An unknown command, wherever the global flags put it.
+		err = unknownCommand(notFound, app.Commands)
 	}
 	return exitCode(err, stderr)
 }
@@ -195,4 +193,50 @@ func orEmpty(i any) any {
 		return ""
 	}
 	return i
+}
+
+// unknownCommand is the usage error for a command name that does not
+// exist, suggesting the nearest one ("did you mean check?").
+func unknownCommand(name string, cmds []*cli.Command) error {
+	hint := "run 'ome-preflight --help' for the list"
+	best, dist := "", 3
+	for _, c := range cmds {
+		if c.Hidden {
+			continue
+		}
+		if d := editDistance(strings.ToLower(name), c.Name); d < dist {
+			best, dist = c.Name, d
+		}
+	}
+	if best != "" {
+		hint = fmt.Sprintf("did you mean %q? (%s)", best, hint)
+	}
+	return usagef(hint, "unknown command %q", name)
+}
+
+// editDistance is the Levenshtein distance, with a transposition counted as
+// one edit (chekc -> check).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }

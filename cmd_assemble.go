@@ -76,13 +76,13 @@ Examples:
 					if err := pairing.RenderJSON(e.stdout, rep); err != nil {
 						return err
 					}
-					return &verdictError{exitFail}
+					return verdictCode(pairing.VerdictFail)
 				}
 				if a != nil && len(a.Chain) > 0 {
 					e.say("found %s", describeSources(a))
 				}
 				printError(e.stderr, err)
-				return &verdictError{exitFail}
+				return verdictCode(pairing.VerdictFail)
 			}
 			if err != nil {
 				return err

@@ -63,7 +63,7 @@ Examples:
 				return err
 			}
 			if len(rep.Entries) > 0 {
-				return &verdictError{exitFail}
+				return verdictCode(pairing.VerdictFail)
 			}
 			return nil
 		},
