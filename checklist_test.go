@@ -63,9 +63,7 @@ var addrRe = regexp.MustCompile(`127\.0\.0\.\d+:\d+`)
 func TestChecklistMixedInventory(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	frozen := func() time.Time { return testBase }
-	old := nowFunc
-	nowFunc = frozen
-	defer func() { nowFunc = old }()
+	pinClock(t, frozen)
 	dir := t.TempDir()
 	writeLab(t, dir, "good-pair", "different-intermediates", "window-too-long")
 	src := startMock(t, filepath.Join(dir, "good-pair"), "source", "127.0.0.1:0", frozen, nil)

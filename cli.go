@@ -22,12 +22,11 @@ type env struct {
 	now            func() time.Time
 }
 
-// nowFunc is the clock; tests pin it. Nothing below main reads time.Now.
-var nowFunc = time.Now
-
-// run builds the CLI and runs it; it returns the exit code.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: nowFunc}
+// run builds the CLI and runs it; it returns the exit code. now is the
+// clock: main passes time.Now, tests their own; nothing below reads
+// time.Now for a verdict.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: now}
 	notFound := ""
 	app := &cli.App{
 		Name:    "ome-preflight",

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ome-preflight/ome-preflight/pairing"
 )
@@ -34,7 +35,7 @@ func TestExplainCLI(t *testing.T) {
 		t.Errorf("missing log: code %d %q", r.code, r.stderr)
 	}
 	var out strings.Builder
-	code := run([]string{"ome-preflight", "explain", "-"}, strings.NewReader(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CSEC9002","MessageArgs":[]}]}}`), &out, &strings.Builder{})
+	code := run([]string{"ome-preflight", "explain", "-"}, strings.NewReader(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CSEC9002","MessageArgs":[]}]}}`), &out, &strings.Builder{}, time.Now)
 	if code != 1 || !strings.Contains(out.String(), "CSEC9002") {
 		t.Errorf("stdin: code %d %q", code, out.String())
 	}

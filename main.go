@@ -3,11 +3,14 @@
 // pairing, with OME's exact MessageId and MessageArgs, and how to fix it.
 package main
 
-import "os"
+import (
+	"os"
+	"time"
+)
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr, time.Now))
 }

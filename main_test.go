@@ -34,7 +34,7 @@ type result struct {
 func runCLI(t testing.TB, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(append([]string{"ome-preflight"}, args...), strings.NewReader(""), &out, &errb)
+	code := run(append([]string{"ome-preflight"}, args...), strings.NewReader(""), &out, &errb, clockFor(t))
 	return result{code, out.String(), errb.String()}
 }
 

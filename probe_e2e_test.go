@@ -26,14 +26,36 @@ import (
 )
 
 // labClock runs from testBase, so that the tests do not depend on the day
-// they run.
-func labClock(t *testing.T) func() time.Time {
+// they run; runCLI uses it for t and its subtests.
+func labClock(t testing.TB) func() time.Time {
 	start := time.Now()
 	now := func() time.Time { return testBase.Add(time.Since(start)) }
-	old := nowFunc
-	nowFunc = now
-	t.Cleanup(func() { nowFunc = old })
+	pinClock(t, now)
 	return now
+}
+
+// clocks holds each test's clock by test name: no package-level clock, so
+// tests may run in parallel.
+var clocks sync.Map
+
+// pinClock makes now the clock of the CLI runs of t and its subtests.
+func pinClock(t testing.TB, now func() time.Time) {
+	clocks.Store(t.Name(), now)
+	t.Cleanup(func() { clocks.Delete(t.Name()) })
+}
+
+// clockFor finds the clock pinned for t or its nearest parent test.
+func clockFor(t testing.TB) func() time.Time {
+	for name := t.Name(); ; {
+		if v, ok := clocks.Load(name); ok {
+			return v.(func() time.Time)
+		}
+		i := strings.LastIndex(name, "/")
+		if i < 0 {
+			return time.Now
+		}
+		name = name[:i]
+	}
 }
 
 // pairLab writes a pair scenario into a folder (the working directory).
