@@ -10,7 +10,7 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.1.4
 FUZZTIME    ?= 30s
 BENCHTIME   ?= 1s
 
-.PHONY: build test lint vuln demo golden fuzz bench cover clean dist
+.PHONY: build test lint vuln demo golden fuzz bench cover clean dist mutation
 
 build:
 	CGO_ENABLED=0 go build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -79,6 +79,14 @@ bench: build
 	@if [ -x /usr/bin/time ]; then /usr/bin/time -f "peak RSS %M KiB (100 pairs, 200 mocks, one process)" \
 	  bin/ome-preflight.test -test.run '^$$' -test.bench 'Probe100' -test.benchtime 3x; \
 	else bin/ome-preflight.test -test.run '^$$' -test.bench 'Probe100' -test.benchtime 3x; fi
+
+# mutation runs gremlins (pinned) on the rule and chain packages with their
+# own tests; slow (minutes per package), so not in CI. Efficacy is in the
+# output; judged-equivalent survivors are listed in the closing notes.
+GREMLINS := github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+mutation:
+	go run $(GREMLINS) unleash --workers 2 --test-cpu 1 --timeout-coefficient 30 ./chain
+	go run $(GREMLINS) unleash --workers 2 --test-cpu 1 --timeout-coefficient 30 ./pairing
 
 cover:
 	go test -coverprofile=cover.out ./... && go tool cover -func=cover.out | tail -1
