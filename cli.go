@@ -142,7 +142,9 @@ func (e *env) setup(c *cli.Context) error {
 
 // color is true when text output goes to a terminal and nobody said no.
 func (e *env) color(c *cli.Context) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+	// NO_COLOR counts only when set and non-empty (no-color.org); a dumb
+	// terminal gets no escape sequences either.
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	for _, cc := range c.Lineage() {

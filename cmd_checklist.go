@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -122,20 +123,34 @@ func writeChecklist(out string, cl *pairing.Checklist, force bool) error {
 
 func checklistSummary(e *env, cl *pairing.Checklist, c *cli.Context) error {
 	var b strings.Builder
+	// Columns sized to the longest pair name.
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	count := map[string]int{}
 	for _, p := range cl.Pairs {
 		errs, warns := 0, 0
 		if p.Report != nil {
 			errs, warns = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
 		}
-		fmt.Fprintf(&b, "%-10s %-30s %-8s %d errors, %d warnings", strings.ToUpper(p.Verdict), p.Name, p.Kind, errs, warns)
+		count[p.Verdict]++
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s", strings.ToUpper(p.Verdict), pairing.TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"))
 		if p.Error != "" {
-			fmt.Fprintf(&b, ": %s", p.Error)
+			fmt.Fprintf(tw, ": %s", pairing.TermSafe(p.Error))
 		}
-		b.WriteString("\n")
+		fmt.Fprintln(tw)
 	}
-	fmt.Fprintf(&b, "\n%s: %d pair(s); details in checklist.md and checklist.html\n", strings.ToUpper(cl.Verdict), len(cl.Pairs))
+	tw.Flush()
+	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(cl.Verdict),
+		counted(len(cl.Pairs), "pair"), count[pairing.VerdictPass], count[pairing.VerdictFail], count[pairing.VerdictIncomplete])
 	_, err := e.stdout.Write([]byte(b.String()))
 	return err
+}
+
+// counted is "1 error", "2 errors".
+func counted(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // runChecklist checks every pair, up to parallel at once, with a progress

@@ -15,6 +15,11 @@ func fixturesCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "fixtures",
 		Usage: "lab: write scenario chains to rehearse with",
+		Description: `Commands:
+   write DIR   write every scenario's files, and a README of what each should produce
+
+Examples:
+   ome-preflight fixtures write ./lab`,
 		Subcommands: []*cli.Command{{
 			Name:      "write",
 			Usage:     "write every scenario's files, and a README of what each should produce, into DIR",

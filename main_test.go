@@ -361,10 +361,11 @@ func TestPKCS12Password(t *testing.T) {
 
 func TestRulesCatalogue(t *testing.T) {
 	res := runCLI(t, "rules", "--format", "json")
-	var rules []pairing.RuleInfo
-	if err := json.Unmarshal([]byte(res.stdout), &rules); err != nil || res.code != 0 {
-		t.Fatalf("code %d: %v", res.code, err)
+	var rep pairing.RulesReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 || rep.SchemaVersion != pairing.SchemaVersion || rep.Command != "rules" {
+		t.Fatalf("code %d: %v, schema_version %d, command %q", res.code, err, rep.SchemaVersion, rep.Command)
 	}
+	rules := rep.Rules
 	seen := map[string]bool{}
 	for _, r := range rules {
 		if seen[r.ID] {
@@ -505,5 +506,35 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	if *update {
 		os.WriteFile(path, []byte(readme), 0o644)
+	}
+}
+
+// Every JSON output carries schema_version.
+func TestEveryJSONHasSchemaVersion(t *testing.T) {
+	dir := t.TempDir()
+	lab := filepath.Join(dir, "lab")
+	if res := runCLI(t, "fixtures", "write", "--format", "json", lab); res.code != 0 || !strings.Contains(res.stdout, `"schema_version": 1`) {
+		t.Errorf("fixtures write: %d %s", res.code, res.stdout)
+	}
+	gp := filepath.Join(lab, "good-pair")
+	inv := filepath.Join(dir, "inv.yaml")
+	os.WriteFile(inv, []byte("pairs:\n  - name: a\n    source: { chain: lab/good-pair/source.pem }\n    target: { chain: lab/good-pair/target.pem }\n"), 0o600)
+	log := filepath.Join(dir, "application.log")
+	os.WriteFile(log, []byte(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CSEC9002","MessageArgs":[]}]}}`), 0o600)
+	for _, args := range [][]string{
+		{"rules", "--format", "json"},
+		{"check", "--format", "json", filepath.Join(gp, "source.pem")},
+		{"compare", "--format", "json", filepath.Join(gp, "source.pem"), filepath.Join(gp, "target.pem")},
+		{"assemble", "--format", "json", filepath.Join(gp, "source.pem")},
+		{"explain", "--format", "json", log},
+		{"checklist", "--format", "json", "--out", filepath.Join(dir, "out"), inv},
+	} {
+		res := runCLI(t, args...)
+		var v struct {
+			SchemaVersion *int `json:"schema_version"`
+		}
+		if err := json.Unmarshal([]byte(res.stdout), &v); err != nil || v.SchemaVersion == nil || *v.SchemaVersion != pairing.SchemaVersion {
+			t.Errorf("%v: exit %d, %v, schema_version %v\n%.300s", args, res.code, err, v.SchemaVersion, res.stdout)
+		}
 	}
 }

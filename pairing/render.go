@@ -377,12 +377,20 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	return err
 }
 
+// RulesReport is `rules --format json`: the catalogue with the schema
+// version every JSON output carries.
+type RulesReport struct {
+	SchemaVersion int        `json:"schema_version"`
+	Command       string     `json:"command"`
+	Rules         []RuleInfo `json:"rules"`
+}
+
 // RenderRules writes the catalogue.
 func RenderRules(w io.Writer, format string) error {
 	rules := Catalogue()
 	switch format {
 	case "json":
-		return RenderJSON(w, rules)
+		return RenderJSON(w, RulesReport{SchemaVersion: SchemaVersion, Command: "rules", Rules: rules})
 	case "markdown", "md":
 		b := &strings.Builder{}
 		b.WriteString("| rule | family | severity | OME error | reference | checks |\n|---|---|---|---|---|---|\n")
