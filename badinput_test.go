@@ -193,3 +193,41 @@ func TestUnknownCommandExit2(t *testing.T) {
 		}
 	}
 }
+
+// The CLI forgives: flags after the file arguments, days and weeks in
+// durations.
+func TestCLIForgives(t *testing.T) {
+	dir := t.TempDir()
+	lab := filepath.Join(dir, "lab")
+	if res := runCLI(t, "fixtures", "write", lab); res.code != 0 {
+		t.Fatal(res.stderr)
+	}
+	src, tgt := filepath.Join(lab, "good-pair", "source.pem"), filepath.Join(lab, "good-pair", "target.pem")
+	res := runCLI(t, "check", src, "--format", "json")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "{") {
+		t.Errorf("check FILE --format json: exit %d %s %.100s", res.code, res.stderr, res.stdout)
+	}
+	res = runCLI(t, "--no-color", "compare", src, "--window", "2d", tgt, "--format=json")
+	if res.code != 0 || !strings.Contains(res.stdout, `"window": "48h0m0s"`) {
+		t.Errorf("compare with --window 2d after a file: exit %d %s %.300s", res.code, res.stderr, res.stdout)
+	}
+	res = runCLI(t, "compare", "--window=1w", "--format", "json", src, tgt)
+	if !strings.Contains(res.stdout, `"window": "168h0m0s"`) {
+		t.Errorf("--window=1w: %s %.300s", res.stderr, res.stdout)
+	}
+	// "--" still ends the flags.
+	res = runCLI(t, "check", "--", "--format")
+	if res.code != 2 || !strings.Contains(res.stderr, "--format") {
+		t.Errorf("check -- --format: exit %d %s", res.code, res.stderr)
+	}
+	for in, want := range map[string]time.Duration{"4h": 4 * time.Hour, "2d": 48 * time.Hour, "1w": 168 * time.Hour, "1d12h": 36 * time.Hour, "90m": 90 * time.Minute} {
+		if d, err := parseDuration(in); err != nil || d != want {
+			t.Errorf("parseDuration(%q) = %s, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, bad := range []string{"", "d", "2x", "-1d", "2dd"} {
+		if _, err := parseDuration(bad); err == nil {
+			t.Errorf("parseDuration(%q): no error", bad)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,7 +87,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 			sc.Before = e.setup
 		}
 	}
-	err := app.Run(args)
+	err := app.Run(reorderFlags(app, args))
 	if err == nil && notFound != "" {
 		// An unknown command, wherever the global flags put it.
 		err = unknownCommand(notFound, app.Commands)
@@ -240,4 +241,122 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(ra)][len(rb)]
+}
+
+// reorderFlags moves a command's flags that follow its file arguments in
+// front of them ("check chain.pem --format json" works as "check --format
+// json chain.pem"): urfave/cli stops reading flags at the first argument.
+// "--" still ends the flags.
+func reorderFlags(app *cli.App, args []string) []string {
+	isFlag := func(a string) bool { return strings.HasPrefix(a, "-") && a != "-" && a != "--" }
+	// Durations also take days and weeks (--window 2d): rewritten as hours
+	// for the flag parser.
+	fixDuration := func(flags []cli.Flag, a, v string) string {
+		name := strings.TrimLeft(a, "-")
+		for _, f := range flags {
+			if _, ok := f.(*cli.DurationFlag); ok && slices.Contains(f.Names(), name) {
+				if d, err := parseDuration(v); err == nil {
+					return d.String()
+				}
+			}
+		}
+		return v
+	}
+	normalise := func(flags []cli.Flag, a string) string {
+		if i := strings.IndexByte(a, '='); i > 0 {
+			return a[:i+1] + fixDuration(flags, a[:i], a[i+1:])
+		}
+		return a
+	}
+	takesValue := func(flags []cli.Flag, a string) bool {
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			return false
+		}
+		for _, f := range flags {
+			if slices.Contains(f.Names(), name) {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+		return false
+	}
+	out := []string{args[0]}
+	i := 1
+	for i < len(args) && isFlag(args[i]) { // global flags before the command
+		out = append(out, args[i])
+		if takesValue(app.Flags, args[i]) && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := app.Command(args[i])
+	if cmd == nil {
+		return args
+	}
+	out = append(out, args[i])
+	i++
+	if len(cmd.Subcommands) > 0 && i < len(args) {
+		if sc := cmd.Command(args[i]); sc != nil {
+			cmd = sc
+			out = append(out, args[i])
+			i++
+		}
+	}
+	var flags, positional []string
+	for ; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			positional = append(positional, args[i:]...)
+			i = len(args)
+		case isFlag(a):
+			flags = append(flags, normalise(cmd.Flags, a))
+			if takesValue(cmd.Flags, a) && i+1 < len(args) {
+				i++
+				flags = append(flags, fixDuration(cmd.Flags, a, args[i]))
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return append(append(out, flags...), positional...)
+}
+
+// parseDuration is time.ParseDuration plus days (d) and weeks (w), as
+// change windows are written: "2d", "1w", "1d12h".
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var total time.Duration
+	rest := s
+	for _, unit := range []struct {
+		suffix byte
+		d      time.Duration
+	}{{'w', 7 * 24 * time.Hour}, {'d', 24 * time.Hour}} {
+		i := strings.IndexByte(rest, unit.suffix)
+		if i < 0 {
+			continue
+		}
+		n, err := strconv.ParseFloat(rest[:i], 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("bad duration %q", s)
+		}
+		total += time.Duration(n * float64(unit.d))
+		rest = rest[i+1:]
+	}
+	if rest != "" {
+		d, err := time.ParseDuration(rest)
+		if err != nil {
+			return 0, fmt.Errorf("bad duration %q (e.g. 4h, 90m, 2d, 1w)", s)
+		}
+		total += d
+	}
+	if s == "" {
+		return 0, fmt.Errorf("empty duration")
+	}
+	return total, nil
 }

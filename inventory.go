@@ -87,7 +87,7 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		}
 		seen[p.Name] = true
 		if p.Window != "" {
-			d, err := time.ParseDuration(p.Window)
+			d, err := parseDuration(p.Window)
 			if err != nil || d < 0 {
 				return nil, bad("pair %q: window %q is not a duration like 4h or 90m", p.Name, p.Window)
 			}
