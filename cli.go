@@ -281,6 +281,9 @@ func reorderFlags(app *cli.App, args []string) []string {
 		}
 		return false
 	}
+	if slices.Contains(args, "--generate-bash-completion") {
+		return args // completion reads the words as typed
+	}
 	out := []string{args[0]}
 	i := 1
 	for i < len(args) && isFlag(args[i]) { // global flags before the command
