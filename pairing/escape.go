@@ -60,26 +60,37 @@ func unsafeRune(r rune) bool {
 	return false
 }
 
-// mdEsc makes a value inert in Markdown. Values never start a line (our
-// own text comes first, and TermSafe leaves no line break), so line-start
-// syntax cannot trigger; every character that could open a cell, a link,
-// an image, a code span, emphasis or HTML is escaped, and GFM's bare
-// autolinks (scheme://, www., user@host) are broken with an entity that
-// renders as the same character.
+// mdEsc makes a value inert in Markdown while keeping it readable as plain
+// text (ticket tools often show Markdown raw). Values never start a line
+// (our own text comes first, and TermSafe leaves no line break), so
+// line-start syntax ('>', '#', '-') cannot trigger; every character that
+// could open a cell, a link, an image, a code span, emphasis or HTML is
+// escaped where it could do so, and GFM's bare autolinks (scheme://, www.,
+// user@host) are broken with an entity that renders as the same character.
 func mdEsc(s string) string {
 	s = TermSafe(s)
+	alnum := func(i int) bool {
+		if i < 0 || i >= len(s) {
+			return false
+		}
+		c := s[i]
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case strings.IndexByte("\\`*_[]|~", c) >= 0:
+		case strings.IndexByte("\\`*[]|~", c) >= 0:
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case c == '<':
+		case c == '_' && !(alnum(i-1) && alnum(i+1)):
+			// Inside a word (OME_PASSWORD) '_' is no emphasis: left as is,
+			// so plain-text ticket tools show it as written.
+			b.WriteString("\\_")
+		case c == '<' && i+1 < len(s) && (strings.IndexByte("/!?", s[i+1]) >= 0 || alnum(i+1)):
+			// Only where it could open a tag or an autolink: "<=" stays.
 			b.WriteString("&lt;")
-		case c == '>':
-			b.WriteString("&gt;")
-		case c == '&':
+		case c == '&' && i+1 < len(s) && (s[i+1] == '#' || alnum(i+1)):
 			b.WriteString("&amp;")
 		case c == '@':
 			b.WriteString("&#64;")

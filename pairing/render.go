@@ -532,7 +532,7 @@ func pairMarkdownBody(b *strings.Builder, r *Report) {
 			}
 			return mdEsc(shortIssuer(c.Subject)) + " | " + mdEsc(shortIssuer(c.Issuer))
 		}
-		mark := "&lt;-&gt;"
+		mark := "<->" // "<-" followed by "-" opens no tag
 		if !row.Match || !row.SameKey {
 			mark = "X"
 		}
