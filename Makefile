@@ -103,6 +103,7 @@ dist:
 	done
 	go run . completion bash > dist/ome-preflight.bash
 	go run . completion zsh > dist/_ome-preflight
+	go run . completion powershell > dist/ome-preflight.ps1
 	go run -ldflags '$(LDFLAGS)' . man > dist/ome-preflight.1
 	cd dist && sha256sum * > SHA256SUMS
 	@echo "dist/: $$(ls dist | wc -l) files; see dist/SHA256SUMS"

@@ -43,14 +43,30 @@ _ome_preflight() {
 compdef _ome_preflight ome-preflight
 `
 
+const powershellCompletion = `# PowerShell completion for ome-preflight; load with:
+#   ome-preflight completion powershell | Out-String | Invoke-Expression
+# (add that line to $PROFILE to keep it).
+Register-ArgumentCompleter -Native -CommandName ome-preflight, ome-preflight.exe -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $words = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() })
+    if ($wordToComplete -ne '' -and $words.Count -gt 0) { $words = @($words[0..($words.Count - 2)]) }
+    if ($wordToComplete -like '-*') { $words += $wordToComplete }
+    $exe = $commandAst.CommandElements[0].ToString()
+    & $exe @words --generate-bash-completion 2>$null |
+        Where-Object { $_ -like "$wordToComplete*" } |
+        ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
+}
+`
+
 func completionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
-		Usage:     "print the shell completion script (bash or zsh)",
-		ArgsUsage: "bash|zsh",
+		Usage:     "print the shell completion script (bash, zsh or powershell)",
+		ArgsUsage: "bash|zsh|powershell",
 		Description: `Examples:
    source <(ome-preflight completion bash)
-   ome-preflight completion zsh > "${fpath[1]}/_ome-preflight"`,
+   ome-preflight completion zsh > "${fpath[1]}/_ome-preflight"
+   ome-preflight completion powershell | Out-String | Invoke-Expression`,
 		Action: func(c *cli.Context) error {
 			switch c.Args().First() {
 			case "bash":
@@ -59,8 +75,11 @@ func completionCommand(e *env) *cli.Command {
 			case "zsh":
 				_, err := fmt.Fprint(e.stdout, zshCompletion)
 				return err
+			case "powershell", "pwsh":
+				_, err := fmt.Fprint(e.stdout, powershellCompletion)
+				return err
 			}
-			return usagef("usage: ome-preflight completion bash|zsh", "completion takes bash or zsh, got %q", c.Args().First())
+			return usagef("usage: ome-preflight completion bash|zsh|powershell", "completion takes bash, zsh or powershell, got %q", c.Args().First())
 		},
 	}
 }

@@ -25,7 +25,7 @@ func TestCompletionAndMan(t *testing.T) {
 	if r := completion(t, "check", "-", "--generate-bash-completion"); !strings.Contains(r.stdout, "--csr") {
 		t.Errorf("flag completion: %q", r.stdout)
 	}
-	for _, sh := range []string{"bash", "zsh"} {
+	for _, sh := range []string{"bash", "zsh", "powershell"} {
 		r := runCLI(t, "completion", sh)
 		if r.code != 0 || !strings.Contains(r.stdout, "--generate-bash-completion") {
 			t.Errorf("completion %s: code %d", sh, r.code)
