@@ -140,3 +140,17 @@ func TestChecklistMixedInventory(t *testing.T) {
 }
 
 func repoRoot() string { return filepath.Dir(filepath.Dir(goldenDir)) }
+
+// YAML errors name the inventory's own terms, never Go type names.
+func TestInventoryErrorsInItsOwnWords(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"pairs:\n  - name: a\n    source: \"x\"\n    target: { chain: y }\n", `line 3: a side (source or target) must be a mapping`},
+		{"pairs:\n  - name: a\n    window: [1]\n    source: { chain: y }\n    target: { chain: y }\n", "line 3: this value must be text"},
+		{"pairs: 5\n", "line 1: pairs must be a list of pairs, not a number"},
+	} {
+		_, err := ParseInventory("inv.yaml", []byte(tc.yaml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "main.") || strings.Contains(err.Error(), "!!") {
+			t.Errorf("%q: %v; want %q and no Go or YAML type names", tc.yaml, err, tc.want)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -67,7 +69,7 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, bad("empty inventory")
 		}
-		return nil, bad("%v", err)
+		return nil, bad("%s", yamlWords(err))
 	}
 	if len(inv.Pairs) == 0 {
 		return nil, bad("no pairs")
@@ -129,4 +131,45 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		}
 	}
 	return &inv, nil
+}
+
+var yamlTypeRe = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
+
+// yamlWords says a YAML decoding error in the inventory's terms, never in
+// Go type names: "line 3: a side (source or target) must be a mapping
+// {address, chain, csr, clock}, not text "x"".
+func yamlWords(err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	kinds := map[string]string{"str": "text", "seq": "a list", "map": "a mapping", "int": "a number", "float": "a number", "bool": "true or false", "null": "nothing"}
+	wants := map[string]string{
+		"main.Inventory":       "the inventory must be a mapping: pairs: [ ... ]",
+		"[]main.InventoryPair": "pairs must be a list of pairs",
+		"main.InventoryPair":   "a pair must be a mapping {name, window, source, target}",
+		"main.InventorySide":   "a side (source or target) must be a mapping {address, chain, csr, clock, fingerprint}",
+		"string":               "this value must be text (a name, a file, an address, a duration such as 4h or 2d, an RFC 3339 time)",
+	}
+	var out []string
+	for _, e := range te.Errors {
+		m := yamlTypeRe.FindStringSubmatch(e)
+		if m == nil {
+			out = append(out, e)
+			continue
+		}
+		want, ok := wants[m[4]]
+		if !ok {
+			want = "this value has the wrong kind"
+		}
+		got := kinds[m[2]]
+		if got == "" {
+			got = m[2]
+		}
+		if m[3] != "" {
+			got += fmt.Sprintf(" %q", m[3])
+		}
+		out = append(out, fmt.Sprintf("line %s: %s, not %s", m[1], want, got))
+	}
+	return strings.Join(out, "; ")
 }

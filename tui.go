@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
@@ -75,7 +76,15 @@ func exitCode(err error, stderr io.Writer) int {
 }
 
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "ome-preflight: error: %s\n", pairing.TermSafe(err.Error()))
+	// One line per line of the message, each escaped (a value inside it may
+	// come from a file or an appliance).
+	for i, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+		if i == 0 {
+			fmt.Fprintf(w, "ome-preflight: error: %s\n", pairing.TermSafe(line))
+		} else {
+			fmt.Fprintf(w, "ome-preflight:   %s\n", pairing.TermSafe(line))
+		}
+	}
 	for _, h := range hintsFor(err) {
 		fmt.Fprintf(w, "ome-preflight: hint: %s\n", pairing.TermSafe(h))
 	}
