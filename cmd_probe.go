@@ -96,8 +96,17 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 				ctx = context.Background()
 			}
 			e.log.Debug().Str("source", src).Str("target", tgt).Msg("probing")
+			// On a terminal, say what is going on: a stalled appliance is
+			// otherwise --timeout of silence.
+			progress := isTerminal(e.stderr)
+			if progress {
+				e.progress("probing %s and %s (up to %s)...", pairing.TermSafe(src), pairing.TermSafe(tgt), o.Timeout)
+			}
 			sObs, tObs := probe.Pair(ctx, src, tgt, so, to)
 			probe.Mutuals(ctx, sObs, tObs, o)
+			if progress {
+				e.progress("")
+			}
 			r := pairing.Probe(pairing.ProbeOptions{Source: sObs, Target: tObs, SourceExpected: expSrc, TargetExpected: expTgt,
 				Window: c.Duration("window"), MaxSkew: c.Duration("max-skew"), ClientCertGiven: o.ClientCert != nil})
 			return e.render(c, r, format)
