@@ -173,5 +173,8 @@ func TestChecklistUnreachableTicksNothing(t *testing.T) {
 	if strings.Contains(string(html), "\u2713 pass") || !strings.Contains(string(html), `class="notchecked"`) {
 		t.Error("checklist.html ticks an unreachable appliance's checks, or has no not-checked cells")
 	}
+	if strings.Contains(string(html), "requests a client certificate: false") || !strings.Contains(string(html), "Not reached: connect failed") {
+		t.Error("checklist.html describes an unreachable appliance as if it had answered")
+	}
 	_ = time.Second
 }
