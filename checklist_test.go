@@ -107,6 +107,18 @@ func TestChecklistMixedInventory(t *testing.T) {
 	if cl.Pairs[3].Kind != "probe" || !hasFinding(*cl.Pairs[3].Report, "live-leaf-only", pairing.SevError) {
 		t.Errorf("live pair: kind %s", cl.Pairs[3].Kind)
 	}
+	// The cause leads: a chain uploaded as a single certificate, with the
+	// findings that follow from it marked.
+	lr := cl.Pairs[3].Report
+	follows := 0
+	for _, f := range lr.Findings {
+		if f.ConsequenceOf == "live-leaf-only" {
+			follows++
+		}
+	}
+	if lr.FixFirst == nil || lr.FixFirst.Rule != "live-leaf-only" || follows < 3 {
+		t.Errorf("fix first %+v, %d findings follow from it; want live-leaf-only leading several", lr.FixFirst, follows)
+	}
 	md, _ := os.ReadFile(filepath.Join(out, "checklist.md"))
 	norm := addrRe.ReplaceAllString(string(md), "MOCK")
 	norm = strings.ReplaceAll(norm, dir+string(os.PathSeparator), "")

@@ -132,7 +132,11 @@ func checklistSummary(e *env, cl *pairing.Checklist, c *cli.Context) error {
 			errs, warns = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
 		}
 		count[p.Verdict]++
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s", strings.ToUpper(p.Verdict), pairing.TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"))
+		cause := "-"
+		if p.Report != nil && p.Report.FixFirst != nil {
+			cause = "fix first: " + p.Report.FixFirst.Rule
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(p.Verdict), pairing.TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
 		if p.Error != "" {
 			fmt.Fprintf(tw, ": %s", pairing.TermSafe(p.Error))
 		}

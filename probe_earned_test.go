@@ -78,6 +78,9 @@ func TestProbeUnreachableEarnsNothing(t *testing.T) {
 	if r.Verdict != "incomplete" {
 		t.Errorf("verdict %s, want incomplete", r.Verdict)
 	}
+	if r.FixFirst == nil || r.FixFirst.Rule != "live-unreachable" {
+		t.Errorf("fix first %+v, want live-unreachable", r.FixFirst)
+	}
 	seen := map[string]bool{}
 	for _, c := range r.Checks {
 		if !strings.HasPrefix(c.Rule, "live-") && !strings.HasPrefix(c.Rule, "api-") && !strings.HasPrefix(c.Rule, "pair-") {

@@ -57,13 +57,17 @@ func RenderChecklistMarkdown(w io.Writer, c *Checklist) error {
 	b := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
 		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
-	b.WriteString("| pair | checked by | verdict | errors | warnings |\n|---|---|---|---|---|\n")
+	b.WriteString("| pair | checked by | verdict | errors | warnings | fix first |\n|---|---|---|---|---|---|\n")
 	for _, p := range c.Pairs {
 		e, wn := 0, 0
 		if p.Report != nil {
 			e, wn = p.Report.Count(SevError), p.Report.Count(SevWarning)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn)
+		cause := "-"
+		if p.Report != nil && p.Report.FixFirst != nil {
+			cause = "`" + p.Report.FixFirst.Rule + "`"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn, cause)
 	}
 	var sb strings.Builder
 	for _, p := range c.Pairs {
@@ -262,14 +266,15 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 </style></head><body>
 <h1>OME migration change-window checklist</h1>
 <p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
-<table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th></tr>
-{{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td></tr>
+<table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th><th>fix first</th></tr>
+{{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td><td>{{with .Report}}{{with .FixFirst}}<code>{{.Rule}}</code>{{end}}{{end}}</td></tr>
 {{end}}</table>
 {{range .Pairs}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
 {{with .Report}}
 {{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
+{{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
 {{with .Clocks}}Skew {{dur .SkewSeconds}}; change window {{.Window}}.{{end}}</p>

@@ -77,6 +77,7 @@ func RenderText(w io.Writer, r *Report, o RenderOptions) error {
 	default:
 		renderPairText(b, r, p)
 	}
+	fixFirstText(b, r, p)
 	findingsText(b, r.Findings, p)
 	notCheckedText(b, r, p)
 	verdictText(b, r, p)
@@ -180,6 +181,47 @@ func kuMarks(ku []string) string {
 	return strings.Join(m, ",")
 }
 
+// mdFixFirst is the Markdown "fix this first" line.
+func mdFixFirst(b *strings.Builder, r *Report) {
+	if f := r.FixFirst; f != nil {
+		side := ""
+		if f.Side != "" {
+			side = f.Side + ": "
+		}
+		fmt.Fprintf(b, "**Fix this first** (`%s`): %s%s", f.Rule, side, mdEsc(f.Message))
+		if f.Fix != "" {
+			fmt.Fprintf(b, " Fix: %s", mdEsc(f.Fix))
+		}
+		b.WriteString("\n\n")
+	}
+}
+
+// fixFirstText leads with the cause: one finding to act on, and how many of
+// the others follow from it.
+func fixFirstText(b *strings.Builder, r *Report, p painter) {
+	f := r.FixFirst
+	if f == nil {
+		return
+	}
+	n := 0
+	for _, x := range r.Findings {
+		if x.ConsequenceOf != "" {
+			n++
+		}
+	}
+	side := ""
+	if f.Side != "" {
+		side = f.Side + ": "
+	}
+	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold("FIX THIS FIRST"), f.Rule, side, f.Message)
+	if f.Fix != "" {
+		fmt.Fprintf(b, "      fix: %s\n", f.Fix)
+	}
+	if n > 0 {
+		fmt.Fprintf(b, "      (%d of the findings below follow from it)\n", n)
+	}
+}
+
 func findingsText(b *strings.Builder, fs []Finding, p painter) {
 	groups := []struct {
 		sev   Severity
@@ -207,7 +249,11 @@ func findingsText(b *strings.Builder, fs []Finding, p painter) {
 			if f.Side != "" {
 				side = f.Side + ": "
 			}
-			fmt.Fprintf(b, "  %s [%s%s] %s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, f.Message)
+			follows := ""
+			if f.ConsequenceOf != "" {
+				follows = " (follows from " + f.ConsequenceOf + ")"
+			}
+			fmt.Fprintf(b, "  %s [%s%s] %s%s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, f.Message, follows)
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
 			}
@@ -317,6 +363,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	case "check":
 		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
 		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(r.Verdict), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		mdFixFirst(b, r)
 	default:
 		pairMarkdownHeader(b, r)
 	}
@@ -505,6 +552,7 @@ func renderPairText(b *strings.Builder, r *Report, p painter) {
 func pairMarkdownHeader(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(sideWhere(r.Source)), mdEsc(sideWhere(r.Target)))
 	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(r.Verdict))
+	mdFixFirst(b, r)
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
 	}

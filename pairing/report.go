@@ -58,9 +58,59 @@ type Report struct {
 	Checks        []CheckResult `json:"checks"`
 	// Incomplete lists checks that could not run (exit code 3).
 	Incomplete []string `json:"incomplete,omitempty"`
+	// FixFirst is the finding to act on first: the cause that explains the
+	// most of the others (an appliance that did not answer, a chain
+	// uploaded as a single certificate, a missing root, the wrong CA...).
+	FixFirst *Finding `json:"fix_first,omitempty"`
 	// Scope says what a passing verdict covers when it covers less than the
 	// whole question (probe without --client-cert: the server side only).
 	Scope string `json:"scope,omitempty"`
+}
+
+// causes are the rules that, when they fail, explain others, most
+// fundamental first, with the rules whose findings follow from them.
+var causes = []struct {
+	rule         string
+	consequences []string
+}{
+	{"live-unreachable", []string{"live-clock", "api-access"}},
+	{"encoding", nil},
+	{"live-leaf-only", []string{"chain-complete", "pair-ca-names", "pair-trust", "live-chain-differs", "live-handshake", "chain-order"}},
+	{"chain-complete", []string{"pair-ca-names", "pair-trust", "live-handshake", "chain-order"}},
+	{"chain-signature", []string{"pair-trust", "live-handshake", "chain-verify"}},
+	{"pair-ca-names", []string{"pair-trust", "live-handshake", "live-client-ca", "pair-ca-keys"}},
+	{"pair-ca-keys", []string{"pair-trust", "live-handshake"}},
+	{"validity", []string{"pair-validity", "pair-trust", "live-handshake", "chain-verify"}},
+	{"pair-validity", []string{"pair-trust", "live-handshake"}},
+	{"leaf-eku", []string{"pair-trust", "live-handshake", "chain-verify"}},
+}
+
+// findCause picks the finding to fix first and marks the findings that
+// follow from it.
+func (r *Report) findCause() {
+	r.FixFirst = nil
+	for _, c := range causes {
+		for i, f := range r.Findings {
+			if f.Rule != c.rule || f.Severity != SevError && !(c.rule == "live-unreachable" && f.Severity == SevWarning) {
+				continue
+			}
+			first := f
+			r.FixFirst = &first
+			for j := range r.Findings {
+				if j != i && contains(c.consequences, r.Findings[j].Rule) && r.Findings[j].Severity != SevInfo {
+					r.Findings[j].ConsequenceOf = c.rule
+				}
+			}
+			return
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Severity == SevError {
+			first := f
+			r.FixFirst = &first
+			return
+		}
+	}
 }
 
 // notChecked counts the checks whose evidence was missing.
@@ -83,6 +133,7 @@ func (r *Report) finish() {
 		r.Checks = []CheckResult{}
 	}
 	sortFindings(r.Findings)
+	r.findCause()
 	r.Verdict = VerdictPass
 	if len(r.Incomplete) > 0 {
 		r.Verdict = VerdictIncomplete

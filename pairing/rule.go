@@ -195,6 +195,9 @@ type Finding struct {
 	Message        string   `json:"message"`
 	Fix            string   `json:"fix"`
 	Reference      string   `json:"reference"`
+	// ConsequenceOf names the rule of the report's first cause when this
+	// finding follows from it (fix that, and this one goes too).
+	ConsequenceOf string `json:"consequence_of,omitempty"`
 }
 
 // CheckResult is the outcome of one rule on one side, pass or not, so that
