@@ -125,35 +125,14 @@ type tlTick struct {
 	Label string
 }
 
-// buildTimeline draws every certificate's notBefore..notAfter, both clocks
-// and the change window, to one scale.
+// buildTimeline draws the whole validity span of every certificate, both
+// clocks and the change window, to one scale: the small overview.
 func buildTimeline(r *Report, window time.Duration) *timeline {
-	if r == nil || r.Source == nil || r.Target == nil {
+	rows := timelineRows(r)
+	if rows == nil {
 		return nil
 	}
-	type row struct {
-		side string
-		c    chain.Info
-	}
-	var rows []row
-	for _, c := range r.Source.Chain {
-		rows = append(rows, row{"source", c})
-	}
-	for _, c := range r.Target.Chain {
-		rows = append(rows, row{"target", c})
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	lo, hi := r.Source.Clock, r.Source.Clock
-	for _, t := range []time.Time{r.Target.Clock, r.Source.Clock.Add(window), r.Target.Clock.Add(window)} {
-		if t.Before(lo) {
-			lo = t
-		}
-		if t.After(hi) {
-			hi = t
-		}
-	}
+	lo, hi := clockSpan(r, window)
 	for _, x := range rows {
 		if x.c.NotBefore.Before(lo) {
 			lo = x.c.NotBefore
@@ -162,13 +141,65 @@ func buildTimeline(r *Report, window time.Duration) *timeline {
 			hi = x.c.NotAfter
 		}
 	}
+	return drawTimeline(r, rows, window, lo, hi, 14, "2006-01-02")
+}
+
+// buildZoom draws the clocks and the change window at a scale where a
+// 4-hour window is wide: what matters during the change.
+func buildZoom(r *Report, window time.Duration) *timeline {
+	rows := timelineRows(r)
+	if rows == nil {
+		return nil
+	}
+	lo, hi := clockSpan(r, window)
+	pad := max(hi.Sub(lo)/4, 30*time.Minute)
+	return drawTimeline(r, rows, window, lo.Add(-pad), hi.Add(pad), 22, "01-02 15:04")
+}
+
+type timelineRow struct {
+	side string
+	c    chain.Info
+}
+
+func timelineRows(r *Report) []timelineRow {
+	if r == nil || r.Source == nil || r.Target == nil {
+		return nil
+	}
+	var rows []timelineRow
+	for _, c := range r.Source.Chain {
+		rows = append(rows, timelineRow{"source", c})
+	}
+	for _, c := range r.Target.Chain {
+		rows = append(rows, timelineRow{"target", c})
+	}
+	return rows
+}
+
+// clockSpan is from the earlier clock to the later clock's window end.
+func clockSpan(r *Report, window time.Duration) (lo, hi time.Time) {
+	lo, hi = r.Source.Clock, r.Source.Clock
+	for _, t := range []time.Time{r.Target.Clock, r.Source.Clock.Add(window), r.Target.Clock.Add(window)} {
+		if t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	return lo, hi
+}
+
+func drawTimeline(r *Report, rows []timelineRow, window time.Duration, lo, hi time.Time, rowH int, tickFmt string) *timeline {
 	span := hi.Sub(lo)
 	if span <= 0 {
 		span = time.Hour
 	}
-	const labelW, plotW, rowH = 260, 640, 22
+	const labelW, plotW = 260, 640
 	tl := &timeline{Width: labelW + plotW + 50, LabelX: labelW}
-	x := func(t time.Time) int { return labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span)) }
+	x := func(t time.Time) int {
+		v := labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span))
+		return min(max(v, labelW), labelW+plotW) // what lies outside the span is drawn at its edge
+	}
 	y := 30
 	for _, rw := range rows {
 		cls := "ok"
@@ -208,7 +239,7 @@ func buildTimeline(r *Report, window time.Duration) *timeline {
 	}
 	for i := 0; i <= 4; i++ {
 		t := lo.Add(time.Duration(float64(span) * float64(i) / 4))
-		tl.Ticks = append(tl.Ticks, tlTick{X: x(t), Label: t.Format("2006-01-02")})
+		tl.Ticks = append(tl.Ticks, tlTick{X: x(t), Label: t.Format(tickFmt)})
 	}
 	return tl
 }
@@ -223,6 +254,10 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"timeline": func(p ChecklistPair) *timeline {
 			d, _ := time.ParseDuration(p.Window)
 			return buildTimeline(p.Report, d)
+		},
+		"zoom": func(p ChecklistPair) *timeline {
+			d, _ := time.ParseDuration(p.Window)
+			return buildZoom(p.Report, d)
 		},
 		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"checkrows": checkRows,
@@ -278,7 +313,16 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
 {{with .Clocks}}Skew {{dur .SkewSeconds}}; change window {{.Window}}.{{end}}</p>
-{{with timeline $p}}{{$t := .}}<h3>Validity timeline (to scale)</h3>
+{{with zoom $p}}{{$t := .}}<h3>Clocks and change window (zoomed)</h3>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
+{{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
+{{range .Bars}}<text x="4" y="{{.Y}}" dy="12">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="16"><title>{{.Title}}</title></rect>{{end}}
+{{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$t.AxisY}}" stroke-width="2"/>{{end}}
+{{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$t.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
+<line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
+{{range .Ticks}}<text x="{{.X}}" y="{{$t.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
+</svg>{{end}}
+{{with timeline $p}}{{$t := .}}<h3>Validity overview (to scale)</h3>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
 {{range .Bars}}<text x="4" y="{{.Y}}" dy="12">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="16"><title>{{.Title}}</title></rect>{{end}}
