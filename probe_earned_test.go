@@ -105,6 +105,13 @@ func TestProbeUnreachableEarnsNothing(t *testing.T) {
 	if !seen["pair-ca-names"] {
 		t.Error("pair rules are not reported as not checked")
 	}
+	// The upload rules of an appliance that showed no chain are not checked
+	// either, on its side.
+	for _, c := range r.Checks {
+		if c.Rule == "chain-complete" && c.Side == "target" && (c.Status != pairing.NA || c.Reason == "") {
+			t.Errorf("chain-complete target: %s %q, want na with a reason", c.Status, c.Reason)
+		}
+	}
 	for _, f := range r.Findings {
 		if strings.Contains(f.Message, "does not request a client certificate") {
 			t.Errorf("a claim about an appliance that never answered: %s", f.Message)

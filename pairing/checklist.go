@@ -101,6 +101,7 @@ type timeline struct {
 	Windows       []tlWindow
 	Ticks         []tlTick
 	LabelX, AxisY int
+	BarH          int
 }
 
 type tlBar struct {
@@ -195,7 +196,7 @@ func drawTimeline(r *Report, rows []timelineRow, window time.Duration, lo, hi ti
 		span = time.Hour
 	}
 	const labelW, plotW = 260, 640
-	tl := &timeline{Width: labelW + plotW + 50, LabelX: labelW}
+	tl := &timeline{Width: labelW + plotW + 50, LabelX: labelW, BarH: rowH - 4}
 	x := func(t time.Time) int {
 		v := labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span))
 		return min(max(v, labelW), labelW+plotW) // what lies outside the span is drawn at its edge
@@ -316,7 +317,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{with zoom $p}}{{$t := .}}<h3>Clocks and change window (zoomed)</h3>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
-{{range .Bars}}<text x="4" y="{{.Y}}" dy="12">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="16"><title>{{.Title}}</title></rect>{{end}}
+{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$t.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$t.BarH}}"><title>{{.Title}}</title></rect>{{end}}
 {{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$t.AxisY}}" stroke-width="2"/>{{end}}
 {{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$t.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
 <line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
@@ -325,7 +326,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{with timeline $p}}{{$t := .}}<h3>Validity overview (to scale)</h3>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
-{{range .Bars}}<text x="4" y="{{.Y}}" dy="12">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="16"><title>{{.Title}}</title></rect>{{end}}
+{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$t.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$t.BarH}}"><title>{{.Title}}</title></rect>{{end}}
 {{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$t.AxisY}}" stroke-width="2"/>{{end}}
 {{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$t.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
 <line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>

@@ -138,11 +138,23 @@ func Probe(o ProbeOptions) *Report {
 	}
 	lp.Src, r.Source = mk(o.Source, "source", o.SourceCSR)
 	lp.Tgt, r.Target = mk(o.Target, "target", o.TargetCSR)
-	if lp.Src != nil {
-		r.runUpload(lp.Src, "source")
-	}
-	if lp.Tgt != nil {
-		r.runUpload(lp.Tgt, "target")
+	for _, sd := range []struct {
+		s    *Subject
+		name string
+		obs  *probe.Observation
+	}{{lp.Src, "source", o.Source}, {lp.Tgt, "target", o.Target}} {
+		if sd.s != nil {
+			r.runUpload(sd.s, sd.name)
+			continue
+		}
+		// No chain observed: every upload rule is not checked, saying why.
+		why := unreached(sd.name, sd.obs)
+		if why == "" {
+			why = "no certificate chain observed"
+		}
+		for _, u := range uploadRules {
+			r.record(u.Rule, sd.name, []sideResult{{sd.name, Result{Status: NA, Reason: why}}})
+		}
 	}
 	if lp.Src != nil && lp.Tgt != nil {
 		r.runPair(NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew))
