@@ -283,7 +283,7 @@ func TestProbeLiveRules(t *testing.T) {
 // TestProbeFaults: refused, silent and resetting appliances end within the
 // timeout with a finding naming the address and the step, exit code 3.
 func TestProbeFaults(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	noLeaks(t)
 	now := labClock(t)
 	dir := pairLab(t, "good-pair")
 	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
@@ -293,28 +293,7 @@ func TestProbeFaults(t *testing.T) {
 	refused := closed.Addr().String()
 	closed.Close()
 
-	silent, _ := net.Listen("tcp", "127.0.0.1:0")
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		silent.Close()
-		mu.Lock()
-		for _, c := range held {
-			c.Close()
-		}
-		mu.Unlock()
-	}()
+	silentAddr := stalled(t)
 
 	reset, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer reset.Close()
@@ -333,7 +312,7 @@ func TestProbeFaults(t *testing.T) {
 
 	cases := []struct{ name, addr, step, want string }{
 		{"connection refused", refused, "connect", "refused"},
-		{"accepts and never answers", silent.Addr().String(), "tls handshake", "timed out"},
+		{"accepts and never answers", silentAddr, "tls handshake", "timed out"},
 		{"reset mid-handshake", reset.Addr().String(), "tls handshake", "reset"},
 	}
 	for _, tc := range cases {

@@ -314,24 +314,10 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
 {{with .Clocks}}Skew {{dur .SkewSeconds}}; change window {{.Window}}.{{end}}</p>
-{{with zoom $p}}{{$t := .}}<h3>Clocks and change window (zoomed)</h3>
-<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
-{{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
-{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$t.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$t.BarH}}"><title>{{.Title}}</title></rect>{{end}}
-{{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$t.AxisY}}" stroke-width="2"/>{{end}}
-{{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$t.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
-<line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
-{{range .Ticks}}<text x="{{.X}}" y="{{$t.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
-</svg>{{end}}
-{{with timeline $p}}{{$t := .}}<h3>Validity overview (to scale)</h3>
-<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
-{{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$t.AxisY}}"/>{{end}}
-{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$t.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$t.BarH}}"><title>{{.Title}}</title></rect>{{end}}
-{{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$t.AxisY}}" stroke-width="2"/>{{end}}
-{{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$t.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
-<line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
-{{range .Ticks}}<text x="{{.X}}" y="{{$t.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
-</svg>{{end}}
+{{with zoom $p}}<h3>Clocks and change window (zoomed)</h3>
+{{template "timeline" .}}{{end}}
+{{with timeline $p}}<h3>Validity overview (to scale)</h3>
+{{template "timeline" .}}{{end}}
 <h3>Checklist</h3>
 <table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
 {{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
@@ -349,7 +335,14 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{end}}</ul>{{end}}
 {{end}}{{end}}{{end}}
 </body></html>
-`))
+{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
+{{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$.AxisY}}"/>{{end}}
+{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{end}}
+{{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$.AxisY}}" stroke-width="2"/>{{end}}
+{{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
+<line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
+{{range .Ticks}}<text x="{{.X}}" y="{{$.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
+</svg>{{end}}`))
 })
 
 // RenderChecklistHTML writes one self-contained HTML file: no external
