@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 // env is what every action needs besides its flags.
@@ -131,8 +132,8 @@ func (e *env) setup(c *cli.Context) error {
 	case "console":
 		// Values in logs come from certificates and appliances: escaped.
 		w = zerolog.ConsoleWriter{Out: e.stderr, NoColor: !e.color(c), TimeFormat: time.RFC3339,
-			FormatMessage:    func(i any) string { return pairing.TermSafe(fmt.Sprint(orEmpty(i))) },
-			FormatFieldValue: func(i any) string { return pairing.TermSafe(fmt.Sprint(orEmpty(i))) }}
+			FormatMessage:    func(i any) string { return render.TermSafe(fmt.Sprint(orEmpty(i))) },
+			FormatFieldValue: func(i any) string { return render.TermSafe(fmt.Sprint(orEmpty(i))) }}
 	default:
 		return usagef("use console or json", "bad --log-format %q", format)
 	}
@@ -165,7 +166,7 @@ func checkFormat(c *cli.Context) (string, error) {
 	if f == "md" {
 		f = "markdown"
 	}
-	if !slices.Contains(pairing.Formats(), f) {
+	if !slices.Contains(render.Formats(), f) {
 		return "", usagef("use text, json or markdown", "bad --format %q", f)
 	}
 	return f, nil
@@ -184,7 +185,7 @@ func (e *env) parseTime(flag, v string) (time.Time, error) {
 }
 
 func (e *env) render(c *cli.Context, r *pairing.Report, format string) error {
-	if err := pairing.Render(e.stdout, r, format, pairing.RenderOptions{Color: format == "text" && e.color(c)}); err != nil {
+	if err := render.Render(e.stdout, r, format, render.RenderOptions{Color: format == "text" && e.color(c)}); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return verdictCode(r.Verdict)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func assembleCommand(e *env) *cli.Command {
@@ -73,7 +74,7 @@ Examples:
 			if errors.Is(err, chain.ErrIncomplete) || errors.Is(err, chain.ErrNoCertificates) {
 				rep.Verdict, rep.Error = "fail", err.Error()
 				if format == "json" {
-					if err := pairing.RenderJSON(e.stdout, rep); err != nil {
+					if err := render.RenderJSON(e.stdout, rep); err != nil {
 						return err
 					}
 					return verdictCode(pairing.VerdictFail)
@@ -98,14 +99,14 @@ Examples:
 				}
 				rep.Output = out
 				if format == "json" {
-					return pairing.RenderJSON(e.stdout, rep)
+					return render.RenderJSON(e.stdout, rep)
 				}
 				e.say("wrote %s: %s (%d certificates); check it with: ome-preflight check %s", out, describeSources(a), len(a.Chain), out)
 				return nil
 			}
 			if format == "json" {
 				rep.PEM = string(a.PEM)
-				return pairing.RenderJSON(e.stdout, rep)
+				return render.RenderJSON(e.stdout, rep)
 			}
 			_, err = e.stdout.Write(a.PEM)
 			return err

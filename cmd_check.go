@@ -5,6 +5,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func checkCommand(e *env) *cli.Command {
@@ -82,7 +83,7 @@ func rulesCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return pairing.RenderRules(e.stdout, format)
+			return render.RenderRules(e.stdout, format)
 		},
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func checklistCommand(e *env) *cli.Command {
@@ -92,9 +93,9 @@ Examples:
 			e.say("wrote %s and %s", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
 			switch format {
 			case "json":
-				err = pairing.RenderJSON(e.stdout, cl)
+				err = render.RenderJSON(e.stdout, cl)
 			case "markdown":
-				err = pairing.RenderChecklistMarkdown(e.stdout, cl)
+				err = render.RenderChecklistMarkdown(e.stdout, cl)
 			default:
 				err = checklistSummary(e, cl, c)
 			}
@@ -109,12 +110,12 @@ Examples:
 func writeChecklist(out string, cl *pairing.Checklist, force bool) error {
 	// Each document is written to its file as it is rendered.
 	if err := chain.WriteAtomicFunc(filepath.Join(out, "checklist.md"), force, 0o644, func(w io.Writer) error {
-		return pairing.RenderChecklistMarkdown(w, cl)
+		return render.RenderChecklistMarkdown(w, cl)
 	}); err != nil {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
 	if err := chain.WriteAtomicFunc(filepath.Join(out, "checklist.html"), force, 0o644, func(w io.Writer) error {
-		return pairing.RenderChecklistHTML(w, cl)
+		return render.RenderChecklistHTML(w, cl)
 	}); err != nil {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
@@ -136,9 +137,9 @@ func checklistSummary(e *env, cl *pairing.Checklist, c *cli.Context) error {
 		if p.Report != nil && p.Report.FixFirst != nil {
 			cause = "fix first: " + p.Report.FixFirst.Rule
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(p.Verdict), pairing.TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(p.Verdict), render.TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
 		if p.Error != "" {
-			fmt.Fprintf(tw, ": %s", pairing.TermSafe(p.Error))
+			fmt.Fprintf(tw, ": %s", render.TermSafe(p.Error))
 		}
 		fmt.Fprintln(tw)
 	}

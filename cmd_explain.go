@@ -10,6 +10,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func explainCommand(e *env) *cli.Command {
@@ -72,14 +73,14 @@ Examples:
 
 func renderExplain(e *env, rep *pairing.ExplainReport, format string) error {
 	if format == "json" {
-		return pairing.RenderJSON(e.stdout, rep)
+		return render.RenderJSON(e.stdout, rep)
 	}
-	rep = pairing.Safe(rep) // MessageIds and arguments come from the log: escaped
+	rep = render.Safe(rep) // MessageIds and arguments come from the log: escaped
 	b := &strings.Builder{}
 	md := format == "markdown"
 	esc := func(s string) string { return s }
 	if md {
-		esc = pairing.MarkdownEscape
+		esc = render.MarkdownEscape
 		fmt.Fprintf(b, "# OME errors in %s\n\n", esc(rep.File))
 	}
 	if len(rep.Entries) == 0 {

@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func fixturesCommand(e *env) *cli.Command {
@@ -72,7 +72,7 @@ Examples:
 				}
 				switch format {
 				case "json":
-					return pairing.RenderJSON(e.stdout, map[string]any{"schema_version": 1, "command": "fixtures write", "dir": dir, "scenarios": list})
+					return render.RenderJSON(e.stdout, map[string]any{"schema_version": 1, "command": "fixtures write", "dir": dir, "scenarios": list})
 				case "markdown":
 					readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
 					if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func probeCommand(e *env) *cli.Command {
@@ -100,7 +101,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			// otherwise --timeout of silence.
 			progress := isTerminal(e.stderr)
 			if progress {
-				e.progress("probing %s and %s (up to %s)...", pairing.TermSafe(src), pairing.TermSafe(tgt), o.Timeout)
+				e.progress("probing %s and %s (up to %s)...", render.TermSafe(src), render.TermSafe(tgt), o.Timeout)
 			}
 			sObs, tObs := probe.Pair(ctx, src, tgt, so, to)
 			probe.Mutuals(ctx, sObs, tObs, o)

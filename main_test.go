@@ -17,6 +17,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -361,7 +362,7 @@ func TestPKCS12Password(t *testing.T) {
 
 func TestRulesCatalogue(t *testing.T) {
 	res := runCLI(t, "rules", "--format", "json")
-	var rep pairing.RulesReport
+	var rep render.RulesReport
 	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 || rep.SchemaVersion != pairing.SchemaVersion || rep.Command != "rules" {
 		t.Fatalf("code %d: %v, schema_version %d, command %q", res.code, err, rep.SchemaVersion, rep.Command)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
 	"golang.org/x/term"
 )
 
@@ -80,13 +81,13 @@ func printError(w io.Writer, err error) {
 	// come from a file or an appliance).
 	for i, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
 		if i == 0 {
-			fmt.Fprintf(w, "ome-preflight: error: %s\n", pairing.TermSafe(line))
+			fmt.Fprintf(w, "ome-preflight: error: %s\n", render.TermSafe(line))
 		} else {
-			fmt.Fprintf(w, "ome-preflight:   %s\n", pairing.TermSafe(line))
+			fmt.Fprintf(w, "ome-preflight:   %s\n", render.TermSafe(line))
 		}
 	}
 	for _, h := range hintsFor(err) {
-		fmt.Fprintf(w, "ome-preflight: hint: %s\n", pairing.TermSafe(h))
+		fmt.Fprintf(w, "ome-preflight: hint: %s\n", render.TermSafe(h))
 	}
 }
 

@@ -422,11 +422,11 @@ func checkClientCA(p *LivePair) []sideResult {
 		if !ok {
 			var names []string
 			for k := range issuers {
-				names = append(names, shortIssuer(k))
+				names = append(names, ShortIssuer(k))
 			}
 			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
 				"%s %s asks for a client certificate issued by one of [%s], and none of them issued the %s's chain (issuers %s)",
-				sd.name, sd.obs.Address, shortList(sd.obs.AcceptableCAs), otherSide(sd.name), strings.Join(names, ", "))}})
+				sd.name, sd.obs.Address, ShortList(sd.obs.AcceptableCAs), otherSide(sd.name), strings.Join(names, ", "))}})
 		}
 	}
 	return judged(p, out, func(sd liveSide) string {
@@ -440,10 +440,11 @@ func checkClientCA(p *LivePair) []sideResult {
 	})
 }
 
-func shortList(dns []string) string {
+// ShortList shortens a list of distinguished names to their CNs.
+func ShortList(dns []string) string {
 	out := make([]string, len(dns))
 	for i, d := range dns {
-		out[i] = shortIssuer(d)
+		out[i] = ShortIssuer(d)
 	}
 	return strings.Join(out, ", ")
 }
@@ -512,7 +513,7 @@ func checkHandshake(p *LivePair) []sideResult {
 					continue
 				}
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
-					"%s %s refused the client certificate %q: %s", sd.name, sd.obs.Address, shortIssuer(hs.ClientCert), hs.Error)}})
+					"%s %s refused the client certificate %q: %s", sd.name, sd.obs.Address, ShortIssuer(hs.ClientCert), hs.Error)}})
 			default:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf("the verifying handshake to the %s %s could not run: %s", sd.name, sd.obs.Address, hs.Error)}})
 			}

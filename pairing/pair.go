@@ -270,7 +270,7 @@ func (r *Report) runPair(p *Pair) {
 	}
 }
 
-func cn(dn string) string { return shortIssuer(dn) }
+func cn(dn string) string { return ShortIssuer(dn) }
 
 func checkPairNames(p *Pair) []sideResult {
 	var out []sideResult
@@ -397,7 +397,7 @@ func checkPairValidity(p *Pair) []sideResult {
 					case ck.at.Before(c.NotBefore):
 						out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
 							"%s is not yet valid at the %s clock %s: valid from %s (%s later)", sd.s.sideLabel(sd.name, i), ck.name,
-							ck.at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), human(c.NotBefore.Sub(ck.at)))}})
+							ck.at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), Human(c.NotBefore.Sub(ck.at)))}})
 						continue
 					case ck.at.After(c.NotAfter):
 						out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
@@ -434,7 +434,7 @@ func checkPairSkew(p *Pair) []sideResult {
 	if p.Tgt.At.After(p.Src.At) {
 		ahead, behind = "target", "source"
 	}
-	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, human(skew), behind, p.MaxSkew)
+	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, Human(skew), behind, p.MaxSkew)
 	// Only a certificate whose validity starts or ends between the two
 	// clocks is judged differently by the two appliances.
 	early, late := earliest(p.Src.At, p.Tgt.At), p.Src.At

@@ -113,8 +113,8 @@ func (r *Report) findCause() {
 	}
 }
 
-// notChecked counts the checks whose evidence was missing.
-func (r *Report) notChecked() int {
+// NotCheckedCount counts the checks whose evidence was missing.
+func (r *Report) NotCheckedCount() int {
 	n := 0
 	for _, c := range r.Checks {
 		if c.NotChecked() {

@@ -1,6 +1,7 @@
 // Package pairing is ome-preflight's OME knowledge: the rule catalogue (what
-// OME checks and the exact error it returns), the report model and its
-// renderers.
+// OME checks and the exact error it returns), the three rule families, the
+// report model, and the reading of OME's logs. Package render shows the
+// reports.
 package pairing
 
 import (

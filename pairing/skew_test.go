@@ -48,30 +48,3 @@ func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
 		})
 	}
 }
-
-// The zoomed timeline shows a 4-hour change window wide; the overview keeps
-// the whole validity span.
-func TestTimelineZoom(t *testing.T) {
-	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	p := fixtures.MustBuild(base,
-		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
-		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
-		fixtures.Spec{ID: "source", CN: "OMENT-310", Issuer: "inter"},
-		fixtures.Spec{ID: "target", CN: "OMENT-400", Issuer: "inter"},
-	)
-	in := func(ids ...string) *chain.Input {
-		return &chain.Input{File: ids[0] + ".pem", Encoding: chain.EncPEM, Certs: p.Chain(ids...)}
-	}
-	r := Compare(CompareOptions{Source: in("source", "inter", "root"), Target: in("target", "inter", "root"),
-		SourceTime: base, TargetTime: base.Add(2 * time.Minute), Window: 4 * time.Hour})
-	zoom, overview := buildZoom(r, 4*time.Hour), buildTimeline(r, 4*time.Hour)
-	if len(zoom.Windows) != 2 || zoom.Windows[0].W < 200 {
-		t.Errorf("zoomed window %d px wide, want most of the 640 px plot", zoom.Windows[0].W)
-	}
-	if overview.Windows[0].W > 5 || len(overview.Bars) != 6 {
-		t.Errorf("overview: window %d px, %d bars", overview.Windows[0].W, len(overview.Bars))
-	}
-	if !strings.Contains(zoom.Ticks[0].Label, ":") {
-		t.Errorf("zoomed ticks %q should carry the time of day", zoom.Ticks[0].Label)
-	}
-}

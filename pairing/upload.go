@@ -622,10 +622,10 @@ func checkValidity(s *Subject) []Result {
 		switch {
 		case at.Before(c.NotBefore):
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s is not yet valid at %s: valid from %s (in %s)",
-				s.label(i), at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), human(c.NotBefore.Sub(at)))})
+				s.label(i), at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), Human(c.NotBefore.Sub(at)))})
 		case at.After(c.NotAfter):
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s expired on %s (%s before %s)",
-				s.label(i), c.NotAfter.UTC().Format(time.RFC3339), human(at.Sub(c.NotAfter)), at.Format(time.RFC3339))})
+				s.label(i), c.NotAfter.UTC().Format(time.RFC3339), Human(at.Sub(c.NotAfter)), at.Format(time.RFC3339))})
 		}
 	}
 	if len(out) == 0 {
@@ -640,7 +640,7 @@ func checkExpiring(s *Subject) []Result {
 		c := s.certs()[i]
 		left := c.NotAfter.Sub(s.At)
 		if left >= 0 && left < ExpiryWarning && !s.At.Before(c.NotBefore) {
-			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s expires on %s, in %s", s.label(i), c.NotAfter.UTC().Format(time.RFC3339), human(left))})
+			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s expires on %s, in %s", s.label(i), c.NotAfter.UTC().Format(time.RFC3339), Human(left))})
 		}
 	}
 	if len(out) == 0 {
@@ -649,8 +649,8 @@ func checkExpiring(s *Subject) []Result {
 	return out
 }
 
-// human is "12 days", "5h30m".
-func human(d time.Duration) string {
+// Human is "12 days", "5h30m".
+func Human(d time.Duration) string {
 	if d >= 48*time.Hour {
 		return fmt.Sprintf("%d days", days(d))
 	}

@@ -1,4 +1,8 @@
-package pairing
+// Package render turns ome-preflight's reports into what people and
+// programs read: text, Markdown, the HTML checklist with its timelines, the
+// rules catalogue, and JSON. It holds every renderer; values that come from
+// certificates, appliances or logs are made inert here (escape.go).
+package render
 
 import (
 	"encoding/json"
@@ -9,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
 )
 
@@ -21,7 +26,7 @@ type RenderOptions struct {
 func Formats() []string { return []string{"text", "json", "markdown"} }
 
 // Render writes r in format to w.
-func Render(w io.Writer, r *Report, format string, o RenderOptions) error {
+func Render(w io.Writer, r *pairing.Report, format string, o RenderOptions) error {
 	switch format {
 	case "json":
 		return RenderJSON(w, r)
@@ -55,7 +60,7 @@ func (p painter) bold(s string) string   { return p.paint("1", s) }
 
 // RenderText writes the human report: the certificate table, then findings
 // grouped by severity with their fixes, then the verdict.
-func RenderText(w io.Writer, r *Report, o RenderOptions) error {
+func RenderText(w io.Writer, r *pairing.Report, o RenderOptions) error {
 	r = Safe(r)
 	p := painter{o.Color}
 	b := &strings.Builder{}
@@ -106,7 +111,7 @@ func certTable(b *strings.Builder, certs []chain.Info, at time.Time) {
 		default:
 			until += fmt.Sprintf(" (%d days)", days(left))
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Index, c.Role, shortName(c.CommonName, c.Subject), shortIssuer(c.Issuer),
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Index, c.Role, shortName(c.CommonName, c.Subject), pairing.ShortIssuer(c.Issuer),
 			until, c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 	}
 	tw.Flush()
@@ -120,33 +125,6 @@ func shortName(cn, subject string) string {
 		return "(empty subject)"
 	}
 	return "(no CN) " + subject
-}
-
-// shortIssuer shows the issuer's CN when it has one.
-func shortIssuer(dn string) string {
-	for _, part := range splitDN(dn) {
-		if strings.HasPrefix(part, "CN=") {
-			return strings.TrimPrefix(part, "CN=")
-		}
-	}
-	return dn
-}
-
-func splitDN(dn string) []string {
-	var parts []string
-	start, esc := 0, false
-	for i := 0; i < len(dn); i++ {
-		switch {
-		case esc:
-			esc = false
-		case dn[i] == '\\':
-			esc = true
-		case dn[i] == ',':
-			parts = append(parts, dn[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, dn[start:])
 }
 
 func ekuMarks(eku []string, isCA bool) string {
@@ -182,7 +160,7 @@ func kuMarks(ku []string) string {
 }
 
 // mdFixFirst is the Markdown "fix this first" line.
-func mdFixFirst(b *strings.Builder, r *Report) {
+func mdFixFirst(b *strings.Builder, r *pairing.Report) {
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
@@ -198,7 +176,7 @@ func mdFixFirst(b *strings.Builder, r *Report) {
 
 // fixFirstText leads with the cause: one finding to act on, and how many of
 // the others follow from it.
-func fixFirstText(b *strings.Builder, r *Report, p painter) {
+func fixFirstText(b *strings.Builder, r *pairing.Report, p painter) {
 	f := r.FixFirst
 	if f == nil {
 		return
@@ -222,19 +200,19 @@ func fixFirstText(b *strings.Builder, r *Report, p painter) {
 	}
 }
 
-func findingsText(b *strings.Builder, fs []Finding, p painter) {
+func findingsText(b *strings.Builder, fs []pairing.Finding, p painter) {
 	groups := []struct {
-		sev   Severity
+		sev   pairing.Severity
 		title string
 		mark  string
 		color func(string) string
 	}{
-		{SevError, "Errors", "X", p.red},
-		{SevWarning, "Warnings", "!", p.yellow},
-		{SevInfo, "Info", "i", func(s string) string { return s }},
+		{pairing.SevError, "Errors", "X", p.red},
+		{pairing.SevWarning, "Warnings", "!", p.yellow},
+		{pairing.SevInfo, "Info", "i", func(s string) string { return s }},
 	}
 	for _, g := range groups {
-		var in []Finding
+		var in []pairing.Finding
 		for _, f := range fs {
 			if f.Severity == g.sev {
 				in = append(in, f)
@@ -257,7 +235,7 @@ func findingsText(b *strings.Builder, fs []Finding, p painter) {
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
 			}
-			if f.Severity != SevInfo && f.Fix != "" {
+			if f.Severity != pairing.SevInfo && f.Fix != "" {
 				fmt.Fprintf(b, "      fix: %s\n", f.Fix)
 			}
 		}
@@ -277,8 +255,8 @@ func argsText(args []string) string {
 
 // notCheckedText lists the checks whose evidence was missing: neither pass
 // nor fail.
-func notCheckedText(b *strings.Builder, r *Report, p painter) {
-	if r.notChecked() == 0 {
+func notCheckedText(b *strings.Builder, r *pairing.Report, p painter) {
+	if r.NotCheckedCount() == 0 {
 		return
 	}
 	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
@@ -325,27 +303,27 @@ func inferredMark(reference string) string {
 
 func plainCount(n int, what string) string { return fmt.Sprintf("%d %s%s", n, what, plural(n)) }
 
-func verdictText(b *strings.Builder, r *Report, p painter) {
-	e, w := r.Count(SevError), r.Count(SevWarning)
+func verdictText(b *strings.Builder, r *pairing.Report, p painter) {
+	e, w := r.Count(pairing.SevError), r.Count(pairing.SevWarning)
 	var v string
 	switch r.Verdict {
-	case VerdictPass:
+	case pairing.VerdictPass:
 		v = p.green("PASS")
-	case VerdictFail:
+	case pairing.VerdictFail:
 		v = p.red("FAIL")
 	default:
 		v = p.yellow("INCOMPLETE")
 	}
 	what := map[string]string{
-		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != VerdictFail],
-		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != VerdictFail],
-		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != VerdictFail],
+		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != pairing.VerdictFail],
+		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != pairing.VerdictFail],
+		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != pairing.VerdictFail],
 	}[r.Command]
-	if r.Verdict == VerdictIncomplete {
+	if r.Verdict == pairing.VerdictIncomplete {
 		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
-			plainCount(r.notChecked(), "check") + " not checked"
+			plainCount(r.NotCheckedCount(), "check") + " not checked"
 	}
-	if r.Verdict == VerdictPass && r.Scope != "" {
+	if r.Verdict == pairing.VerdictPass && r.Scope != "" {
 		what += " (" + r.Scope + ")"
 	}
 	fmt.Fprintf(b, "\n%s: %s (%d error%s, %d warning%s)\n", v, what, e, plural(e), w, plural(w))
@@ -356,7 +334,7 @@ func verdictText(b *strings.Builder, r *Report, p painter) {
 
 // RenderMarkdown writes a checklist: one box per requirement, then the
 // certificate table and findings.
-func RenderMarkdown(w io.Writer, r *Report) error {
+func RenderMarkdown(w io.Writer, r *pairing.Report) error {
 	r = Safe(r)
 	b := &strings.Builder{}
 	switch r.Command {
@@ -378,17 +356,17 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(b, "- (not checked) %s%s `%s`: %s\n", side, mdEsc(c.Description), c.Rule, mdEsc(c.Reason))
 			continue
 		}
-		if c.Status == NA {
+		if c.Status == pairing.NA {
 			continue // does not apply
 		}
 		box := "[x]"
 		note := ""
 		switch c.Status {
-		case Error, Fatal:
+		case pairing.Error, pairing.Fatal:
 			box = "[ ]"
-		case Warn:
+		case pairing.Warn:
 			box, note = "[ ]", " (warning)"
-		case Info:
+		case pairing.Info:
 			note = " (info)"
 		}
 		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(c.Description), c.Rule, note)
@@ -396,7 +374,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	if r.Command == "check" {
 		b.WriteString("\n## Certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, c := range r.Chain {
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(shortIssuer(c.Issuer)),
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(pairing.ShortIssuer(c.Issuer)),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
 		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
@@ -415,7 +393,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
 			b.WriteString("\n")
-			if f.Severity != SevInfo && f.Fix != "" {
+			if f.Severity != pairing.SevInfo && f.Fix != "" {
 				fmt.Fprintf(b, "  - Fix: %s\n", mdEsc(f.Fix))
 			}
 		}
@@ -427,17 +405,17 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 // RulesReport is `rules --format json`: the catalogue with the schema
 // version every JSON output carries.
 type RulesReport struct {
-	SchemaVersion int        `json:"schema_version"`
-	Command       string     `json:"command"`
-	Rules         []RuleInfo `json:"rules"`
+	SchemaVersion int                `json:"schema_version"`
+	Command       string             `json:"command"`
+	Rules         []pairing.RuleInfo `json:"rules"`
 }
 
 // RenderRules writes the catalogue.
 func RenderRules(w io.Writer, format string) error {
-	rules := Catalogue()
+	rules := pairing.Catalogue()
 	switch format {
 	case "json":
-		return RenderJSON(w, RulesReport{SchemaVersion: SchemaVersion, Command: "rules", Rules: rules})
+		return RenderJSON(w, RulesReport{SchemaVersion: pairing.SchemaVersion, Command: "rules", Rules: rules})
 	case "markdown", "md":
 		b := &strings.Builder{}
 		b.WriteString("| rule | family | severity | OME error | reference | checks |\n|---|---|---|---|---|---|\n")
@@ -470,7 +448,7 @@ func RenderRules(w io.Writer, format string) error {
 	}
 }
 
-func sideHeader(name string, sd *Side) string {
+func sideHeader(name string, sd *pairing.Side) string {
 	where := sd.File
 	if sd.Address != "" {
 		where = sd.Address
@@ -480,15 +458,15 @@ func sideHeader(name string, sd *Side) string {
 
 // kbTable draws the KB's side-by-side table: source issued to, issued by,
 // <-> or X, target issued to, issued by.
-func kbTable(b *strings.Builder, rows []Row, p painter) {
+func kbTable(b *strings.Builder, rows []pairing.Row, p painter) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  source issued to\tsource issued by\t\ttarget issued to\ttarget issued by\t")
 	for _, r := range rows {
-		cell := func(c *RowCert) (string, string) {
+		cell := func(c *pairing.RowCert) (string, string) {
 			if c == nil {
 				return "-", "-"
 			}
-			return shortIssuer(c.Subject), shortIssuer(c.Issuer)
+			return pairing.ShortIssuer(c.Subject), pairing.ShortIssuer(c.Issuer)
 		}
 		a1, a2 := cell(r.Source)
 		b1, b2 := cell(r.Target)
@@ -508,7 +486,7 @@ func kbTable(b *strings.Builder, rows []Row, p painter) {
 	tw.Flush()
 }
 
-func renderPairText(b *strings.Builder, r *Report, p painter) {
+func renderPairText(b *strings.Builder, r *pairing.Report, p painter) {
 	fmt.Fprintf(b, "%s\n  %s\n  %s\n\n", p.bold(r.Command), sideHeader("source", r.Source), sideHeader("target", r.Target))
 	kbTable(b, r.Rows, p)
 	if len(r.Trust) > 0 {
@@ -523,25 +501,25 @@ func renderPairText(b *strings.Builder, r *Report, p painter) {
 	}
 	for _, sd := range []struct {
 		name string
-		s    *Side
+		s    *pairing.Side
 	}{{"source", r.Source}, {"target", r.Target}} {
 		if o := sd.s.Observed; o != nil {
 			observedText(b, sd.name, o, p)
 		}
 	}
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
+		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", pairing.Human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
 	}
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
 		b.WriteString("because:\n")
 		// Causes in catalogue order, pair and live rules only.
-		for _, rule := range allRules() {
-			if rule.Family == FamilyUpload {
+		for _, rule := range pairing.Catalogue() {
+			if rule.Family == pairing.FamilyUpload {
 				continue
 			}
 			for _, f := range r.Findings {
-				if f.Severity == SevError && f.Rule == rule.ID {
+				if f.Severity == pairing.SevError && f.Rule == rule.ID {
 					fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
 				}
 			}
@@ -549,7 +527,7 @@ func renderPairText(b *strings.Builder, r *Report, p painter) {
 	}
 }
 
-func pairMarkdownHeader(b *strings.Builder, r *Report) {
+func pairMarkdownHeader(b *strings.Builder, r *pairing.Report) {
 	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(sideWhere(r.Source)), mdEsc(sideWhere(r.Target)))
 	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(r.Verdict))
 	mdFixFirst(b, r)
@@ -559,26 +537,26 @@ func pairMarkdownHeader(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "- Source clock: %s (%s)\n- Target clock: %s (%s)\n", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
 		r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
+		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", pairing.Human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
 	}
 	b.WriteString("\n")
 }
 
-func sideWhere(s *Side) string {
+func sideWhere(s *pairing.Side) string {
 	if s.Address != "" {
 		return s.Address
 	}
 	return s.File
 }
 
-func pairMarkdownBody(b *strings.Builder, r *Report) {
+func pairMarkdownBody(b *strings.Builder, r *pairing.Report) {
 	b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
-		cell := func(c *RowCert) string {
+		cell := func(c *pairing.RowCert) string {
 			if c == nil {
 				return "- | -"
 			}
-			return mdEsc(shortIssuer(c.Subject)) + " | " + mdEsc(shortIssuer(c.Issuer))
+			return mdEsc(pairing.ShortIssuer(c.Subject)) + " | " + mdEsc(pairing.ShortIssuer(c.Issuer))
 		}
 		mark := "<->" // "<-" followed by "-" opens no tag
 		if !row.Match || !row.SameKey {
@@ -598,7 +576,7 @@ func pairMarkdownBody(b *strings.Builder, r *Report) {
 	}
 	for _, sd := range []struct {
 		name string
-		s    *Side
+		s    *pairing.Side
 	}{{"Source", r.Source}, {"Target", r.Target}} {
 		o := sd.s.Observed
 		if o == nil {
@@ -608,7 +586,7 @@ func pairMarkdownBody(b *strings.Builder, r *Report) {
 		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
 		cas := "does not request a client certificate"
 		if o.RequestsClientCert {
-			cas = "requests a client certificate from: " + orDash(mdEsc(shortList(o.AcceptableCAs)))
+			cas = "requests a client certificate from: " + orDash(mdEsc(pairing.ShortList(o.AcceptableCAs)))
 		}
 		fmt.Fprintf(b, "- Client certificates: %s\n- Clock: %s (%s)\n", cas, o.Clock.Format(time.RFC3339), o.ClockSource)
 		for _, h := range o.Handshakes {
@@ -618,7 +596,7 @@ func pairMarkdownBody(b *strings.Builder, r *Report) {
 			}
 			who := "no client certificate"
 			if h.ClientCert != "" {
-				who = "client " + mdEsc(shortIssuer(h.ClientCert))
+				who = "client " + mdEsc(pairing.ShortIssuer(h.ClientCert))
 			}
 			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(shortNames(h.PeerChain), " -> ")))
 			if h.HTTPStatus != 0 {
@@ -635,11 +613,11 @@ func pairMarkdownBody(b *strings.Builder, r *Report) {
 	}
 	for _, sd := range []struct {
 		name string
-		s    *Side
+		s    *pairing.Side
 	}{{"Source", r.Source}, {"Target", r.Target}} {
 		fmt.Fprintf(b, "\n## %s certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name)
 		for _, c := range sd.s.Chain {
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(shortIssuer(c.Issuer)),
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(pairing.ShortIssuer(c.Issuer)),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
 	}
@@ -680,7 +658,7 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 	case len(o.AcceptableCAs) == 0:
 		b.WriteString(" requests a client certificate (any CA)")
 	default:
-		fmt.Fprintf(b, " requests a client certificate from [%s]", shortList(o.AcceptableCAs))
+		fmt.Fprintf(b, " requests a client certificate from [%s]", pairing.ShortList(o.AcceptableCAs))
 	}
 	fmt.Fprintf(b, "\n  clock %s from %s\n", o.Clock.Format(time.RFC3339), o.ClockSource)
 	for _, h := range o.Handshakes {
@@ -694,7 +672,7 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 		}
 		who := "no client certificate"
 		if h.ClientCert != "" {
-			who = "client " + shortIssuer(h.ClientCert)
+			who = "client " + pairing.ShortIssuer(h.ClientCert)
 		}
 		fmt.Fprintf(b, "  %s handshake %s (%s)", mark, h.Kind, who)
 		if h.Version != "" {
@@ -723,7 +701,7 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 func shortNames(dns []string) []string {
 	out := make([]string, len(dns))
 	for i, d := range dns {
-		out[i] = shortIssuer(d)
+		out[i] = pairing.ShortIssuer(d)
 	}
 	return out
 }
@@ -734,3 +712,14 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func days(d time.Duration) int { return int(d.Hours() / 24) }

@@ -1,0 +1,373 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// RenderChecklistMarkdown writes one Markdown document: a summary, then per
+// pair its checklist, KB table, findings with fixes, clocks, CA lists and
+// handshake transcripts.
+func RenderChecklistMarkdown(w io.Writer, c *pairing.Checklist) error {
+	// Written as it goes, one pair at a time (RenderMarkdown escapes each
+	// report's values); the checklist's own values are escaped here.
+	b := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
+		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
+	b.WriteString("| pair | checked by | verdict | errors | warnings | fix first |\n|---|---|---|---|---|---|\n")
+	for _, p := range c.Pairs {
+		e, wn := 0, 0
+		if p.Report != nil {
+			e, wn = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
+		}
+		cause := "-"
+		if p.Report != nil && p.Report.FixFirst != nil {
+			cause = "`" + p.Report.FixFirst.Rule + "`"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn, cause)
+	}
+	var sb strings.Builder
+	for _, p := range c.Pairs {
+		fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
+		if p.Error != "" {
+			fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
+		}
+		if p.Report == nil {
+			continue
+		}
+		sb.Reset()
+		if err := RenderMarkdown(&sb, p.Report); err != nil {
+			return err
+		}
+		// Demote the pair report's headings under the pair's.
+		for _, line := range strings.SplitAfter(sb.String(), "\n") {
+			if strings.HasPrefix(line, "#") {
+				b.WriteString("#")
+			}
+			b.WriteString(line)
+		}
+	}
+	return b.Flush()
+}
+
+// timeline is the SVG model of one pair's validity periods.
+type timeline struct {
+	Width, Height int
+	Bars          []tlBar
+	Marks         []tlMark
+	Windows       []tlWindow
+	Ticks         []tlTick
+	LabelX, AxisY int
+	BarH          int
+}
+
+type tlBar struct {
+	Y, X, W      int
+	Label, Title string
+	Class        string
+}
+
+type tlMark struct {
+	X     int
+	Label string
+	Class string
+}
+
+type tlWindow struct {
+	X, W  int
+	Class string
+}
+
+type tlTick struct {
+	X     int
+	Label string
+}
+
+// buildTimeline draws the whole validity span of every certificate, both
+// clocks and the change window, to one scale: the small overview.
+func buildTimeline(r *pairing.Report, window time.Duration) *timeline {
+	rows := timelineRows(r)
+	if rows == nil {
+		return nil
+	}
+	lo, hi := clockSpan(r, window)
+	for _, x := range rows {
+		if x.c.NotBefore.Before(lo) {
+			lo = x.c.NotBefore
+		}
+		if x.c.NotAfter.After(hi) {
+			hi = x.c.NotAfter
+		}
+	}
+	return drawTimeline(r, rows, window, lo, hi, 14, "2006-01-02")
+}
+
+// buildZoom draws the clocks and the change window at a scale where a
+// 4-hour window is wide: what matters during the change.
+func buildZoom(r *pairing.Report, window time.Duration) *timeline {
+	rows := timelineRows(r)
+	if rows == nil {
+		return nil
+	}
+	lo, hi := clockSpan(r, window)
+	pad := max(hi.Sub(lo)/4, 30*time.Minute)
+	return drawTimeline(r, rows, window, lo.Add(-pad), hi.Add(pad), 22, "01-02 15:04")
+}
+
+type timelineRow struct {
+	side string
+	c    chain.Info
+}
+
+func timelineRows(r *pairing.Report) []timelineRow {
+	if r == nil || r.Source == nil || r.Target == nil {
+		return nil
+	}
+	var rows []timelineRow
+	for _, c := range r.Source.Chain {
+		rows = append(rows, timelineRow{"source", c})
+	}
+	for _, c := range r.Target.Chain {
+		rows = append(rows, timelineRow{"target", c})
+	}
+	return rows
+}
+
+// clockSpan is from the earlier clock to the later clock's window end.
+func clockSpan(r *pairing.Report, window time.Duration) (lo, hi time.Time) {
+	lo, hi = r.Source.Clock, r.Source.Clock
+	for _, t := range []time.Time{r.Target.Clock, r.Source.Clock.Add(window), r.Target.Clock.Add(window)} {
+		if t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	return lo, hi
+}
+
+func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, lo, hi time.Time, rowH int, tickFmt string) *timeline {
+	span := hi.Sub(lo)
+	if span <= 0 {
+		span = time.Hour
+	}
+	const labelW, plotW = 260, 640
+	tl := &timeline{Width: labelW + plotW + 50, LabelX: labelW, BarH: rowH - 4}
+	x := func(t time.Time) int {
+		v := labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span))
+		return min(max(v, labelW), labelW+plotW) // what lies outside the span is drawn at its edge
+	}
+	y := 30
+	for _, rw := range rows {
+		cls := "ok"
+		for _, clk := range []time.Time{r.Source.Clock, r.Target.Clock} {
+			if clk.Before(rw.c.NotBefore) || clk.Add(window).After(rw.c.NotAfter) {
+				cls = "bad"
+			}
+		}
+		w := x(rw.c.NotAfter) - x(rw.c.NotBefore)
+		if w < 2 {
+			w = 2
+		}
+		name := rw.c.CommonName
+		if name == "" {
+			name = rw.c.Subject
+		}
+		tl.Bars = append(tl.Bars, tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
+			Label: fmt.Sprintf("%s %d %s (%s)", rw.side, rw.c.Index, name, rw.c.Role),
+			Title: fmt.Sprintf("%s: %s .. %s", name, rw.c.NotBefore.Format(time.RFC3339), rw.c.NotAfter.Format(time.RFC3339))})
+		y += rowH
+	}
+	tl.AxisY = y + 4
+	tl.Height = y + 40
+	for _, m := range []struct {
+		t     time.Time
+		label string
+		cls   string
+	}{{r.Source.Clock, "source clock", "src"}, {r.Target.Clock, "target clock", "tgt"}} {
+		tl.Marks = append(tl.Marks, tlMark{X: x(m.t), Label: m.label + " " + m.t.Format(time.RFC3339), Class: m.cls})
+		if window > 0 {
+			w := x(m.t.Add(window)) - x(m.t)
+			if w < 1 {
+				w = 1
+			}
+			tl.Windows = append(tl.Windows, tlWindow{X: x(m.t), W: w, Class: m.cls})
+		}
+	}
+	for i := 0; i <= 4; i++ {
+		t := lo.Add(time.Duration(float64(span) * float64(i) / 4))
+		tl.Ticks = append(tl.Ticks, tlTick{X: x(t), Label: t.Format(tickFmt)})
+	}
+	return tl
+}
+
+// htmlTmpl is parsed on first use: most runs never draw HTML, and parsing
+// it costs every process start half a millisecond.
+var htmlTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("checklist").Funcs(template.FuncMap{
+		"upper": strings.ToUpper,
+		"count": func(r *pairing.Report, s string) int { return r.Count(pairing.Severity(s)) },
+		"short": pairing.ShortIssuer,
+		"timeline": func(p pairing.ChecklistPair) *timeline {
+			d, _ := time.ParseDuration(p.Window)
+			return buildTimeline(p.Report, d)
+		},
+		"zoom": func(p pairing.ChecklistPair) *timeline {
+			d, _ := time.ParseDuration(p.Window)
+			return buildZoom(p.Report, d)
+		},
+		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
+		"checkrows": checkRows,
+		// One pair at a time: a copy of the whole checklist would double
+		// the memory of a large inventory.
+		"safe":     func(p pairing.ChecklistPair) pairing.ChecklistPair { return Safe(p) },
+		"safeText": TermSafe,
+		"sym": func(c string) string {
+			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i info",
+				"notchecked": "? not checked"}[c]
+		},
+		"dur": func(sec float64) string {
+			return time.Duration(sec * float64(time.Second)).Abs().Round(time.Second).String()
+		},
+		"mark": func(r pairing.Row) string {
+			if r.Match && r.SameKey {
+				return "<->"
+			}
+			return "X"
+		},
+		"cell": func(c *pairing.RowCert, f string) string {
+			if c == nil {
+				return "-"
+			}
+			if f == "subject" {
+				return pairing.ShortIssuer(c.Subject)
+			}
+			return pairing.ShortIssuer(c.Issuer)
+		},
+	}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1100px}
+h1{font-size:1.5em}h2{font-size:1.25em;border-top:2px solid #ccc;padding-top:1em;margin-top:2em}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:.9em}
+.pass{color:#17702a;font-weight:600}.fail{color:#b00020;font-weight:600}.incomplete,.warn{color:#a35d00;font-weight:600}.na{color:#777}
+li.error{color:#b00020}li.warning{color:#a35d00}li.info{color:#555}.fix{color:#333;font-size:.9em}
+svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#d9534f}
+.clock.src{stroke:#1f5fbf}.clock.tgt{stroke:#8a2be2}.win.src{fill:#1f5fbf;opacity:.25}.win.tgt{fill:#8a2be2;opacity:.25}
+.mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}table.cl td.notchecked{color:#5a4a8a;background:repeating-linear-gradient(45deg,#f4f2fa,#f4f2fa 6px,#fff 6px,#fff 12px);border:1px dashed #8a7ab8;font-style:italic}table.cl .why{font-size:.8em;white-space:normal;max-width:18em}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}
+</style></head><body>
+<h1>OME migration change-window checklist</h1>
+<p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
+<table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th><th>fix first</th></tr>
+{{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td><td>{{with .Report}}{{with .FixFirst}}<code>{{.Rule}}</code>{{end}}{{end}}</td></tr>
+{{end}}</table>
+{{range .Pairs}}{{with safe .}}{{$p := .}}
+<h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
+{{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
+{{with .Report}}
+{{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
+{{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
+<p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
+Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
+{{with .Clocks}}Skew {{dur .SkewSeconds}}; change window {{.Window}}.{{end}}</p>
+{{with zoom $p}}<h3>Clocks and change window (zoomed)</h3>
+{{template "timeline" .}}{{end}}
+{{with timeline $p}}<h3>Validity overview (to scale)</h3>
+{{template "timeline" .}}{{end}}
+<h3>Checklist</h3>
+<table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
+{{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
+{{end}}</table>
+{{if .Rows}}<h3>Issued to / issued by (KB 000221202)</h3>
+<table><tr><th>source issued to</th><th>source issued by</th><th></th><th>target issued to</th><th>target issued by</th></tr>
+{{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
+{{end}}</table>{{end}}
+{{with .Source.Observed}}<h3>Source as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+{{with .Target.Observed}}<h3>Target as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+{{if .Findings}}<h3>Findings</h3><ul>
+{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
+{{end}}</ul>{{end}}
+{{end}}{{end}}{{end}}
+</body></html>
+{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
+{{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$.AxisY}}"/>{{end}}
+{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{end}}
+{{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$.AxisY}}" stroke-width="2"/>{{end}}
+{{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
+<line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>
+{{range .Ticks}}<text x="{{.X}}" y="{{$.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
+</svg>{{end}}`))
+})
+
+// RenderChecklistHTML writes one self-contained HTML file: no external
+// assets, the timeline drawn as inline SVG.
+func RenderChecklistHTML(w io.Writer, c *pairing.Checklist) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTmpl().Execute(bw, c); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// checkRow is one requirement with its status on each side.
+type checkRow struct {
+	Rule, Description string
+	Cells             []checkCell // source, target, pair
+}
+
+// checkCell is one check's state: pass, warn, fail, info, na (does not
+// apply) or notchecked (its evidence is missing; Reason says which).
+type checkCell struct {
+	State, Reason string
+}
+
+func checkRows(r *pairing.Report) []checkRow {
+	var rows []checkRow
+	idx := map[string]int{}
+	for _, c := range r.Checks {
+		i, ok := idx[c.Rule]
+		if !ok {
+			i = len(rows)
+			idx[c.Rule] = i
+			rows = append(rows, checkRow{Rule: c.Rule, Description: c.Description, Cells: []checkCell{{State: "na"}, {State: "na"}, {State: "na"}}})
+		}
+		col := map[string]int{"source": 0, "target": 1}[c.Side]
+		if c.Side == "pair" || c.Side == "" {
+			col = 2
+		}
+		cell := checkCell{State: "na"}
+		switch c.Status {
+		case pairing.Pass:
+			cell.State = "pass"
+		case pairing.Warn:
+			cell.State = "warn"
+		case pairing.Error, pairing.Fatal:
+			cell.State = "fail"
+		case pairing.Info:
+			cell.State = "info"
+		case pairing.NA:
+			if c.NotChecked() {
+				cell = checkCell{State: "notchecked", Reason: c.Reason}
+			}
+		}
+		rows[i].Cells[col] = cell
+	}
+	var out []checkRow
+	for _, r := range rows {
+		if r.Cells[0].State != "na" || r.Cells[1].State != "na" || r.Cells[2].State != "na" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
