@@ -227,17 +227,11 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	src, tgt := sides[0], sides[1]
 	if src.inv.Address != "" && tgt.inv.Address != "" {
 		res.Kind = "probe"
-		so, to := o, o
-		if err := pin(&so, src.chain, ca, src.inv.Fingerprint, "source fingerprint"); err != nil {
+		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint},
+			o, ca, p.window, maxSkew)
+		if err != nil {
 			return fail(err)
 		}
-		if err := pin(&to, tgt.chain, ca, tgt.inv.Fingerprint, "target fingerprint"); err != nil {
-			return fail(err)
-		}
-		a, b := probe.Pair(ctx, src.inv.Address, tgt.inv.Address, so, to)
-		probe.Mutuals(ctx, a, b, o)
-		r := pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: src.chain, TargetExpected: tgt.chain,
-			SourceCSR: src.csr, TargetCSR: tgt.csr, Window: p.window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil})
 		res.Report, res.Verdict = r, r.Verdict
 		return res
 	}

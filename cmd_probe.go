@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -85,13 +86,6 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 					return err
 				}
 			}
-			so, to := o, o
-			if err := pin(&so, expSrc, ca, c.String("source-fingerprint"), "--source-fingerprint"); err != nil {
-				return err
-			}
-			if err := pin(&to, expTgt, ca, c.String("target-fingerprint"), "--target-fingerprint"); err != nil {
-				return err
-			}
 			ctx := c.Context
 			if ctx == nil {
 				ctx = context.Background()
@@ -103,16 +97,43 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if progress {
 				e.progress("probing %s and %s (up to %s)...", render.TermSafe(src), render.TermSafe(tgt), o.Timeout)
 			}
-			sObs, tObs := probe.Pair(ctx, src, tgt, so, to)
-			probe.Mutuals(ctx, sObs, tObs, o)
+			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint")},
+				o, ca, c.Duration("window"), c.Duration("max-skew"))
 			if progress {
 				e.progress("")
 			}
-			r := pairing.Probe(pairing.ProbeOptions{Source: sObs, Target: tObs, SourceExpected: expSrc, TargetExpected: expTgt,
-				Window: c.Duration("window"), MaxSkew: c.Duration("max-skew"), ClientCertGiven: o.ClientCert != nil})
+			if err != nil {
+				return err
+			}
 			return e.render(c, r, format)
 		},
 	}
+}
+
+// pairSpec is one pair to probe: addresses, the chains expected (nil when
+// not given), CSRs and fingerprints.
+type pairSpec struct {
+	source, target       string
+	sourceExp, targetExp *chain.Input
+	sourceCSR, targetCSR *chain.CSR
+	sourceFP, targetFP   string
+}
+
+// probePair is the one probe-a-pair sequence (probe and checklist): pin each
+// appliance for credentials, observe both at once, judge the verifying
+// handshakes, then the rules.
+func probePair(ctx context.Context, p pairSpec, o probe.Options, ca []*x509.Certificate, window, maxSkew time.Duration) (*pairing.Report, error) {
+	so, to := o, o
+	if err := pin(&so, p.sourceExp, ca, p.sourceFP, "source fingerprint"); err != nil {
+		return nil, err
+	}
+	if err := pin(&to, p.targetExp, ca, p.targetFP, "target fingerprint"); err != nil {
+		return nil, err
+	}
+	a, b := probe.Pair(ctx, p.source, p.target, so, to)
+	probe.Mutuals(ctx, a, b, o)
+	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
+		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
