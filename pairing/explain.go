@@ -327,35 +327,61 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
+// ruleForMessage finds, in catalogue order, the rule that predicts an OME
+// message: same MessageId and same first MessageArg.
+func ruleForMessage(id, arg string) *Rule {
+	if rs := rulesForMessage(id, arg); len(rs) > 0 {
+		return rs[0]
+	}
+	return nil
+}
+
+// rulesForMessage lists every rule that predicts the message.
+func rulesForMessage(id, arg string) []*Rule {
+	var out []*Rule
+	for _, r := range allRules() {
+		// A rule that names no MessageArgs matches only a message without
+		// them (CGEN1008 is OME's general error: its args say which).
+		if r.OMEMessageID == id && (len(r.OMEMessageArgs) == 0 && arg == "" || len(r.OMEMessageArgs) > 0 && r.OMEMessageArgs[0] == arg) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func causeOf(r *Rule) string {
+	if r.Cause != "" {
+		return r.Cause
+	}
+	return r.Description
+}
+
 // lookup maps an OME message to the rule that predicts it.
 func lookup(id string, args, related []string, context string) (rule string, known bool, cause, fix string) {
 	arg := ""
 	if len(args) > 0 {
 		arg = args[0]
 	}
-	ruleFix := func(r string) string {
-		if x, ok := RuleByID(r); ok {
-			return x.Fix
+	// The catalogue says which rule answers which message: the first rule
+	// with this MessageId and, when it has them, these MessageArgs.
+	if rs := rulesForMessage(id, arg); len(rs) > 1 && arg == "" && id != "CGEN6002" {
+		var ids []string
+		for _, r := range rs {
+			ids = append(ids, r.ID)
 		}
-		return ""
+		return "", true, fmt.Sprintf("%s without MessageArgs is what OME answers for several requirements (rules %s)", id, strings.Join(ids, ", ")),
+			"run 'ome-preflight check' on the file that was uploaded to see which"
+	}
+	if r := ruleForMessage(id, arg); r != nil && id != "CGEN6002" {
+		fix := r.Fix
+		if r.ID == "chain-complete" {
+			fix = "run 'ome-preflight check chain.pem' to see which; 'ome-preflight assemble' builds the chain in OME's order"
+		}
+		return r.ID, true, causeOf(r), fix
 	}
 	switch id {
 	case "CGEN1008":
-		switch arg {
-		case msgCSR:
-			return "csr-key", true, "the uploaded certificate was not issued for the CSR generated on this appliance (its public key differs), or a new CSR was generated after it was signed", ruleFix("csr-key")
-		case msgEKU:
-			return "leaf-eku", true, "the appliance certificate lacks Server Authentication and/or Client Authentication in its Extended Key Usage", ruleFix("leaf-eku")
-		case msgWebServer:
-			return "leaf-key-usage", true, "the appliance certificate lacks Key Encipherment in its Key Usage", ruleFix("leaf-key-usage")
-		case msgChain:
-			return "chain-complete", true, "the chain is incomplete (root or an intermediate missing), out of order, holds an unrelated certificate, is deeper than 10, or a link's signature does not verify",
-				"run 'ome-preflight check chain.pem' to see which; 'ome-preflight assemble' builds the chain in OME's order"
-		}
 		return "", false, "CGEN1008 is OME's general error; these MessageArgs are not in Dell KB 000221202", "run 'ome-preflight check' on the file that was uploaded"
-	case "CSEC9002":
-		return "encoding", true, "the file is not a Base64 PEM X.509 certificate (DER, PKCS#7, PKCS#12 or UTF-16 text), or, for a single server certificate, its Key Usage lacks Key Encipherment",
-			ruleFix("encoding")
 	case "CGEN6002":
 		// Generic: "input value for {0} is missing or invalid". A CSR
 		// wildcard only when the value is the DistinguishedName or the
@@ -363,7 +389,8 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 		what := strings.Join(args, ", ")
 		lc := strings.ToLower(context)
 		if strings.Contains(strings.ToLower(what), "distinguishedname") || strings.Contains(lc, "for distinguishedname") || strings.Contains(lc, "csr") || strings.Contains(lc, "wildcard") {
-			return "csr-wildcard", true, "the CSR's distinguished name is missing or invalid, e.g. a wildcard (*) in the common name", ruleFix("csr-wildcard")
+			r, _ := RuleByID("csr-wildcard")
+			return r.ID, true, causeOf(r), r.Fix
 		}
 		if what == "" {
 			what = "a request field (OME named none)"

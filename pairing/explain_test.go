@@ -189,3 +189,25 @@ func TestExplainGenericMessages(t *testing.T) {
 		t.Errorf("CGEN6002 for DistinguishedName: rule %q", e.Rule)
 	}
 }
+
+// explain's message map is the catalogue's: every rule that names an OME
+// MessageId and MessageArgs is found again from them.
+func TestExplainMapFollowsCatalogue(t *testing.T) {
+	for _, r := range Catalogue() {
+		if r.OMEMessageID == "" || len(r.OMEMessageArgs) == 0 {
+			continue
+		}
+		rule, known, _, _ := lookup(r.OMEMessageID, r.OMEMessageArgs, nil, "")
+		if !known || rule == "" {
+			t.Errorf("%s (%s %q): explain does not know it", r.ID, r.OMEMessageID, r.OMEMessageArgs)
+			continue
+		}
+		got, _ := RuleByID(rule)
+		if got.OMEMessageID != r.OMEMessageID || got.OMEMessageArgs[0] != r.OMEMessageArgs[0] {
+			t.Errorf("%s: explain maps its message to %s", r.ID, rule)
+		}
+	}
+	if rule, known, cause, _ := lookup("CGEN1008", nil, nil, ""); rule != "" || !known || !strings.Contains(cause, "common-name") {
+		t.Errorf("CGEN1008 without args: %q %v %q; want the candidate rules named", rule, known, cause)
+	}
+}

@@ -110,6 +110,9 @@ type Rule struct {
 	Inferred       bool   // our reading goes beyond the KB
 	Description    string
 	Fix            string
+	// Cause is what explain says when it finds this rule's OME message in a
+	// log ("" : the description).
+	Cause string
 }
 
 // RuleInfo is the catalogue entry printed by `rules`.
