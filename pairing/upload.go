@@ -417,7 +417,10 @@ func checkChainSignature(s *Subject) []Result {
 }
 
 func checkChainOrder(s *Subject) []Result {
-	if s.Mode == ModeServer || s.Path.FileOrder || len(s.Path.Unrelated) > 0 {
+	if s.Path.FileOrder {
+		return []Result{{Status: Pass}} // observed: the file lists the path in order
+	}
+	if s.Mode == ModeServer || len(s.Path.Unrelated) > 0 {
 		return []Result{{Status: NA}}
 	}
 	switch s.Input.Encoding {
