@@ -505,6 +505,35 @@ func TestReadmeExamples(t *testing.T) {
 			t.Errorf("README example %q differs from %s: run make golden", strings.TrimSpace(cmd), g)
 		}
 	}
+	// The examples that run on the lab's extra folders: run them as
+	// written, from the folder, and compare what they print.
+	lab := filepath.Join(t.TempDir(), "lab")
+	if _, err := fixtures.WriteLab(lab, testBase, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fixtures.Extras(testBase) {
+		cmd := "$ " + x.Command + "\n"
+		i := strings.Index(readme, cmd)
+		if i < 0 {
+			t.Errorf("README lacks the example %q", x.Command)
+			continue
+		}
+		start := i + len(cmd)
+		end := strings.Index(readme[start:], "```")
+		t.Chdir(filepath.Join(lab, x.Folder))
+		res := runCLI(t, strings.Fields(x.Command)[1:]...)
+		if res.code > 1 {
+			t.Errorf("%s: exit %d: %s", x.Command, res.code, res.stderr)
+		}
+		got := res.stdout + res.stderr
+		if strings.TrimSpace(readme[start:start+end]) != strings.TrimSpace(got) {
+			if *update {
+				readme = readme[:start] + strings.TrimRight(got, "\n") + "\n" + readme[start+end:]
+				continue
+			}
+			t.Errorf("README example %q prints otherwise now:\n%s", x.Command, got)
+		}
+	}
 	if *update {
 		os.WriteFile(path, []byte(readme), 0o644)
 	}
