@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -97,7 +96,7 @@ Examples:
 			case "markdown":
 				err = render.RenderChecklistMarkdown(e.stdout, cl)
 			default:
-				err = checklistSummary(e, cl, c)
+				err = render.RenderChecklistSummary(e.stdout, cl)
 			}
 			if err != nil {
 				return err
@@ -120,42 +119,6 @@ func writeChecklist(out string, cl *pairing.Checklist, force bool) error {
 		return fmt.Errorf("writing the checklist: %w", err)
 	}
 	return nil
-}
-
-func checklistSummary(e *env, cl *pairing.Checklist, c *cli.Context) error {
-	var b strings.Builder
-	// Columns sized to the longest pair name.
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	count := map[string]int{}
-	for _, p := range cl.Pairs {
-		errs, warns := 0, 0
-		if p.Report != nil {
-			errs, warns = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
-		}
-		count[p.Verdict]++
-		cause := "-"
-		if p.Report != nil && p.Report.FixFirst != nil {
-			cause = "fix first: " + p.Report.FixFirst.Rule
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(p.Verdict), render.TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
-		if p.Error != "" {
-			fmt.Fprintf(tw, ": %s", render.TermSafe(p.Error))
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
-	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(cl.Verdict),
-		counted(len(cl.Pairs), "pair"), count[pairing.VerdictPass], count[pairing.VerdictFail], count[pairing.VerdictIncomplete])
-	_, err := e.stdout.Write([]byte(b.String()))
-	return err
-}
-
-// counted is "1 error", "2 errors".
-func counted(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // runChecklist checks every pair, up to parallel at once, with a progress

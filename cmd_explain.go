@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -72,44 +71,5 @@ Examples:
 }
 
 func renderExplain(e *env, rep *pairing.ExplainReport, format string) error {
-	if format == "json" {
-		return render.RenderJSON(e.stdout, rep)
-	}
-	rep = render.Safe(rep) // MessageIds and arguments come from the log: escaped
-	b := &strings.Builder{}
-	md := format == "markdown"
-	esc := func(s string) string { return s }
-	if md {
-		esc = render.MarkdownEscape
-		fmt.Fprintf(b, "# OME errors in %s\n\n", esc(rep.File))
-	}
-	if len(rep.Entries) == 0 {
-		fmt.Fprintf(b, "%s: no OME error message found\n", rep.File)
-	}
-	for _, x := range rep.Entries {
-		id := x.OMEMessageID
-		if id == "" {
-			id = "(migration wizard)"
-		}
-		args := ""
-		if len(x.OMEMessageArgs) > 0 {
-			args = fmt.Sprintf(" %q", x.OMEMessageArgs)
-		}
-		if len(x.RelatedProperties) > 0 {
-			args += fmt.Sprintf(" (related %s)", strings.Join(x.RelatedProperties, ", "))
-		}
-		rule := x.Rule
-		if !x.Known {
-			rule = "unknown"
-		} else if rule == "" {
-			rule = "-"
-		}
-		if md {
-			fmt.Fprintf(b, "- **line %d** %s %s%s: rule %s\n  - Cause: %s\n  - Fix: %s\n", x.Line, esc(x.Time), esc(id), esc(args), esc(rule), esc(x.Cause), esc(x.Fix))
-			continue
-		}
-		fmt.Fprintf(b, "line %d %s %s%s\n  rule:  %s\n  cause: %s\n  fix:   %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)
-	}
-	_, err := io.WriteString(e.stdout, b.String())
-	return err
+	return render.RenderExplain(e.stdout, rep, format)
 }

@@ -723,3 +723,86 @@ func contains(list []string, s string) bool {
 }
 
 func days(d time.Duration) int { return int(d.Hours() / 24) }
+
+// RenderExplain writes explain's report: JSON, Markdown or text, one entry
+// per OME error in file order, with its rule, cause and fix.
+func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error {
+	if format == "json" {
+		return RenderJSON(w, rep)
+	}
+	rep = Safe(rep) // MessageIds and arguments come from the log: escaped
+	b := &strings.Builder{}
+	md := format == "markdown"
+	esc := func(s string) string { return s }
+	if md {
+		esc = mdEsc
+		fmt.Fprintf(b, "# OME errors in %s\n\n", esc(rep.File))
+	}
+	if len(rep.Entries) == 0 {
+		fmt.Fprintf(b, "%s: no OME error message found\n", rep.File)
+	}
+	for _, x := range rep.Entries {
+		id := x.OMEMessageID
+		if id == "" {
+			id = "(migration wizard)"
+		}
+		args := ""
+		if len(x.OMEMessageArgs) > 0 {
+			args = fmt.Sprintf(" %q", x.OMEMessageArgs)
+		}
+		if len(x.RelatedProperties) > 0 {
+			args += fmt.Sprintf(" (related %s)", strings.Join(x.RelatedProperties, ", "))
+		}
+		rule := x.Rule
+		if !x.Known {
+			rule = "unknown"
+		} else if rule == "" {
+			rule = "-"
+		}
+		if md {
+			fmt.Fprintf(b, "- **line %d** %s %s%s: rule %s\n  - Cause: %s\n  - Fix: %s\n", x.Line, esc(x.Time), esc(id), esc(args), esc(rule), esc(x.Cause), esc(x.Fix))
+			continue
+		}
+		fmt.Fprintf(b, "line %d %s %s%s\n  rule:  %s\n  cause: %s\n  fix:   %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// RenderChecklistSummary writes the checklist's text summary: a line per
+// pair (verdict, kind, counts, the cause to fix first) and the totals.
+func RenderChecklistSummary(w io.Writer, cl *pairing.Checklist) error {
+	var b strings.Builder
+	// Columns sized to the longest pair name.
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	count := map[string]int{}
+	for _, p := range cl.Pairs {
+		errs, warns := 0, 0
+		if p.Report != nil {
+			errs, warns = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
+		}
+		count[p.Verdict]++
+		cause := "-"
+		if p.Report != nil && p.Report.FixFirst != nil {
+			cause = "fix first: " + p.Report.FixFirst.Rule
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(p.Verdict), TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
+		if p.Error != "" {
+			fmt.Fprintf(tw, ": %s", TermSafe(p.Error))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(cl.Verdict),
+		counted(len(cl.Pairs), "pair"), count[pairing.VerdictPass], count[pairing.VerdictFail], count[pairing.VerdictIncomplete])
+	_, err := w.Write([]byte(b.String()))
+	return err
+}
+
+// counted is "1 error", "2 errors".
+func counted(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
