@@ -131,7 +131,7 @@ func TestScenarios(t *testing.T) {
 				if f.OMEMessageID != wantID || !cmp.Equal(f.OMEMessageArgs, wantArgs) {
 					t.Errorf("%s: OME message %s %q, want %s %q", f.Rule, f.OMEMessageID, f.OMEMessageArgs, wantID, wantArgs)
 				}
-				if f.Message == "" || f.Fix == "" || f.Reference == "" {
+				if f.Message == "" || f.Fix == "" || f.Reference == "" || f.Doc != pairing.DocBase+f.Rule {
 					t.Errorf("%s: finding lacks message, fix or reference: %+v", f.Rule, f)
 				}
 			}
@@ -390,7 +390,7 @@ func TestRulesCatalogue(t *testing.T) {
 		}
 	}
 	md := runCLI(t, "rules", "--format", "markdown")
-	if !strings.Contains(md.stdout, "| `csr-key` | upload | error | CGEN1008 \\[\"Invalid CSR key.\"\\]") {
+	if !strings.Contains(md.stdout, "| <a id=\"rule-csr-key\"></a>`csr-key` | upload | error | CGEN1008 \\[\"Invalid CSR key.\"\\]") {
 		t.Errorf("markdown catalogue:\n%s", md.stdout)
 	}
 }

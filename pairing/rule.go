@@ -202,7 +202,12 @@ type Finding struct {
 	// ConsequenceOf names the rule of the report's first cause when this
 	// finding follows from it (fix that, and this one goes too).
 	ConsequenceOf string `json:"consequence_of,omitempty"`
+	// Doc links to the rule's entry in the README's rules table.
+	Doc string `json:"doc"`
 }
+
+// DocBase is where a rule's README entry is: DocBase + rule id.
+const DocBase = "https://github.com/ome-preflight/ome-preflight/blob/main/README.md#rule-"
 
 // CheckResult is the outcome of one rule on one side, pass or not, so that
 // checklists can tick requirements.
@@ -239,7 +244,7 @@ func (r *Rule) finding(side string, res Result) (Finding, bool) {
 		sev = r.Severity
 	}
 	f := Finding{Rule: r.ID, Severity: sev, Side: side, CertIndex: res.CertIndex, Message: res.Details,
-		Fix: r.Fix, Reference: r.reference(), OMEMessageArgs: []string{}}
+		Fix: r.Fix, Reference: r.reference(), OMEMessageArgs: []string{}, Doc: DocBase + r.ID}
 	if res.Fix != "" {
 		f.Fix = res.Fix
 	}

@@ -388,7 +388,7 @@ func RenderMarkdown(w io.Writer, r *pairing.Report) error {
 			if f.Side != "" {
 				side = f.Side + ": "
 			}
-			fmt.Fprintf(b, "- **%s** `%s`%s %s%s", f.Severity, f.Rule, inferredMark(f.Reference), side, mdEsc(f.Message))
+			fmt.Fprintf(b, "- **%s** [`%s`](%s)%s %s%s", f.Severity, f.Rule, f.Doc, inferredMark(f.Reference), side, mdEsc(f.Message))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
@@ -427,7 +427,7 @@ func RenderRules(w io.Writer, format string) error {
 			if ome == "" {
 				ome = "-"
 			}
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n", r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Description))
+			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Description))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
