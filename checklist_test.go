@@ -86,11 +86,15 @@ func TestChecklistMixedInventory(t *testing.T) {
     window: 1h
     source: { address: "` + src.Addr + `", chain: good-pair/source.pem }
     target: { address: "` + tgt.Addr + `", chain: good-pair/target.pem }
+  - name: live-unreachable
+    window: 1h
+    source: { address: "` + refusedAddr(t) + `" }
+    target: { address: "` + src.Addr + `", chain: good-pair/source.pem }
 `
 	os.WriteFile(filepath.Join(dir, "inventory.yaml"), []byte(inv), 0o600)
 	out := filepath.Join(dir, "out")
 	t.Chdir(dir)
-	res := runCLI(t, "checklist", "--out", out, "--format", "json", "--client-cert", "good-pair/standin.pem", "--client-key", "good-pair/standin.key", "inventory.yaml")
+	res := runCLI(t, "checklist", "--timeout", "2s", "--out", out, "--format", "json", "--client-cert", "good-pair/standin.pem", "--client-key", "good-pair/standin.key", "inventory.yaml")
 	if res.code != 1 {
 		t.Fatalf("exit code %d, want 1 (two pairs fail)\n%s", res.code, res.stderr)
 	}
@@ -98,7 +102,7 @@ func TestChecklistMixedInventory(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.stdout), &cl); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"files-good": "pass", "files-kb-invalid": "fail", "files-window": "fail", "live-leaf-only": "fail"}
+	want := map[string]string{"files-good": "pass", "files-kb-invalid": "fail", "files-window": "fail", "live-leaf-only": "fail", "live-unreachable": "incomplete"}
 	for _, p := range cl.Pairs {
 		if want[p.Name] != p.Verdict {
 			t.Errorf("%s: %s, want %s (%s)", p.Name, p.Verdict, want[p.Name], p.Error)
@@ -125,6 +129,9 @@ func TestChecklistMixedInventory(t *testing.T) {
 	golden(t, "checklist/mixed.md", norm)
 
 	html, _ := os.ReadFile(filepath.Join(out, "checklist.html"))
+	normHTML := addrRe.ReplaceAllString(string(html), "MOCK")
+	normHTML = strings.ReplaceAll(normHTML, dir+string(os.PathSeparator), "")
+	golden(t, "checklist/mixed.html", normHTML)
 	for _, bad := range []string{"<script", "<link", "src=", "url(", "@import", `href="http`} {
 		if strings.Contains(string(html), bad) {
 			t.Errorf("checklist.html is not self-contained: it has %q", bad)

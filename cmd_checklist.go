@@ -127,7 +127,7 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cl := &pairing.Checklist{SchemaVersion: pairing.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC(),
+	cl := &pairing.Checklist{SchemaVersion: pairing.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC().Truncate(time.Second),
 		Pairs: make([]pairing.ChecklistPair, len(inv.Pairs))}
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup

@@ -240,7 +240,7 @@ type CheckOptions struct {
 // Check answers "will OME accept this upload?".
 func Check(o CheckOptions) *Report {
 	s := NewSubject(o.Input, o.CSR, o.Mode, o.At, o.Name)
-	at := s.At
+	at := s.At.Truncate(time.Second) // reported to the second, as every time of the reports
 	r := &Report{SchemaVersion: SchemaVersion, Command: "check", Mode: s.Mode, EvaluatedAt: &at}
 	r.Input = inputInfo(o.Input)
 	r.Chain = describeAll(s)
@@ -261,7 +261,7 @@ func NotCertificate(file string, mode Mode, at time.Time, why error) *Report {
 	if mode == "" {
 		mode = ModeMigration
 	}
-	at = at.UTC()
+	at = at.UTC().Truncate(time.Second)
 	what := why.Error()
 	if pe, ok := why.(*chain.ParseError); ok {
 		what = pe.Err.Error()

@@ -156,6 +156,10 @@ func clockSpan(r *pairing.Report, window time.Duration) (lo, hi time.Time) {
 }
 
 func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, lo, hi time.Time, rowH int, tickFmt string) *timeline {
+	// Whole seconds: a clock read from a Date header carries half a round
+	// trip of microseconds, which must not move the drawing.
+	lo, hi = lo.Truncate(time.Second), hi.Truncate(time.Second)
+	srcClock, tgtClock := r.Source.Clock.Truncate(time.Second), r.Target.Clock.Truncate(time.Second)
 	span := hi.Sub(lo)
 	if span <= 0 {
 		span = time.Hour
@@ -169,7 +173,7 @@ func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, l
 	y := 30
 	for _, rw := range rows {
 		cls := "ok"
-		for _, clk := range []time.Time{r.Source.Clock, r.Target.Clock} {
+		for _, clk := range []time.Time{srcClock, tgtClock} {
 			if clk.Before(rw.c.NotBefore) || clk.Add(window).After(rw.c.NotAfter) {
 				cls = "bad"
 			}
@@ -193,7 +197,7 @@ func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, l
 		t     time.Time
 		label string
 		cls   string
-	}{{r.Source.Clock, "source clock", "src"}, {r.Target.Clock, "target clock", "tgt"}} {
+	}{{srcClock, "source clock", "src"}, {tgtClock, "target clock", "tgt"}} {
 		tl.Marks = append(tl.Marks, tlMark{X: x(m.t), Label: m.label + " " + m.t.Format(time.RFC3339), Class: m.cls})
 		if window > 0 {
 			w := x(m.t.Add(window)) - x(m.t)
