@@ -36,3 +36,32 @@ func TestTimelineZoom(t *testing.T) {
 		t.Errorf("zoomed ticks %q should carry the time of day", zoom.Ticks[0].Label)
 	}
 }
+
+// A check report's JSON is the same through the lighter view as through the
+// full report type.
+func TestCheckJSONView(t *testing.T) {
+	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	p := fixtures.MustBuild(base, fixtures.Spec{ID: "root", CN: "Root-CA", CA: true}, fixtures.Spec{ID: "leaf", CN: "x", Issuer: "root"})
+	r := pairing.Check(pairing.CheckOptions{Input: &chain.Input{File: "a.pem", Encoding: chain.EncPEM, Certs: p.Chain("leaf", "root")}, At: base})
+	var full, view strings.Builder
+	if err := RenderJSON(&full, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Render(&view, r, "json", RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if full.String() != view.String() {
+		t.Errorf("the check view's JSON differs:\n%s\nwant\n%s", view.String(), full.String())
+	}
+	in := func(ids ...string) *chain.Input {
+		return &chain.Input{File: ids[0] + ".pem", Encoding: chain.EncPEM, Certs: p.Chain(ids...)}
+	}
+	c := pairing.Compare(pairing.CompareOptions{Source: in("leaf", "root"), Target: in("leaf", "root"), SourceTime: base, TargetTime: base})
+	full.Reset()
+	view.Reset()
+	RenderJSON(&full, c)
+	Render(&view, c, "json", RenderOptions{})
+	if full.String() != view.String() || !strings.Contains(view.String(), `"rows"`) {
+		t.Errorf("the compare view's JSON differs:\n%s\nwant\n%s", view.String(), full.String())
+	}
+}

@@ -29,12 +29,89 @@ func Formats() []string { return []string{"text", "json", "markdown"} }
 func Render(w io.Writer, r *pairing.Report, format string, o RenderOptions) error {
 	switch format {
 	case "json":
+		if r.Command == "check" && r.Source == nil && r.Target == nil {
+			return RenderJSON(w, checkJSON(r))
+		}
+		if r.Command == "compare" && r.Source != nil && r.Target != nil && r.Source.Observed == nil && r.Target.Observed == nil {
+			return RenderJSON(w, compareJSON(r))
+		}
 		return RenderJSON(w, r)
 	case "markdown", "md":
 		return RenderMarkdown(w, r)
 	default:
 		return RenderText(w, r, o)
 	}
+}
+
+// checkView is pairing.Report without the pair and probe fields, which a
+// check report never has: the same JSON, field for field, but encoding/json
+// builds encoders for a fraction of the types on first use (most of a short
+// run's JSON cost).
+type checkView struct {
+	SchemaVersion int                   `json:"schema_version"`
+	Command       string                `json:"command"`
+	Verdict       string                `json:"verdict"`
+	Mode          pairing.Mode          `json:"mode,omitempty"`
+	EvaluatedAt   *time.Time            `json:"evaluated_at,omitempty"`
+	Chain         []chain.Info          `json:"chain,omitempty"`
+	Path          string                `json:"path,omitempty"`
+	Input         *pairing.InputInfo    `json:"input,omitempty"`
+	CSR           *pairing.CSRInfo      `json:"csr,omitempty"`
+	WizardMessage string                `json:"wizard_message,omitempty"`
+	Findings      []pairing.Finding     `json:"findings"`
+	Checks        []pairing.CheckResult `json:"checks"`
+	Incomplete    []string              `json:"incomplete,omitempty"`
+	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
+	Scope         string                `json:"scope,omitempty"`
+}
+
+func checkJSON(r *pairing.Report) checkView {
+	return checkView{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR,
+		r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope}
+}
+
+// compareView is pairing.Report as compare fills it: no probe observation,
+// so encoding/json never builds encoders for the probe's types.
+type compareView struct {
+	SchemaVersion int                   `json:"schema_version"`
+	Command       string                `json:"command"`
+	Verdict       string                `json:"verdict"`
+	Mode          pairing.Mode          `json:"mode,omitempty"`
+	EvaluatedAt   *time.Time            `json:"evaluated_at,omitempty"`
+	Chain         []chain.Info          `json:"chain,omitempty"`
+	Path          string                `json:"path,omitempty"`
+	Input         *pairing.InputInfo    `json:"input,omitempty"`
+	CSR           *pairing.CSRInfo      `json:"csr,omitempty"`
+	Source        *sideView             `json:"source,omitempty"`
+	Target        *sideView             `json:"target,omitempty"`
+	Rows          []pairing.Row         `json:"rows,omitempty"`
+	Trust         []pairing.TrustCheck  `json:"trust,omitempty"`
+	Clocks        *pairing.ClockInfo    `json:"clocks,omitempty"`
+	WizardMessage string                `json:"wizard_message,omitempty"`
+	Findings      []pairing.Finding     `json:"findings"`
+	Checks        []pairing.CheckResult `json:"checks"`
+	Incomplete    []string              `json:"incomplete,omitempty"`
+	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
+	Scope         string                `json:"scope,omitempty"`
+}
+
+type sideView struct {
+	File        string             `json:"file,omitempty"`
+	Address     string             `json:"address,omitempty"`
+	Clock       time.Time          `json:"clock"`
+	ClockSource string             `json:"clock_source"`
+	Chain       []chain.Info       `json:"chain"`
+	Input       *pairing.InputInfo `json:"input,omitempty"`
+	CSR         *pairing.CSRInfo   `json:"csr,omitempty"`
+	Path        string             `json:"path"`
+}
+
+func compareJSON(r *pairing.Report) compareView {
+	side := func(s *pairing.Side) *sideView {
+		return &sideView{s.File, s.Address, s.Clock, s.ClockSource, s.Chain, s.Input, s.CSR, s.Path}
+	}
+	return compareView{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR,
+		side(r.Source), side(r.Target), r.Rows, r.Trust, r.Clocks, r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope}
 }
 
 // RenderJSON writes the report as indented JSON.
