@@ -43,56 +43,46 @@ func Render(w io.Writer, r *pairing.Report, format string, o RenderOptions) erro
 	}
 }
 
-// checkView is pairing.Report without the pair and probe fields, which a
-// check report never has: the same JSON, field for field, but encoding/json
-// builds encoders for a fraction of the types on first use (most of a short
-// run's JSON cost).
+// The JSON views of a report: the same bytes as pairing.Report, field for
+// field (encoding/json flattens embedded structs in place), without the
+// types a command never fills, so that encoding/json builds encoders for a
+// fraction of the types on first use (most of a short run's JSON cost).
+type viewHead struct {
+	SchemaVersion int                `json:"schema_version"`
+	Command       string             `json:"command"`
+	Verdict       string             `json:"verdict"`
+	Mode          pairing.Mode       `json:"mode,omitempty"`
+	EvaluatedAt   *time.Time         `json:"evaluated_at,omitempty"`
+	Chain         []chain.Info       `json:"chain,omitempty"`
+	Path          string             `json:"path,omitempty"`
+	Input         *pairing.InputInfo `json:"input,omitempty"`
+	CSR           *pairing.CSRInfo   `json:"csr,omitempty"`
+}
+
+type viewTail struct {
+	WizardMessage string                `json:"wizard_message,omitempty"`
+	Findings      []pairing.Finding     `json:"findings"`
+	Checks        []pairing.CheckResult `json:"checks"`
+	Incomplete    []string              `json:"incomplete,omitempty"`
+	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
+	Scope         string                `json:"scope,omitempty"`
+}
+
+// checkView is a check report: no sides.
 type checkView struct {
-	SchemaVersion int                   `json:"schema_version"`
-	Command       string                `json:"command"`
-	Verdict       string                `json:"verdict"`
-	Mode          pairing.Mode          `json:"mode,omitempty"`
-	EvaluatedAt   *time.Time            `json:"evaluated_at,omitempty"`
-	Chain         []chain.Info          `json:"chain,omitempty"`
-	Path          string                `json:"path,omitempty"`
-	Input         *pairing.InputInfo    `json:"input,omitempty"`
-	CSR           *pairing.CSRInfo      `json:"csr,omitempty"`
-	WizardMessage string                `json:"wizard_message,omitempty"`
-	Findings      []pairing.Finding     `json:"findings"`
-	Checks        []pairing.CheckResult `json:"checks"`
-	Incomplete    []string              `json:"incomplete,omitempty"`
-	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
-	Scope         string                `json:"scope,omitempty"`
+	viewHead
+	viewTail
 }
 
-func checkJSON(r *pairing.Report) checkView {
-	return checkView{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR,
-		r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope}
-}
-
-// compareView is pairing.Report as compare fills it: no probe observation,
-// so encoding/json never builds encoders for the probe's types.
+// compareView is a compare report: sides without a probe observation.
 type compareView struct {
-	SchemaVersion int                   `json:"schema_version"`
-	Command       string                `json:"command"`
-	Verdict       string                `json:"verdict"`
-	Mode          pairing.Mode          `json:"mode,omitempty"`
-	EvaluatedAt   *time.Time            `json:"evaluated_at,omitempty"`
-	Chain         []chain.Info          `json:"chain,omitempty"`
-	Path          string                `json:"path,omitempty"`
-	Input         *pairing.InputInfo    `json:"input,omitempty"`
-	CSR           *pairing.CSRInfo      `json:"csr,omitempty"`
-	Source        *sideView             `json:"source,omitempty"`
-	Target        *sideView             `json:"target,omitempty"`
-	Rows          []pairing.Row         `json:"rows,omitempty"`
-	Trust         []pairing.TrustCheck  `json:"trust,omitempty"`
-	Clocks        *pairing.ClockInfo    `json:"clocks,omitempty"`
-	WizardMessage string                `json:"wizard_message,omitempty"`
-	Findings      []pairing.Finding     `json:"findings"`
-	Checks        []pairing.CheckResult `json:"checks"`
-	Incomplete    []string              `json:"incomplete,omitempty"`
-	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
-	Scope         string                `json:"scope,omitempty"`
+	viewHead
+	Source *sideView            `json:"source,omitempty"`
+	Target *sideView            `json:"target,omitempty"`
+	Rows   []pairing.Row        `json:"rows,omitempty"`
+	Trust  []pairing.TrustCheck `json:"trust,omitempty"`
+	Clocks *pairing.ClockInfo   `json:"clocks,omitempty"`
+	viewTail
 }
 
 type sideView struct {
@@ -106,12 +96,22 @@ type sideView struct {
 	Path        string             `json:"path"`
 }
 
+func views(r *pairing.Report) (viewHead, viewTail) {
+	return viewHead{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR},
+		viewTail{r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope}
+}
+
+func checkJSON(r *pairing.Report) checkView {
+	h, t := views(r)
+	return checkView{h, t}
+}
+
 func compareJSON(r *pairing.Report) compareView {
 	side := func(s *pairing.Side) *sideView {
 		return &sideView{s.File, s.Address, s.Clock, s.ClockSource, s.Chain, s.Input, s.CSR, s.Path}
 	}
-	return compareView{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR,
-		side(r.Source), side(r.Target), r.Rows, r.Trust, r.Clocks, r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope}
+	h, t := views(r)
+	return compareView{h, side(r.Source), side(r.Target), r.Rows, r.Trust, r.Clocks, t}
 }
 
 // RenderJSON writes the report as indented JSON.
