@@ -64,7 +64,7 @@ golden:
 # fuzz runs every fuzz target for FUZZTIME each (seed corpora come from the
 # fixtures and the reference texts).
 FUZZ_TARGETS := ./chain:FuzzParse ./chain:FuzzParseCSR ./chain:FuzzPKCS7 ./chain:FuzzPKCS12 \
-	./pairing:FuzzExplain ./probe:FuzzOMEJSON .:FuzzInventory
+	./pairing:FuzzExplain ./probe:FuzzOMEJSON .:FuzzInventory .:FuzzDuration .:FuzzArgs
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name ($(FUZZTIME))"; \

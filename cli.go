@@ -331,6 +331,9 @@ func reorderFlags(app *cli.App, args []string) []string {
 	return append(append(out, flags...), positional...)
 }
 
+// maxDuration bounds a window or a timeout: ten years.
+const maxDuration = 10 * 365 * 24 * time.Hour
+
 // parseDuration is time.ParseDuration plus days (d) and weeks (w), as
 // change windows are written: "2d", "1w", "1d12h".
 func parseDuration(s string) (time.Duration, error) {
@@ -346,8 +349,8 @@ func parseDuration(s string) (time.Duration, error) {
 			continue
 		}
 		n, err := strconv.ParseFloat(rest[:i], 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("bad duration %q", s)
+		if err != nil || n < 0 || n*float64(unit.d) > float64(maxDuration) {
+			return 0, fmt.Errorf("bad duration %q (at most 10 years)", s)
 		}
 		total += time.Duration(n * float64(unit.d))
 		rest = rest[i+1:]
@@ -358,6 +361,9 @@ func parseDuration(s string) (time.Duration, error) {
 			return 0, fmt.Errorf("bad duration %q (e.g. 4h, 90m, 2d, 1w)", s)
 		}
 		total += d
+	}
+	if total > maxDuration || total < 0 && !strings.HasPrefix(strings.TrimSpace(rest), "-") {
+		return 0, fmt.Errorf("bad duration %q (at most 10 years)", s)
 	}
 	if s == "" {
 		return 0, fmt.Errorf("empty duration")
