@@ -126,7 +126,9 @@ func TestProbeMisbehavingServers(t *testing.T) {
 		{"redirect loop on the API", func(o *fixtures.MockOptions) { none(o); o.Fault = "redirect-loop" }, "", []string{"--user", "admin", "--insecure"}, 3, "api-access", []string{"HTTP 302"}},
 		{"API answers 500", func(o *fixtures.MockOptions) { none(o); o.Fault = "api-500" }, "", []string{"--user", "admin", "--insecure"}, 3, "api-access", []string{"HTTP 500", "CGEN1006"}},
 		{"API answers malformed JSON", func(o *fixtures.MockOptions) { none(o); o.Fault = "api-bad-json" }, "", []string{"--user", "admin", "--insecure"}, 3, "api-access", []string{"malformed JSON"}},
-		{"API drips its answer", func(o *fixtures.MockOptions) { none(o); o.Fault = "drip" }, "", []string{"--user", "admin", "--insecure"}, 3, "", []string{"timed out"}},
+		// The dripped body is cut by the deadline: a timeout, or a body that
+		// ends early (malformed JSON), depending on who closes first.
+		{"API drips its answer", func(o *fixtures.MockOptions) { none(o); o.Fault = "drip" }, "", []string{"--user", "admin", "--insecure"}, 3, "api-access", []string{"GET /api/ApplicationService/Info"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

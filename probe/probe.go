@@ -167,6 +167,8 @@ type Observation struct {
 	// mutual is the verifying connection's handshake, judged later (with
 	// the peer's root at the peer's clock) by Mutuals, without the network.
 	mutual *mutualResult
+	// dateErr is why the observing connection's GET / failed.
+	dateErr error
 	// deadline bounds all the work for this appliance, handshakes included.
 	deadline time.Time
 }
@@ -282,7 +284,11 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	case observeDate != nil:
 		obs.setDate(*observeDate)
 	case verifyDate != nil:
+		// e.g. a TLS 1.3 appliance that wants a client certificate closed
+		// the observing connection: the verifying one had it.
 		obs.setDate(*verifyDate)
+	case obs.dateErr != nil:
+		obs.fail("clock (HTTP GET /)", obs.dateErr)
 	}
 	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
@@ -400,7 +406,7 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	// The clock, on the same connection: one more round trip.
 	d, err := dateOver(ctx, tc, obs)
 	if err != nil {
-		obs.fail("clock (HTTP GET /)", err)
+		obs.dateErr = err // a failure only if no other answer carries a Date
 	}
 	return d
 }
