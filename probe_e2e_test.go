@@ -507,3 +507,21 @@ func TestMockAnswersLikeOME(t *testing.T) {
 		m.Close()
 	}
 }
+
+// A TLS 1.3 appliance that requires a client certificate closes the
+// observing connection after its handshake; its clock comes from the
+// verifying connection, with no warning that it was unreachable.
+func TestProbeTLS13ClientCertRequired(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, func(o *fixtures.MockOptions) { o.TLSMinVersion = tls.VersionTLS13 })
+	defer tgt.Close()
+	r := probeReport(t, 0, probeArgs(src.Addr, tgt.Addr, "--source-chain", "source.pem", "--target-chain", "target.pem",
+		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
+	if r.Target.ClockSource != "HTTP Date header, corrected by half the round trip" || hasFinding(r, "live-unreachable", pairing.SevWarning) {
+		t.Errorf("target clock %q, findings %+v", r.Target.ClockSource, r.Findings)
+	}
+}
