@@ -128,6 +128,9 @@ func TestChecklistMixedInventory(t *testing.T) {
 	norm = strings.ReplaceAll(norm, dir+string(os.PathSeparator), "")
 	golden(t, "checklist/mixed.md", norm)
 
+	if ents, _ := os.ReadDir(out); len(ents) != 2 {
+		t.Errorf("out holds %d entries, want checklist.md and checklist.html only (no spool left)", len(ents))
+	}
 	html, _ := os.ReadFile(filepath.Join(out, "checklist.html"))
 	normHTML := addrRe.ReplaceAllString(string(html), "MOCK")
 	normHTML = strings.ReplaceAll(normHTML, dir+string(os.PathSeparator), "")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,9 +84,14 @@ Examples:
 					}
 				}
 			}
-			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, c.Duration("max-skew"), c.Int("parallel"))
-			if err := writeChecklist(out, cl, c.Bool("force")); err != nil {
-				return err
+			// The documents render while the pairs are checked.
+			stream, err := render.NewChecklistStream(out)
+			if err != nil {
+				return usagef("", "--out %s: %v", out, err)
+			}
+			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, c.Duration("max-skew"), c.Int("parallel"), stream.Done)
+			if err := stream.Finish(cl, filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"), c.Bool("force")); err != nil {
+				return fmt.Errorf("writing the checklist: %w", err)
 			}
 			e.say("wrote %s and %s", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
 			switch format {
@@ -106,24 +110,10 @@ Examples:
 	}
 }
 
-func writeChecklist(out string, cl *pairing.Checklist, force bool) error {
-	// Each document is written to its file as it is rendered.
-	if err := chain.WriteAtomicFunc(filepath.Join(out, "checklist.md"), force, 0o644, func(w io.Writer) error {
-		return render.RenderChecklistMarkdown(w, cl)
-	}); err != nil {
-		return fmt.Errorf("writing the checklist: %w", err)
-	}
-	if err := chain.WriteAtomicFunc(filepath.Join(out, "checklist.html"), force, 0o644, func(w io.Writer) error {
-		return render.RenderChecklistHTML(w, cl)
-	}); err != nil {
-		return fmt.Errorf("writing the checklist: %w", err)
-	}
-	return nil
-}
-
 // runChecklist checks every pair, up to parallel at once, with a progress
 // line on a terminal.
-func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca []*x509.Certificate, maxSkew time.Duration, parallel int) *pairing.Checklist {
+func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca []*x509.Certificate, maxSkew time.Duration, parallel int,
+	finished func(int, pairing.ChecklistPair)) *pairing.Checklist {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -141,6 +131,9 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], o, ca, maxSkew)
+			if finished != nil {
+				finished(i, cl.Pairs[i])
+			}
 			mu.Lock()
 			done++
 			if progress {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,17 @@ func RenderChecklistMarkdown(w io.Writer, c *pairing.Checklist) error {
 	// Written as it goes, one pair at a time (RenderMarkdown escapes each
 	// report's values); the checklist's own values are escaped here.
 	b := bufio.NewWriterSize(w, 64<<10)
+	checklistHeadMarkdown(b, c)
+	for _, p := range c.Pairs {
+		if err := checklistPairMarkdown(b, p); err != nil {
+			return err
+		}
+	}
+	return b.Flush()
+}
+
+// checklistHeadMarkdown is the title and the summary table.
+func checklistHeadMarkdown(b *bufio.Writer, c *pairing.Checklist) {
 	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
 		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
 	b.WriteString("| pair | checked by | verdict | errors | warnings | fix first |\n|---|---|---|---|---|---|\n")
@@ -34,28 +46,143 @@ func RenderChecklistMarkdown(w io.Writer, c *pairing.Checklist) error {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn, cause)
 	}
+}
+
+// checklistPairMarkdown is one pair's section.
+func checklistPairMarkdown(b *bufio.Writer, p pairing.ChecklistPair) error {
+	fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
+	if p.Error != "" {
+		fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
+	}
+	if p.Report == nil {
+		return nil
+	}
 	var sb strings.Builder
-	for _, p := range c.Pairs {
-		fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
-		if p.Error != "" {
-			fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
+	if err := RenderMarkdown(&sb, p.Report); err != nil {
+		return err
+	}
+	// Demote the pair report's headings under the pair's.
+	for _, line := range strings.SplitAfter(sb.String(), "\n") {
+		if strings.HasPrefix(line, "#") {
+			b.WriteString("#")
 		}
-		if p.Report == nil {
-			continue
-		}
-		sb.Reset()
-		if err := RenderMarkdown(&sb, p.Report); err != nil {
-			return err
-		}
-		// Demote the pair report's headings under the pair's.
-		for _, line := range strings.SplitAfter(sb.String(), "\n") {
-			if strings.HasPrefix(line, "#") {
-				b.WriteString("#")
+		b.WriteString(line)
+	}
+	return nil
+}
+
+// ChecklistStream renders a checklist's two documents while its pairs are
+// still being checked: each pair's sections are rendered (into spool files
+// beside the documents) as soon as it and every pair before it are done,
+// by a goroutine of its own; Finish then writes each document as its head
+// and summary, which need every verdict, followed by the spooled sections.
+type ChecklistStream struct {
+	md, html   *os.File
+	mdw, htmlw *bufio.Writer
+	in         chan indexedPair
+	done       chan error
+}
+
+type indexedPair struct {
+	i int
+	p pairing.ChecklistPair
+}
+
+// NewChecklistStream spools in dir (the documents' folder).
+func NewChecklistStream(dir string) (*ChecklistStream, error) {
+	md, err := os.CreateTemp(dir, ".checklist.md.spool*")
+	if err != nil {
+		return nil, err
+	}
+	html, err := os.CreateTemp(dir, ".checklist.html.spool*")
+	if err != nil {
+		md.Close()
+		os.Remove(md.Name())
+		return nil, err
+	}
+	s := &ChecklistStream{md: md, html: html, mdw: bufio.NewWriterSize(md, 64<<10), htmlw: bufio.NewWriterSize(html, 64<<10),
+		in: make(chan indexedPair, 64), done: make(chan error, 1)}
+	go s.render()
+	return s, nil
+}
+
+// Done hands over pair i (any order, from any goroutine).
+func (s *ChecklistStream) Done(i int, p pairing.ChecklistPair) { s.in <- indexedPair{i, p} }
+
+func (s *ChecklistStream) render() {
+	var err error
+	waiting := map[int]pairing.ChecklistPair{}
+	next := 0
+	for x := range s.in {
+		waiting[x.i] = x.p
+		for {
+			p, ok := waiting[next]
+			if !ok {
+				break
 			}
-			b.WriteString(line)
+			delete(waiting, next)
+			next++
+			if err == nil {
+				err = checklistPairMarkdown(s.mdw, p)
+			}
+			if err == nil {
+				err = htmlTmpl().ExecuteTemplate(s.htmlw, "pair", p)
+			}
 		}
 	}
-	return b.Flush()
+	if err == nil {
+		err = s.mdw.Flush()
+	}
+	if err == nil {
+		err = s.htmlw.Flush()
+	}
+	s.done <- err
+}
+
+// Finish writes mdPath and htmlPath (atomically; replacing them only with
+// force) once every pair was handed over, and removes the spools.
+func (s *ChecklistStream) Finish(c *pairing.Checklist, mdPath, htmlPath string, force bool) error {
+	close(s.in)
+	err := <-s.done
+	defer func() {
+		for _, f := range []*os.File{s.md, s.html} {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	body := func(f *os.File, w io.Writer) error {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		_, err := io.Copy(w, f)
+		return err
+	}
+	if err := chain.WriteAtomicFunc(mdPath, force, 0o644, func(w io.Writer) error {
+		b := bufio.NewWriterSize(w, 64<<10)
+		checklistHeadMarkdown(b, c)
+		if err := b.Flush(); err != nil {
+			return err
+		}
+		return body(s.md, w)
+	}); err != nil {
+		return err
+	}
+	return chain.WriteAtomicFunc(htmlPath, force, 0o644, func(w io.Writer) error {
+		b := bufio.NewWriterSize(w, 64<<10)
+		if err := htmlTmpl().ExecuteTemplate(b, "head", c); err != nil {
+			return err
+		}
+		if err := b.Flush(); err != nil {
+			return err
+		}
+		if err := body(s.html, w); err != nil {
+			return err
+		}
+		return htmlTmpl().ExecuteTemplate(w, "foot", c)
+	})
 }
 
 // timeline is the SVG model of one pair's validity periods.
@@ -257,7 +384,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 			}
 			return pairing.ShortIssuer(c.Issuer)
 		},
-	}).Parse(`<!DOCTYPE html>
+	}).Parse(`{{template "head" .}}{{range .Pairs}}{{template "pair" .}}{{end}}{{template "foot" .}}{{define "head"}}<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1100px}
@@ -274,7 +401,7 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 <table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th><th>fix first</th></tr>
 {{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td><td>{{with .Report}}{{with .FixFirst}}<code>{{.Rule}}</code>{{end}}{{end}}</td></tr>
 {{end}}</table>
-{{range .Pairs}}{{with safe .}}{{$p := .}}
+{{end}}{{define "pair"}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
 {{with .Report}}
@@ -302,9 +429,9 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{if .Findings}}<h3>Findings</h3><ul>
 {{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
-{{end}}{{end}}{{end}}
+{{end}}{{end}}{{end}}{{define "foot"}}
 </body></html>
-{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
+{{end}}{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$.AxisY}}"/>{{end}}
 {{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{end}}
 {{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$.AxisY}}" stroke-width="2"/>{{end}}
