@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto"
-	"crypto/tls"
-	"crypto/x509"
 	"io"
 	"net"
 	"os"
@@ -129,16 +126,8 @@ func probeTimed(b *testing.B, user bool, d, latency time.Duration) float64 {
 	start := time.Now()
 	now := func() time.Time { return testBase.Add(time.Since(start)) }
 	mk := func(side string) string {
-		kp, err := tls.LoadX509KeyPair(filepath.Join(dir, side+".pem"), filepath.Join(dir, side+".key"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		var certs []*x509.Certificate
-		for _, der := range kp.Certificate {
-			c, _ := x509.ParseCertificate(der)
-			certs = append(certs, c)
-		}
-		m, err := fixtures.StartMock(fixtures.MockOptions{Chain: certs, Key: kp.PrivateKey.(crypto.Signer), ClientAuth: "none",
+		certs, key := loadPair(b, dir, side)
+		m, err := fixtures.StartMock(fixtures.MockOptions{Chain: certs, Key: key, ClientAuth: "none",
 			User: "admin", Password: "pw", NTP: true, Now: now, Version: "4.0.1", Latency: latency})
 		if err != nil {
 			b.Fatal(err)

@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"os"
@@ -545,7 +542,7 @@ func TestReadmeExamples(t *testing.T) {
 	probeCmd := "$ ome-preflight probe --source 127.0.0.1:18443 --target 127.0.0.1:18444 --source-chain source.pem --target-chain target.pem --client-cert standin.pem --client-key standin.key\n"
 	if i := strings.Index(readme, probeCmd); i < 0 {
 		t.Error("README lacks the probe example")
-	} else if ms, mt, err := readmeMocks(filepath.Join(lab, "good-pair")); err != nil {
+	} else if ms, mt, err := readmeMocks(t, filepath.Join(lab, "good-pair")); err != nil {
 		t.Logf("probe example not run: %v", err)
 	} else {
 		defer ms.Close()
@@ -635,18 +632,10 @@ func TestReadmeCommandLinesRun(t *testing.T) {
 // readmeMocks starts the README's two mock appliances from a lab pair
 // folder: the source on 127.0.0.1:18443, the target serving only its leaf
 // on 127.0.0.1:18444.
-func readmeMocks(dir string) (*fixtures.Mock, *fixtures.Mock, error) {
+func readmeMocks(t *testing.T, dir string) (*fixtures.Mock, *fixtures.Mock, error) {
 	start := func(side, addr string, leafOnly bool) (*fixtures.Mock, error) {
-		kp, err := tls.LoadX509KeyPair(filepath.Join(dir, side+".pem"), filepath.Join(dir, side+".key"))
-		if err != nil {
-			return nil, err
-		}
-		var certs []*x509.Certificate
-		for _, der := range kp.Certificate {
-			c, _ := x509.ParseCertificate(der)
-			certs = append(certs, c)
-		}
-		return fixtures.StartMock(fixtures.MockOptions{Chain: certs, Key: kp.PrivateKey.(crypto.Signer), Listen: addr, ClientAuth: "none", LeafOnly: leafOnly})
+		certs, key := loadPair(t, dir, side)
+		return fixtures.StartMock(fixtures.MockOptions{Chain: certs, Key: key, Listen: addr, ClientAuth: "none", LeafOnly: leafOnly})
 	}
 	ms, err := start("source", "127.0.0.1:18443", false)
 	if err != nil {

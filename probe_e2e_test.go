@@ -66,7 +66,7 @@ func pairLab(t *testing.T, scenario string) string {
 	return wd
 }
 
-func loadPair(t *testing.T, dir, side string) ([]*x509.Certificate, crypto.Signer) {
+func loadPair(t testing.TB, dir, side string) ([]*x509.Certificate, crypto.Signer) {
 	t.Helper()
 	kp, err := tls.LoadX509KeyPair(filepath.Join(dir, side+".pem"), filepath.Join(dir, side+".key"))
 	if err != nil {

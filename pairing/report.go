@@ -3,6 +3,7 @@ package pairing
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,7 +98,7 @@ func (r *Report) findCause() {
 			first := f
 			r.FixFirst = &first
 			for j := range r.Findings {
-				if j != i && contains(c.consequences, r.Findings[j].Rule) && r.Findings[j].Severity != SevInfo {
+				if j != i && slices.Contains(c.consequences, r.Findings[j].Rule) && r.Findings[j].Severity != SevInfo {
 					r.Findings[j].ConsequenceOf = c.rule
 				}
 			}
@@ -199,7 +200,7 @@ func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
 			if why == "" {
 				why = x.Details
 			}
-			if why != "" && !contains(reasons, why) {
+			if why != "" && !slices.Contains(reasons, why) {
 				reasons = append(reasons, why)
 			}
 		}
@@ -217,15 +218,6 @@ func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
 	}
 	r.Checks = append(r.Checks, cr)
 	return failed
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // CheckOptions are the inputs of `check`.

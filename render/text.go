@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -353,10 +354,10 @@ func notCheckedText(b *strings.Builder, r *pairing.Report, p painter) {
 			groups[c.Reason] = g
 			order = append(order, c.Reason)
 		}
-		if !contains(g.rules, c.Rule) {
+		if !slices.Contains(g.rules, c.Rule) {
 			g.rules = append(g.rules, c.Rule)
 		}
-		if c.Side != "" && c.Side != "pair" && !contains(g.sides, c.Side) {
+		if c.Side != "" && c.Side != "pair" && !slices.Contains(g.sides, c.Side) {
 			g.sides = append(g.sides, c.Side)
 		}
 	}
@@ -788,15 +789,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func days(d time.Duration) int { return int(d.Hours() / 24) }
