@@ -157,7 +157,11 @@ func Probe(o ProbeOptions) *Report {
 		}
 	}
 	if lp.Src != nil && lp.Tgt != nil {
-		r.runPair(NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew))
+		p := NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew)
+		if localClock(o.Source.ClockSource) && localClock(o.Target.ClockSource) {
+			p.ClocksUnmeasured = "neither appliance's clock could be read: both are judged at this machine's clock, so their skew is not measured"
+		}
+		r.runPair(p)
 	} else {
 		why := "both chains are needed:" + missingChains(r.Source, lp.Src, "source") + missingChains(r.Target, lp.Tgt, "target")
 		r.Incomplete = append(r.Incomplete, "pair rules: "+why)

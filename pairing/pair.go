@@ -81,7 +81,14 @@ type Pair struct {
 	Rows     []Row
 	Trust    []TrustCheck
 	trustErr []error
+	// ClocksUnmeasured says why the two clocks say nothing about each other
+	// ("": they were given or read): both are this machine's, so their
+	// skew is zero by construction, not by observation.
+	ClocksUnmeasured string
 }
+
+// localClock reports a clock source that is this machine's own clock.
+func localClock(source string) bool { return strings.HasPrefix(source, "local clock of this machine") }
 
 // CompareOptions are the inputs of `compare`.
 type CompareOptions struct {
@@ -106,6 +113,9 @@ func Compare(o CompareOptions) *Report {
 	r.Source = sideOf(src, o.SourceClockSource)
 	r.Target = sideOf(tgt, o.TargetClockSource)
 	p := NewPair(src, tgt, o.Window, o.MaxSkew)
+	if localClock(o.SourceClockSource) && localClock(o.TargetClockSource) {
+		p.ClocksUnmeasured = "no appliance clock was given (--source-time, --target-time): both sides are judged at this machine's clock, so their skew is not measured"
+	}
 	r.runUpload(src, "source")
 	r.runUpload(tgt, "target")
 	r.runPair(p)
@@ -423,6 +433,9 @@ func checkPairValidity(p *Pair) []sideResult {
 }
 
 func checkPairSkew(p *Pair) []sideResult {
+	if p.ClocksUnmeasured != "" {
+		return []sideResult{{Result: Result{Status: NA, Reason: p.ClocksUnmeasured}}}
+	}
 	skew := p.Src.At.Sub(p.Tgt.At)
 	if skew < 0 {
 		skew = -skew

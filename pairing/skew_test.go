@@ -48,3 +48,31 @@ func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
 		})
 	}
 }
+
+// Two sides judged at this machine's clock say nothing about the
+// appliances' skew: pair-clock-skew is na, not pass. Given clocks earn it.
+func TestPairSkewNeedsClocks(t *testing.T) {
+	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "root"},
+	)
+	in := &chain.Input{File: "a.pem", Encoding: chain.EncPEM, Certs: p.Chain("leaf", "root")}
+	status := func(srcSrc, tgtSrc string) CheckResult {
+		r := Compare(CompareOptions{Source: in, Target: in, SourceTime: base, TargetTime: base, MaxSkew: DefaultMaxSkew,
+			SourceClockSource: srcSrc, TargetClockSource: tgtSrc})
+		for _, c := range r.Checks {
+			if c.Rule == "pair-clock-skew" {
+				return c
+			}
+		}
+		t.Fatal("no pair-clock-skew check")
+		return CheckResult{}
+	}
+	if c := status("local clock of this machine", "local clock of this machine"); c.Status != NA || !strings.Contains(c.Reason, "--source-time") {
+		t.Errorf("both local: %s %q, want na naming --source-time", c.Status, c.Reason)
+	}
+	if c := status("--source-time", "--target-time"); c.Status != Pass {
+		t.Errorf("both given: %s, want pass", c.Status)
+	}
+}
