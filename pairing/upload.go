@@ -238,12 +238,19 @@ func checkCSRWildcard(s *Subject) []Result {
 	return out
 }
 
+// fromTLS: a chain read from a handshake has no file whose format or text
+// could be judged.
+const fromTLS = "the chain was read from the appliance's TLS handshake, not from the file that was uploaded"
+
 func checkEncoding(s *Subject) []Result {
 	in := s.Input
+	if in.Encoding == chain.EncTLS {
+		return []Result{{Status: NA, Reason: fromTLS}}
+	}
 	var out []Result
 	var how string
 	switch in.Encoding {
-	case chain.EncPEM, chain.EncTLS:
+	case chain.EncPEM:
 	case chain.EncDER:
 		how = "DER (binary) X.509"
 		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl x509 -inform DER -in %s -out upload.pem", in.File)})
@@ -289,6 +296,9 @@ func checkEncoding(s *Subject) []Result {
 }
 
 func checkEncodingText(s *Subject) []Result {
+	if s.Input.Encoding == chain.EncTLS {
+		return []Result{{Status: NA, Reason: fromTLS}}
+	}
 	f := s.Input.Facts
 	var out []Result
 	warn := func(d string) { out = append(out, Result{Status: Warn, Details: s.Input.File + ": " + d}) }
