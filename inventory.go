@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -133,7 +134,11 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 	return &inv, nil
 }
 
-var yamlTypeRe = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
+// yamlTypeRe is compiled on first use: a regexp compiled at package init
+// is paid by every command, check and compare included.
+var yamlTypeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
+})
 
 // yamlWords says a YAML decoding error in the inventory's terms, never in
 // Go type names: "line 3: a side (source or target) must be a mapping
@@ -153,7 +158,7 @@ func yamlWords(err error) string {
 	}
 	var out []string
 	for _, e := range te.Errors {
-		m := yamlTypeRe.FindStringSubmatch(e)
+		m := yamlTypeRe().FindStringSubmatch(e)
 		if m == nil {
 			out = append(out, e)
 			continue

@@ -49,7 +49,7 @@ const (
 var statusNames = []string{"na", "pass", "info", "warn", "error", "fatal"}
 
 func (s Status) String() string {
-	if int(s) < len(statusNames) {
+	if s >= 0 && int(s) < len(statusNames) {
 		return statusNames[s]
 	}
 	return fmt.Sprintf("status(%d)", int(s))
