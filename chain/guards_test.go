@@ -5,6 +5,10 @@ import (
 	"encoding/asn1"
 	"errors"
 	"math/big"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +78,35 @@ func TestPBEGuardSaltAnyClass(t *testing.T) {
 		if err := pbeIterationsOK(tlv(0x30, ok)); err != nil {
 			t.Errorf("salt %s with 2048 iterations: %v", salt.name, err)
 		}
+	}
+}
+
+// ReadLimited judges the descriptor it opened, not a name looked at
+// before: devices and pipes are refused without blocking, a file whose
+// size the file system reports as 0 (procfs) is still read whole, and a
+// missing file is named.
+func TestReadLimitedJudgesWhatItOpened(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("uses /dev/zero and /proc")
+	}
+	for _, dev := range []string{"/dev/zero", "/dev/null"} {
+		if _, err := ReadLimited(dev); err == nil || !strings.Contains(err.Error(), "not a regular file") || !strings.Contains(err.Error(), dev) {
+			t.Errorf("%s: %v; want a refusal naming it", dev, err)
+		}
+	}
+	data, err := ReadLimited("/proc/self/status")
+	if err != nil || !bytes.Contains(data, []byte("Name:")) {
+		t.Errorf("/proc/self/status: %d bytes, %v", len(data), err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	if _, err := ReadLimited(missing); err == nil || !strings.Contains(err.Error(), "missing.pem") || !errors.Is(err, ErrUnreadable) {
+		t.Errorf("missing file: %v", err)
+	}
+	big := filepath.Join(t.TempDir(), "big.pem")
+	if err := os.WriteFile(big, make([]byte, MaxFileSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadLimited(big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a file over the limit: %v", err)
 	}
 }
