@@ -27,30 +27,24 @@ split() {
   for f in "${files[@]:1:${#files[@]}-2}"; do cat "$f" >> "$2/untrusted.pem"; done
 }
 
-# Times come from bash's EPOCHREALTIME (microseconds): no process is started
-# to read the clock (a `date` per sample added a fork to every measurement).
-# ab A B: runs the shell functions A and B alternately N times (A, B, A, B...
-# so that the machine's drift hits both alike) and prints the median wall
-# time of each in microseconds and the median of the pairwise ratios A/B.
-ab() {
-  local ta=() tb=() r=() t0 t1 a b
-  for ((i = 0; i < N; i++)); do
-    t0=${EPOCHREALTIME/[.,]/}; "$1" >/dev/null 2>&1 || true; t1=${EPOCHREALTIME/[.,]/}; a=$((t1 - t0))
-    t0=${EPOCHREALTIME/[.,]/}; "$2" >/dev/null 2>&1 || true; t1=${EPOCHREALTIME/[.,]/}; b=$((t1 - t0))
-    ta+=("$a"); tb+=("$b"); r+=("$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a/b}')")
-  done
-  med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  echo "$(med "${ta[@]}") $(med "${tb[@]}") $(med "${r[@]}")"
-}
+# ab A B: scripts/abrun runs the commands A and B by turns N times (A, B,
+# then B, A...: the machine's drift hits both alike and neither always goes
+# first) and prints the median wall time of each in microseconds and the
+# median of the pairwise ratios A/B. It starts each process the way Go's
+# os/exec does (vfork, exec); a shell loop would fork the whole shell for
+# every run and add that to both sides. ' ;; ' separates commands run one
+# after another as one side.
+( cd "$(dirname "$0")/.." && go build -o "$work/abrun" ./scripts/abrun )
+ab() { "$work/abrun" -n "$N" -a "$1" -b "$2"; }
 
 verify_one() { # DIR (its own chain and root): one openssl verify of a chain
-  openssl verify -CAfile "$1/root.pem" -untrusted "$1/untrusted.pem" "$1/leaf.pem"
+  echo "openssl verify -CAfile $1/root.pem -untrusted $1/untrusted.pem $1/leaf.pem"
 }
 verify_pair() { # SRC TGT: the four verifications compare does
-  openssl verify -CAfile "$2/root.pem" -untrusted "$1/untrusted.pem" -purpose sslserver "$1/leaf.pem" &&
-  openssl verify -CAfile "$2/root.pem" -untrusted "$1/untrusted.pem" -purpose sslclient "$1/leaf.pem" &&
-  openssl verify -CAfile "$1/root.pem" -untrusted "$2/untrusted.pem" -purpose sslserver "$2/leaf.pem" &&
-  openssl verify -CAfile "$1/root.pem" -untrusted "$2/untrusted.pem" -purpose sslclient "$2/leaf.pem"
+  echo "openssl verify -CAfile $2/root.pem -untrusted $1/untrusted.pem -purpose sslserver $1/leaf.pem ;;" \
+    "openssl verify -CAfile $2/root.pem -untrusted $1/untrusted.pem -purpose sslclient $1/leaf.pem ;;" \
+    "openssl verify -CAfile $1/root.pem -untrusted $2/untrusted.pem -purpose sslserver $2/leaf.pem ;;" \
+    "openssl verify -CAfile $1/root.pem -untrusted $2/untrusted.pem -purpose sslclient $2/leaf.pem"
 }
 
 printf 'ome-preflight vs openssl verify, whole processes, %d alternating pairs each (medians, microseconds)\n' "$N"
@@ -58,12 +52,12 @@ printf '%-24s %14s %14s %22s\n' case ome-preflight openssl "median of ratios"
 for pair in good-pair:3 deep-pair:10; do
   name=${pair%%:*}; depth=${pair##*:}; d="$work/lab/$name"
   split "$d/source.pem" "$work/$name/src"; split "$d/target.pem" "$work/$name/tgt"
-  one() { verify_one "$work/$name/src"; }
-  four() { verify_pair "$work/$name/src" "$work/$name/tgt"; }
-  chk() { "$BIN" check --format json "$d/source.pem"; }
-  cmp() { "$BIN" compare --format json "$d/source.pem" "$d/target.pem"; }
-  read -r a b r < <(ab chk one); printf '%-24s %14d %14d %22.2f\n' "check $depth-deep" "$a" "$b" "$r"
-  read -r a b r < <(ab cmp one); printf '%-24s %14d %14d %22.2f\n' "compare $depth-deep" "$a" "$b" "$r"
-  read -r a b r < <(ab cmp four); printf '%-24s %14d %14d %22.2f\n' "compare vs 4 verifies" "$a" "$b" "$r"
+  one=$(verify_one "$work/$name/src")
+  four=$(verify_pair "$work/$name/src" "$work/$name/tgt")
+  chk="$BIN check --format json $d/source.pem"
+  cmp="$BIN compare --format json $d/source.pem $d/target.pem"
+  read -r a b r < <(ab "$chk" "$one"); printf '%-24s %14d %14d %22.2f\n' "check $depth-deep" "$a" "$b" "$r"
+  read -r a b r < <(ab "$cmp" "$one"); printf '%-24s %14d %14d %22.2f\n' "compare $depth-deep" "$a" "$b" "$r"
+  read -r a b r < <(ab "$cmp" "$four"); printf '%-24s %14d %14d %22.2f\n' "compare vs 4 verifies" "$a" "$b" "$r"
 done
 echo "openssl: one 'openssl verify' of the source chain (check, compare), or the four verifications compare does ('vs 4 verifies')"
