@@ -1,5 +1,7 @@
 package chain
 
+import "crypto/x509"
+
 // SigChecks is the number of signature verifications so far.
 func SigChecks() int64 { return sigChecks.Load() }
 
@@ -10,8 +12,13 @@ const MaxSigChecks = maxSigChecks
 func ResetMemo() {
 	sigMemo.Lock()
 	sigMemo.m = map[sigKey]error{}
+	sigMemo.digests = map[*x509.Certificate]certDigest{}
 	sigMemo.Unlock()
 }
 
 // X509Verifies is the number of paths given to crypto/x509's Verify.
 func X509Verifies() int64 { return x509Verifies.Load() }
+
+// SignedByForTest reports whether parent's key verifies child's signature,
+// through the memo.
+func SignedByForTest(child, parent *x509.Certificate) bool { return signedBy(child, parent) == nil }

@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
@@ -37,6 +36,7 @@ type Info struct {
 // DescribeCert returns Info for certificate i of certs, given the path.
 func DescribeCert(certs []*x509.Certificate, p Path, i int) Info {
 	c := certs[i]
+	raw, spki := Digests(c)
 	info := Info{
 		Index:              i,
 		Role:               p.Role(certs, i),
@@ -46,8 +46,8 @@ func DescribeCert(certs []*x509.Certificate, p Path, i int) Info {
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
 		Serial:             hex.EncodeToString(c.SerialNumber.Bytes()),
-		SHA256:             hexSum(c.Raw),
-		SPKISHA256:         hexSum(c.RawSubjectPublicKeyInfo),
+		SHA256:             hex.EncodeToString(raw[:]),
+		SPKISHA256:         hex.EncodeToString(spki[:]),
 		Key:                KeyDescription(c.PublicKey),
 		SignatureAlgorithm: c.SignatureAlgorithm.String(),
 		KeyUsage:           KeyUsageNames(c.KeyUsage),
@@ -62,11 +62,6 @@ func DescribeCert(certs []*x509.Certificate, p Path, i int) Info {
 		}
 	}
 	return info
-}
-
-func hexSum(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
 }
 
 // KeyDescription is "RSA 2048", "ECDSA P-256", "Ed25519".

@@ -1,6 +1,8 @@
 package chain_test
 
 import (
+	"crypto/sha256"
+	"crypto/x509"
 	"fmt"
 	"testing"
 
@@ -49,5 +51,37 @@ func TestCompareVerifiesEachSignatureOnce(t *testing.T) {
 				t.Errorf("%d-deep compare: %d signature verifications, want %d (the distinct signatures)", depth, got, want)
 			}
 		})
+	}
+}
+
+// Digests are the SHA-256 of the certificate and of its public key info,
+// the same for two parsed copies of one certificate, and distinct copies
+// share one signature verification (the memo keys on content).
+func TestDigestsAreContent(t *testing.T) {
+	p := fixtures.MustBuild(base, fixtures.Spec{ID: "root", CN: "Digest-Root", CA: true, KeySlot: 70}, fixtures.Spec{ID: "leaf", CN: "digest-leaf", Issuer: "root", KeySlot: 71})
+	leaf, root := p.Certs["leaf"].Cert, p.Certs["root"].Cert
+	raw, spki := chain.Digests(leaf)
+	if raw != sha256.Sum256(leaf.Raw) || spki != sha256.Sum256(leaf.RawSubjectPublicKeyInfo) {
+		t.Fatal("Digests is not the SHA-256 of the DER and of the SPKI")
+	}
+	copyOf := func(c *x509.Certificate) *x509.Certificate {
+		d, err := x509.ParseCertificate(c.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	leaf2 := copyOf(leaf)
+	if r2, s2 := chain.Digests(leaf2); r2 != raw || s2 != spki {
+		t.Error("two parsed copies have different digests")
+	}
+	before := chain.SigChecks()
+	for _, pair := range [][2]*x509.Certificate{{leaf, root}, {leaf2, root}, {leaf2, copyOf(root)}} {
+		if !chain.SignedByForTest(pair[0], pair[1]) {
+			t.Fatal("the leaf is signed by the root")
+		}
+	}
+	if n := chain.SigChecks() - before; n != 1 {
+		t.Errorf("%d signature verifications for one signature asked about through three pairs of copies", n)
 	}
 }

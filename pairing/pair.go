@@ -216,7 +216,7 @@ func rows(src, tgt *Subject) []Row {
 }
 
 func rowCert(c *x509.Certificate, i int) *RowCert {
-	return &RowCert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), CertIndex: i, SPKISHA256: hexSHA(c.RawSubjectPublicKeyInfo)}
+	return &RowCert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), CertIndex: i, SPKISHA256: spkiHex(c)}
 }
 
 func (s *Subject) sideLabel(side string, i int) string { return side + " " + s.label(i) }

@@ -2,12 +2,21 @@ package pairing
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"strings"
+
+	"github.com/ome-preflight/ome-preflight/chain"
 )
 
 func hexSHA(b []byte) string {
 	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// spkiHex is the SHA-256 of c's public key info, from chain's per-certificate digests.
+func spkiHex(c *x509.Certificate) string {
+	_, s := chain.Digests(c)
 	return hex.EncodeToString(s[:])
 }
 
