@@ -115,23 +115,38 @@ func cachedNames(flags []cli.Flag) []cli.Flag {
 	for i, f := range flags {
 		switch f := f.(type) {
 		case *cli.StringFlag:
-			out[i] = &stringFlag{f, f.Names()}
+			out[i] = &stringFlag{f, flagNames(f.Name, f.Aliases)}
 		case *cli.BoolFlag:
 			if f.Hidden || f.DisableDefaultText {
 				// urfave/cli asks for *cli.BoolFlag by type for these.
 				out[i] = f
 				continue
 			}
-			out[i] = &boolFlag{f, f.Names()}
+			out[i] = &boolFlag{f, flagNames(f.Name, f.Aliases)}
 		case *cli.DurationFlag:
-			out[i] = &durationFlag{f, f.Names()}
+			out[i] = &durationFlag{f, flagNames(f.Name, f.Aliases)}
 		case *cli.IntFlag:
-			out[i] = &intFlag{f, f.Names()}
+			out[i] = &intFlag{f, flagNames(f.Name, f.Aliases)}
 		default:
 			out[i] = f
 		}
 	}
 	return out
+}
+
+// flagNames is cli.FlagNames without its regexp for the names it leaves
+// alone (no comma, space or newline: all of ours); any other goes through
+// cli.FlagNames itself. TestFlagNamesAsCLI compares the two.
+func flagNames(name string, aliases []string) []string {
+	if strings.ContainsAny(name, ", \n") {
+		return cli.FlagNames(name, aliases)
+	}
+	for _, a := range aliases {
+		if strings.ContainsAny(a, ", \n") {
+			return cli.FlagNames(name, aliases)
+		}
+	}
+	return append([]string{name}, aliases...)
 }
 
 // wrapFlagNames is turned off by a test to compare the help pages.

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // The cachedNames wrappers change nothing a user sees: every help page,
@@ -29,6 +32,20 @@ func TestCachedNamesSameHelp(t *testing.T) {
 		}
 		if args[len(args)-1] == "--help" && (plain.code != 0 || !strings.Contains(plain.stdout, "--")) {
 			t.Errorf("%q: exit %d, no flags listed: the comparison is empty", args, plain.code)
+		}
+	}
+}
+
+// flagNames answers as cli.FlagNames does, names with commas, spaces and
+// newlines included.
+func TestFlagNamesAsCLI(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		aliases []string
+	}{{"format", nil}, {"output", []string{"o"}}, {"a, b", nil}, {"x y", []string{"z"}}, {"n", []string{"p,q"}}, {"m\nn, o", nil}, {"", nil}, {"k", []string{""}}} {
+		got, want := flagNames(tc.name, tc.aliases), cli.FlagNames(tc.name, tc.aliases)
+		if !slices.Equal(got, want) {
+			t.Errorf("flagNames(%q, %q) = %q, cli says %q", tc.name, tc.aliases, got, want)
 		}
 	}
 }

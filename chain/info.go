@@ -37,11 +37,12 @@ type Info struct {
 func DescribeCert(certs []*x509.Certificate, p Path, i int) Info {
 	c := certs[i]
 	raw, spki := Digests(c)
+	subject, issuer := Names(c)
 	info := Info{
 		Index:              i,
 		Role:               p.Role(certs, i),
-		Subject:            c.Subject.String(),
-		Issuer:             c.Issuer.String(),
+		Subject:            subject,
+		Issuer:             issuer,
 		CommonName:         c.Subject.CommonName,
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),

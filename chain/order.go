@@ -97,7 +97,11 @@ type memo struct {
 	digests map[*x509.Certificate]certDigest
 }
 
-type certDigest struct{ raw, spki [32]byte }
+type certDigest struct {
+	raw, spki       [32]byte
+	subject, issuer string // Name.String of each, filled on first ask
+	named           bool
+}
 
 // Digests returns the SHA-256 of c's DER and of its public key info,
 // computed once per parsed certificate.
@@ -116,9 +120,29 @@ func (m *memo) digest(c *x509.Certificate) certDigest {
 	if len(m.digests) > 8192 {
 		m.digests = map[*x509.Certificate]certDigest{}
 	}
-	d := certDigest{sha256.Sum256(c.Raw), sha256.Sum256(c.RawSubjectPublicKeyInfo)}
+	d := certDigest{raw: sha256.Sum256(c.Raw), spki: sha256.Sum256(c.RawSubjectPublicKeyInfo)}
 	m.digests[c] = d
 	return d
+}
+
+// Names returns c.Subject.String() and c.Issuer.String(), computed once per
+// parsed certificate: the KB rows, the certificate table and the rules
+// print and compare them many times (a tenth of a compare in pprof).
+func Names(c *x509.Certificate) (subject, issuer string) {
+	sigMemo.Lock()
+	d := sigMemo.digest(c)
+	sigMemo.Unlock()
+	if !d.named {
+		// Outside the lock: Name.String is the slow part.
+		d.subject, d.issuer, d.named = c.Subject.String(), c.Issuer.String(), true
+		sigMemo.Lock()
+		if e, ok := sigMemo.digests[c]; ok {
+			e.subject, e.issuer, e.named = d.subject, d.issuer, true
+			sigMemo.digests[c] = e
+		}
+		sigMemo.Unlock()
+	}
+	return d.subject, d.issuer
 }
 
 // sigChecks counts signature verifications (tests assert the bounds).

@@ -203,12 +203,14 @@ func rows(src, tgt *Subject) []Row {
 		if a == nil || b == nil {
 			continue
 		}
-		issuers := a.Issuer.String() == b.Issuer.String()
+		as, ai := chain.Names(a)
+		bs, bi := chain.Names(b)
+		issuers := ai == bi
 		if k == 0 {
 			out[k].Match = issuers
 			out[k].SameKey = true // leaves differ by design
 		} else {
-			out[k].Match = issuers && a.Subject.String() == b.Subject.String()
+			out[k].Match = issuers && as == bs
 			out[k].SameKey = bytes.Equal(a.RawSubjectPublicKeyInfo, b.RawSubjectPublicKeyInfo)
 		}
 	}
@@ -216,7 +218,8 @@ func rows(src, tgt *Subject) []Row {
 }
 
 func rowCert(c *x509.Certificate, i int) *RowCert {
-	return &RowCert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), CertIndex: i, SPKISHA256: spkiHex(c)}
+	subject, issuer := chain.Names(c)
+	return &RowCert{Subject: subject, Issuer: issuer, CertIndex: i, SPKISHA256: spkiHex(c)}
 }
 
 func (s *Subject) sideLabel(side string, i int) string { return side + " " + s.label(i) }
