@@ -69,6 +69,7 @@ golden:
 # fuzz runs every fuzz target for FUZZTIME each (seed corpora come from the
 # fixtures and the reference texts).
 FUZZ_TARGETS := ./chain:FuzzParse ./chain:FuzzParseCSR ./chain:FuzzPKCS7 ./chain:FuzzPKCS12 \
+	./chain:FuzzBase64Loose ./render:FuzzJSONString \
 	./pairing:FuzzExplain ./probe:FuzzOMEJSON .:FuzzInventory .:FuzzDuration .:FuzzArgs
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
