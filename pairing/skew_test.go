@@ -76,3 +76,19 @@ func TestPairSkewNeedsClocks(t *testing.T) {
 		t.Errorf("both given: %s, want pass", c.Status)
 	}
 }
+
+func TestWithArticle(t *testing.T) {
+	for in, want := range map[string]string{
+		"ECDSA P-256":    "an ECDSA P-256",
+		"Ed25519":        "an Ed25519",
+		"*dsa.PublicKey": "a *dsa.PublicKey",
+		"RSA 1024":       "an RSA 1024",
+		"DSA 2048":       "a DSA 2048",
+		"Unknown":        "an Unknown",
+		"":               "a ",
+	} {
+		if got := withArticle(in); got != want {
+			t.Errorf("withArticle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

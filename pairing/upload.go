@@ -681,7 +681,22 @@ func checkLeafKeyType(s *Subject) []Result {
 	if _, ok := leaf.PublicKey.(*rsa.PublicKey); ok {
 		return []Result{{Status: Pass}}
 	}
-	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has a %s key; OME's TLS 1.2 cipher suites are RSA-only, so the appliances cannot negotiate with it", s.label(li), chain.KeyDescription(leaf.PublicKey))}}
+	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has %s key; OME's TLS 1.2 cipher suites are RSA-only, so the appliances cannot negotiate with it", s.label(li), withArticle(chain.KeyDescription(leaf.PublicKey)))}}
+}
+
+// withArticle puts "a" or "an" before a key description: "an ECDSA P-256",
+// "an Ed25519", "an RSA 1024", "a DSA 2048". An acronym is read letter by
+// letter, so its first letter decides by its name ("R" is "ar").
+func withArticle(s string) string {
+	word, _, _ := strings.Cut(s, " ")
+	vowels := "AEIOUaeiou"
+	if word != "" && strings.ToUpper(word) == word && strings.ToLower(word) != word {
+		vowels = "AEFHILMNORSX"
+	}
+	if s != "" && strings.ContainsRune(vowels, rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
 
 func checkKeySize(s *Subject) []Result {
