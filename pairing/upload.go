@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -552,7 +553,34 @@ func checkChainVerify(s *Subject) []Result {
 	if errors.As(err, &uce) {
 		return []Result{{Status: Error, Details: fmt.Sprintf("the chain %s does not verify: a certificate has a critical extension that X.509 libraries do not know (%v)", chain.Describe(certs, p.Order), err)}}
 	}
-	return []Result{{Status: Error, CertIndex: ci, Details: fmt.Sprintf("the chain %s does not verify to its own root: %v", chain.Describe(certs, p.Order), err)}}
+	if ci != nil && cie.Reason == x509.CANotAuthorizedForThisName {
+		// crypto/x509 names the leaf; the certificate at fault is the CA
+		// whose name constraints refuse it, when only one has any.
+		var constrained []int
+		for _, i := range p.Order[1:] {
+			if hasNameConstraints(certs[i]) {
+				constrained = append(constrained, i)
+			}
+		}
+		if len(constrained) == 1 {
+			ci = intp(constrained[0])
+		}
+	}
+	details := fmt.Sprintf("the chain %s does not verify to its own root", chain.Describe(certs, p.Order))
+	if ci != nil {
+		details += " at " + s.label(*ci)
+	}
+	details += fmt.Sprintf(": %v", err)
+	if ci != nil && cie.Reason == x509.TooManyIntermediates {
+		// Path length counts the CA certificates between this one and the
+		// leaf (RFC 5280 4.2.1.9).
+		below, word := slices.Index(p.Order, *ci)-1, "certificates"
+		if certs[*ci].MaxPathLen == 1 {
+			word = "certificate"
+		}
+		details += fmt.Sprintf(" (its path length constraint allows %d CA %s below it; this chain has %d)", certs[*ci].MaxPathLen, word, below)
+	}
+	return []Result{{Status: Error, CertIndex: ci, Details: details}}
 }
 
 // commonInstant is a moment inside every certificate's validity, if any.
@@ -682,6 +710,11 @@ func checkLeafKeyType(s *Subject) []Result {
 		return []Result{{Status: Pass}}
 	}
 	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has %s key; OME's TLS 1.2 cipher suites are RSA-only, so the appliances cannot negotiate with it", s.label(li), withArticle(chain.KeyDescription(leaf.PublicKey)))}}
+}
+
+func hasNameConstraints(c *x509.Certificate) bool {
+	return len(c.PermittedDNSDomains)+len(c.ExcludedDNSDomains)+len(c.PermittedIPRanges)+len(c.ExcludedIPRanges)+
+		len(c.PermittedEmailAddresses)+len(c.ExcludedEmailAddresses)+len(c.PermittedURIDomains)+len(c.ExcludedURIDomains) > 0
 }
 
 // withArticle puts "a" or "an" before a key description: "an ECDSA P-256",
