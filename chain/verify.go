@@ -390,9 +390,7 @@ func simplePath(path []*x509.Certificate) bool {
 		if len(c.UnhandledCriticalExtensions) > 0 || len(c.PolicyIdentifiers) > 0 || len(c.Policies) > 0 ||
 			c.InhibitAnyPolicy > 0 || c.InhibitAnyPolicyZero || c.InhibitPolicyMapping > 0 || c.InhibitPolicyMappingZero ||
 			c.RequireExplicitPolicy > 0 || c.RequireExplicitPolicyZero || len(c.PolicyMappings) > 0 ||
-			c.PermittedDNSDomainsCritical || len(c.PermittedDNSDomains) > 0 || len(c.ExcludedDNSDomains) > 0 ||
-			len(c.PermittedIPRanges) > 0 || len(c.ExcludedIPRanges) > 0 || len(c.PermittedEmailAddresses) > 0 ||
-			len(c.ExcludedEmailAddresses) > 0 || len(c.PermittedURIDomains) > 0 || len(c.ExcludedURIDomains) > 0 {
+			c.PermittedDNSDomainsCritical || NameConstraintCount(c) > 0 {
 			return false
 		}
 	}
@@ -486,13 +484,19 @@ func constraintWork(path []*x509.Certificate) error {
 	leaf := path[0]
 	names := len(leaf.DNSNames) + len(leaf.IPAddresses) + len(leaf.EmailAddresses) + len(leaf.URIs) + len(leaf.Subject.Names)
 	for _, c := range path[1:] {
-		n := len(c.PermittedDNSDomains) + len(c.ExcludedDNSDomains) + len(c.PermittedIPRanges) + len(c.ExcludedIPRanges) +
-			len(c.PermittedEmailAddresses) + len(c.ExcludedEmailAddresses) + len(c.PermittedURIDomains) + len(c.ExcludedURIDomains)
+		n := NameConstraintCount(c)
 		if n*names > maxConstraintWork {
 			return fmt.Errorf("refused: %q carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)
 		}
 	}
 	return nil
+}
+
+// NameConstraintCount is how many permitted and excluded name subtrees c
+// carries, of every name type.
+func NameConstraintCount(c *x509.Certificate) int {
+	return len(c.PermittedDNSDomains) + len(c.ExcludedDNSDomains) + len(c.PermittedIPRanges) + len(c.ExcludedIPRanges) +
+		len(c.PermittedEmailAddresses) + len(c.ExcludedEmailAddresses) + len(c.PermittedURIDomains) + len(c.ExcludedURIDomains)
 }
 
 func validAt(c *x509.Certificate, at time.Time) bool {

@@ -558,7 +558,7 @@ func checkChainVerify(s *Subject) []Result {
 		// whose name constraints refuse it, when only one has any.
 		var constrained []int
 		for _, i := range p.Order[1:] {
-			if hasNameConstraints(certs[i]) {
+			if chain.NameConstraintCount(certs[i]) > 0 {
 				constrained = append(constrained, i)
 			}
 		}
@@ -710,11 +710,6 @@ func checkLeafKeyType(s *Subject) []Result {
 		return []Result{{Status: Pass}}
 	}
 	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has %s key; OME's TLS 1.2 cipher suites are RSA-only, so the appliances cannot negotiate with it", s.label(li), withArticle(chain.KeyDescription(leaf.PublicKey)))}}
-}
-
-func hasNameConstraints(c *x509.Certificate) bool {
-	return len(c.PermittedDNSDomains)+len(c.ExcludedDNSDomains)+len(c.PermittedIPRanges)+len(c.ExcludedIPRanges)+
-		len(c.PermittedEmailAddresses)+len(c.ExcludedEmailAddresses)+len(c.PermittedURIDomains)+len(c.ExcludedURIDomains) > 0
 }
 
 // withArticle puts "a" or "an" before a key description: "an ECDSA P-256",
