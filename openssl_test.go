@@ -86,6 +86,13 @@ extendedKeyUsage = serverAuth
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth, clientAuth
+[ca0]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+[nc]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+nameConstraints = critical, permitted;DNS:corp.example
 [wild]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -209,6 +216,64 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 		res := runCLI(t, "check", "--format", "json", "chain.pfx")
 		if res.code != 1 || !strings.Contains(res.stdout, `"encoding": "pkcs12"`) || !strings.Contains(res.stdout, `"CSEC9002"`) {
 			t.Errorf("code %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	})
+	// OpenSSL's trust format (x509 -trustout): the certificate is read, the
+	// block is named in the input notes and warned about.
+	t.Run("trusted-certificate", func(t *testing.T) {
+		o.run("x509", "-in", "root.pem", "-trustout", "-addtrust", "serverAuth", "-out", "root-trusted.pem")
+		o.cat("trusted.pem", "leaf.pem", "inter.pem", "root-trusted.pem")
+		res := runCLI(t, "check", "--format", "json", "trusted.pem")
+		var r pairing.Report
+		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+			t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
+		}
+		if len(r.Chain) != 3 || len(rulesWith(r, pairing.SevError)) != 0 || !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") {
+			t.Errorf("certificates %d, errors %v, warnings %v", len(r.Chain), rulesWith(r, pairing.SevError), rulesWith(r, pairing.SevWarning))
+		}
+		if notes := strings.Join(r.Input.Notes, "; "); !strings.Contains(notes, "TRUSTED CERTIFICATE block (OpenSSL trust format), read as its certificate") || strings.Contains(notes, "ignored PEM block") {
+			t.Errorf("input notes: %s", notes)
+		}
+	})
+	// A CA's constraint refuses the chain: chain-verify names that CA.
+	t.Run("ca-at-fault", func(t *testing.T) {
+		o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "pl.key", "-out", "pl.csr", "-subj", "/CN=PL-Inter/O=Example Corp")
+		o.run("x509", "-req", "-in", "pl.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "6", "-days", "1825",
+			"-extfile", "ext.cnf", "-extensions", "ca0", "-out", "pl.pem")
+		o.run("x509", "-req", "-in", "inter.csr", "-CA", "pl.pem", "-CAkey", "pl.key", "-set_serial", "7", "-days", "1825",
+			"-extfile", "ext.cnf", "-extensions", "ca", "-out", "under-pl.pem")
+		o.run("x509", "-req", "-in", "leaf.csr", "-CA", "under-pl.pem", "-CAkey", "inter.key", "-set_serial", "8", "-days", "365",
+			"-extfile", "ext.cnf", "-extensions", "leaf", "-out", "leaf-pl.pem")
+		o.cat("pathlen.pem", "leaf-pl.pem", "under-pl.pem", "pl.pem", "root.pem")
+		o.run("x509", "-req", "-in", "pl.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "9", "-days", "1825",
+			"-extfile", "ext.cnf", "-extensions", "nc", "-out", "nc.pem")
+		o.run("x509", "-req", "-in", "leaf.csr", "-CA", "nc.pem", "-CAkey", "pl.key", "-set_serial", "10", "-days", "365",
+			"-extfile", "ext.cnf", "-extensions", "leaf", "-out", "leaf-nc.pem")
+		o.cat("nc-chain.pem", "leaf-nc.pem", "nc.pem", "root.pem")
+		for file, want := range map[string]struct {
+			index int
+			text  string
+		}{
+			"pathlen.pem":  {2, "allows 0 CA certificates below it; this chain has 1"},
+			"nc-chain.pem": {1, `"oment-310.example.com" is not permitted`},
+		} {
+			res := runCLI(t, "check", "--format", "json", file)
+			var r pairing.Report
+			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+				t.Fatalf("%s: code %d: %v\n%s", file, res.code, err, res.stderr)
+			}
+			var found bool
+			for _, f := range r.Findings {
+				if f.Rule == "chain-verify" {
+					found = true
+					if f.CertIndex == nil || *f.CertIndex != want.index || !strings.Contains(f.Message, want.text) {
+						t.Errorf("%s: cert_index %v, message %q; want %d and %q", file, f.CertIndex, f.Message, want.index, want.text)
+					}
+				}
+			}
+			if !found || res.code != 1 {
+				t.Errorf("%s: code %d, no chain-verify finding: %v", file, res.code, rulesWith(r, pairing.SevError))
+			}
 		}
 	})
 	t.Run("bag-attributes", func(t *testing.T) {

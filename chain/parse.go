@@ -33,6 +33,11 @@ const (
 	EncTLS Encoding = "tls"
 )
 
+// TrustedCertBlock is how Facts.OtherBlocks names an OpenSSL "TRUSTED
+// CERTIFICATE" block: its certificate is read (and in Certs), the trust
+// settings after it are not.
+const TrustedCertBlock = "TRUSTED CERTIFICATE (OpenSSL trust format)"
+
 // Facts are the encoding details of an input, as data, so that rules can
 // judge them. Notes carries the same facts worded for people.
 type Facts struct {
@@ -230,7 +235,10 @@ func (f Facts) notes() []string {
 		n = append(n, "a private key is in the file (not shown)")
 	}
 	for _, t := range f.OtherBlocks {
-		if !strings.Contains(t, "PRIVATE KEY") {
+		switch {
+		case t == TrustedCertBlock:
+			n = append(n, "a TRUSTED CERTIFICATE block (OpenSSL trust format), read as its certificate; its trust settings are ignored")
+		case !strings.Contains(t, "PRIVATE KEY"):
 			n = append(n, "ignored PEM block of type "+t)
 		}
 	}
@@ -467,7 +475,7 @@ func (in *Input) parsePEM(text string) error {
 				in.badBlock(n, fmt.Errorf("TRUSTED CERTIFICATE: %w", err))
 				continue
 			}
-			in.Facts.OtherBlocks = append(in.Facts.OtherBlocks, "TRUSTED CERTIFICATE (OpenSSL trust format)")
+			in.Facts.OtherBlocks = append(in.Facts.OtherBlocks, TrustedCertBlock)
 			in.Certs = append(in.Certs, c)
 		case "PKCS7", "PKCS #7 SIGNED DATA", "CMS":
 			cs, err := parsePKCS7(b.Bytes)

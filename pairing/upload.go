@@ -315,7 +315,11 @@ func checkEncodingText(s *Subject) []Result {
 			Fix: "Remove the private key block; OME keeps the key that generated the CSR."})
 	}
 	for _, t := range f.OtherBlocks {
-		if !strings.Contains(t, "PRIVATE KEY") {
+		switch {
+		case t == chain.TrustedCertBlock:
+			out = append(out, Result{Status: Warn, Details: s.Input.File + ": holds a TRUSTED CERTIFICATE block (OpenSSL trust format); ome-preflight read the certificate in it, OME's parser may not",
+				Fix: "Save that certificate as a plain CERTIFICATE block (openssl x509 -in FILE -out plain.pem drops the trust settings) and rebuild the chain file with it."})
+		case !strings.Contains(t, "PRIVATE KEY"):
 			warn("holds a " + t + " block, which is not a certificate")
 		}
 	}
