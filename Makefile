@@ -66,7 +66,7 @@ demo: build
 	kill $$s $$t; wait $$s $$t 2>/dev/null; true
 
 golden:
-	go test . -run 'TestScenarios|TestReadmeRulesTable|TestReadmeExamples' -update
+	go test . -run 'TestScenarios|TestReadmeRulesTable|TestReadmeExamples|TestChecklist' -update
 
 # fuzz runs every fuzz target in turn for FUZZTIME each (seed corpora come
 # from the fixtures and the reference texts). FUZZTIME is an execution count

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -233,6 +234,24 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 		}
 		if notes := strings.Join(r.Input.Notes, "; "); !strings.Contains(notes, "TRUSTED CERTIFICATE block (OpenSSL trust format), read as its certificate") || strings.Contains(notes, "ignored PEM block") {
 			t.Errorf("input notes: %s", notes)
+		}
+	})
+	// Indented PEM (pasted from mail): OpenSSL reads no certificate from it;
+	// ome-preflight reads it and warns.
+	t.Run("indented", func(t *testing.T) {
+		o.write("indented.pem", regexp.MustCompile(`(?m)^`).ReplaceAllString(string(o.read("good.pem")), "  "))
+		o.run("crl2pkcs7", "-nocrl", "-certfile", "indented.pem", "-out", "indented.p7")
+		o.run("pkcs7", "-in", "indented.p7", "-print_certs", "-out", "indented-read.txt")
+		if n := strings.Count(string(o.read("indented-read.txt")), "subject="); n != 0 {
+			t.Fatalf("openssl read %d certificates from indented PEM; the warning's wording assumes none", n)
+		}
+		res := runCLI(t, "check", "--format", "json", "indented.pem")
+		var r pairing.Report
+		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+			t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
+		}
+		if len(r.Chain) != 3 || !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") || !slices.Contains(r.Input.Notes, "indented PEM lines") {
+			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, pairing.SevWarning), r.Input.Notes)
 		}
 	})
 	// A CA's constraint refuses the chain: chain-verify names that CA.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,11 @@ func TestParseFormats(t *testing.T) {
 		{"utf16le", fixtures.UTF16(good, false, false), chain.EncUTF16PEM, 3, chain.Facts{UTF16: "LE"}},
 		{"utf16be bom crlf", fixtures.UTF16(bytes.ReplaceAll(good, []byte("\n"), []byte("\r\n")), true, true), chain.EncUTF16PEM, 3, chain.Facts{UTF16: "BE", UTF16BOM: true, CRLF: true}},
 		{"text around", append(append([]byte("Bag Attributes\n  friendlyName: x\n"), good...), "trailer\n"...), chain.EncPEM, 3, chain.Facts{TextBefore: true, TextAfter: true}},
+		{"indented", regexp.MustCompile(`(?m)^`).ReplaceAll(good, []byte("    ")), chain.EncPEM, 3, chain.Facts{Indented: true}},
+		{"indented body", regexp.MustCompile(`(?m)^([A-Za-z0-9+/])`).ReplaceAll(good, []byte("\t$1")), chain.EncPEM, 3, chain.Facts{Indented: true}},
+		{"indented end", bytes.ReplaceAll(good, []byte("-----END"), []byte("  -----END")), chain.EncPEM, 3, chain.Facts{Indented: true}},
+		{"indented crlf", bytes.ReplaceAll(good, []byte("\n"), []byte("\r\n ")), chain.EncPEM, 3, chain.Facts{CRLF: true, Indented: true}},
+		{"trailing spaces", bytes.ReplaceAll(good, []byte("\n"), []byte(" \n")), chain.EncPEM, 3, chain.Facts{}},
 		{"der", p.Certs["leaf"].Cert.Raw, chain.EncDER, 1, chain.Facts{}},
 		{"der concatenated", append(append([]byte{}, p.Certs["leaf"].Cert.Raw...), p.Certs["inter"].Cert.Raw...), chain.EncDER, 2, chain.Facts{}},
 		{"der trailing garbage", append(append([]byte{}, p.Certs["leaf"].Cert.Raw...), 0xde, 0xad), chain.EncDER, 1, chain.Facts{TrailingData: true}},

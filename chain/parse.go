@@ -49,6 +49,7 @@ type Facts struct {
 	TextBetween    bool     `json:"text_between,omitempty"`
 	TextAfter      bool     `json:"text_after,omitempty"`
 	NoLineBreaks   bool     `json:"no_line_breaks,omitempty"`
+	Indented       bool     `json:"indented,omitempty"` // spaces or tabs before BEGIN, END or the Base64 lines
 	BareBase64     bool     `json:"bare_base64,omitempty"`
 	PKCS7InCert    bool     `json:"pkcs7_in_certificate_block,omitempty"`
 	OtherBlocks    []string `json:"other_blocks,omitempty"` // PEM types that are not certificates
@@ -228,6 +229,9 @@ func (f Facts) notes() []string {
 	if f.NoLineBreaks {
 		n = append(n, "PEM Base64 without line breaks")
 	}
+	if f.Indented {
+		n = append(n, "indented PEM lines")
+	}
 	if f.PKCS7InCert {
 		n = append(n, "PKCS#7 bundle inside a CERTIFICATE block")
 	}
@@ -355,6 +359,9 @@ func scanPEM(text string, f *Facts) []pemBlock {
 			blocks = append(blocks, pemBlock{Type: typ, Err: ErrTruncatedPEM})
 			break
 		}
+		if indentedBefore(rest[:i]) || indentedBody(body[:k]) {
+			f.Indented = true
+		}
 		rest = body[k+len(endMarker):]
 		body = body[:k]
 		b := pemBlock{Type: typ}
@@ -364,6 +371,24 @@ func scanPEM(text string, f *Facts) []pemBlock {
 		blocks = append(blocks, b)
 	}
 	return blocks
+}
+
+// indentedBefore: the line a BEGIN or END marker stands on starts with
+// spaces or tabs (s is the text before the marker).
+func indentedBefore(s string) bool {
+	line := s[strings.LastIndexByte(s, '\n')+1:]
+	return line != "" && strings.Trim(line, " \t") == ""
+}
+
+// indentedBody: a Base64 line, or the END marker, is indented. OpenSSL reads
+// no certificate from such a block.
+func indentedBody(body string) bool {
+	for line := range strings.SplitSeq(body, "\n") {
+		if (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) && strings.TrimSpace(line) != "" {
+			return true
+		}
+	}
+	return indentedBefore(body)
 }
 
 func hasText(s string) bool { return strings.TrimSpace(strings.ReplaceAll(s, `\n`, "")) != "" }
