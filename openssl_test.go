@@ -94,6 +94,10 @@ keyUsage = critical, keyCertSign, cRLSign
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 nameConstraints = critical, permitted;DNS:corp.example
+[ekuca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+extendedKeyUsage = clientAuth
 [wild]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -269,12 +273,18 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 		o.run("x509", "-req", "-in", "leaf.csr", "-CA", "nc.pem", "-CAkey", "pl.key", "-set_serial", "10", "-days", "365",
 			"-extfile", "ext.cnf", "-extensions", "leaf", "-out", "leaf-nc.pem")
 		o.cat("nc-chain.pem", "leaf-nc.pem", "nc.pem", "root.pem")
+		o.run("x509", "-req", "-in", "pl.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "11", "-days", "1825",
+			"-extfile", "ext.cnf", "-extensions", "ekuca", "-out", "ekuca.pem")
+		o.run("x509", "-req", "-in", "leaf.csr", "-CA", "ekuca.pem", "-CAkey", "pl.key", "-set_serial", "12", "-days", "365",
+			"-extfile", "ext.cnf", "-extensions", "leaf", "-out", "leaf-eku.pem")
+		o.cat("ekuca-chain.pem", "leaf-eku.pem", "ekuca.pem", "root.pem")
 		for file, want := range map[string]struct {
 			index int
 			text  string
 		}{
-			"pathlen.pem":  {2, "allows 0 CA certificates below it; this chain has 1"},
-			"nc-chain.pem": {1, `"oment-310.example.com" is not permitted`},
+			"pathlen.pem":     {2, "allows 0 CA certificates below it; this chain has 1"},
+			"nc-chain.pem":    {1, `"oment-310.example.com" is not permitted`},
+			"ekuca-chain.pem": {1, "restricts Extended Key Usage to clientAuth, which does not allow serverAuth"},
 		} {
 			res := runCLI(t, "check", "--format", "json", file)
 			var r pairing.Report

@@ -366,8 +366,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 		if errors.As(err, &cie) && cie.Reason == x509.IncompatibleUsage {
 			for _, c := range path[1:] {
 				if !Allows(c, o.Usage) {
-					return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
-						Name(c), strings.Join(ExtKeyUsageNames(c), ", "), ekuNames[o.Usage])
+					return "", caUsageError(c, o.Usage)
 				}
 			}
 		}
@@ -456,8 +455,7 @@ func fastPath(path []*x509.Certificate, o VerifyOptions) (string, error) {
 	if o.Usage != x509.ExtKeyUsageAny {
 		for _, c := range path[1:] {
 			if !Allows(c, o.Usage) {
-				return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
-					Name(c), strings.Join(ExtKeyUsageNames(c), ", "), ekuNames[o.Usage])
+				return "", caUsageError(c, o.Usage)
 			}
 		}
 	}
@@ -490,6 +488,26 @@ func constraintWork(path []*x509.Certificate) error {
 		}
 	}
 	return nil
+}
+
+// CAUsageError is a CA whose Extended Key Usage does not allow the usage
+// asked for. It unwraps to crypto/x509's CertificateInvalidError
+// (IncompatibleUsage) naming that CA, so callers find the certificate at
+// fault the same way as for crypto/x509's own errors.
+type CAUsageError struct {
+	x509.CertificateInvalidError
+	Usage x509.ExtKeyUsage
+}
+
+func (e *CAUsageError) Error() string {
+	return fmt.Sprintf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
+		Name(e.Cert), strings.Join(ExtKeyUsageNames(e.Cert), ", "), ekuNames[e.Usage])
+}
+
+func (e *CAUsageError) Unwrap() error { return e.CertificateInvalidError }
+
+func caUsageError(c *x509.Certificate, u x509.ExtKeyUsage) error {
+	return &CAUsageError{x509.CertificateInvalidError{Cert: c, Reason: x509.IncompatibleUsage}, u}
 }
 
 // NameConstraintCount is how many permitted and excluded name subtrees c

@@ -34,6 +34,11 @@ func TestChainVerifyNamesCertificateAtFault(t *testing.T) {
 			{ID: "i2", CN: "PL-Inter2", Issuer: "i1", CA: true},
 			{ID: "leaf", CN: "ome.lab.test", Issuer: "i2", DNS: []string{"ome.lab.test"}, EKU: srv},
 		}, []string{"leaf", "i2", "i1", "root"}, 3, []string{`at certificate 3 "PL-Root" (root)`, "allows 1 CA certificate below it; this chain has 2"}},
+		{"ca eku", []fixtures.Spec{
+			{ID: "root", CN: "EKU-Root", CA: true},
+			{ID: "i1", CN: "EKU-Inter", Issuer: "root", CA: true, EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+			{ID: "leaf", CN: "ome.lab.test", Issuer: "i1", DNS: []string{"ome.lab.test"}, EKU: srv},
+		}, []string{"leaf", "i1", "root"}, 1, []string{`at certificate 1 "EKU-Inter" (intermediate)`, "restricts Extended Key Usage to clientAuth, which does not allow serverAuth"}},
 		{"name constraints", []fixtures.Spec{
 			{ID: "root", CN: "NC-Root", CA: true},
 			{ID: "i1", CN: "NC-Inter", Issuer: "root", CA: true, Mutate: func(c *x509.Certificate) {
