@@ -146,7 +146,7 @@ var uploadRules = []uploadRule{
 	{&Rule{ID: "chain-verify", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
 		Citation:    kb + " #5 (verified as an X.509 path to the file's own root)",
 		Description: "The path verifies as X.509 to the file's own root: CA constraints, path length, name constraints, critical extensions.",
-		Fix:         "Reissue the certificate named in the message from a CA whose certificate allows it (basic constraints, path length, name constraints), without unknown critical extensions."},
+		Fix:         "Reissue the certificate named in the message from a CA whose certificate allows it (basic constraints, path length, name constraints, an Extended Key Usage that includes serverAuth and clientAuth), without unknown critical extensions."},
 		checkChainVerify},
 	{&Rule{ID: "ca-constraints", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
 		Citation:    kb + " #5 (PKIX path validation, RFC 5280 4.2.1.9 and 4.2.1.3)",
