@@ -258,6 +258,29 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, pairing.SevWarning), r.Input.Notes)
 		}
 	})
+	// A PEM block whose Base64 lost its "=" padding: OpenSSL refuses the
+	// file; ome-preflight reads it and warns.
+	t.Run("unpadded", func(t *testing.T) {
+		good := string(o.read("good.pem"))
+		cut := regexp.MustCompile(`=+\n-----END`).ReplaceAllString(good, "\n-----END")
+		if cut == good {
+			t.Fatal("no certificate of good.pem has Base64 padding to remove; the case needs one")
+		}
+		o.write("unpadded.pem", cut)
+		cmd := exec.Command("openssl", "crl2pkcs7", "-nocrl", "-certfile", "unpadded.pem")
+		cmd.Dir = o.dir
+		if out, err := cmd.CombinedOutput(); err == nil {
+			t.Fatalf("openssl read unpadded PEM; the warning's wording assumes it refuses:\n%s", out)
+		}
+		res := runCLI(t, "check", "--format", "json", "unpadded.pem")
+		var r pairing.Report
+		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+			t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
+		}
+		if len(r.Chain) != 3 || !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") || !slices.Contains(r.Input.Notes, `PEM Base64 without its "=" padding`) {
+			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, pairing.SevWarning), r.Input.Notes)
+		}
+	})
 	// A CA's constraint refuses the chain: chain-verify names that CA.
 	t.Run("ca-at-fault", func(t *testing.T) {
 		o.run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "pl.key", "-out", "pl.csr", "-subj", "/CN=PL-Inter/O=Example Corp")

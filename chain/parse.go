@@ -50,6 +50,7 @@ type Facts struct {
 	TextAfter      bool     `json:"text_after,omitempty"`
 	NoLineBreaks   bool     `json:"no_line_breaks,omitempty"`
 	Indented       bool     `json:"indented,omitempty"` // spaces or tabs before BEGIN, END or the Base64 lines
+	Unpadded       bool     `json:"unpadded,omitempty"` // a PEM block's Base64 lacks its "=" padding
 	BareBase64     bool     `json:"bare_base64,omitempty"`
 	PKCS7InCert    bool     `json:"pkcs7_in_certificate_block,omitempty"`
 	OtherBlocks    []string `json:"other_blocks,omitempty"` // PEM types that are not certificates
@@ -232,6 +233,9 @@ func (f Facts) notes() []string {
 	if f.Indented {
 		n = append(n, "indented PEM lines")
 	}
+	if f.Unpadded {
+		n = append(n, `PEM Base64 without its "=" padding`)
+	}
 	if f.PKCS7InCert {
 		n = append(n, "PKCS#7 bundle inside a CERTIFICATE block")
 	}
@@ -367,7 +371,11 @@ func scanPEM(text string, f *Facts) []pemBlock {
 		b := pemBlock{Type: typ}
 		// Flat: one long line (a literal "\n" escape makes it not flat).
 		b.Flat = !strings.Contains(body, `\n`) && !strings.ContainsAny(strings.TrimSpace(body), "\r\n") && len(body) > 80
-		b.Bytes, b.Err = decodeBase64Loose(stripPEMHeaders(body))
+		body = stripPEMHeaders(body)
+		b.Bytes, b.Err = decodeBase64Loose(body)
+		if b.Err == nil && unpadded(body) {
+			f.Unpadded = true
+		}
 		blocks = append(blocks, b)
 	}
 	return blocks
@@ -389,6 +397,26 @@ func indentedBody(body string) bool {
 		}
 	}
 	return indentedBefore(body)
+}
+
+// unpadded: the Base64 in s (whitespace and JSON escapes aside) is not a
+// whole number of 4-character groups: its "=" padding is missing. OpenSSL
+// refuses such a block.
+func unpadded(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\':
+			if i+1 < len(s) && s[i+1] == '/' {
+				n++ // an escaped "/"
+			}
+			i++
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		default:
+			n++
+		}
+	}
+	return n%4 != 0
 }
 
 func hasText(s string) bool { return strings.TrimSpace(strings.ReplaceAll(s, `\n`, "")) != "" }

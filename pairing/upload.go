@@ -102,7 +102,7 @@ var uploadRules = []uploadRule{
 		checkEncoding},
 	{&Rule{ID: "encoding-text", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 		Citation:    kb + " #2 (text around the Base64 is our reading)",
-		Description: "The PEM file holds only certificate blocks: no BOM, no text around them, no indented lines, no keys.",
+		Description: "The PEM file holds only certificate blocks: no BOM, no text around them, no indented lines or missing Base64 padding, no keys.",
 		Fix:         "Keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks, saved as plain ASCII (ome-preflight reads the file either way; OME's parser may not)."},
 		checkEncodingText},
 	{&Rule{ID: "leaf-eku", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgEKU},
@@ -325,6 +325,9 @@ func checkEncodingText(s *Subject) []Result {
 	}
 	if f.Indented {
 		warn("has indented PEM lines (spaces or tabs before -----BEGIN, -----END or the Base64, as text pasted from mail or a web page keeps them); OpenSSL reads no certificate from such a file, and OME's parser may reject it")
+	}
+	if f.Unpadded {
+		warn(`has PEM Base64 without its "=" padding (the last line was cut or edited); OpenSSL refuses such a block, and OME's parser may reject it`)
 	}
 	if f.CRLF {
 		info("has CRLF (Windows) line endings; OME accepts them")
