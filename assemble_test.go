@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,6 +83,17 @@ func TestAssembleJSON(t *testing.T) {
 	if rep.Verdict != "pass" || len(rep.Chain) != 3 || rep.Chain[0].CommonName != "OMENT-310" || rep.Chain[2].Role != "root" ||
 		rep.PEM != string(fixtures.PEM(p.Chain("leaf", "inter", "root")...)) || len(rep.Changes) == 0 {
 		t.Errorf("got %+v", rep)
+	}
+	// A quirky PEM file: the output is clean, and the change names each quirk.
+	quirky := regexp.MustCompile(`(?m)^`).ReplaceAllString(regexp.MustCompile(`=+\n-----END`).ReplaceAllString(string(fixtures.PEM(p.Chain("leaf", "inter", "root")...)), "\n-----END"), "  ")
+	os.WriteFile("quirky.pem", []byte(quirky), 0o600)
+	res = runCLI(t, "assemble", "--format", "json", "quirky.pem")
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 {
+		t.Fatalf("quirky: code %d: %v %s", res.code, err, res.stderr)
+	}
+	if rep.PEM != string(fixtures.PEM(p.Chain("leaf", "inter", "root")...)) ||
+		!slices.Contains(rep.Changes, `quirky.pem, as read: indented PEM lines; PEM Base64 without its "=" padding; written as plain Base64 PEM`) {
+		t.Errorf("quirky: changes %q", rep.Changes)
 	}
 	os.WriteFile("part.pem", fixtures.PEM(p.Chain("leaf")...), 0o600)
 	res = runCLI(t, "assemble", "--format", "json", "part.pem")

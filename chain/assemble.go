@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // Source is one certificate and the file it came from.
@@ -131,8 +132,10 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 		default:
 			a.Changes = append(a.Changes, fmt.Sprintf("re-encoded %s (%s) as Base64 PEM", s.Input.File, s.Input.Encoding))
 		}
-		for _, n := range s.Input.Notes {
-			a.Changes = append(a.Changes, fmt.Sprintf("%s: removed %s", s.Input.File, n))
+		if len(s.Input.Notes) > 0 {
+			// The notes say what the file held ("indented PEM lines", "PKCS#12
+			// opened with a password"); the output has none of their quirks.
+			a.Changes = append(a.Changes, fmt.Sprintf("%s, as read: %s; written as plain Base64 PEM", s.Input.File, strings.Join(s.Input.Notes, "; ")))
 		}
 	}
 	leafIn := a.Chain[0].Input
