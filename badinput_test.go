@@ -160,6 +160,11 @@ func TestBadInputs(t *testing.T) {
 			if res.code == 2 && !strings.Contains(res.stderr, filepath.Base(strings.TrimSuffix(c.file, "/"))) && c.file != "" {
 				t.Errorf("the error does not name %s: %s", c.file, res.stderr)
 			}
+			// A report on a file that holds no certificate shows no empty
+			// certificate table or path.
+			if c.args[0] == "check" && strings.Contains(res.stdout, ", 0 certificates)") && strings.Contains(res.stdout, "\npath:") {
+				t.Errorf("an empty path line in a report without certificates:\n%.600s", res.stdout)
+			}
 		})
 	}
 }

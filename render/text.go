@@ -149,11 +149,11 @@ func RenderText(w io.Writer, r *pairing.Report, o RenderOptions) error {
 		if len(r.Input.Notes) > 0 {
 			fmt.Fprintf(b, "  file: %s\n", strings.Join(r.Input.Notes, "; "))
 		}
-		b.WriteString("\n")
 		if len(r.Chain) > 0 {
+			b.WriteString("\n")
 			certTable(b, r.Chain, *r.EvaluatedAt)
+			fmt.Fprintf(b, "\npath: %s\n", r.Path)
 		}
-		fmt.Fprintf(b, "\npath: %s\n", r.Path)
 		if r.CSR != nil {
 			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)
 		}
