@@ -246,7 +246,7 @@ func mdFixFirst(b *strings.Builder, r *pairing.Report) {
 		}
 		fmt.Fprintf(b, "**Fix this first** (`%s`): %s%s", f.Rule, side, mdEsc(f.Message))
 		if f.Fix != "" {
-			fmt.Fprintf(b, " Fix: %s", mdEsc(f.Fix))
+			fmt.Fprintf(b, "\n\nFix: %s", mdEsc(f.Fix))
 		}
 		b.WriteString("\n\n")
 	}
