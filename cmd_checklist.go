@@ -204,6 +204,9 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 			}
 			s.obs = probe.Observe(ctx, s.inv.Address, so)
 			if len(s.obs.Chain) == 0 {
+				if s.obs.KeyUnproven != "" {
+					incomplete = append(incomplete, s.obs.KeyUnproven)
+				}
 				for _, f := range s.obs.Failures {
 					incomplete = append(incomplete, fmt.Sprintf("%s %s: %s: %s", name, s.obs.Address, f.Step, f.Error))
 				}

@@ -51,6 +51,11 @@ var liveRules = []liveRule{
 		Description: "Each appliance answers on its address within --timeout: connect, TLS handshake, HTTP.",
 		Fix:         "Check the address and port (443 unless the web server port was changed), that the appliance is up, and that no firewall between this machine and it drops the connection."},
 		checkUnreachable},
+	{&Rule{ID: "live-key", Family: FamilyLive, Severity: SevError,
+		Citation:    "RFC 8446 4.4.3 (CertificateVerify), RFC 5246 7.4.3 (ServerKeyExchange): the server signs with the key of its certificate",
+		Description: "Each appliance proves in the TLS handshake that it holds the private key of the certificate it presents.",
+		Fix:         "Something on the path answers with the appliance's certificate but without its key (a TLS-inspecting proxy or load balancer, or another host on that address): check the address, probe from the appliances' own network, and send no credentials there."},
+		checkKeyProof},
 	{&Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError,
 		Citation:    "KB 000221202 #5; dellemc-openmanage-ansible-modules issue 645",
 		Description: "Each appliance serves its full chain, not only its own certificate.",
@@ -253,6 +258,9 @@ func unreached(name string, obs *probe.Observation) string {
 	if len(obs.Chain) > 0 {
 		return ""
 	}
+	if obs.KeyUnproven != "" {
+		return fmt.Sprintf("the %s %s did not prove it holds the key of the certificate it presented: %s", name, obs.Address, obs.KeyUnproven)
+	}
 	why := "no chain observed"
 	if len(obs.Failures) > 0 {
 		why = obs.Failures[0].Step + " failed: " + obs.Failures[0].Error
@@ -357,6 +365,20 @@ func checkUnreachable(p *LivePair) []sideResult {
 		}
 	}
 	return judged(p, out, func(liveSide) string { return "" })
+}
+
+// checkKeyProof fails a side whose handshake signature did not verify with
+// the certificate it presented. A side passes when it was reached: probe
+// keeps a chain only from a handshake that got past the server's signature
+// (completed, or asked for our certificate, which comes after it).
+func checkKeyProof(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		if sd.obs.KeyUnproven != "" {
+			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, sd.obs.KeyUnproven)}})
+		}
+	}
+	return judged(p, out, sideUnreached)
 }
 
 func checkLeafOnly(p *LivePair) []sideResult {
@@ -510,6 +532,9 @@ func checkHandshake(p *LivePair) []sideResult {
 			case "verify":
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
 					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, otherSide(sd.name), otherSide(sd.name), hs.VerifiedAt, hs.Error)}})
+			case "key":
+				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
+					"the verifying handshake to the %s %s did not reach a server holding the certificate's key (live-key): %s", sd.name, sd.obs.Address, hs.Error)}})
 			case "client-cert":
 				if hs.ClientCert == "" {
 					out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(

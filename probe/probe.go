@@ -82,8 +82,9 @@ type Handshake struct {
 	Error       string   `json:"error,omitempty"`
 	// Stage says where a failed handshake failed: connect, verify (the
 	// appliance's chain did not verify with the peer's root) or
-	// client-cert (the appliance refused the client certificate).
-	// timeout (the appliance did not answer in time).
+	// client-cert (the appliance refused the client certificate),
+	// timeout (the appliance did not answer in time) or key (its handshake
+	// signature did not verify with the certificate it presented).
 	Stage      string `json:"stage,omitempty"`
 	HTTPStatus int    `json:"http_status,omitempty"`
 }
@@ -163,7 +164,11 @@ type Observation struct {
 	API                *API                `json:"api,omitempty"`
 	Handshakes         []Handshake         `json:"handshakes"`
 	Failures           []Failure           `json:"failures"`
-	version            uint16
+	// KeyUnproven says why the appliance did not prove, in a handshake,
+	// that it holds the key of the certificate it presented (its signature
+	// did not verify): a replayed chain. Such a chain is not kept in Chain.
+	KeyUnproven string `json:"key_unproven,omitempty"`
+	version     uint16
 	// mutual is the verifying connection's handshake, judged later (with
 	// the peer's root at the peer's clock) by Mutuals, without the network.
 	mutual *mutualResult
@@ -185,6 +190,7 @@ type mutualResult struct {
 	err        error
 	stage      string
 	status     int
+	unproven   string // the server's handshake signature did not verify
 }
 
 // Clock sources.
@@ -264,6 +270,11 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	go func() { defer wg.Done(); verifyDate, api = obs.verifying(ctx, o, mutual) }()
 	wg.Wait()
 	obs.mutual, obs.API = mutual, api
+	if obs.KeyUnproven == "" && mutual.unproven != "" {
+		// The observing connection was answered with the key, the verifying
+		// one without: something on the path answers some connections.
+		obs.KeyUnproven = mutual.unproven + " (on the verifying connection; the observing one proved it)"
+	}
 	if api != nil && api.UtcTime != "" {
 		for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
 			if t, err := time.Parse(layout, api.UtcTime); err == nil {
@@ -381,9 +392,28 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	if hsErr != nil {
 		hs.Error = describe(hsErr)
 	}
+	// The chain is seen before the server proves it holds its key (TLS 1.3
+	// CertificateVerify, TLS 1.2 ServerKeyExchange). A handshake that
+	// completed, or that asked for our certificate (which comes after that
+	// proof in both versions), proved it; otherwise the chain is not
+	// evidence of what this appliance serves.
+	if seen != nil && hsErr != nil && !obs.RequestsClientCert {
+		if keyNotProven(hsErr) {
+			obs.TLSVersion, obs.CipherSuite = tls.VersionName(seen.Version), tls.CipherSuiteName(seen.CipherSuite)
+			hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
+			for _, c := range seen.PeerCertificates {
+				hs.PeerChain = append(hs.PeerChain, c.Subject.String())
+			}
+			obs.Handshakes = append(obs.Handshakes, hs)
+			obs.KeyUnproven = unprovenText(seen, hsErr)
+			return nil
+		}
+		seen = nil
+	}
 	if seen == nil {
 		// TLS 1.3 servers that require a client certificate fail after
-		// the server's chain was seen; anything else is a failure.
+		// the server's chain was seen and proven; anything else is a
+		// failure.
 		obs.Handshakes = append(obs.Handshakes, hs)
 		if hsErr == nil {
 			hsErr = errors.New("no certificate presented")
@@ -575,6 +605,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	}
 	var mu sync.Mutex
 	var seen *tls.ConnectionState
+	var asked bool // the server asked for our certificate: it had proven its key
 	gate := errors.New("the connection was not judged")
 	cfg := &tls.Config{
 		ServerName:         obs.ServerName,
@@ -590,6 +621,9 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 			return nil
 		},
 		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			mu.Lock()
+			asked = true
+			mu.Unlock()
 			if o.ClientCert != nil {
 				return o.ClientCert, nil
 			}
@@ -608,9 +642,20 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	mu.Lock()
 	m.state = seen
 	gateErr := gate
+	proven := hsErr == nil || asked
 	mu.Unlock()
 	if hsErr != nil {
-		m.err, m.stage = hsErr, stageOf(hsErr, m.state != nil)
+		if !proven && m.state != nil {
+			// A chain whose key was not proven is not judged (see observeTLS).
+			if keyNotProven(hsErr) {
+				m.unproven = unprovenText(m.state, hsErr)
+			}
+			m.state = nil
+		}
+		m.err, m.stage = hsErr, stageOf(hsErr, proven)
+		if m.unproven != "" {
+			m.stage = "key"
+		}
 		api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(hsErr), true)
 		return nil, api
 	}
@@ -717,12 +762,28 @@ func pathRank(p string) int {
 // stageOf says where a failed verifying connection failed: timeout,
 // client-cert (a TLS alert after the appliance showed its chain: it refused
 // or required a client certificate) or connect.
-func stageOf(err error, chainSeen bool) string {
+// keyNotProven: the handshake failed because the server's signature
+// (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) does not verify
+// with the public key of the certificate it presented. crypto/tls reports
+// it only as text (handshake_client_tls13.go, key_agreement.go).
+func keyNotProven(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "tls: invalid signature by the server certificate")
+}
+
+func unprovenText(cs *tls.ConnectionState, err error) string {
+	leaf := "no certificate"
+	if len(cs.PeerCertificates) > 0 {
+		leaf = fmt.Sprintf("%q", chain.Name(cs.PeerCertificates[0]))
+	}
+	return fmt.Sprintf("it presented %s but its handshake signature does not verify with that certificate's public key (%s)", leaf, describe(err))
+}
+
+func stageOf(err error, proven bool) string {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return "timeout"
-	case chainSeen && isTLSAlert(err):
+	case proven && isTLSAlert(err):
 		return "client-cert"
 	}
 	return "connect"

@@ -338,36 +338,53 @@ func notCheckedText(b *strings.Builder, r *pairing.Report, p painter) {
 		return
 	}
 	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
-	// One line per reason: "no --user" leaves six rules on two sides.
-	type group struct {
-		rules, sides []string
+	// One line per reason and set of sides: "no --user" leaves six rules on
+	// two sides. A rule not checked on one side only is not listed with
+	// rules not checked on both.
+	type ruleSides struct {
+		why, rule string
+		sides     []string
 	}
-	var order []string
-	groups := map[string]*group{}
+	var per []*ruleSides
+	index := map[[2]string]*ruleSides{}
 	for _, c := range r.Checks {
 		if !c.NotChecked() {
 			continue
 		}
-		g := groups[c.Reason]
-		if g == nil {
-			g = &group{}
-			groups[c.Reason] = g
-			order = append(order, c.Reason)
+		k := [2]string{c.Reason, c.Rule}
+		rs := index[k]
+		if rs == nil {
+			rs = &ruleSides{why: c.Reason, rule: c.Rule}
+			index[k] = rs
+			per = append(per, rs)
 		}
-		if !slices.Contains(g.rules, c.Rule) {
-			g.rules = append(g.rules, c.Rule)
-		}
-		if c.Side != "" && c.Side != "pair" && !slices.Contains(g.sides, c.Side) {
-			g.sides = append(g.sides, c.Side)
+		if c.Side != "" && c.Side != "pair" && !slices.Contains(rs.sides, c.Side) {
+			rs.sides = append(rs.sides, c.Side)
 		}
 	}
-	for _, why := range order {
-		g := groups[why]
+	type group struct {
+		why   string
+		rules []string
+		side  string
+	}
+	var lines []*group
+	byKey := map[[2]string]*group{}
+	for _, rs := range per {
 		side := ""
-		if len(g.sides) > 0 {
-			side = " (" + strings.Join(g.sides, ", ") + ")"
+		if len(rs.sides) > 0 {
+			side = " (" + strings.Join(rs.sides, ", ") + ")"
 		}
-		fmt.Fprintf(b, "  ? %s%s not checked: %s\n", strings.Join(g.rules, ", "), side, why)
+		k := [2]string{rs.why, side}
+		g := byKey[k]
+		if g == nil {
+			g = &group{why: rs.why, side: side}
+			byKey[k] = g
+			lines = append(lines, g)
+		}
+		g.rules = append(g.rules, rs.rule)
+	}
+	for _, g := range lines {
+		fmt.Fprintf(b, "  ? %s%s not checked: %s\n", strings.Join(g.rules, ", "), g.side, g.why)
 	}
 }
 

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"crypto/tls"
+	"encoding/binary"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// certNoSignature stands in front of a TLS 1.2 server and lets its
+// handshake through up to the Certificate message, then ends the server's
+// flight without the signed ServerKeyExchange: a peer that shows a chain
+// (copied from anywhere) and never proves it holds the key. TLS 1.2
+// handshake messages are plaintext, so they can be re-framed one per record.
+func certNoSignature(t *testing.T, backend string) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", backend)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c, u)
+			mu.Unlock()
+			wg.Add(2)
+			go func() { defer wg.Done(); io.Copy(u, c); u.Close() }()
+			go func() { defer wg.Done(); defer c.Close(); cutAfterCertificate(c, u) }()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return l.Addr().String()
+}
+
+func cutAfterCertificate(client io.Writer, server io.Reader) {
+	var hs []byte // handshake bytes not yet forwarded
+	hdr := make([]byte, 5)
+	for {
+		if _, err := io.ReadFull(server, hdr); err != nil {
+			return
+		}
+		body := make([]byte, binary.BigEndian.Uint16(hdr[3:]))
+		if _, err := io.ReadFull(server, body); err != nil {
+			return
+		}
+		if hdr[0] != 22 { // not handshake: nothing of it is forwarded
+			return
+		}
+		hs = append(hs, body...)
+		for len(hs) >= 4 {
+			n := 4 + (int(hs[1])<<16 | int(hs[2])<<8 | int(hs[3]))
+			if len(hs) < n {
+				break
+			}
+			msg := hs[:n]
+			rec := append([]byte{22, hdr[1], hdr[2], byte(n >> 8), byte(n)}, msg...)
+			if _, err := client.Write(rec); err != nil {
+				return
+			}
+			if msg[0] == 11 { // Certificate: then ServerHelloDone, skipping the signed ServerKeyExchange
+				client.Write([]byte{22, hdr[1], hdr[2], 0, 4, 14, 0, 0, 0})
+				io.Copy(io.Discard, server)
+				return
+			}
+			hs = hs[n:]
+		}
+	}
+}
+
+// A chain is evidence of what an appliance serves only from a handshake in
+// which the appliance proved it holds the certificate's key. A peer that
+// replays the real chain (signing with another key, or stopping before it
+// must sign) earns nothing: no credentials, no chain in the report, no
+// upload or pair rule passing on it.
+func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	p := mitmPKI()
+	dir := t.TempDir()
+	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
+	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
+	tgt := mockOf(t, p, now, "target", nil)
+	wrongKey := func(max uint16) func(o *fixtures.MockOptions) {
+		return func(o *fixtures.MockOptions) { o.Key, o.TLSMaxVersion = p.Certs["sibling"].Key, max }
+	}
+	cases := []struct {
+		name    string
+		source  func() (string, *fixtures.Mock)
+		keyFail bool // the signature was shown and failed (live-key error), else the peer stopped before it
+		code    int
+	}{
+		{"signed with another key, TLS 1.3", func() (string, *fixtures.Mock) {
+			m := mockOf(t, p, now, "source", wrongKey(0))
+			return m.Addr, m
+		}, true, 1},
+		{"signed with another key, TLS 1.2", func() (string, *fixtures.Mock) {
+			m := mockOf(t, p, now, "source", wrongKey(tls.VersionTLS12))
+			return m.Addr, m
+		}, true, 1},
+		{"the chain, then no signature", func() (string, *fixtures.Mock) {
+			m := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) { o.TLSMaxVersion = tls.VersionTLS12 })
+			return certNoSignature(t, m.Addr), m
+		}, false, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, m := tc.source()
+			t.Setenv("OME_PASSWORD", "pw")
+			res := runCLI(t, probeArgs(addr, tgt.Addr, "--user", "admin", "--source-chain", srcChain, "--target-chain", tgtChain)...)
+			if n := m.CredentialsSeen(); n != 0 {
+				t.Errorf("the source received credentials %d times", n)
+			}
+			var r pairing.Report
+			if err := jsonUnmarshal(res.stdout, &r); err != nil {
+				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+			}
+			if res.code != tc.code {
+				t.Errorf("exit code %d, want %d", res.code, tc.code)
+			}
+			if len(r.Source.Chain) != 0 || len(r.Rows) != 0 {
+				t.Errorf("the unproven chain is in the report: chain %d certificates, %d rows", len(r.Source.Chain), len(r.Rows))
+			}
+			status := map[string]pairing.CheckResult{}
+			for _, c := range r.Checks {
+				status[c.Rule+"/"+c.Side] = c
+			}
+			for _, id := range []string{"chain-complete/source", "leaf-eku/source", "live-leaf-only/source", "live-chain-differs/source", "live-handshake/source", "pair-trust/pair", "pair-ca-names/pair"} {
+				if c := status[id]; c.Status != pairing.NA || c.Reason == "" {
+					t.Errorf("%s: %s (%q), want na with a reason", id, c.Status, c.Reason)
+				}
+			}
+			key := status["live-key/source"]
+			switch {
+			case tc.keyFail && (key.Status != pairing.Error || !strings.Contains(r.Source.Observed.KeyUnproven, "does not verify with that certificate's public key")):
+				t.Errorf("live-key source: %s, key_unproven %q; want an error", key.Status, r.Source.Observed.KeyUnproven)
+			case !tc.keyFail && key.Status != pairing.NA:
+				t.Errorf("live-key source: %s, want na (no signature was shown)", key.Status)
+			}
+			if c := status["live-key/target"]; c.Status != pairing.Pass {
+				t.Errorf("live-key target: %s (%s), want pass", c.Status, c.Reason)
+			}
+		})
+	}
+}
