@@ -65,3 +65,25 @@ func TestCheckJSONView(t *testing.T) {
 		t.Errorf("the compare view's JSON differs:\n%s\nwant\n%s", view.String(), full.String())
 	}
 }
+
+// NOT CHECKED groups rules by reason and by the sides they were not checked
+// on: a rule missing on one side only is not listed as missing on both.
+func TestNotCheckedGroupsBySides(t *testing.T) {
+	why := "the source 10.9.9.9 was not reached"
+	r := &pairing.Report{Command: "probe", Checks: []pairing.CheckResult{
+		{Rule: "leaf-eku", Side: "source", Status: pairing.NA, Reason: why},
+		{Rule: "leaf-eku", Side: "target", Status: pairing.Pass},
+		{Rule: "live-client-ca", Side: "source", Status: pairing.NA, Reason: why},
+		{Rule: "live-client-ca", Side: "target", Status: pairing.NA, Reason: why},
+		{Rule: "chain-verify", Side: "source", Status: pairing.NA, Reason: why},
+		{Rule: "csr-key", Side: "target", Status: pairing.NA},
+	}}
+	var b strings.Builder
+	notCheckedText(&b, r, painter{})
+	want := "\nNOT CHECKED\n" +
+		"  ? leaf-eku, chain-verify (source) not checked: " + why + "\n" +
+		"  ? live-client-ca (source, target) not checked: " + why + "\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
