@@ -18,7 +18,7 @@ import (
 // flight without the signed ServerKeyExchange: a peer that shows a chain
 // (copied from anywhere) and never proves it holds the key. TLS 1.2
 // handshake messages are plaintext, so they can be re-framed one per record.
-func certNoSignature(t *testing.T, backend string) string {
+func certNoSignature(t *testing.T, backend string, after []byte) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func certNoSignature(t *testing.T, backend string) string {
 			mu.Unlock()
 			wg.Add(2)
 			go func() { defer wg.Done(); io.Copy(u, c); u.Close() }()
-			go func() { defer wg.Done(); defer c.Close(); cutAfterCertificate(c, u) }()
+			go func() { defer wg.Done(); defer c.Close(); cutAfterCertificate(c, u, after) }()
 		}
 	}()
 	t.Cleanup(func() {
@@ -57,7 +57,14 @@ func certNoSignature(t *testing.T, backend string) string {
 	return l.Addr().String()
 }
 
-func cutAfterCertificate(client io.Writer, server io.Reader) {
+// Handshake messages a peer may send after Certificate instead of the
+// signed ServerKeyExchange.
+var (
+	helloDone   = []byte{14, 0, 0, 0}
+	certRequest = []byte{13, 0, 0, 8, 1, 1, 0, 2, 4, 1, 0, 0} // rsa_sign; rsa_pkcs1_sha256; no CA names
+)
+
+func cutAfterCertificate(client io.Writer, server io.Reader, after []byte) {
 	var hs []byte // handshake bytes not yet forwarded
 	hdr := make([]byte, 5)
 	for {
@@ -82,8 +89,8 @@ func cutAfterCertificate(client io.Writer, server io.Reader) {
 			if _, err := client.Write(rec); err != nil {
 				return
 			}
-			if msg[0] == 11 { // Certificate: then ServerHelloDone, skipping the signed ServerKeyExchange
-				client.Write([]byte{22, hdr[1], hdr[2], 0, 4, 14, 0, 0, 0})
+			if msg[0] == 11 { // Certificate: then after, skipping the signed ServerKeyExchange
+				client.Write(append([]byte{22, hdr[1], hdr[2], byte(len(after) >> 8), byte(len(after))}, after...))
 				io.Copy(io.Discard, server)
 				return
 			}
@@ -124,7 +131,13 @@ func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
 		}, true, 1},
 		{"the chain, then no signature", func() (string, *fixtures.Mock) {
 			m := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) { o.TLSMaxVersion = tls.VersionTLS12 })
-			return certNoSignature(t, m.Addr), m
+			return certNoSignature(t, m.Addr, helloDone), m
+		}, false, 3},
+		// A certificate request is no proof in TLS 1.2: it may come without
+		// a ServerKeyExchange (the client then fails on its own).
+		{"the chain, then a certificate request and no signature", func() (string, *fixtures.Mock) {
+			m := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) { o.TLSMaxVersion = tls.VersionTLS12 })
+			return certNoSignature(t, m.Addr, append(append([]byte{}, certRequest...), helloDone...)), m
 		}, false, 3},
 	}
 	for _, tc := range cases {
@@ -163,6 +176,38 @@ func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
 			}
 			if c := status["live-key/target"]; c.Status != pairing.Pass {
 				t.Errorf("live-key target: %s (%s), want pass", c.Status, c.Reason)
+			}
+		})
+	}
+}
+
+// Positive control: an appliance that requires a client certificate ends the
+// handshake without one, after proving its key; its chain is evidence (TLS
+// 1.3 and 1.2).
+func TestProbeKeyProvenWhenClientCertRequired(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	p := mitmPKI()
+	dir := t.TempDir()
+	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
+	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
+	tgt := mockOf(t, p, now, "target", nil)
+	for name, max := range map[string]uint16{"TLS 1.3": 0, "TLS 1.2": tls.VersionTLS12} {
+		t.Run(name, func(t *testing.T) {
+			src := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) {
+				o.ClientAuth, o.ClientCAs, o.TLSMaxVersion = "require", p.Chain("root"), max
+			})
+			res := runCLI(t, probeArgs(src.Addr, tgt.Addr, "--source-chain", srcChain, "--target-chain", tgtChain)...)
+			var r pairing.Report
+			if err := jsonUnmarshal(res.stdout, &r); err != nil {
+				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+			}
+			status := map[string]pairing.CheckResult{}
+			for _, c := range r.Checks {
+				status[c.Rule+"/"+c.Side] = c
+			}
+			if len(r.Source.Chain) != 3 || len(r.Rows) != 3 || status["live-key/source"].Status != pairing.Pass || status["pair-trust/pair"].Status != pairing.Pass {
+				t.Errorf("source chain %d, rows %d, live-key %+v, pair-trust %+v", len(r.Source.Chain), len(r.Rows), status["live-key/source"], status["pair-trust/pair"])
 			}
 		})
 	}

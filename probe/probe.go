@@ -322,6 +322,26 @@ func (obs *Observation) fail(step string, err error) {
 	obs.Failures = append(obs.Failures, Failure{Step: step, Error: msg})
 }
 
+// provedKey: the server proved in this handshake that it holds the key of
+// the certificate it presented (its TLS 1.3 CertificateVerify or TLS 1.2
+// ServerKeyExchange signature was checked). crypto/tls shows the chain
+// (VerifyConnection) before that check, so a failed handshake proves it
+// only when the server asked for our certificate (asked) and: in TLS 1.3,
+// that request comes after the signature and the server's Finished; in
+// TLS 1.2 a peer may send it without a ServerKeyExchange, and the client
+// then fails on its own before sending anything, so only an alert from the
+// peer after our flight (a refused client certificate) shows the signature
+// had been checked.
+func provedKey(hsErr error, asked bool, st *tls.ConnectionState) bool {
+	if hsErr == nil {
+		return true
+	}
+	if !asked || st == nil {
+		return false
+	}
+	return st.Version == tls.VersionTLS13 || isTLSAlert(hsErr)
+}
+
 func isTLSAlert(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "remote error: tls:")
@@ -392,12 +412,9 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	if hsErr != nil {
 		hs.Error = describe(hsErr)
 	}
-	// The chain is seen before the server proves it holds its key (TLS 1.3
-	// CertificateVerify, TLS 1.2 ServerKeyExchange). A handshake that
-	// completed, or that asked for our certificate (which comes after that
-	// proof in both versions), proved it; otherwise the chain is not
-	// evidence of what this appliance serves.
-	if seen != nil && hsErr != nil && !obs.RequestsClientCert {
+	// The chain is seen before the server proves it holds its key: it is
+	// evidence of what this appliance serves only when provedKey says so.
+	if seen != nil && !provedKey(hsErr, obs.RequestsClientCert, seen) {
 		if keyNotProven(hsErr) {
 			obs.TLSVersion, obs.CipherSuite = tls.VersionName(seen.Version), tls.CipherSuiteName(seen.CipherSuite)
 			hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
@@ -642,7 +659,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	mu.Lock()
 	m.state = seen
 	gateErr := gate
-	proven := hsErr == nil || asked
+	proven := provedKey(hsErr, asked, seen)
 	mu.Unlock()
 	if hsErr != nil {
 		if !proven && m.state != nil {
