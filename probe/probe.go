@@ -331,7 +331,8 @@ func (obs *Observation) fail(step string, err error) {
 // TLS 1.2 a peer may send it without a ServerKeyExchange, and the client
 // then fails on its own before sending anything, so only an alert from the
 // peer after our flight (a refused client certificate) shows the signature
-// had been checked.
+// had been checked. (RSA key exchange, which proves the key only with the
+// server's Finished, is not among crypto/tls's default suites.)
 func provedKey(hsErr error, asked bool, st *tls.ConnectionState) bool {
 	if hsErr == nil {
 		return true
