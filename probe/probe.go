@@ -415,17 +415,10 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	}
 	// The chain is seen before the server proves it holds its key: it is
 	// evidence of what this appliance serves only when provedKey says so.
-	if seen != nil && !provedKey(hsErr, obs.RequestsClientCert, seen) {
-		if keyNotProven(hsErr) {
-			obs.TLSVersion, obs.CipherSuite = tls.VersionName(seen.Version), tls.CipherSuiteName(seen.CipherSuite)
-			hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
-			for _, c := range seen.PeerCertificates {
-				hs.PeerChain = append(hs.PeerChain, c.Subject.String())
-			}
-			obs.Handshakes = append(obs.Handshakes, hs)
-			obs.KeyUnproven = unprovenText(seen, hsErr)
-			return nil
-		}
+	// A signature that failed is recorded; a chain shown with no proof at
+	// all is as if none was shown.
+	proven := seen != nil && provedKey(hsErr, obs.RequestsClientCert, seen)
+	if seen != nil && !proven && !keyNotProven(hsErr) {
 		seen = nil
 	}
 	if seen == nil {
@@ -439,15 +432,19 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 		obs.fail("tls handshake", hsErr)
 		return nil
 	}
-	obs.Chain = seen.PeerCertificates
-	obs.version = seen.Version
 	obs.TLSVersion = tls.VersionName(seen.Version)
 	obs.CipherSuite = tls.CipherSuiteName(seen.CipherSuite)
 	hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
-	for _, c := range obs.Chain {
+	for _, c := range seen.PeerCertificates {
 		hs.PeerChain = append(hs.PeerChain, c.Subject.String())
 	}
 	obs.Handshakes = append(obs.Handshakes, hs)
+	if !proven {
+		obs.KeyUnproven = unprovenText(seen, hsErr)
+		return nil
+	}
+	obs.Chain = seen.PeerCertificates
+	obs.version = seen.Version
 	if hsErr != nil {
 		return nil // e.g. a client certificate required: the verifying connection reads the Date
 	}
@@ -623,7 +620,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	}
 	var mu sync.Mutex
 	var seen *tls.ConnectionState
-	var asked bool // the server asked for our certificate: it had proven its key
+	var asked bool // the server asked for our certificate (see provedKey)
 	gate := errors.New("the connection was not judged")
 	cfg := &tls.Config{
 		ServerName:         obs.ServerName,
@@ -777,9 +774,6 @@ func pathRank(p string) int {
 	return slices.Index([]string{PathInfo, PathTime, PathCert, PathProxy, PathSecurity}, p)
 }
 
-// stageOf says where a failed verifying connection failed: timeout,
-// client-cert (a TLS alert after the appliance showed its chain: it refused
-// or required a client certificate) or connect.
 // keyNotProven: the handshake failed because the server's signature
 // (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) does not verify
 // with the public key of the certificate it presented. crypto/tls reports
@@ -796,6 +790,9 @@ func unprovenText(cs *tls.ConnectionState, err error) string {
 	return fmt.Sprintf("it presented %s but its handshake signature does not verify with that certificate's public key (%s)", leaf, describe(err))
 }
 
+// stageOf says where a failed verifying connection failed: timeout,
+// client-cert (a TLS alert after the appliance proved its key: it refused
+// or required a client certificate) or connect.
 func stageOf(err error, proven bool) string {
 	var ne net.Error
 	switch {
