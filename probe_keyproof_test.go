@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -210,5 +211,47 @@ func TestProbeKeyProvenWhenClientCertRequired(t *testing.T) {
 				t.Errorf("source chain %d, rows %d, live-key %+v, pair-trust %+v", len(r.Source.Chain), len(r.Rows), status["live-key/source"], status["pair-trust/pair"])
 			}
 		})
+	}
+}
+
+// A path that answers the observing and the verifying connections with
+// different certificates (here a sibling from the same CA, which verifies
+// under the same root) earns no pass: whichever connection reaches the
+// impostor, live-chain-differs fails and live-handshake is not a pass.
+func TestProbeConnectionsAnsweredDifferently(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	p := mitmPKI()
+	dir := t.TempDir()
+	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
+	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
+	tgt := mockOf(t, p, now, "target", nil)
+	sibling := func(o *fixtures.MockOptions) { o.Chain = append(o.Chain[:1:1], p.Chain("inter", "root")...) }
+	for _, order := range []string{"first connection to the appliance", "first connection to the sibling"} {
+		for _, pinned := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, --source-chain %v", order, pinned), func(t *testing.T) {
+				good, bad := mockOf(t, p, now, "source", nil), mockOf(t, p, now, "sibling", sibling)
+				addr := passthrough(t, good.Addr, bad.Addr)
+				if order == "first connection to the sibling" {
+					addr = passthrough(t, bad.Addr, good.Addr)
+				}
+				args := probeArgs(addr, tgt.Addr, "--target-chain", tgtChain)
+				if pinned {
+					args = append(args, "--source-chain", srcChain)
+				}
+				res := runCLI(t, args...)
+				var r pairing.Report
+				if err := jsonUnmarshal(res.stdout, &r); err != nil {
+					t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+				}
+				status := map[string]pairing.CheckResult{}
+				for _, c := range r.Checks {
+					status[c.Rule+"/"+c.Side] = c
+				}
+				if res.code != 1 || status["live-chain-differs/source"].Status != pairing.Error || status["live-handshake/source"].Status == pairing.Pass {
+					t.Errorf("exit %d, live-chain-differs %+v, live-handshake %+v", res.code, status["live-chain-differs/source"], status["live-handshake/source"])
+				}
+			})
+		}
 	}
 }

@@ -63,7 +63,7 @@ var liveRules = []liveRule{
 		checkLeafOnly},
 	{&Rule{ID: "live-chain-differs", Family: FamilyLive, Severity: SevError,
 		Citation:    "--source-chain/--target-chain",
-		Description: "Each appliance serves the chain you expect it to (the file given with --source-chain/--target-chain).",
+		Description: "Each appliance serves the chain you expect it to (the file given with --source-chain/--target-chain), the same on every connection.",
 		Fix:         "Upload the expected chain file to that appliance, or check that you probed the right address."},
 		checkChainDiffers},
 	{&Rule{ID: "live-client-ca", Family: FamilyLive, Severity: SevError, Inferred: true,
@@ -396,6 +396,11 @@ func checkLeafOnly(p *LivePair) []sideResult {
 func checkChainDiffers(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
+		if sd.obs.ConnectionsDiffer != "" {
+			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf("%s %s: %s; something on the path answers some connections",
+				sd.name, sd.obs.Address, sd.obs.ConnectionsDiffer)}})
+			continue
+		}
 		if sd.expected == nil || len(sd.obs.Chain) == 0 {
 			continue
 		}
@@ -532,6 +537,9 @@ func checkHandshake(p *LivePair) []sideResult {
 			case "verify":
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
 					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, otherSide(sd.name), otherSide(sd.name), hs.VerifiedAt, hs.Error)}})
+			case "differs":
+				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
+					"the verifying handshake to the %s %s reached another certificate than the observed one (live-chain-differs)", sd.name, sd.obs.Address)}})
 			case "key":
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
 					"the verifying handshake to the %s %s did not reach a server holding the certificate's key (live-key): %s", sd.name, sd.obs.Address, hs.Error)}})

@@ -83,8 +83,9 @@ type Handshake struct {
 	// Stage says where a failed handshake failed: connect, verify (the
 	// appliance's chain did not verify with the peer's root) or
 	// client-cert (the appliance refused the client certificate),
-	// timeout (the appliance did not answer in time) or key (its handshake
-	// signature did not verify with the certificate it presented).
+	// timeout (the appliance did not answer in time), key (its handshake
+	// signature did not verify with the certificate it presented) or
+	// differs (another certificate than the observing connection's).
 	Stage      string `json:"stage,omitempty"`
 	HTTPStatus int    `json:"http_status,omitempty"`
 }
@@ -168,7 +169,11 @@ type Observation struct {
 	// that it holds the key of the certificate it presented (its signature
 	// did not verify): a replayed chain. Such a chain is not kept in Chain.
 	KeyUnproven string `json:"key_unproven,omitempty"`
-	version     uint16
+	// ConnectionsDiffer says which other certificate the verifying
+	// connection was answered with, when it was not the observed leaf:
+	// something on the path answers some connections.
+	ConnectionsDiffer string `json:"connections_differ,omitempty"`
+	version           uint16
 	// mutual is the verifying connection's handshake, judged later (with
 	// the peer's root at the peer's clock) by Mutuals, without the network.
 	mutual *mutualResult
@@ -191,6 +196,12 @@ type mutualResult struct {
 	stage      string
 	status     int
 	unproven   string // the server's handshake signature did not verify
+	differs    string // answered with another leaf than the observing connection
+}
+
+func spkiPrefix(c *x509.Certificate) string {
+	h := sha256.Sum256(c.RawSubjectPublicKeyInfo)
+	return fmt.Sprintf("%x", h[:8])
 }
 
 // Clock sources.
@@ -270,6 +281,11 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	go func() { defer wg.Done(); verifyDate, api = obs.verifying(ctx, o, mutual) }()
 	wg.Wait()
 	obs.mutual, obs.API = mutual, api
+	if st := mutual.state; st != nil && len(obs.Chain) > 0 && len(st.PeerCertificates) > 0 && !st.PeerCertificates[0].Equal(obs.Chain[0]) {
+		obs.ConnectionsDiffer = fmt.Sprintf("the verifying connection was answered with %q (public key SHA-256 %s), the observing one with %q (%s)",
+			chain.Name(st.PeerCertificates[0]), spkiPrefix(st.PeerCertificates[0]), chain.Name(obs.Chain[0]), spkiPrefix(obs.Chain[0]))
+		mutual.differs = obs.ConnectionsDiffer
+	}
 	if obs.KeyUnproven == "" && mutual.unproven != "" {
 		// The observing connection was answered with the key, the verifying
 		// one without: something on the path answers some connections.
@@ -933,6 +949,8 @@ func judgeMutual(m *mutualResult, anchors []*x509.Certificate, at time.Time) Han
 		}
 	}
 	switch {
+	case m.differs != "":
+		hs.Error, hs.Stage = m.differs, "differs"
 	case verifyErr != nil:
 		hs.Error, hs.Stage = verifyErr.Error(), "verify"
 	case m.err != nil:
