@@ -6,9 +6,7 @@ import (
 	"encoding/asn1"
 	"encoding/binary"
 	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,74 +19,31 @@ import (
 // "cut" sends the first TLS record (the ServerHello) and closes;
 // "drip" sends the server's bytes one at a time, 50 ms apart.
 func faultProxy(t *testing.T, upstream, mode string) (string, func()) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	track := func(c net.Conn) {
-		mu.Lock()
-		conns = append(conns, c)
-		mu.Unlock()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
+	return loopProxy(t, func(int) string { return upstream }, func(c io.Writer, u io.Reader) {
+		switch mode {
+		case "cut":
+			hdr := make([]byte, 5)
+			if _, err := io.ReadFull(u, hdr); err != nil {
 				return
 			}
-			track(c)
-			u, err := net.Dial("tcp", upstream)
-			if err != nil {
-				c.Close()
-				continue
+			body := make([]byte, binary.BigEndian.Uint16(hdr[3:]))
+			if _, err := io.ReadFull(u, body); err != nil {
+				return
 			}
-			track(u)
-			wg.Add(2)
-			go func() { defer wg.Done(); io.Copy(u, c) }()
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				defer u.Close()
-				switch mode {
-				case "cut":
-					hdr := make([]byte, 5)
-					if _, err := io.ReadFull(u, hdr); err != nil {
-						return
-					}
-					body := make([]byte, binary.BigEndian.Uint16(hdr[3:]))
-					if _, err := io.ReadFull(u, body); err != nil {
-						return
-					}
-					c.Write(append(hdr, body...))
-				case "drip":
-					b := make([]byte, 1)
-					for {
-						if _, err := u.Read(b); err != nil {
-							return
-						}
-						if _, err := c.Write(b); err != nil {
-							return
-						}
-						time.Sleep(50 * time.Millisecond)
-					}
+			c.Write(append(hdr, body...))
+		case "drip":
+			b := make([]byte, 1)
+			for {
+				if _, err := u.Read(b); err != nil {
+					return
 				}
-			}()
+				if _, err := c.Write(b); err != nil {
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 		}
-	}()
-	return l.Addr().String(), func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	}
+	})
 }
 
 // TestProbeMisbehavingServers: each fault ends within --timeout with a

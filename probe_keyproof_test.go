@@ -5,10 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/pairing"
@@ -20,42 +19,8 @@ import (
 // (copied from anywhere) and never proves it holds the key. TLS 1.2
 // handshake messages are plaintext, so they can be re-framed one per record.
 func certNoSignature(t *testing.T, backend string, after []byte) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", backend)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			mu.Lock()
-			conns = append(conns, c, u)
-			mu.Unlock()
-			wg.Add(2)
-			go func() { defer wg.Done(); io.Copy(u, c); u.Close() }()
-			go func() { defer wg.Done(); defer c.Close(); cutAfterCertificate(c, u, after) }()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return l.Addr().String()
+	addr, _ := loopProxy(t, func(int) string { return backend }, func(c io.Writer, u io.Reader) { cutAfterCertificate(c, u, after) })
+	return addr
 }
 
 // Handshake messages a peer may send after Certificate instead of the
@@ -100,19 +65,25 @@ func cutAfterCertificate(client io.Writer, server io.Reader, after []byte) {
 	}
 }
 
+// mitmLab starts a test with mitmPKI's lab clock, the source's and the
+// target's chains written to files, and a genuine target appliance.
+func mitmLab(t *testing.T) (now func() time.Time, p *fixtures.PKI, srcChain, tgtChain string, tgt *fixtures.Mock) {
+	noLeaks(t)
+	now = labClock(t)
+	p = mitmPKI()
+	dir := t.TempDir()
+	srcChain = writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
+	tgtChain = writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
+	return now, p, srcChain, tgtChain, mockOf(t, p, now, "target", nil)
+}
+
 // A chain is evidence of what an appliance serves only from a handshake in
 // which the appliance proved it holds the certificate's key. A peer that
 // replays the real chain (signing with another key, or stopping before it
 // must sign) earns nothing: no credentials, no chain in the report, no
 // upload or pair rule passing on it.
 func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
-	noLeaks(t)
-	now := labClock(t)
-	p := mitmPKI()
-	dir := t.TempDir()
-	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
-	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
-	tgt := mockOf(t, p, now, "target", nil)
+	now, p, srcChain, tgtChain, tgt := mitmLab(t)
 	wrongKey := func(max uint16) func(o *fixtures.MockOptions) {
 		return func(o *fixtures.MockOptions) { o.Key, o.TLSMaxVersion = p.Certs["sibling"].Key, max }
 	}
@@ -186,13 +157,7 @@ func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
 // handshake without one, after proving its key; its chain is evidence (TLS
 // 1.3 and 1.2).
 func TestProbeKeyProvenWhenClientCertRequired(t *testing.T) {
-	noLeaks(t)
-	now := labClock(t)
-	p := mitmPKI()
-	dir := t.TempDir()
-	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
-	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
-	tgt := mockOf(t, p, now, "target", nil)
+	now, p, srcChain, tgtChain, tgt := mitmLab(t)
 	for name, max := range map[string]uint16{"TLS 1.3": 0, "TLS 1.2": tls.VersionTLS12} {
 		t.Run(name, func(t *testing.T) {
 			src := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) {
@@ -219,13 +184,7 @@ func TestProbeKeyProvenWhenClientCertRequired(t *testing.T) {
 // under the same root) earns no pass: whichever connection reaches the
 // impostor, live-chain-differs fails and live-handshake is not a pass.
 func TestProbeConnectionsAnsweredDifferently(t *testing.T) {
-	noLeaks(t)
-	now := labClock(t)
-	p := mitmPKI()
-	dir := t.TempDir()
-	srcChain := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
-	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
-	tgt := mockOf(t, p, now, "target", nil)
+	now, p, srcChain, tgtChain, tgt := mitmLab(t)
 	sibling := func(o *fixtures.MockOptions) { o.Chain = append(o.Chain[:1:1], p.Chain("inter", "root")...) }
 	for _, order := range []string{"first connection to the appliance", "first connection to the sibling"} {
 		for _, pinned := range []bool{false, true} {

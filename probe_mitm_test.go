@@ -4,12 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -55,48 +52,13 @@ func mockOf(t *testing.T, p *fixtures.PKI, now func() time.Time, leaf string, mu
 // passthrough forwards the first connection to first and every later one to
 // rest: a man in the middle that lets the observing handshake through.
 func passthrough(t *testing.T, first, rest string) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	n := 0
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			up := rest
-			if n == 0 {
-				up = first
-			}
-			n++
-			u, err := net.Dial("tcp", up)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			mu.Lock()
-			conns = append(conns, c, u)
-			mu.Unlock()
-			wg.Add(2)
-			go func() { defer wg.Done(); io.Copy(u, c); u.Close() }()
-			go func() { defer wg.Done(); io.Copy(c, u); c.Close() }()
+	addr, _ := loopProxy(t, func(n int) string {
+		if n == 0 {
+			return first
 		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return l.Addr().String()
+		return rest
+	}, nil)
+	return addr
 }
 
 func writeChain(t *testing.T, dir, name string, certs ...*x509.Certificate) string {
