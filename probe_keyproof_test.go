@@ -210,6 +210,11 @@ func TestProbeConnectionsAnsweredDifferently(t *testing.T) {
 				if res.code != 1 || status["live-chain-differs/source"].Status != pairing.Error || status["live-handshake/source"].Status == pairing.Pass {
 					t.Errorf("exit %d, live-chain-differs %+v, live-handshake %+v", res.code, status["live-chain-differs/source"], status["live-handshake/source"])
 				}
+				for _, f := range r.Findings {
+					if f.Rule == "live-chain-differs" && (!strings.Contains(f.Message, `"workstation-42"`) || !strings.Contains(f.Fix, "answers some connections")) {
+						t.Errorf("finding %q, fix %q: want the other certificate named and the path blamed", f.Message, f.Fix)
+					}
+				}
 			})
 		}
 	}

@@ -398,7 +398,8 @@ func checkChainDiffers(p *LivePair) []sideResult {
 	for _, sd := range p.sides() {
 		if sd.obs.ConnectionsDiffer != "" {
 			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf("%s %s: %s; something on the path answers some connections",
-				sd.name, sd.obs.Address, sd.obs.ConnectionsDiffer)}})
+				sd.name, sd.obs.Address, sd.obs.ConnectionsDiffer),
+				Fix: "Something between this machine and the appliance (a load balancer, a TLS-inspecting proxy, another host on that address) answers some connections: check the address, probe from the appliances' own network, and send no credentials there."}})
 			continue
 		}
 		if sd.expected == nil || len(sd.obs.Chain) == 0 {
