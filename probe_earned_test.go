@@ -136,10 +136,7 @@ func TestProbeOneSideDown(t *testing.T) {
 	down := refusedAddr(t)
 	r := probeReport(t, 3, probeArgs(m.Addr, down, "--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem",
 		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
-	status := map[string]pairing.CheckResult{}
-	for _, c := range r.Checks {
-		status[c.Rule+"/"+c.Side] = c
-	}
+	status := checksByRule(r)
 	for _, id := range []string{"live-leaf-only", "live-tls", "live-chain-differs", "api-access", "api-version", "api-ntp", "api-cert"} {
 		if c := status[id+"/source"]; c.Status == pairing.NA {
 			t.Errorf("%s source: na (%s), but the source answered", id, c.Reason)

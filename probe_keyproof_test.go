@@ -65,6 +65,26 @@ func cutAfterCertificate(client io.Writer, server io.Reader, after []byte) {
 	}
 }
 
+// reportChecks decodes a probe's JSON report and indexes its checks by
+// "rule/side".
+func reportChecks(t *testing.T, res result) (pairing.Report, map[string]pairing.CheckResult) {
+	t.Helper()
+	var r pairing.Report
+	if err := jsonUnmarshal(res.stdout, &r); err != nil {
+		t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+	}
+	return r, checksByRule(r)
+}
+
+// checksByRule indexes a report's checks by "rule/side".
+func checksByRule(r pairing.Report) map[string]pairing.CheckResult {
+	status := map[string]pairing.CheckResult{}
+	for _, c := range r.Checks {
+		status[c.Rule+"/"+c.Side] = c
+	}
+	return status
+}
+
 // mitmLab starts a test with mitmPKI's lab clock, the source's and the
 // target's chains written to files, and a genuine target appliance.
 func mitmLab(t *testing.T) (now func() time.Time, p *fixtures.PKI, srcChain, tgtChain string, tgt *fixtures.Mock) {
@@ -120,19 +140,12 @@ func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
 			if n := m.CredentialsSeen(); n != 0 {
 				t.Errorf("the source received credentials %d times", n)
 			}
-			var r pairing.Report
-			if err := jsonUnmarshal(res.stdout, &r); err != nil {
-				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
-			}
+			r, status := reportChecks(t, res)
 			if res.code != tc.code {
 				t.Errorf("exit code %d, want %d", res.code, tc.code)
 			}
 			if len(r.Source.Chain) != 0 || len(r.Rows) != 0 {
 				t.Errorf("the unproven chain is in the report: chain %d certificates, %d rows", len(r.Source.Chain), len(r.Rows))
-			}
-			status := map[string]pairing.CheckResult{}
-			for _, c := range r.Checks {
-				status[c.Rule+"/"+c.Side] = c
 			}
 			for _, id := range []string{"chain-complete/source", "leaf-eku/source", "live-leaf-only/source", "live-chain-differs/source", "live-handshake/source", "pair-trust/pair", "pair-ca-names/pair"} {
 				if c := status[id]; c.Status != pairing.NA || c.Reason == "" {
@@ -164,14 +177,7 @@ func TestProbeKeyProvenWhenClientCertRequired(t *testing.T) {
 				o.ClientAuth, o.ClientCAs, o.TLSMaxVersion = "require", p.Chain("root"), max
 			})
 			res := runCLI(t, probeArgs(src.Addr, tgt.Addr, "--source-chain", srcChain, "--target-chain", tgtChain)...)
-			var r pairing.Report
-			if err := jsonUnmarshal(res.stdout, &r); err != nil {
-				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
-			}
-			status := map[string]pairing.CheckResult{}
-			for _, c := range r.Checks {
-				status[c.Rule+"/"+c.Side] = c
-			}
+			r, status := reportChecks(t, res)
 			if len(r.Source.Chain) != 3 || len(r.Rows) != 3 || status["live-key/source"].Status != pairing.Pass || status["pair-trust/pair"].Status != pairing.Pass {
 				t.Errorf("source chain %d, rows %d, live-key %+v, pair-trust %+v", len(r.Source.Chain), len(r.Rows), status["live-key/source"], status["pair-trust/pair"])
 			}
@@ -199,14 +205,7 @@ func TestProbeConnectionsAnsweredDifferently(t *testing.T) {
 					args = append(args, "--source-chain", srcChain)
 				}
 				res := runCLI(t, args...)
-				var r pairing.Report
-				if err := jsonUnmarshal(res.stdout, &r); err != nil {
-					t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
-				}
-				status := map[string]pairing.CheckResult{}
-				for _, c := range r.Checks {
-					status[c.Rule+"/"+c.Side] = c
-				}
+				r, status := reportChecks(t, res)
 				if res.code != 1 || status["live-chain-differs/source"].Status != pairing.Error || status["live-handshake/source"].Status == pairing.Pass {
 					t.Errorf("exit %d, live-chain-differs %+v, live-handshake %+v", res.code, status["live-chain-differs/source"], status["live-handshake/source"])
 				}
