@@ -370,6 +370,20 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 				}
 			}
 		}
+		if errors.As(err, &cie) && cie.Reason == x509.CANotAuthorizedForThisName {
+			// crypto/x509 (Go 1.26) names the leaf; the certificate at fault
+			// is the CA whose name constraints refuse it, when only one has any.
+			var constrained []*x509.Certificate
+			for _, c := range path[1:] {
+				if NameConstraintCount(c) > 0 {
+					constrained = append(constrained, c)
+				}
+			}
+			if len(constrained) == 1 {
+				cie.Cert = constrained[0]
+				return "", cie
+			}
+		}
 		return "", err
 	}
 	return "", nil

@@ -563,19 +563,6 @@ func checkChainVerify(s *Subject) []Result {
 	if errors.As(err, &uce) {
 		return []Result{{Status: Error, Details: fmt.Sprintf("the chain %s does not verify: a certificate has a critical extension that X.509 libraries do not know (%v)", chain.Describe(certs, p.Order), err)}}
 	}
-	if ci != nil && cie.Reason == x509.CANotAuthorizedForThisName {
-		// crypto/x509 names the leaf; the certificate at fault is the CA
-		// whose name constraints refuse it, when only one has any.
-		var constrained []int
-		for _, i := range p.Order[1:] {
-			if chain.NameConstraintCount(certs[i]) > 0 {
-				constrained = append(constrained, i)
-			}
-		}
-		if len(constrained) == 1 {
-			ci = intp(constrained[0])
-		}
-	}
 	details := fmt.Sprintf("the chain %s does not verify to its own root", chain.Describe(certs, p.Order))
 	if ci != nil {
 		details += " at " + s.label(*ci)
