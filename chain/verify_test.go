@@ -2,6 +2,7 @@ package chain_test
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"math/rand"
 	"strings"
@@ -155,5 +156,36 @@ func BenchmarkSameSubject400(b *testing.B) {
 		chain.BuildPathAt(certs, base)
 		chain.Validate(certs[0], certs[1:], chain.VerifyOptions{Anchors: certs[1:2], At: base, Usage: x509.ExtKeyUsageServerAuth})
 		chain.ResetMemo()
+	}
+}
+
+// Refusals found by crypto/x509 (paths with name constraints go to it) name
+// the CA at fault: the one whose name constraints refuse the leaf (crypto/x509
+// names the leaf), the one whose Extended Key Usage does not allow the usage.
+func TestValidateNamesCAAtFault(t *testing.T) {
+	srv := []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	permit := func(dom string) func(*x509.Certificate) {
+		return func(c *x509.Certificate) { c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{dom}, true }
+	}
+	cases := []struct {
+		name   string
+		inter  fixtures.Spec
+		reason x509.InvalidReason
+	}{
+		{"name constraints refuse the leaf", fixtures.Spec{ID: "inter", CN: "NC-Inter", Issuer: "root", CA: true, Mutate: permit("corp.example")}, x509.CANotAuthorizedForThisName},
+		{"CA EKU refuses serverAuth", fixtures.Spec{ID: "inter", CN: "EKU-Inter", Issuer: "root", CA: true, Mutate: permit("lab.test"),
+			EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, x509.IncompatibleUsage},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := fixtures.MustBuild(base, fixtures.Spec{ID: "root", CN: "Root-CA", CA: true}, tc.inter,
+				fixtures.Spec{ID: "leaf", CN: "ome.lab.test", Issuer: "inter", DNS: []string{"ome.lab.test"}, EKU: srv})
+			certs := p.Chain("leaf", "inter", "root")
+			v := chain.Validate(certs[0], certs[1:], chain.VerifyOptions{Anchors: p.Chain("root"), At: base, Usage: x509.ExtKeyUsageServerAuth})
+			var cie x509.CertificateInvalidError
+			if !errors.As(v.Err, &cie) || cie.Reason != tc.reason || cie.Cert == nil || !cie.Cert.Equal(p.Certs["inter"].Cert) {
+				t.Fatalf("err %v (%#v), want reason %d naming %s", v.Err, cie.Reason, tc.reason, tc.inter.CN)
+			}
+		})
 	}
 }
