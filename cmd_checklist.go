@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,7 +44,7 @@ Examples:
 			&cli.StringFlag{Name: "out", Value: ".", Usage: "`DIR` for checklist.md and checklist.html"},
 			&cli.BoolFlag{Name: "force", Usage: "replace checklist.md and checklist.html when they exist in --out"},
 			&cli.IntFlag{Name: "parallel", Value: 8, Usage: "pairs checked at once"},
-			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE` to trust before sending credentials"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, each served chain must verify to it (not to the chain file's own root); the inventory's chain files then pin the leaf's key and must verify to it too"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` for the mutual handshakes"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (never printed)"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the APIs; password from OME_PASSWORD or a prompt"},
@@ -112,7 +111,7 @@ Examples:
 
 // runChecklist checks every pair, up to parallel at once, with a progress
 // line on a terminal.
-func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca []*x509.Certificate, maxSkew time.Duration, parallel int,
+func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca *chain.Input, maxSkew time.Duration, parallel int,
 	finished func(int, pairing.ChecklistPair)) *pairing.Checklist {
 	if ctx == nil {
 		ctx = context.Background()
@@ -152,7 +151,7 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 
 // checkPair probes a pair whose sides both have addresses; otherwise it
 // compares chains, observing an address-only side live.
-func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca []*x509.Certificate, maxSkew time.Duration) pairing.ChecklistPair {
+func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca *chain.Input, maxSkew time.Duration) pairing.ChecklistPair {
 	res := pairing.ChecklistPair{Name: p.Name, Window: p.window.String()}
 	fail := func(err error) pairing.ChecklistPair {
 		res.Verdict, res.Error = pairing.VerdictIncomplete, err.Error()

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "target-chain", Usage: "the chain `FILE` you expect the target to serve (also trust for credentials)"},
 			&cli.StringFlag{Name: "source-fingerprint", Usage: "SHA-256 `HEX` of the source's leaf certificate (or of its public key): pins it for credentials when you have no --source-chain"},
 			&cli.StringFlag{Name: "target-fingerprint", Usage: "SHA-256 `HEX` of the target's leaf certificate (or of its public key)"},
-			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the appliance's chain must also verify to it"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); --source-chain/--target-chain then pin the leaf's key and must verify to it too"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
@@ -122,7 +123,7 @@ type pairSpec struct {
 // probePair is the one probe-a-pair sequence (probe and checklist): pin each
 // appliance for credentials, observe both at once, judge the verifying
 // handshakes, then the rules.
-func probePair(ctx context.Context, p pairSpec, o probe.Options, ca []*x509.Certificate, window, maxSkew time.Duration) (*pairing.Report, error) {
+func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*pairing.Report, error) {
 	so, to := o, o
 	if err := pin(&so, p.sourceExp, ca, p.sourceFP, "source fingerprint"); err != nil {
 		return nil, err
@@ -137,13 +138,29 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca []*x509.Cert
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
-// expected chain and/or a fingerprint, and the anchors (the expected chain's
-// root, --ca) its chain must verify to.
-func pin(o *probe.Options, exp *chain.Input, ca []*x509.Certificate, fingerprint, flag string) error {
-	o.Trust = append(roots(exp), ca...)
+// expected chain and/or a fingerprint, and the anchors its chain must
+// verify to. With --ca, --ca alone is the trust: the expected chain only
+// pins the leaf's key, and an expected chain that does not itself verify to
+// --ca (at this machine's clock, for serverAuth) refuses credentials for
+// that appliance, naming both files. Without --ca, the expected chain's own
+// roots are the trust.
+func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag string) error {
+	o.Trust, o.Refuse = roots(exp), nil
 	o.ExpectedLeaf, o.Fingerprints = nil, nil
 	if exp != nil && len(exp.Certs) > 0 {
 		o.ExpectedLeaf = chain.BuildPath(exp.Certs).Leaf(exp.Certs)
+	}
+	if ca != nil {
+		o.Trust = ca.Certs
+		now := time.Now()
+		if o.Now != nil {
+			now = o.Now()
+		}
+		if o.ExpectedLeaf != nil {
+			if err := chain.Verify(o.ExpectedLeaf, exp.Certs, ca.Certs, now, x509.ExtKeyUsageServerAuth); err != nil {
+				o.Refuse = fmt.Errorf("the chain you expect it to serve, %s, does not verify to --ca %s (%v): fix the chain file or --ca, so that both name the same CA", exp.File, ca.File, err)
+			}
+		}
 	}
 	if fingerprint != "" {
 		h := strings.NewReplacer(":", "", " ", "", "-", "").Replace(strings.TrimSpace(fingerprint))
@@ -174,7 +191,7 @@ func roots(in *chain.Input) []*x509.Certificate {
 // liveOptions reads the flags probe and checklist share: --timeout,
 // --insecure, the stand-in identity, --ca and --user (password from the
 // environment or a prompt).
-func liveOptions(c *cli.Context, e *env) (probe.Options, []*x509.Certificate, error) {
+func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 	o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
 		return o, nil, usagef("e.g. --timeout 10s", "--timeout must be positive")
@@ -189,13 +206,16 @@ func liveOptions(c *cli.Context, e *env) (probe.Options, []*x509.Certificate, er
 		}
 		o.ClientCert = &cert
 	}
-	var ca []*x509.Certificate
+	var ca *chain.Input
 	if f := c.String("ca"); f != "" {
 		in, err := chain.ReadFile(f, chain.Options{})
 		if err != nil {
 			return o, nil, err
 		}
-		ca = in.Certs
+		if len(in.Certs) == 0 {
+			return o, nil, usagef("give the PEM or DER file of the root CA that issued the appliances' chains", "--ca %s holds no certificate", f)
+		}
+		ca = in
 	}
 	if u := c.String("user"); u != "" {
 		pw, err := omePassword(e)

@@ -82,6 +82,7 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 	tgtChain := writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
 	expChain := writeChain(t, dir, "expired.pem", p.Chain("expired", "inter", "root")...)
 	rootFile := writeChain(t, dir, "root.pem", p.Chain("root")...)
+	evilFile := writeChain(t, dir, "evil.pem", p.Chain("impostor")...)
 	tgt := mockOf(t, p, now, "target", nil)
 
 	// Positive control: the real source, pinned by its chain, gets the
@@ -90,6 +91,12 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 	r := probeReport(t, 0, probeArgs(real.Addr, tgt.Addr, "--user", "admin", "--source-chain", srcChain, "--target-chain", tgtChain)...)
 	if real.CredentialsSeen() == 0 || r.Source.Observed.API.Version == "" {
 		t.Fatalf("control: the verified source was not read (refused %q)", r.Source.Observed.API.Refused)
+	}
+	// The same with --ca: a chain that verifies to --ca still pins.
+	before := real.CredentialsSeen()
+	r = probeReport(t, 0, probeArgs(real.Addr, tgt.Addr, "--user", "admin", "--ca", rootFile, "--source-chain", srcChain, "--target-chain", tgtChain)...)
+	if real.CredentialsSeen() == before || r.Source.Observed.API.Version == "" {
+		t.Fatalf("control with --ca: the verified source was not read (refused %q)", r.Source.Observed.API.Refused)
 	}
 
 	cases := []struct {
@@ -118,6 +125,10 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 			m := mockOf(t, p, now, "sibling", nil)
 			return m.Addr, []*fixtures.Mock{m}
 		}, []string{"--ca", rootFile}, "no expected certificate to pin"},
+		{"--ca with a pinned chain that brings its own root", func() (string, []*fixtures.Mock) {
+			m := mockOf(t, p, now, "impostor", nil)
+			return m.Addr, []*fixtures.Mock{m}
+		}, []string{"--ca", rootFile, "--source-chain", evilFile}, "evil.pem, does not verify to --ca " + rootFile},
 		{"an expired leaf behind a lying Date header", func() (string, []*fixtures.Mock) {
 			m := mockOf(t, p, now, "expired", func(o *fixtures.MockOptions) { o.ClockOffset = -550 * 24 * time.Hour })
 			return m.Addr, []*fixtures.Mock{m}
@@ -158,3 +169,33 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// checklist --ca binds the password as probe does: an inventory pair whose
+// chain file brings its own root, not --ca's, sends no credentials.
+func TestChecklistCABindsPassword(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	p := mitmPKI()
+	dir := t.TempDir()
+	tgt := mockOf(t, p, now, "target", nil)
+	evil := mockOf(t, p, now, "impostor", nil)
+	writeChain(t, dir, "evil.pem", p.Chain("impostor")...)
+	writeChain(t, dir, "target.pem", p.Chain("target", "inter", "root")...)
+	rootFile := writeChain(t, dir, "root.pem", p.Chain("root")...)
+	inv := filepath.Join(dir, "inventory.yaml")
+	doc := "pairs:\n  - name: evil\n    source: { address: " + evil.Addr + ", chain: evil.pem }\n    target: { address: " + tgt.Addr + ", chain: target.pem }\n"
+	if err := os.WriteFile(inv, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("OME_PASSWORD", "pw")
+	res := runCLI(t, "checklist", "--user", "admin", "--ca", rootFile, "--out", dir, "--format", "json", inv)
+	if n := evil.CredentialsSeen(); n != 0 {
+		t.Errorf("the appliance serving evil.pem received credentials %d times", n)
+	}
+	if tgt.CredentialsSeen() == 0 {
+		t.Errorf("control: the target, whose chain verifies to --ca, was not read")
+	}
+	if !strings.Contains(res.stdout, "evil.pem, does not verify to --ca") {
+		t.Errorf("the report does not name the chain file and --ca:\n%s\n%s", res.stdout, res.stderr)
+	}
+}

@@ -60,8 +60,12 @@ type Options struct {
 	// Insecure sends credentials without the pin and chain checks (TLS 1.2
 	// or later is still required).
 	Insecure bool
-	Now      func() time.Time
-	Log      zerolog.Logger
+	// Refuse, when set, keeps credentials from this appliance whatever it
+	// presents (e.g. the expected chain does not verify to --ca), and says
+	// why.
+	Refuse error
+	Now    func() time.Time
+	Log    zerolog.Logger
 }
 
 // Failure is a step that could not run.
@@ -574,6 +578,9 @@ func (obs *Observation) get(ctx context.Context, c *http.Client, path string, o 
 func (o *Options) CredentialGate(peer []*x509.Certificate, version uint16) error {
 	if version != 0 && version < tls.VersionTLS12 {
 		return fmt.Errorf("the connection uses %s; credentials need TLS 1.2 or later", tls.VersionName(version))
+	}
+	if o.Refuse != nil {
+		return o.Refuse
 	}
 	if o.Insecure {
 		return nil
