@@ -48,14 +48,14 @@ Examples:
 			if err != nil {
 				return err
 			}
+			stop := make(chan os.Signal, 1)
+			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(stop)
 			m, err := fixtures.StartMock(o)
 			if err != nil {
 				return usagef("", "%v", err)
 			}
 			e.say("mock appliance on https://%s (serving %s; Ctrl-C to stop)", m.Addr, chain.Name(o.Chain[0]))
-			stop := make(chan os.Signal, 1)
-			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-			defer signal.Stop(stop)
 			<-stop
 			return m.Close()
 		},

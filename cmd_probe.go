@@ -16,7 +16,6 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
-	"github.com/ome-preflight/ome-preflight/render"
 )
 
 func probeCommand(e *env) *cli.Command {
@@ -96,7 +95,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			// otherwise --timeout of silence.
 			progress := isTerminal(e.stderr)
 			if progress {
-				e.progress("probing %s and %s (up to %s)...", render.TermSafe(src), render.TermSafe(tgt), o.Timeout)
+				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
 			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint")},
 				o, ca, c.Duration("window"), c.Duration("max-skew"))

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 )
@@ -92,5 +97,95 @@ func TestHostileNamesAreInert(t *testing.T) {
 		if !strings.Contains(res.stdout, `\x1b`) {
 			t.Errorf("explain %s: the escape is not shown visibly:\n%s", format, res.stdout)
 		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a command writing while the test
+// reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Every line a command prints on stderr goes through the reports' escaping:
+// assemble's "found"/"wrote" lines and skipped file names, the mock's
+// start-up line, the checklist's progress line.
+func TestStderrLinesAreInert(t *testing.T) {
+	noLeaks(t)
+	p := fixtures.MustBuild(testBase,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: hostileName, Issuer: "root", CA: true},
+		fixtures.Spec{ID: "source", CN: hostileName, Issuer: "inter", DNS: []string{"oment-310.example.com"}},
+	)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	if err := os.Mkdir(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeChain(t, in, "leaf.pem", p.Chain("source")...)
+	writeChain(t, in, "cas.pem", p.Chain("inter", "root")...)
+	if err := os.WriteFile(filepath.Join(in, "notes\x1b[2J\u202etxt.pem"), []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := runCLI(t, "--no-color", "assemble", "-o", filepath.Join(dir, "chain.pem"), in)
+	if res.code != 0 {
+		t.Fatalf("assemble exit %d:\n%s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "wrote ") || !strings.Contains(res.stderr, `\x1b`) {
+		t.Errorf("assemble: no escaped wrote line on stderr:\n%s", res.stderr)
+	}
+	assertInert(t, "assemble stderr", res.stderr, false)
+
+	// The mock's start-up line names the served certificate.
+	key := filepath.Join(dir, "source.key")
+	if err := os.WriteFile(key, fixtures.KeyPEM(p.Certs["source"].Key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	chainFile := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root")...)
+	var errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"ome-preflight", "--no-color", "mock", "--chain", chainFile, "--key", key, "--listen", "127.0.0.1:0"},
+			strings.NewReader(""), io.Discard, &errb, clockFor(t))
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errb.String(), "mock appliance on") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(errb.String(), "mock appliance on") {
+		t.Fatalf("the mock did not start:\n%s", errb.String())
+	}
+	// The mock listens for the signal before it says it started: this
+	// process's own SIGINT stops it.
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the mock did not stop on SIGINT")
+	}
+	assertInert(t, "mock start-up line", errb.String(), false)
+
+	// The checklist's progress line names the inventory's pair.
+	var prog bytes.Buffer
+	e := &env{stderr: &prog}
+	e.progress("[%d/%d] %s: %s", 1, 7, "\x1b]0;pwned\x07\x1b[2J\x1b[32mALL PASS\x1b[0m", "pass")
+	out := strings.TrimPrefix(prog.String(), "\r\x1b[K")
+	assertInert(t, "checklist progress line", out, false)
+	if !strings.Contains(out, `\x1b]0;pwned`) {
+		t.Errorf("progress line: the pair name is not shown escaped: %q", out)
 	}
 }

@@ -139,13 +139,18 @@ func pfxPassword(stdin io.Reader, stderr io.Writer) func() (string, error) {
 }
 
 // say prints a line for people on stderr: what a command changed or wrote.
+// Values in it (certificate names, file names) may come from a file or an
+// appliance: each line is escaped as the reports are.
 func (e *env) say(format string, args ...any) {
-	fmt.Fprintf(e.stderr, "ome-preflight: "+format+"\n", args...)
+	for _, line := range strings.Split(fmt.Sprintf(format, args...), "\n") {
+		fmt.Fprintf(e.stderr, "ome-preflight: %s\n", render.TermSafe(line))
+	}
 }
 
-// progress redraws one status line on a terminal; done clears it.
+// progress redraws one status line on a terminal; done clears it. The line
+// is escaped (an inventory's pair name is the user's file, not ours).
 func (e *env) progress(format string, args ...any) {
-	fmt.Fprintf(e.stderr, "\r\x1b[K"+format, args...)
+	fmt.Fprintf(e.stderr, "\r\x1b[K%s", render.TermSafe(fmt.Sprintf(format, args...)))
 }
 
 // prompt asks for a secret on the terminal without echo.
