@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // hostileName carries what a hostile certificate, appliance or log can put
@@ -187,5 +189,48 @@ func TestStderrLinesAreInert(t *testing.T) {
 	assertInert(t, "checklist progress line", out, false)
 	if !strings.Contains(out, `\x1b]0;pwned`) {
 		t.Errorf("progress line: the pair name is not shown escaped: %q", out)
+	}
+}
+
+// JSON is data: names from certificates and appliances reach it as they
+// are (encoding/json escapes controls), never pre-escaped for a terminal.
+func TestJSONKeepsValuesRaw(t *testing.T) {
+	noLeaks(t)
+	now := labClock(t)
+	p := fixtures.MustBuild(testBase,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: fixtures.InterCN, Issuer: "root", CA: true},
+		fixtures.Spec{ID: "source", CN: hostileName, Issuer: "inter", DNS: []string{"oment-310.example.com"}},
+		fixtures.Spec{ID: "target", CN: fixtures.TargetCN, Issuer: "inter"},
+		fixtures.Spec{ID: "other", CN: "other", Issuer: "inter"},
+	)
+	dir := t.TempDir()
+	// The leaf twice: the duplicate's finding names it.
+	file := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root", "source")...)
+	res := runCLI(t, "check", "--format", "json", file)
+	var r pairing.Report
+	if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+		t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+	}
+	raw := 0
+	for _, f := range r.Findings {
+		if strings.Contains(f.Message, `\x1b`) || strings.Contains(f.Fix, `\x1b`) {
+			t.Errorf("%s: message or fix escaped for a terminal: %q", f.Rule, f.Message)
+		}
+		if strings.Contains(f.Message, hostileName) {
+			raw++
+		}
+	}
+	if raw == 0 {
+		t.Errorf("no finding names the leaf as it is:\n%s", res.stdout)
+	}
+
+	// key_unproven: an appliance that signs with another key than its
+	// certificate's.
+	m := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) { o.Key = p.Certs["other"].Key })
+	tgt := mockOf(t, p, now, "target", nil)
+	rep := probeReport(t, 1, probeArgs(m.Addr, tgt.Addr)...)
+	if ku := rep.Source.Observed.KeyUnproven; !strings.Contains(ku, hostileName) {
+		t.Errorf("key_unproven does not carry the certificate's name as it is: %q", ku)
 	}
 }

@@ -104,12 +104,12 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 	}
 	if len(p.BrokenLinks) > 0 {
 		l := p.BrokenLinks[0]
-		return a, fmt.Errorf("%w: %q names %q as issuer, but that certificate's key did not sign it (a CA renewed with a new key?)",
+		return a, fmt.Errorf("%w: \"%s\" names \"%s\" as issuer, but that certificate's key did not sign it (a CA renewed with a new key?)",
 			ErrIncomplete, Name(certs[l.Child]), Name(certs[l.Parent]))
 	}
 	if !p.Root {
 		last := certs[p.Order[len(p.Order)-1]]
-		return a, fmt.Errorf("%w: the issuer of %q, %q, is not among the files given; add its certificate (and any CA above it)",
+		return a, fmt.Errorf("%w: the issuer of \"%s\", \"%s\", is not among the files given; add its certificate (and any CA above it)",
 			ErrIncomplete, Name(last), last.Issuer.String())
 	}
 	// What changed, file by file.
@@ -144,11 +144,11 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 	}
 	root := a.Chain[len(a.Chain)-1]
 	if leafIn != nil && root.Input != leafIn {
-		a.Changes = append(a.Changes, fmt.Sprintf("added the root %q from %s", Name(root.Cert), root.Input.File))
+		a.Changes = append(a.Changes, fmt.Sprintf("added the root \"%s\" from %s", Name(root.Cert), root.Input.File))
 	}
 	for k, s := range a.Chain[1 : len(a.Chain)-1] {
 		if leafIn != nil && s.Input != leafIn {
-			a.Changes = append(a.Changes, fmt.Sprintf("added the intermediate %q (position %d) from %s", Name(s.Cert), k+1, s.Input.File))
+			a.Changes = append(a.Changes, fmt.Sprintf("added the intermediate \"%s\" (position %d) from %s", Name(s.Cert), k+1, s.Input.File))
 		}
 	}
 	if n := len(p.Duplicates); n > 0 {
@@ -156,7 +156,7 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 	}
 	var dropped []string
 	for _, i := range p.Unrelated {
-		dropped = append(dropped, fmt.Sprintf("%q", Name(certs[i])))
+		dropped = append(dropped, fmt.Sprintf("\"%s\"", Name(certs[i])))
 	}
 	sort.Strings(dropped)
 	if len(dropped) > 0 {

@@ -302,12 +302,12 @@ func noPath(s *search) error {
 	switch {
 	case len(broken) > 0:
 		l := broken[0]
-		return fmt.Errorf("x509: certificate signed by unknown authority: %q names %q as its issuer, but that certificate's key did not sign it",
+		return fmt.Errorf("x509: certificate signed by unknown authority: \"%s\" names \"%s\" as its issuer, but that certificate's key did not sign it",
 			Name(s.certs[l.Child]), Name(s.certs[l.Parent]))
 	case root:
-		return fmt.Errorf("x509: certificate signed by unknown authority: the path ends at %q, which is not a trusted root", Name(last))
+		return fmt.Errorf("x509: certificate signed by unknown authority: the path ends at \"%s\", which is not a trusted root", Name(last))
 	}
-	return fmt.Errorf("x509: certificate signed by unknown authority: %q is issued by %q, which is neither given nor trusted", Name(last), missing)
+	return fmt.Errorf("x509: certificate signed by unknown authority: \"%s\" is issued by \"%s\", which is neither given nor trusted", Name(last), missing)
 }
 
 var oidNameConstraints = asn1.ObjectIdentifier{2, 5, 29, 30}
@@ -332,7 +332,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 		return "", err
 	}
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
-		return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf %q lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])
+		return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])
 	}
 	if simplePath(path) {
 		return fastPath(path, o)
@@ -343,7 +343,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 		// and judge the anchor's own validity here.
 		if !validAt(anchor, o.At) {
 			return "", x509.CertificateInvalidError{Cert: anchor, Reason: x509.Expired,
-				Detail: fmt.Sprintf("the trust anchor %q is not valid at %s", Name(anchor), o.At.UTC().Format(time.RFC3339))}
+				Detail: fmt.Sprintf("the trust anchor \"%s\" is not valid at %s", Name(anchor), o.At.UTC().Format(time.RFC3339))}
 		}
 		path = path[:len(path)-1]
 	}
@@ -458,7 +458,7 @@ func fastPath(path []*x509.Certificate, o VerifyOptions) (string, error) {
 			return "", x509.InsecureAlgorithmError(child.SignatureAlgorithm)
 		}
 		if err := signedBy(child, parent); err != nil {
-			return "", fmt.Errorf("x509: certificate signed by unknown authority: %q is not signed by %q: %w", Name(child), Name(parent), err)
+			return "", fmt.Errorf("x509: certificate signed by unknown authority: \"%s\" is not signed by \"%s\": %w", Name(child), Name(parent), err)
 		}
 	}
 	if o.Name != "" {
@@ -498,7 +498,7 @@ func constraintWork(path []*x509.Certificate) error {
 	for _, c := range path[1:] {
 		n := NameConstraintCount(c)
 		if n*names > maxConstraintWork {
-			return fmt.Errorf("refused: %q carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)
+			return fmt.Errorf("refused: \"%s\" carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)
 		}
 	}
 	return nil
@@ -514,7 +514,7 @@ type CAUsageError struct {
 }
 
 func (e *CAUsageError) Error() string {
-	return fmt.Sprintf("x509: certificate specifies an incompatible key usage: the CA certificate %q restricts Extended Key Usage to %s, which does not allow %s",
+	return fmt.Sprintf("x509: certificate specifies an incompatible key usage: the CA certificate \"%s\" restricts Extended Key Usage to %s, which does not allow %s",
 		Name(e.Cert), strings.Join(ExtKeyUsageNames(e.Cert), ", "), ekuNames[e.Usage])
 }
 
@@ -542,7 +542,7 @@ func cannotJudge(path []*x509.Certificate, err error) string {
 		for _, c := range path {
 			for _, id := range c.UnhandledCriticalExtensions {
 				if id.Equal(oidNameConstraints) {
-					return fmt.Sprintf("%q has critical name constraints of a kind (directoryName, otherName, ...) crypto/x509 cannot evaluate; Java may accept the chain", Name(c))
+					return fmt.Sprintf("\"%s\" has critical name constraints of a kind (directoryName, otherName, ...) crypto/x509 cannot evaluate; Java may accept the chain", Name(c))
 				}
 			}
 		}
@@ -551,7 +551,7 @@ func cannotJudge(path []*x509.Certificate, err error) string {
 	if errors.As(err, &cie) && cie.Reason == x509.TooManyIntermediates {
 		for _, c := range path[1 : len(path)-1] {
 			if bytes.Equal(c.RawSubject, c.RawIssuer) {
-				return fmt.Sprintf("the path holds the self-issued intermediate %q, which RFC 5280 and Java do not count against pathLenConstraint and crypto/x509 does", Name(c))
+				return fmt.Sprintf("the path holds the self-issued intermediate \"%s\", which RFC 5280 and Java do not count against pathLenConstraint and crypto/x509 does", Name(c))
 			}
 		}
 	}

@@ -386,7 +386,7 @@ func checkLeafOnly(p *LivePair) []sideResult {
 	for _, sd := range p.sides() {
 		if len(sd.obs.Chain) == 1 && !chain.SelfSigned(sd.obs.Chain[0]) {
 			out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(0), Details: fmt.Sprintf(
-				"%s %s serves only its own certificate %q: the chain was probably uploaded as a single certificate, and migration validation will fail",
+				"%s %s serves only its own certificate \"%s\": the chain was probably uploaded as a single certificate, and migration validation will fail",
 				sd.name, sd.obs.Address, chain.Name(sd.obs.Chain[0]))}})
 		}
 	}
@@ -551,7 +551,7 @@ func checkHandshake(p *LivePair) []sideResult {
 					continue
 				}
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
-					"%s %s refused the client certificate %q: %s", sd.name, sd.obs.Address, ShortIssuer(hs.ClientCert), hs.Error)}})
+					"%s %s refused the client certificate \"%s\": %s", sd.name, sd.obs.Address, ShortIssuer(hs.ClientCert), hs.Error)}})
 			default:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf("the verifying handshake to the %s %s could not run: %s", sd.name, sd.obs.Address, hs.Error)}})
 			}
@@ -630,7 +630,7 @@ func checkAPINTP(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
 		if sd.obs.API != nil && sd.obs.API.NTP != nil && !*sd.obs.API.NTP {
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source %q)", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source \"%s\")", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
 		}
 	}
 	return judged(p, out, apiField(probe.PathTime, func(a *probe.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
@@ -646,7 +646,7 @@ func checkAPICert(p *LivePair) []sideResult {
 		leaf := sd.obs.Chain[0]
 		if !sameName(api.CertIssuedTo, leaf.Subject) || !sameName(api.CertIssuedBy, leaf.Issuer) {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
-				"%s %s: the API reports a certificate issued to %q by %q, but the appliance presents %q issued by %q",
+				"%s %s: the API reports a certificate issued to \"%s\" by \"%s\", but the appliance presents \"%s\" issued by \"%s\"",
 				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), issuerName(leaf))}})
 		}
 	}
@@ -685,7 +685,7 @@ func checkAPIProxy(p *LivePair) []sideResult {
 		names := []string{peerHost, sd.peer.ServerName, sd.peer.RemoteIP}
 		if !proxyExcluded(api.ProxyExcluded, names) {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
-				"%s %s uses the proxy %s and the %s %s is not in its exclusion list %q", sd.name, sd.obs.Address, api.ProxyAddress, otherSide(sd.name), peerHost, api.ProxyExcluded)}})
+				"%s %s uses the proxy %s and the %s %s is not in its exclusion list \"%s\"", sd.name, sd.obs.Address, api.ProxyAddress, otherSide(sd.name), peerHost, api.ProxyExcluded)}})
 		}
 	}
 	return judged(p, out, apiField(probe.PathProxy, func(a *probe.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))

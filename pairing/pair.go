@@ -292,17 +292,17 @@ func checkPairNames(p *Pair) []sideResult {
 		switch {
 		case row.Source == nil:
 			out = append(out, sideResult{"source", Result{Status: Error, Details: fmt.Sprintf(
-				"%s: the target chain has %q (issued by %q) and the source chain has nothing there: the chains differ in length", pos, cn(row.Target.Subject), cn(row.Target.Issuer))}})
+				"%s: the target chain has \"%s\" (issued by \"%s\") and the source chain has nothing there: the chains differ in length", pos, cn(row.Target.Subject), cn(row.Target.Issuer))}})
 		case row.Target == nil:
 			out = append(out, sideResult{"target", Result{Status: Error, Details: fmt.Sprintf(
-				"%s: the source chain has %q (issued by %q) and the target chain has nothing there: the chains differ in length", pos, cn(row.Source.Subject), cn(row.Source.Issuer))}})
+				"%s: the source chain has \"%s\" (issued by \"%s\") and the target chain has nothing there: the chains differ in length", pos, cn(row.Source.Subject), cn(row.Source.Issuer))}})
 		case k == 0:
 			out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
-				"%s (leaf): the source leaf %q is issued by %q, the target leaf %q by %q: both must be issued by the same CA",
+				"%s (leaf): the source leaf \"%s\" is issued by \"%s\", the target leaf \"%s\" by \"%s\": both must be issued by the same CA",
 				pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
 		default:
 			out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
-				"%s: source %q issued by %q, target %q issued by %q", pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
+				"%s: source \"%s\" issued by \"%s\", target \"%s\" issued by \"%s\"", pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
 		}
 	}
 	if len(out) == 0 {
@@ -318,7 +318,7 @@ func checkPairKeys(p *Pair) []sideResult {
 			continue
 		}
 		out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
-			"row %d: %q has the same name on both sides but different public keys (source SPKI %s, target SPKI %s): OME's name check passes, the handshake fails",
+			"row %d: \"%s\" has the same name on both sides but different public keys (source SPKI %s, target SPKI %s): OME's name check passes, the handshake fails",
 			k+1, cn(row.Source.Subject), short(row.Source.SPKISHA256), short(row.Target.SPKISHA256))}})
 	}
 	if len(out) == 0 {
@@ -355,7 +355,7 @@ func checkPairTrust(p *Pair) []sideResult {
 		if strings.Contains(why, "insecure algorithm") {
 			status, why = Warn, why+" (Go refuses SHA-1; Java-based OME may accept it: see weak-signature)"
 		}
-		because := fmt.Sprintf("%q does not verify to %s: %s", chain.Name(leaf), anchorName(tc.Verifier, p), why)
+		because := fmt.Sprintf("\"%s\" does not verify to %s: %s", chain.Name(leaf), anchorName(tc.Verifier, p), why)
 		if errors.Is(err, chain.ErrNoAnchor) {
 			because = why
 		}
@@ -378,7 +378,7 @@ func anchorName(side string, p *Pair) string {
 	if len(a) == 0 {
 		return "no root"
 	}
-	return fmt.Sprintf("the %s root %q", side, chain.Name(a[0]))
+	return fmt.Sprintf("the %s root \"%s\"", side, chain.Name(a[0]))
 }
 
 // checkPairValidity judges every certificate of both chains at the peer's

@@ -61,7 +61,7 @@ func (s *Subject) leaf() (*x509.Certificate, int) {
 
 // label names certificate i the way findings do: `certificate 0 "OMENT-310" (leaf)`.
 func (s *Subject) label(i int) string {
-	return fmt.Sprintf("certificate %d %q (%s)", i, chain.Name(s.Input.Certs[i]), s.Path.Role(s.Input.Certs, i))
+	return fmt.Sprintf("certificate %d \"%s\" (%s)", i, chain.Name(s.Input.Certs[i]), s.Path.Role(s.Input.Certs, i))
 }
 
 type uploadRule struct {
@@ -228,7 +228,7 @@ func checkCSRWildcard(s *Subject) []Result {
 	}
 	var out []Result
 	if strings.Contains(s.CSR.Req.Subject.String(), "*") {
-		out = append(out, Result{Status: Error, Details: fmt.Sprintf("the CSR %s has a wildcard in its subject %q", s.CSR.File, s.CSR.Req.Subject.String())})
+		out = append(out, Result{Status: Error, Details: fmt.Sprintf("the CSR %s has a wildcard in its subject \"%s\"", s.CSR.File, s.CSR.Req.Subject.String())})
 	}
 	if !s.CSR.SignatureOK {
 		out = append(out, Result{Status: Warn, Details: fmt.Sprintf("the CSR %s's signature does not verify: the file is damaged", s.CSR.File), Fix: "Copy the CSR again from the appliance."})
@@ -392,7 +392,7 @@ func checkChainComplete(s *Subject) []Result {
 			return []Result{{Status: Pass}}
 		}
 		return []Result{{Status: Warn, CertIndex: intp(last), Details: fmt.Sprintf(
-			"chain not verified: %s is issued by %q, which is not in %s, so nothing here proves the certificate chains to a root", s.label(last), p.MissingIssuer, s.Input.File),
+			"chain not verified: %s is issued by \"%s\", which is not in %s, so nothing here proves the certificate chains to a root", s.label(last), p.MissingIssuer, s.Input.File),
 			Fix: "Check it with the chain: ome-preflight check --mode migration with the certificate, its intermediates and root in one file."}}
 	}
 	if len(p.Order) == 1 && p.Root {
@@ -414,12 +414,12 @@ func checkChainComplete(s *Subject) []Result {
 	}
 	for _, i := range p.Unrelated {
 		if chain.SelfSigned(certs[i]) {
-			what = "an intermediate CA certificate between it and the root " + fmt.Sprintf("%q", chain.Name(certs[i]))
+			what = "an intermediate CA certificate between it and the root " + fmt.Sprintf("\"%s\"", chain.Name(certs[i]))
 		}
 	}
 	return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
-		"%s is issued by %q, which is not in %s: missing %s", s.label(last), p.MissingIssuer, s.Input.File, what),
-		Fix: fmt.Sprintf("Add the certificate of %q (and any CA above it up to the self-signed root) to the file, after %q.", p.MissingIssuer, chain.Name(certs[last]))}}
+		"%s is issued by \"%s\", which is not in %s: missing %s", s.label(last), p.MissingIssuer, s.Input.File, what),
+		Fix: fmt.Sprintf("Add the certificate of \"%s\" (and any CA above it up to the self-signed root) to the file, after \"%s\".", p.MissingIssuer, chain.Name(certs[last]))}}
 }
 
 func checkChainSignature(s *Subject) []Result {
@@ -483,10 +483,10 @@ func checkChainUnrelated(s *Subject) []Result {
 			continue // the root of an incomplete path: chain-complete names it
 		}
 		out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s is not on the chain %s", s.label(i), chain.Describe(s.certs(), s.Path.Order)),
-			Fix: fmt.Sprintf("Remove %q from the file.", chain.Name(s.certs()[i]))})
+			Fix: fmt.Sprintf("Remove \"%s\" from the file.", chain.Name(s.certs()[i]))})
 	}
 	for _, i := range s.Path.Duplicates {
-		out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("certificate %d %q is a duplicate of an earlier one", i, chain.Name(s.certs()[i])),
+		out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("certificate %d \"%s\" is a duplicate of an earlier one", i, chain.Name(s.certs()[i])),
 			Fix: "Remove the duplicate."})
 	}
 	if len(out) == 0 {
@@ -626,9 +626,9 @@ func checkCommonName(s *Subject) []Result {
 		if strings.TrimSpace(c.Subject.CommonName) != "" {
 			continue
 		}
-		d := fmt.Sprintf("certificate %d (%s, subject %q) has no common name", i, s.Path.Role(s.certs(), i), c.Subject.String())
+		d := fmt.Sprintf("certificate %d (%s, subject \"%s\") has no common name", i, s.Path.Role(s.certs(), i), c.Subject.String())
 		if len(s.Path.Order) > 0 && i == s.Path.Order[0] {
-			d = fmt.Sprintf("no common name found in the leaf certificate %d (subject %q)", i, c.Subject.String())
+			d = fmt.Sprintf("no common name found in the leaf certificate %d (subject \"%s\")", i, c.Subject.String())
 		}
 		out = append(out, Result{Status: Error, CertIndex: intp(i), Details: d})
 	}
@@ -642,11 +642,11 @@ func checkLeafWildcard(s *Subject) []Result {
 	leaf, li := s.leaf()
 	var out []Result
 	if strings.Contains(leaf.Subject.CommonName, "*") {
-		out = append(out, Result{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s has a wildcard common name %q; OME does not support wildcard certificates (and cannot have generated its CSR)", s.label(li), leaf.Subject.CommonName)})
+		out = append(out, Result{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s has a wildcard common name \"%s\"; OME does not support wildcard certificates (and cannot have generated its CSR)", s.label(li), leaf.Subject.CommonName)})
 	}
 	for _, d := range leaf.DNSNames {
 		if strings.Contains(d, "*") {
-			out = append(out, Result{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has a wildcard Subject Alternative Name %q; OME does not support wildcard certificates", s.label(li), d)})
+			out = append(out, Result{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s has a wildcard Subject Alternative Name \"%s\"; OME does not support wildcard certificates", s.label(li), d)})
 		}
 	}
 	if len(out) == 0 {
@@ -776,13 +776,13 @@ func checkLeafName(s *Subject) []Result {
 	}
 	// Java still falls back to the CN when there is no SAN; say so.
 	if len(leaf.DNSNames) == 0 && len(leaf.IPAddresses) == 0 && strings.EqualFold(leaf.Subject.CommonName, host) {
-		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s names %q only in its CN, without Subject Alternative Names; modern TLS clients ignore the CN", s.label(li), host)}}
+		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s names \"%s\" only in its CN, without Subject Alternative Names; modern TLS clients ignore the CN", s.label(li), host)}}
 	}
 	kind := "host name"
 	if net.ParseIP(host) != nil {
 		kind = "IP address"
 	}
-	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s does not cover the %s %q (it covers %s)", s.label(li), kind, host, covers(leaf))}}
+	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s does not cover the %s \"%s\" (it covers %s)", s.label(li), kind, host, covers(leaf))}}
 }
 
 func covers(c *x509.Certificate) string {

@@ -286,7 +286,7 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	wg.Wait()
 	obs.mutual, obs.API = mutual, api
 	if st := mutual.state; st != nil && len(obs.Chain) > 0 && len(st.PeerCertificates) > 0 && !st.PeerCertificates[0].Equal(obs.Chain[0]) {
-		obs.ConnectionsDiffer = fmt.Sprintf("the verifying connection was answered with %q (public key SHA-256 %s), the observing one with %q (%s)",
+		obs.ConnectionsDiffer = fmt.Sprintf("the verifying connection was answered with \"%s\" (public key SHA-256 %s), the observing one with \"%s\" (%s)",
 			chain.Name(st.PeerCertificates[0]), spkiPrefix(st.PeerCertificates[0]), chain.Name(obs.Chain[0]), spkiPrefix(obs.Chain[0]))
 		mutual.differs = obs.ConnectionsDiffer
 	}
@@ -594,11 +594,11 @@ func (o *Options) CredentialGate(peer []*x509.Certificate, version uint16) error
 	}
 	now := o.now()
 	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
-		return fmt.Errorf("its certificate %q is not valid at this machine's clock %s (valid %s to %s)", chain.Name(leaf),
+		return fmt.Errorf("its certificate \"%s\" is not valid at this machine's clock %s (valid %s to %s)", chain.Name(leaf),
 			now.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
 	if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageServerAuth) {
-		return fmt.Errorf("its certificate %q has no serverAuth extended key usage", chain.Name(leaf))
+		return fmt.Errorf("its certificate \"%s\" has no serverAuth extended key usage", chain.Name(leaf))
 	}
 	if len(o.Trust) > 0 {
 		if err := chain.Verify(leaf, peer[1:], o.Trust, now, x509.ExtKeyUsageServerAuth); err != nil {
@@ -623,7 +623,7 @@ func (o *Options) pinned(leaf *x509.Certificate) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("it presents %q (public key SHA-256 %x), which is not the certificate you expect it to serve", chain.Name(leaf), spki[:8])
+	return fmt.Errorf("it presents \"%s\" (public key SHA-256 %x), which is not the certificate you expect it to serve", chain.Name(leaf), spki[:8])
 }
 
 const utcLayout = "2006-01-02 15:04:05.000"
@@ -808,7 +808,7 @@ func keyNotProven(err error) bool {
 func unprovenText(cs *tls.ConnectionState, err error) string {
 	leaf := "no certificate"
 	if len(cs.PeerCertificates) > 0 {
-		leaf = fmt.Sprintf("%q", chain.Name(cs.PeerCertificates[0]))
+		leaf = `"` + chain.Name(cs.PeerCertificates[0]) + `"`
 	}
 	return fmt.Sprintf("it presented %s but its handshake signature does not verify with that certificate's public key (%s)", leaf, describe(err))
 }
