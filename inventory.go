@@ -63,13 +63,30 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		return &usageError{msg: fmt.Sprintf("%s: %s", path, fmt.Sprintf(format, args...)),
 			hints: []string{"an inventory is: pairs: [ {name, window, source: {address, chain, csr, clock}, target: {...}} ]"}}
 	}
+	// The document is read as a tree first, and refused with any anchor,
+	// alias or merge key, before it is decoded into the inventory.
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, bad("empty inventory")
+		}
+		return nil, bad("%s", yamlWords(err))
+	}
+	if n := aliasNode(&doc); n != nil {
+		what := "an alias (*" + n.Value + ")"
+		switch {
+		case n.Kind != yaml.AliasNode && n.Anchor != "":
+			what = "an anchor (&" + n.Anchor + ")"
+		case n.Kind != yaml.AliasNode:
+			what = "a merge key (<<)"
+		}
+		return nil, &usageError{msg: fmt.Sprintf("%s: line %d: %s is refused: an inventory is a short list, and an alias hides what a pair really checks", path, n.Line, what),
+			hints: []string{"write each pair's source and target out in full"}}
+	}
 	var inv Inventory
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&inv); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, bad("empty inventory")
-		}
 		return nil, bad("%s", yamlWords(err))
 	}
 	if len(inv.Pairs) == 0 {
@@ -132,6 +149,23 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		}
 	}
 	return &inv, nil
+}
+
+// aliasNode is the first node (in document order) of n that is an alias,
+// carries an anchor or is a merge key, or nil.
+func aliasNode(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.ShortTag() == "!!merge" {
+		return n
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && c.Kind == yaml.ScalarNode && c.Value == "<<" && c.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
+			return c // a merge key whatever its tag says
+		}
+		if a := aliasNode(c); a != nil {
+			return a
+		}
+	}
+	return nil
 }
 
 // yamlTypeRe is compiled on first use: a regexp compiled at package init

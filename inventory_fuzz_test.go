@@ -1,16 +1,32 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"testing"
 
-// FuzzInventory: no inventory panics the parser.
+	"go.yaml.in/yaml/v3"
+)
+
+// FuzzInventory: no inventory panics the parser, and none with an anchor,
+// alias or merge key is accepted.
 func FuzzInventory(f *testing.F) {
 	f.Add([]byte("pairs:\n  - name: a\n    window: 4h\n    source: {address: 10.0.0.5, chain: a.pem}\n    target: {address: '[fd00::6]:443', clock: 2026-11-23T09:00:00Z}\n"))
 	f.Add([]byte("pairs: [ {name: x, source: {chain: a}, target: {chain: b}} ]"))
 	f.Add([]byte("&a [*a, *a]"))
+	f.Add([]byte("pairs:\n  - name: a\n    source: &s {chain: a.pem}\n    target: *s\n"))
+	f.Add([]byte("pairs:\n  - name: a\n    source: {chain: a.pem}\n    target:\n      <<: {chain: b.pem}\n"))
+	f.Add([]byte("base: &b {chain: a.pem}\npairs:\n  - name: a\n    source:\n      <<: *b\n    target: {<<: [*b, *b]}\n"))
+	f.Add([]byte("a: &a [*a]\npairs: *a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := ParseInventory("fuzz.yaml", data)
 		if err == nil && len(inv.Pairs) == 0 {
 			t.Fatal("no error and no pairs")
+		}
+		if err == nil && bytes.ContainsAny(data, "&*<") {
+			var n yaml.Node
+			if yaml.Unmarshal(data, &n) == nil && aliasNode(&n) != nil {
+				t.Fatal("an inventory with an anchor, alias or merge key was accepted")
+			}
 		}
 	})
 }

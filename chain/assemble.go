@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -201,9 +203,13 @@ func WriteFileAtomicMode(path string, data []byte, force bool, mode os.FileMode)
 
 // WriteAtomicFunc is WriteFileAtomicMode for content written as it is
 // produced (a large report is never held whole in memory).
+//
+// Without force the final step cannot replace a file: a file created at
+// path after the first check (while the content is written) is kept and
+// reported, never replaced (see commitNoReplace).
 func WriteAtomicFunc(path string, force bool, mode os.FileMode, write func(io.Writer) error) error {
 	if _, err := os.Lstat(path); err == nil && !force {
-		return fmt.Errorf("%s exists; give --force to replace it", path)
+		return existsError(path)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -225,5 +231,74 @@ func WriteAtomicFunc(path string, force bool, mode os.FileMode, write func(io.Wr
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if BeforeCommit != nil {
+		BeforeCommit(path)
+	}
+	if force {
+		return os.Rename(tmp.Name(), path)
+	}
+	return commitNoReplace(tmp.Name(), path)
+}
+
+// BeforeCommit, when set, is called with the destination after the
+// temporary file is complete and before it is moved into place. Tests set it
+// to create the file in between; the program leaves it nil.
+var BeforeCommit func(path string)
+
+// ErrExists is the error of a write without force to a file that exists.
+var ErrExists = errors.New("exists")
+
+func existsError(path string) error {
+	return fmt.Errorf("%s %w; give --force to replace it", path, ErrExists)
+}
+
+// linkNoReplace moves tmp to path with a hard link, which fails when path
+// exists, and removes tmp. Where the file system has no hard links it copies
+// tmp into a file created exclusively (O_EXCL): it still cannot replace a
+// file, but a reader could see it half written.
+func linkNoReplace(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if err == nil {
+		os.Remove(tmp)
+		return nil
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return existsError(path)
+	}
+	return copyExclusive(tmp, path)
+}
+
+// copyExclusive copies tmp into a new file at path, never an existing one.
+func copyExclusive(tmp, path string) (err error) {
+	src, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	dst, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm())
+	if errors.Is(err, fs.ErrExist) {
+		return existsError(path)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path) // ours: created exclusively above
+		}
+	}()
+	if _, err = io.Copy(dst, src); err != nil {
+		return err
+	}
+	if err = dst.Chmod(st.Mode().Perm()); err != nil {
+		return err
+	}
+	return dst.Sync()
 }
