@@ -110,13 +110,13 @@ type logEntry struct {
 }
 
 // entryStart recognises a log header line in either layout and returns its
-// time.
+// time (a copy: the report may keep it, and the line may be long).
 func entryStart(line string) (string, bool) {
 	if m := logStart().FindStringSubmatch(line); m != nil {
-		return m[2], true
+		return strings.Clone(m[2]), true
 	}
 	if m := logStartTimeFirst().FindStringSubmatch(line); m != nil {
-		return m[1], true
+		return strings.Clone(m[1]), true
 	}
 	return "", false
 }
@@ -444,8 +444,10 @@ func utf16Shape(head []byte, zero int) bool {
 func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
 	text := e.text.String()
 	var ctx string
+	// Copies: a substring would keep the whole entry (up to
+	// maxEntryBytes) alive for as long as the report holds the error.
 	if m := ctxRe().FindStringSubmatch(text); m != nil {
-		ctx = m[1]
+		ctx = strings.Clone(m[1])
 	}
 	add := func(id string, args, related []string) {
 		x := ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, RelatedProperties: related, Context: ctx}
@@ -472,7 +474,7 @@ func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
 			if i < len(args) {
 				json.Unmarshal([]byte("["+args[i][1]+"]"), &a)
 			}
-			add(text[m[2]:m[3]], a, nil)
+			add(strings.Clone(text[m[2]:m[3]]), a, nil)
 		}
 	}
 	if len(out) == 0 {
@@ -484,7 +486,7 @@ func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
 			case len(out) >= MaxExplainMessagesPerEntry:
 				more++
 			default:
-				add(id, nil, nil)
+				add(strings.Clone(id), nil, nil)
 			}
 			seen[id] = true
 		}
