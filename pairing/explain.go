@@ -171,8 +171,11 @@ func (lr *lineReader) next() (line []byte, long bool, err error) {
 	for {
 		chunk, err := lr.br.ReadSlice('\n')
 		body := chunk
-		if err == nil {
-			body = chunk[:len(chunk)-1]
+		switch err {
+		case nil:
+			body = bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r"))
+		case io.EOF:
+			body = bytes.TrimSuffix(chunk, []byte("\r"))
 		}
 		if room := maxLineBytes - len(lr.buf); len(body) > room {
 			lr.buf = append(lr.buf, body[:room]...)
@@ -208,9 +211,9 @@ func (lr *lineReader) skip(f func([]byte)) (int64, error) {
 		chunk, err := lr.br.ReadSlice('\n')
 		switch {
 		case err == nil:
-			chunk, ended = chunk[:len(chunk)-1], true
+			chunk, ended = bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r")), true
 		case err == io.EOF:
-			ended = true
+			chunk, ended = bytes.TrimSuffix(chunk, []byte("\r")), true
 		case err != bufio.ErrBufferFull:
 			return lr.long, err
 		}
