@@ -19,7 +19,10 @@ func explainCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE|-",
 		Description: `Reads tomcat/application.log from OME's console log bundle, or an error response
 pasted from the UI or the API (use - for standard input). Entries OME wrapped over
-several lines are joined. Every error found is listed in file order, known or not.
+several lines are joined. Every error found is listed in file order, known or not; the
+same error repeated is listed once with a count and its last line and time. At most
+1000 distinct errors and 100 messages of one log entry are listed (the rest are counted),
+and a line or entry over 1 MiB is cut with a note.
 Exit code 1 when certificate errors were found, 0 when none.
 
 Examples:

@@ -2,21 +2,28 @@ package pairing
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
 
-// ExplainEntry is one OME error found in a log or pasted JSON.
+// ExplainEntry is one OME error found in a log or pasted JSON: the same
+// error (MessageId, MessageArgs, related properties, rule, cause and fix)
+// repeated is one entry with a count.
 type ExplainEntry struct {
+	// Line and Time are the first occurrence's.
 	Line           int      `json:"line"`
 	Time           string   `json:"time"`
 	OMEMessageID   string   `json:"ome_message_id"`
@@ -27,8 +34,14 @@ type ExplainEntry struct {
 	Fix            string   `json:"fix"`
 	// RelatedProperties are the request properties OME names (CGEN1004).
 	RelatedProperties []string `json:"related_properties,omitempty"`
-	// Context is where OME logged it, e.g. "SSLController - uploadNewCertificateChain()".
+	// Context is where OME logged it (first occurrence), e.g.
+	// "SSLController - uploadNewCertificateChain()".
 	Context string `json:"context,omitempty"`
+	// Count is how many times the error was found; LastLine and LastTime
+	// are its last occurrence's (Line and Time when it was found once).
+	Count    int    `json:"count"`
+	LastLine int    `json:"last_line"`
+	LastTime string `json:"last_time"`
 }
 
 // ExplainReport is `explain`'s report.
@@ -39,7 +52,36 @@ type ExplainReport struct {
 	// Encoding is set when the log was not UTF-8 ("utf-16le", "utf-16be").
 	Encoding string         `json:"encoding,omitempty"`
 	Entries  []ExplainEntry `json:"entries"`
+	// OmittedEntries counts the distinct errors found after the report
+	// held MaxExplainEntries (counted up to MaxExplainOmittedDistinct);
+	// OmittedOccurrences counts every error message found but not listed:
+	// theirs, and those past MaxExplainMessagesPerEntry in one log entry.
+	OmittedEntries     int `json:"omitted_entries"`
+	OmittedOccurrences int `json:"omitted_occurrences"`
+	// Notes say what was not read in full: lines cut, entries cut, log
+	// entries with more messages than are decoded (at most MaxExplainNotes).
+	Notes []string `json:"notes,omitempty"`
 }
+
+// explain's bounds: the work and the report stay the same size however
+// long or repetitive the log is.
+const (
+	// MaxExplainEntries bounds the distinct errors a report lists.
+	MaxExplainEntries = 1000
+	// MaxExplainMessagesPerEntry bounds the OME messages explained from
+	// one log entry (one JSON body can hold any number).
+	MaxExplainMessagesPerEntry = 100
+	// MaxExplainOmittedDistinct bounds the count of distinct errors
+	// omitted (their hashes are kept to count them).
+	MaxExplainOmittedDistinct = 1 << 16
+	// MaxExplainNotes bounds the notes; the last one says how many more.
+	MaxExplainNotes = 100
+	// maxLineBytes bounds one line: the rest of a longer line is skipped
+	// (still followed for JSON nesting) and a note says so.
+	maxLineBytes = 1 << 20
+	// maxEntryBytes bounds one joined log entry.
+	maxEntryBytes = 1 << 20
+)
 
 var (
 	// OME's layout: "[ERROR] 2024-01-25 11:10:34.735 [thread] Class - method(): ...".
@@ -58,25 +100,23 @@ var (
 	wizardText = "Unable to mutually authenticate and connect to the remote appliance"
 )
 
-// maxEntryBytes bounds one joined log entry.
-const maxEntryBytes = 1 << 20
-
 type logEntry struct {
 	line   int
 	time   string
 	header bool // started by a log header line
+	cut    bool // text past maxEntryBytes was dropped (noted once)
 	depth  braces
 	text   strings.Builder
 }
 
 // entryStart recognises a log header line in either layout and returns its
-// time.
+// time (a copy: the report may keep it, and the line may be long).
 func entryStart(line string) (string, bool) {
 	if m := logStart().FindStringSubmatch(line); m != nil {
-		return m[2], true
+		return strings.Clone(m[2]), true
 	}
 	if m := logStartTimeFirst().FindStringSubmatch(line); m != nil {
-		return m[1], true
+		return strings.Clone(m[1]), true
 	}
 	return "", false
 }
@@ -88,9 +128,8 @@ type braces struct {
 	opened        bool
 }
 
-func (b *braces) feed(line string) {
-	for i := 0; i < len(line); i++ {
-		c := line[i]
+func (b *braces) feed(line []byte) {
+	for _, c := range line {
 		switch {
 		case b.esc:
 			b.esc = false
@@ -111,25 +150,213 @@ func (b *braces) feed(line string) {
 // closed: the line ended outside any JSON document.
 func (b *braces) closed() bool { return b.depth == 0 && !b.inString }
 
+// lineReader reads lines of any length in bounded memory: a line keeps
+// its first maxLineBytes (cut at a rune boundary); skip reads the rest.
+type lineReader struct {
+	br  *bufio.Reader
+	buf []byte
+	// After a long line: the part of the last chunk past the cut, whether
+	// the line ended in it, and the line's length so far.
+	rest      []byte
+	restEnded bool
+	restErr   error
+	long      int64
+}
+
+// next returns the next line without its newline (and carriage return),
+// whether it was longer than maxLineBytes (then skip must read its rest
+// before next is called again), and io.EOF after the last line.
+func (lr *lineReader) next() (line []byte, long bool, err error) {
+	lr.buf = lr.buf[:0]
+	for {
+		chunk, err := lr.br.ReadSlice('\n')
+		body := chunk
+		switch err {
+		case nil:
+			body = bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r"))
+		case io.EOF:
+			body = bytes.TrimSuffix(chunk, []byte("\r"))
+		}
+		if room := maxLineBytes - len(lr.buf); len(body) > room {
+			lr.buf = append(lr.buf, body[:room]...)
+			lr.rest, lr.restEnded, lr.restErr = body[room:], err != bufio.ErrBufferFull, nil
+			if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+				lr.restErr = err
+			}
+			lr.long = int64(len(lr.buf)) + int64(len(lr.rest))
+			lr.buf = lr.buf[:runeCut(lr.buf)]
+			return lr.buf, true, nil
+		}
+		lr.buf = append(lr.buf, body...)
+		switch {
+		case err == bufio.ErrBufferFull:
+		case err == nil, err == io.EOF && len(lr.buf) > 0:
+			return bytes.TrimSuffix(lr.buf, []byte("\r")), false, nil
+		default:
+			return nil, false, err
+		}
+	}
+}
+
+// skip reads the rest of a long line (up to its newline), passes it to f
+// a chunk at a time and returns the line's whole length.
+func (lr *lineReader) skip(f func([]byte)) (int64, error) {
+	f(lr.rest)
+	ended := lr.restEnded
+	lr.rest = nil
+	if lr.restErr != nil {
+		return lr.long, lr.restErr
+	}
+	for !ended {
+		chunk, err := lr.br.ReadSlice('\n')
+		switch {
+		case err == nil:
+			chunk, ended = bytes.TrimSuffix(chunk[:len(chunk)-1], []byte("\r")), true
+		case err == io.EOF:
+			chunk, ended = bytes.TrimSuffix(chunk, []byte("\r")), true
+		case err != bufio.ErrBufferFull:
+			return lr.long, err
+		}
+		f(chunk)
+		lr.long += int64(len(chunk))
+	}
+	return lr.long, nil
+}
+
+// runeCut is the length of b without a trailing incomplete UTF-8 sequence.
+func runeCut[T string | []byte](b T) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		c := b[i]
+		if !utf8.RuneStart(c) {
+			continue
+		}
+		need := 1
+		switch {
+		case c >= 0xF0:
+			need = 4
+		case c >= 0xE0:
+			need = 3
+		case c >= 0xC0:
+			need = 2
+		}
+		if len(b)-i < need {
+			return i
+		}
+		break
+	}
+	return len(b)
+}
+
+// explainer groups a log's errors into a bounded report.
+type explainer struct {
+	rep     *ExplainReport
+	index   map[entryKey]int
+	omitted map[uint64]struct{}
+	seed    maphash.Seed
+	// moreNotes counts the notes past MaxExplainNotes.
+	moreNotes int
+}
+
+// entryKey is what makes two errors the same entry: everything the report
+// shows of them but where they were found.
+type entryKey struct {
+	id, args, related, rule, cause, fix string
+	known                               bool
+}
+
+// joinKey joins strings unambiguously (length-prefixed).
+func joinKey(ss []string) string {
+	var b []byte
+	for _, s := range ss {
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	return string(b)
+}
+
+func (x *explainer) add(e ExplainEntry) {
+	k := entryKey{e.OMEMessageID, joinKey(e.OMEMessageArgs), joinKey(e.RelatedProperties), e.Rule, e.Cause, e.Fix, e.Known}
+	if i, ok := x.index[k]; ok {
+		g := &x.rep.Entries[i]
+		g.Count++
+		g.LastLine, g.LastTime = e.Line, e.Time
+		return
+	}
+	if len(x.rep.Entries) < MaxExplainEntries {
+		e.Count, e.LastLine, e.LastTime = 1, e.Line, e.Time
+		x.index[k] = len(x.rep.Entries)
+		x.rep.Entries = append(x.rep.Entries, e)
+		return
+	}
+	x.rep.OmittedOccurrences++
+	var h maphash.Hash
+	h.SetSeed(x.seed)
+	for _, s := range []string{k.id, k.args, k.related, k.rule, k.cause, k.fix} {
+		h.WriteString(strconv.Itoa(len(s)))
+		h.WriteString(s)
+	}
+	sum := h.Sum64()
+	if _, ok := x.omitted[sum]; !ok && len(x.omitted) < MaxExplainOmittedDistinct {
+		x.omitted[sum] = struct{}{}
+		x.rep.OmittedEntries++
+	}
+}
+
+func (x *explainer) note(format string, args ...any) {
+	if len(x.rep.Notes) < MaxExplainNotes {
+		x.rep.Notes = append(x.rep.Notes, fmt.Sprintf(format, args...))
+		return
+	}
+	x.moreNotes++
+}
+
+// finish closes the notes: past MaxExplainNotes, a last one says how many
+// more there were.
+func (x *explainer) finish() {
+	if x.moreNotes > 0 {
+		x.rep.Notes = append(x.rep.Notes, fmt.Sprintf("%d more notes not listed", x.moreNotes))
+	}
+}
+
 // Explain reads OME's tomcat/application.log (or pasted error JSON) and
-// explains every error, in file order. Entries OME wrapped over several
-// lines are joined; unknown message IDs are listed, never dropped.
+// explains every error, in file order of first occurrence. Entries OME
+// wrapped over several lines are joined; unknown message IDs are listed,
+// never dropped. The same error repeated is one entry with a count. The
+// work is bounded: lines past maxLineBytes and entries past maxEntryBytes
+// are cut (with a note), at most MaxExplainMessagesPerEntry messages of a
+// log entry and MaxExplainEntries distinct errors are listed, and the
+// report counts the rest.
 func Explain(file string, r io.Reader) (*ExplainReport, error) {
 	rep := &ExplainReport{SchemaVersion: SchemaVersion, Command: "explain", File: file, Entries: []ExplainEntry{}}
+	x := &explainer{rep: rep, index: map[entryKey]int{}, omitted: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 	r, rep.Encoding = decodeLog(r)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	lr := &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
 	var cur *logEntry
 	flush := func() {
 		if cur != nil {
-			rep.Entries = append(rep.Entries, explainEntry(cur)...)
+			entries, more := explainEntry(cur)
+			for _, e := range entries {
+				x.add(e)
+			}
+			if more > 0 {
+				rep.OmittedOccurrences += more
+				x.note("line %d: %d OME messages in one log entry; the first %d are explained", cur.line, len(entries)+more, len(entries))
+			}
 		}
 		cur = nil
 	}
 	n := 0
-	for sc.Scan() {
+	for {
+		raw, long, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", file, n+1, err)
+		}
 		n++
-		line := strings.TrimRight(sc.Text(), "\r")
+		line := string(raw)
 		if n == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF")
 		}
@@ -137,27 +364,45 @@ func Explain(file string, r io.Reader) (*ExplainReport, error) {
 			flush()
 			cur = &logEntry{line: n, time: when, header: true}
 		} else if cur == nil {
-			if strings.TrimSpace(line) == "" {
+			if !long && strings.TrimSpace(line) == "" {
 				continue
 			}
 			cur = &logEntry{line: n}
 		}
-		if cur.text.Len() < maxEntryBytes {
+		if room := maxEntryBytes - cur.text.Len(); len(line) > room {
+			cur.text.WriteString(line[:runeCut(line[:room])])
+			if !cur.cut {
+				cur.cut = true
+				x.note("line %d: the log entry from line %d is over %d bytes; the rest of it is not read", n, cur.line, maxEntryBytes)
+			}
+		} else {
 			cur.text.WriteString(line)
 		}
 		if !cur.header {
+			cur.depth.feed(raw)
+		}
+		if long {
+			// The rest of the line: not kept, but followed for the JSON
+			// nesting that tells where a pasted document ends.
+			e := cur
+			total, err := lr.skip(func(chunk []byte) {
+				if !e.header {
+					e.depth.feed(chunk)
+				}
+			})
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: %w", file, n, err)
+			}
+			x.note("line %d: %d bytes long; cut to its first %d bytes", n, total, len(raw))
+		}
+		if !cur.header && cur.depth.closed() {
 			// No header layout matched: an entry is a line, or a JSON
 			// document pasted over several lines (until its braces close).
-			cur.depth.feed(line)
-			if cur.depth.closed() {
-				flush()
-			}
+			flush()
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: line %d: %w", file, n+1, err)
-	}
 	flush()
+	x.finish()
 	return rep, nil
 }
 
@@ -197,13 +442,16 @@ func utf16Shape(head []byte, zero int) bool {
 	return true
 }
 
-func explainEntry(e *logEntry) []ExplainEntry {
+// explainEntry explains one log entry's messages: at most
+// MaxExplainMessagesPerEntry of them; more counts the others.
+func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
 	text := e.text.String()
 	var ctx string
+	// Copies: a substring would keep the whole entry (up to
+	// maxEntryBytes) alive for as long as the report holds the error.
 	if m := ctxRe().FindStringSubmatch(text); m != nil {
-		ctx = m[1]
+		ctx = strings.Clone(m[1])
 	}
-	var out []ExplainEntry
 	add := func(id string, args, related []string) {
 		x := ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, RelatedProperties: related, Context: ctx}
 		if x.OMEMessageArgs == nil {
@@ -212,28 +460,38 @@ func explainEntry(e *logEntry) []ExplainEntry {
 		x.Rule, x.Known, x.Cause, x.Fix = lookup(id, args, related, text)
 		out = append(out, x)
 	}
-	for _, info := range extendedInfo(text) {
+	infos, more := extendedInfo(text)
+	for _, info := range infos {
 		add(info.id, info.args, info.related)
 	}
 	if len(out) == 0 {
 		// Truncated JSON or plain text: fall back to patterns.
-		ids := idRe().FindAllStringSubmatch(text, -1)
-		args := argsRe().FindAllStringSubmatch(text, -1)
+		ids := idRe().FindAllStringSubmatchIndex(text, -1)
+		args := argsRe().FindAllStringSubmatch(text, MaxExplainMessagesPerEntry)
 		for i, m := range ids {
+			if i == MaxExplainMessagesPerEntry {
+				more += len(ids) - i
+				break
+			}
 			var a []string
 			if i < len(args) {
 				json.Unmarshal([]byte("["+args[i][1]+"]"), &a)
 			}
-			add(m[1], a, nil)
+			add(strings.Clone(text[m[2]:m[3]]), a, nil)
 		}
 	}
 	if len(out) == 0 {
 		seen := map[string]bool{}
-		for _, m := range bareIDRe().FindAllString(text, -1) {
-			if !seen[m] {
-				seen[m] = true
-				add(m, nil, nil)
+		for _, m := range bareIDRe().FindAllStringIndex(text, -1) {
+			id := text[m[0]:m[1]]
+			switch {
+			case seen[id]:
+			case len(out) >= MaxExplainMessagesPerEntry:
+				more++
+			default:
+				add(strings.Clone(id), nil, nil)
 			}
+			seen[id] = true
 		}
 	}
 	if len(out) == 0 && strings.Contains(text, wizardText) {
@@ -242,7 +500,7 @@ func explainEntry(e *logEntry) []ExplainEntry {
 		out[len(out)-1].Cause = "the migration wizard's connection validation failed: the two chains do not name the same CAs row by row, do not trust each other, or a certificate is outside its validity at one appliance's clock"
 		out[len(out)-1].Fix = "run 'ome-preflight compare source.pem target.pem' (or 'probe' on the live appliances) to see which row, direction or clock fails"
 	}
-	return out
+	return out, more
 }
 
 // explainWork counts the bytes JSON decoding may have scanned (tests
@@ -256,9 +514,9 @@ type infoItem struct {
 }
 
 // extendedInfo decodes every JSON object in text and collects the
-// MessageId/MessageArgs pairs anywhere inside.
-func extendedInfo(text string) []infoItem {
-	var out []infoItem
+// MessageId/MessageArgs pairs anywhere inside: the first
+// MaxExplainMessagesPerEntry of them; more counts the others.
+func extendedInfo(text string) (out []infoItem, more int) {
 	// A failed decode can read to the end of the entry: bound the attempts
 	// and the bytes they may scan, so that hostile input stays linear (at
 	// most about four passes over each entry).
@@ -276,7 +534,7 @@ func extendedInfo(text string) []infoItem {
 			i += 1 + next
 			continue
 		}
-		walkInfo(v, &out, 0)
+		walkInfo(v, &out, &more, 0)
 		i += int(dec.InputOffset())
 		next := strings.IndexByte(text[i:], '{')
 		if next < 0 {
@@ -284,16 +542,20 @@ func extendedInfo(text string) []infoItem {
 		}
 		i += next
 	}
-	return out
+	return out, more
 }
 
-func walkInfo(v any, out *[]infoItem, depth int) {
+func walkInfo(v any, out *[]infoItem, more *int, depth int) {
 	if depth > 32 {
 		return
 	}
 	switch t := v.(type) {
 	case map[string]any:
 		if id, ok := t["MessageId"].(string); ok && id != "" {
+			if len(*out) == MaxExplainMessagesPerEntry {
+				*more++
+				return
+			}
 			var args, related []string
 			if a, ok := t["MessageArgs"].([]any); ok {
 				for _, x := range a {
@@ -309,11 +571,11 @@ func walkInfo(v any, out *[]infoItem, depth int) {
 			return
 		}
 		for _, k := range sortedKeys(t) {
-			walkInfo(t[k], out, depth+1)
+			walkInfo(t[k], out, more, depth+1)
 		}
 	case []any:
 		for _, x := range t {
-			walkInfo(x, out, depth+1)
+			walkInfo(x, out, more, depth+1)
 		}
 	}
 }

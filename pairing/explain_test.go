@@ -1,7 +1,11 @@
 package pairing
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,8 +84,19 @@ func FuzzExplain(f *testing.F) {
 	f.Add("[ERROR] 2024-01-25 11:10:34.735 {{{{")
 	f.Fuzz(func(t *testing.T, in string) {
 		rep, err := Explain("fuzz", strings.NewReader(in))
-		if err == nil && rep.Entries == nil {
+		if err != nil {
+			return
+		}
+		if rep.Entries == nil {
 			t.Fatal("nil entries")
+		}
+		if len(rep.Entries) > MaxExplainEntries || len(rep.Notes) > MaxExplainNotes+1 {
+			t.Fatalf("%d entries, %d notes: over the bounds", len(rep.Entries), len(rep.Notes))
+		}
+		for _, e := range rep.Entries {
+			if e.Count < 1 || e.LastLine < e.Line {
+				t.Fatalf("entry counted %d, lines %d to %d", e.Count, e.Line, e.LastLine)
+			}
 		}
 	})
 }
@@ -143,6 +158,7 @@ func TestExplainTimeFirstLayout(t *testing.T) {
 	}
 	for i := range want.Entries {
 		want.Entries[i].Time = strings.Replace(want.Entries[i].Time, ".", ",", 1)
+		want.Entries[i].LastTime = strings.Replace(want.Entries[i].LastTime, ".", ",", 1)
 	}
 	if diff := cmp.Diff(want.Entries, got.Entries); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -150,21 +166,20 @@ func TestExplainTimeFirstLayout(t *testing.T) {
 }
 
 // A log whose layout no header pattern matches is read a line at a time
-// (one entry each, with its own line number), while a JSON document
-// pasted over several lines stays one entry.
+// (one entry each, with its own line number: the same error on every line
+// is one entry found on lines 1 to 100), while a JSON document pasted over
+// several lines stays one entry.
 func TestExplainUnknownLayoutPerLine(t *testing.T) {
 	var b strings.Builder
 	for i := 1; i <= 100; i++ {
 		fmt.Fprintf(&b, "<%d> host ome: upload failed {\"error\":{\"@Message.ExtendedInfo\":[{\"MessageId\":\"CGEN1008\",\"MessageArgs\":[\"Invalid CSR key.\"]}]}}\n", i)
 	}
 	rep, err := Explain("syslog", strings.NewReader(b.String()))
-	if err != nil || len(rep.Entries) != 100 {
-		t.Fatalf("%v: %d entries, want 100", err, len(rep.Entries))
+	if err != nil || len(rep.Entries) != 1 {
+		t.Fatalf("%v: %d entries, want 1", err, len(rep.Entries))
 	}
-	for i, e := range rep.Entries {
-		if e.Line != i+1 || e.Rule != "csr-key" {
-			t.Errorf("entry %d: line %d rule %q", i, e.Line, e.Rule)
-		}
+	if e := rep.Entries[0]; e.Line != 1 || e.LastLine != 100 || e.Count != 100 || e.Rule != "csr-key" {
+		t.Errorf("entry: lines %d to %d, count %d, rule %q; want lines 1 to 100, count 100, csr-key", e.Line, e.LastLine, e.Count, e.Rule)
 	}
 }
 
@@ -209,5 +224,229 @@ func TestExplainMapFollowsCatalogue(t *testing.T) {
 	}
 	if rule, known, cause, _ := lookup("CGEN1008", nil, nil, ""); rule != "" || !known || !strings.Contains(cause, "common-name") {
 		t.Errorf("CGEN1008 without args: %q %v %q; want the candidate rules named", rule, known, cause)
+	}
+}
+
+// cgen1008Line is a real OME log line (Dell KB 000221202's error).
+func cgen1008Line(when, arg string) string {
+	return `[ERROR] ` + when + ` [http-nio-8080-exec-3] SSLController - uploadNewCertificateChain(): Error uploading certificate chain: {"error":{"code":"Base.1.0.GeneralError","message":"A general error has occurred. See ExtendedInfo for more information.","@Message.ExtendedInfo":[{"MessageId":"CGEN1008","RelatedProperties":[],"Message":"Unable to process the request because an error occurred.","MessageArgs":["` + arg + `"],"Severity":"Critical","Resolution":"Retry the operation. If the issue persists, contact your system administrator."}]}}` + "\n"
+}
+
+// The same error repeated is one entry: its first line and time, a count,
+// and its last line and time. Different errors stay apart, in order of
+// first occurrence.
+func TestExplainGroupsRepeats(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		if i == 150 {
+			b.WriteString(`[ERROR] 2024-01-25 11:10:00.000 [x] SSLController - uploadNewCertificateChain(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CSEC9002","MessageArgs":[]}]}}` + "\n")
+		}
+		arg := "Invalid CSR key."
+		if i == 299 {
+			arg = "Invalid certificate chain provided." // same ID, other args: another entry
+		}
+		b.WriteString(cgen1008Line(fmt.Sprintf("2024-01-25 %02d:%02d:%02d.000", 10+i/3600, i/60%60, i%60), arg))
+	}
+	rep, err := Explain("application.log", strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Line, Count, LastLine int
+		Time, LastTime, Rule  string
+	}
+	var got []row
+	for _, e := range rep.Entries {
+		got = append(got, row{e.Line, e.Count, e.LastLine, e.Time, e.LastTime, e.Rule})
+	}
+	want := []row{
+		{1, 299, 300, "2024-01-25 10:00:00.000", "2024-01-25 10:04:58.000", "csr-key"},
+		{151, 1, 151, "2024-01-25 11:10:00.000", "2024-01-25 11:10:00.000", "encoding"},
+		{301, 1, 301, "2024-01-25 10:04:59.000", "2024-01-25 10:04:59.000", "chain-complete"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	if rep.OmittedEntries != 0 || rep.OmittedOccurrences != 0 || len(rep.Notes) != 0 {
+		t.Errorf("omitted %d/%d, notes %q: nothing was left out", rep.OmittedEntries, rep.OmittedOccurrences, rep.Notes)
+	}
+}
+
+// tinyMessages is one log entry whose JSON body holds n tiny messages,
+// each with its own arguments: the shape that made 5 MB of log into
+// 263,000 report entries.
+func tinyMessages(when string, from, n int) string {
+	var b strings.Builder
+	b.WriteString(`[ERROR] ` + when + ` [x] SSLController - uploadNewCertificateChain(): {"error":{"@Message.ExtendedInfo":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"MessageId":"CGEN1008","MessageArgs":["a%d"]}`, from+i)
+	}
+	b.WriteString("]}}\n")
+	return b.String()
+}
+
+// A log that multiplies its messages (one JSON body with thousands of
+// them; thousands of distinct errors) gives a report of bounded size that
+// says how much it leaves out.
+func TestExplainAmplifyingBounded(t *testing.T) {
+	t.Run("messages per log entry", func(t *testing.T) {
+		log := cgen1008Line("2024-01-25 10:00:00.000", "Invalid CSR key.") +
+			tinyMessages("2024-01-25 10:00:01.000", 0, 20000) + tinyMessages("2024-01-25 10:00:02.000", 20000, 20000) +
+			cgen1008Line("2024-01-25 10:00:03.000", "Invalid CSR key.")
+		rep, err := Explain("application.log", strings.NewReader(log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Entries) != 1+2*MaxExplainMessagesPerEntry {
+			t.Fatalf("%d entries, want %d", len(rep.Entries), 1+2*MaxExplainMessagesPerEntry)
+		}
+		if e := rep.Entries[0]; e.Rule != "csr-key" || e.Count != 2 || e.LastLine != 4 {
+			t.Errorf("the real error: rule %q count %d last line %d", e.Rule, e.Count, e.LastLine)
+		}
+		if e := rep.Entries[1+MaxExplainMessagesPerEntry]; e.Line != 3 || e.OMEMessageArgs[0] != "a20000" {
+			t.Errorf("second body's first message: line %d args %q", e.Line, e.OMEMessageArgs)
+		}
+		if want := 2 * (20000 - MaxExplainMessagesPerEntry); rep.OmittedOccurrences != want || rep.OmittedEntries != 0 {
+			t.Errorf("omitted %d occurrences, %d entries; want %d, 0", rep.OmittedOccurrences, rep.OmittedEntries, want)
+		}
+		want := []string{
+			fmt.Sprintf("line 2: 20000 OME messages in one log entry; the first %d are explained", MaxExplainMessagesPerEntry),
+			fmt.Sprintf("line 3: 20000 OME messages in one log entry; the first %d are explained", MaxExplainMessagesPerEntry),
+		}
+		if diff := cmp.Diff(want, rep.Notes); diff != "" {
+			t.Errorf("notes (-want +got)\n%s", diff)
+		}
+	})
+	t.Run("distinct errors", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(cgen1008Line("2024-01-25 10:00:00.000", "Invalid CSR key."))
+		for i := 0; i < 3*MaxExplainEntries; i++ { // each error twice: 3000 distinct
+			fmt.Fprintf(&b, `[ERROR] 2024-01-25 10:00:00.500 [x] C - u(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"XYZ%d","MessageArgs":["x"]}]}}`+"\n", i%(MaxExplainEntries*3/2))
+		}
+		b.WriteString(cgen1008Line("2024-01-25 10:00:01.000", "Invalid CSR key."))
+		rep, err := Explain("application.log", strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Entries) != MaxExplainEntries {
+			t.Fatalf("%d entries, want %d", len(rep.Entries), MaxExplainEntries)
+		}
+		// Listed: the real error (lines 1 and 3002) and XYZ0 to XYZ998,
+		// each seen twice; omitted: XYZ999 to XYZ1499, twice each.
+		if e := rep.Entries[0]; e.Count != 2 || e.LastLine != 3*MaxExplainEntries+2 {
+			t.Errorf("the real error: count %d last line %d", e.Count, e.LastLine)
+		}
+		if e := rep.Entries[MaxExplainEntries-1]; e.OMEMessageID != "XYZ998" || e.Count != 2 {
+			t.Errorf("last listed: %s count %d", e.OMEMessageID, e.Count)
+		}
+		if rep.OmittedEntries != 501 || rep.OmittedOccurrences != 1002 {
+			t.Errorf("omitted %d entries, %d occurrences; want 501, 1002", rep.OmittedEntries, rep.OmittedOccurrences)
+		}
+		js, err := json.Marshal(rep)
+		if err != nil || len(js) > 2<<20 {
+			t.Errorf("JSON report: %v, %d bytes", err, len(js))
+		}
+	})
+}
+
+// One line past the line bound (5 MiB) is cut, with a note, and the log
+// goes on: the errors before and after it are explained.
+func TestExplainOverlongLine(t *testing.T) {
+	long := strings.Repeat("x", 5<<20)
+	t.Run("a line of its own", func(t *testing.T) {
+		log := cgen1008Line("2024-01-25 10:00:00.000", "Invalid CSR key.") + long + "\r\n" +
+			`[ERROR] 2024-01-25 10:00:01.000 [x] C - u(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CSEC9002","MessageArgs":[]}]}}`
+		rep, err := Explain("application.log", strings.NewReader(log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Entries) != 2 || rep.Entries[0].Rule != "csr-key" || rep.Entries[1].Line != 3 || rep.Entries[1].Rule != "encoding" {
+			t.Fatalf("entries %+v", rep.Entries)
+		}
+		want := []string{
+			fmt.Sprintf("line 2: the log entry from line 1 is over %d bytes; the rest of it is not read", maxEntryBytes),
+			fmt.Sprintf("line 2: %d bytes long; cut to its first %d bytes", 5<<20, maxLineBytes),
+		}
+		if diff := cmp.Diff(want, rep.Notes); diff != "" {
+			t.Errorf("notes (-want +got)\n%s", diff)
+		}
+	})
+	t.Run("inside pasted JSON", func(t *testing.T) {
+		// The cut falls inside a string full of brackets: its end is still
+		// followed, so the document ends on line 2 and line 3 is its own.
+		log := `{"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1008","MessageArgs":["Invalid CSR key."],"Junk":"` +
+			strings.Repeat("{[", 3<<20) + "\"}\n]}}\n" + `{"MessageId":"CSEC9002","MessageArgs":[]}` + "\n"
+		rep, err := Explain("pasted", strings.NewReader(log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Entries) != 2 || rep.Entries[0].Rule != "csr-key" || rep.Entries[1].OMEMessageID != "CSEC9002" || rep.Entries[1].Line != 3 {
+			t.Fatalf("entries %+v", rep.Entries)
+		}
+		want := []string{
+			fmt.Sprintf("line 1: %d bytes long; cut to its first %d bytes", len(log)-len("\n]}}\n")-len(`{"MessageId":"CSEC9002","MessageArgs":[]}`+"\n"), maxLineBytes),
+			fmt.Sprintf("line 2: the log entry from line 1 is over %d bytes; the rest of it is not read", maxEntryBytes),
+		}
+		if diff := cmp.Diff(want, rep.Notes); diff != "" {
+			t.Errorf("notes (-want +got)\n%s", diff)
+		}
+	})
+}
+
+// lineReader cuts lines at the bound exactly, at a rune boundary, and
+// reads the line after a cut one whole.
+func TestExplainLineReader(t *testing.T) {
+	euro := "\u20ac" // 3 bytes
+	cases := []struct {
+		name  string
+		line  string
+		long  bool
+		keep  int
+		total int64
+	}{
+		{"short", "abc\r", false, 3, 0},
+		{"at the bound", strings.Repeat("a", maxLineBytes), false, maxLineBytes, 0},
+		{"below the bound with CR", strings.Repeat("a", maxLineBytes-1) + "\r", false, maxLineBytes - 1, 0},
+		{"at the bound with CR", strings.Repeat("a", maxLineBytes) + "\r", false, maxLineBytes, 0},
+		{"one past with CR", strings.Repeat("a", maxLineBytes+1) + "\r", true, maxLineBytes, maxLineBytes + 1},
+		{"one past", strings.Repeat("a", maxLineBytes+1), true, maxLineBytes, maxLineBytes + 1},
+		{"rune across the bound", strings.Repeat("a", maxLineBytes-1) + euro, true, maxLineBytes - 1, maxLineBytes + 2},
+		{"far past", strings.Repeat("b", 3*maxLineBytes+12345), true, maxLineBytes, 3*maxLineBytes + 12345},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, end := range []string{"\n", ""} {
+				in := tc.line + end + "next\n"
+				if end == "" {
+					in = tc.line // the last line, without a newline
+				}
+				lr := &lineReader{br: bufio.NewReaderSize(strings.NewReader(in), 64<<10)}
+				line, long, err := lr.next()
+				if err != nil || long != tc.long || len(line) != tc.keep || !strings.HasPrefix(tc.line, string(line)) {
+					t.Fatalf("end %q: %v, long %v, kept %d; want long %v, kept %d", end, err, long, len(line), tc.long, tc.keep)
+				}
+				if long {
+					var skipped bytes.Buffer
+					total, err := lr.skip(func(b []byte) { skipped.Write(b) })
+					content := strings.TrimSuffix(tc.line, "\r")
+					if err != nil || total != tc.total || skipped.String() != content[maxLineBytes:] {
+						t.Fatalf("end %q: skip: %v, total %d, skipped %d bytes; want total %d", end, err, total, skipped.Len(), tc.total)
+					}
+				}
+				line, _, err = lr.next()
+				if end == "" {
+					if err != io.EOF {
+						t.Fatalf("after the last line: %q, %v", line, err)
+					}
+					return
+				}
+				if err != nil || string(line) != "next" {
+					t.Fatalf("end %q: next line %q, %v", end, line, err)
+				}
+			}
+		})
 	}
 }

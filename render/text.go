@@ -811,7 +811,9 @@ func orDash(s string) string {
 func days(d time.Duration) int { return int(d.Hours() / 24) }
 
 // RenderExplain writes explain's report: JSON, Markdown or text, one entry
-// per OME error in file order, with its rule, cause and fix.
+// per OME error in file order of first occurrence, with its rule, cause and
+// fix; a repeated error says how often and where last; then what the
+// report leaves out and the notes on what was not read in full.
 func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error {
 	if format == "json" {
 		return RenderJSON(w, rep)
@@ -839,6 +841,13 @@ func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error
 		if len(x.RelatedProperties) > 0 {
 			args += fmt.Sprintf(" (related %s)", strings.Join(x.RelatedProperties, ", "))
 		}
+		if x.Count > 1 {
+			args += fmt.Sprintf(" (seen %d times, last line %d", x.Count, x.LastLine)
+			if x.LastTime != "" {
+				args += " at " + x.LastTime
+			}
+			args += ")"
+		}
 		rule := x.Rule
 		if !x.Known {
 			rule = "unknown"
@@ -850,6 +859,28 @@ func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error
 			continue
 		}
 		fmt.Fprintf(b, "line %d %s %s%s\n  rule:  %s\n  cause: %s\n  fix:   %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)
+	}
+	if rep.OmittedOccurrences > 0 {
+		line := fmt.Sprintf("not listed: %d more error messages", rep.OmittedOccurrences)
+		switch {
+		case rep.OmittedEntries >= pairing.MaxExplainOmittedDistinct:
+			line += fmt.Sprintf(", of at least %d more distinct errors", rep.OmittedEntries)
+		case rep.OmittedEntries > 0:
+			line += ", of " + counted(rep.OmittedEntries, "more distinct error")
+		}
+		line += fmt.Sprintf(" (the report lists the first %d distinct errors and the first %d messages of a log entry)", pairing.MaxExplainEntries, pairing.MaxExplainMessagesPerEntry)
+		if md {
+			fmt.Fprintf(b, "- %s\n", esc(line))
+		} else {
+			fmt.Fprintf(b, "%s\n", line)
+		}
+	}
+	for _, n := range rep.Notes {
+		if md {
+			fmt.Fprintf(b, "- note: %s\n", esc(n))
+			continue
+		}
+		fmt.Fprintf(b, "note: %s\n", n)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
