@@ -16,9 +16,6 @@ func ResetMemo() {
 	sigMemo.Unlock()
 }
 
-// X509Verifies is the number of paths given to crypto/x509's Verify.
-func X509Verifies() int64 { return x509Verifies.Load() }
-
 // SignedByForTest reports whether parent's key verifies child's signature,
 // through the memo.
 func SignedByForTest(child, parent *x509.Certificate) bool { return signedBy(child, parent) == nil }
