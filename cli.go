@@ -83,116 +83,17 @@ unreadable input, 3 incomplete (a check could not run).`,
 		c.OnUsageError = func(cc *cli.Context, err error, _ bool) error {
 			return usagef(fmt.Sprintf("run 'ome-preflight %s --help'", cc.Command.Name), "%v", err)
 		}
-		c.Flags = cachedNames(c.Flags)
 		for _, sc := range c.Subcommands {
-			sc.Flags = cachedNames(append(sc.Flags, globalFlags()...))
+			sc.Flags = append(sc.Flags, globalFlags()...)
 			sc.Before = e.setup
 		}
 	}
-	app.Flags = cachedNames(app.Flags)
 	err := app.Run(reorderFlags(app, args))
 	if err == nil && notFound != "" {
 		// An unknown command, wherever the global flags put it.
 		err = unknownCommand(notFound, app.Commands)
 	}
 	return exitCode(err, stderr)
-}
-
-// cachedNames wraps each flag so that Names() returns a list computed
-// once. urfave/cli v2 recomputes a flag's names on every call, through a
-// regexp (FlagNames), and calls it a quadratic number of times on every
-// run: runFlagActions asks IsSet for each name of each flag, and IsSet's
-// lookupFlag scans the flags calling Names() on each. For compare that was
-// an eighth of the command's own time (pprof). The wrappers embed the
-// flag's own type, so every other method (Apply, String, help, defaults)
-// is the flag's; TestCachedNamesSameHelp compares every help page with
-// and without them.
-func cachedNames(flags []cli.Flag) []cli.Flag {
-	if !wrapFlagNames {
-		return flags
-	}
-	out := make([]cli.Flag, len(flags))
-	for i, f := range flags {
-		switch f := f.(type) {
-		case *cli.StringFlag:
-			out[i] = &stringFlag{f, flagNames(f.Name, f.Aliases)}
-		case *cli.BoolFlag:
-			if f.Hidden || f.DisableDefaultText {
-				// urfave/cli asks for *cli.BoolFlag by type for these.
-				out[i] = f
-				continue
-			}
-			out[i] = &boolFlag{f, flagNames(f.Name, f.Aliases)}
-		case *cli.DurationFlag:
-			out[i] = &durationFlag{f, flagNames(f.Name, f.Aliases)}
-		case *cli.IntFlag:
-			out[i] = &intFlag{f, flagNames(f.Name, f.Aliases)}
-		default:
-			out[i] = f
-		}
-	}
-	return out
-}
-
-// flagNames is cli.FlagNames without its regexp for the names it leaves
-// alone (no comma, space or newline: all of ours); any other goes through
-// cli.FlagNames itself. TestFlagNamesAsCLI compares the two.
-func flagNames(name string, aliases []string) []string {
-	if strings.ContainsAny(name, ", \n") {
-		return cli.FlagNames(name, aliases)
-	}
-	for _, a := range aliases {
-		if strings.ContainsAny(a, ", \n") {
-			return cli.FlagNames(name, aliases)
-		}
-	}
-	return append([]string{name}, aliases...)
-}
-
-// wrapFlagNames is turned off by a test to compare the help pages.
-var wrapFlagNames = true
-
-type stringFlag struct {
-	*cli.StringFlag
-	names []string
-}
-
-func (f *stringFlag) Names() []string { return f.names }
-
-type boolFlag struct {
-	*cli.BoolFlag
-	names []string
-}
-
-func (f *boolFlag) Names() []string { return f.names }
-
-type durationFlag struct {
-	*cli.DurationFlag
-	names []string
-}
-
-func (f *durationFlag) Names() []string { return f.names }
-
-type intFlag struct {
-	*cli.IntFlag
-	names []string
-}
-
-func (f *intFlag) Names() []string { return f.names }
-
-// unwrapFlag returns the urfave/cli flag inside a cachedNames wrapper.
-func unwrapFlag(f cli.Flag) cli.Flag {
-	switch f := f.(type) {
-	case *stringFlag:
-		return f.StringFlag
-	case *boolFlag:
-		return f.BoolFlag
-	case *durationFlag:
-		return f.DurationFlag
-	case *intFlag:
-		return f.IntFlag
-	}
-	return f
 }
 
 // optionalCommands are registered by files that a build tag may leave out
@@ -354,7 +255,7 @@ func reorderFlags(app *cli.App, args []string) []string {
 	fixDuration := func(flags []cli.Flag, a, v string) string {
 		name := strings.TrimLeft(a, "-")
 		for _, f := range flags {
-			if _, ok := unwrapFlag(f).(*cli.DurationFlag); ok && slices.Contains(f.Names(), name) {
+			if _, ok := f.(*cli.DurationFlag); ok && slices.Contains(f.Names(), name) {
 				if d, err := parseDuration(v); err == nil {
 					return d.String()
 				}
@@ -375,7 +276,7 @@ func reorderFlags(app *cli.App, args []string) []string {
 		}
 		for _, f := range flags {
 			if slices.Contains(f.Names(), name) {
-				_, isBool := unwrapFlag(f).(*cli.BoolFlag)
+				_, isBool := f.(*cli.BoolFlag)
 				return !isBool
 			}
 		}

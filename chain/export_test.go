@@ -1,24 +1,37 @@
 package chain
 
-import "crypto/x509"
-
-// SigChecks is the number of signature verifications so far.
-func SigChecks() int64 { return sigChecks.Load() }
+import (
+	"crypto/x509"
+	"time"
+)
 
 // MaxSigChecks is the search's signature budget.
 const MaxSigChecks = maxSigChecks
 
-// ResetMemo forgets every signature check (benchmarks measure cold work).
-func ResetMemo() {
-	sigMemo.Lock()
-	sigMemo.m = map[sigKey]error{}
-	sigMemo.digests = map[*x509.Certificate]certDigest{}
-	sigMemo.Unlock()
+// MaxPathLen bounds the certificates in a path.
+const MaxPathLen = maxPathLen
+
+// counting is signedBy, counting its calls in *n.
+func counting(n *int) func(child, parent *x509.Certificate) error {
+	return func(child, parent *x509.Certificate) error {
+		*n++
+		return signedBy(child, parent)
+	}
 }
 
-// X509Verifies is the number of paths given to crypto/x509's Verify.
-func X509Verifies() int64 { return x509Verifies.Load() }
+// BuildPathAtCounting is BuildPathAt, also returning how many signatures
+// it checked.
+func BuildPathAtCounting(certs []*x509.Certificate, at time.Time) (Path, int) {
+	var n int
+	p := buildPath(certs, -1, at, counting(&n))
+	return p, n
+}
 
-// SignedByForTest reports whether parent's key verifies child's signature,
-// through the memo.
-func SignedByForTest(child, parent *x509.Certificate) bool { return signedBy(child, parent) == nil }
+// ValidateCounting is Validate, also returning how many signatures its path
+// search checked (crypto/x509's Verify checks each candidate path's
+// signatures again, uncounted).
+func ValidateCounting(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions) (Verdict, int) {
+	var n int
+	v := validate(leaf, presented, o, counting(&n))
+	return v, n
+}

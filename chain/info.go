@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
@@ -36,13 +37,12 @@ type Info struct {
 // DescribeCert returns Info for certificate i of certs, given the path.
 func DescribeCert(certs []*x509.Certificate, p Path, i int) Info {
 	c := certs[i]
-	raw, spki := Digests(c)
-	subject, issuer := Names(c)
+	raw, spki := sha256.Sum256(c.Raw), sha256.Sum256(c.RawSubjectPublicKeyInfo)
 	info := Info{
 		Index:              i,
 		Role:               p.Role(certs, i),
-		Subject:            subject,
-		Issuer:             issuer,
+		Subject:            c.Subject.String(),
+		Issuer:             c.Issuer.String(),
 		CommonName:         c.Subject.CommonName,
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),

@@ -2,7 +2,6 @@ package chain
 
 import (
 	"bytes"
-	"crypto/x509"
 	"io"
 	"testing"
 	"testing/iotest"
@@ -41,19 +40,5 @@ func TestReadAllAsIoReadAll(t *testing.T) {
 		if _, err := readAll(iotest.TimeoutReader(iotest.OneByteReader(bytes.NewReader(data))), hint); err != iotest.ErrTimeout {
 			t.Errorf("hint %d: error %v, want the reader's", hint, err)
 		}
-	}
-}
-
-// The per-certificate digest memo is bounded: it keeps the certificates it
-// names alive, and a checklist parses thousands.
-func TestDigestMemoBounded(t *testing.T) {
-	for range 3000 {
-		Digests(&x509.Certificate{Raw: []byte("x")})
-	}
-	sigMemo.Lock()
-	n := len(sigMemo.digests)
-	sigMemo.Unlock()
-	if n > 1025 {
-		t.Errorf("%d certificates held by the digest memo", n)
 	}
 }

@@ -6,14 +6,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/md5"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -60,98 +57,6 @@ func SelfSigned(c *x509.Certificate) bool {
 // here so that an old enterprise CA's chain is still linked; the
 // weak-signature rule judges the algorithm.
 func signedBy(child, parent *x509.Certificate) error {
-	sigMemo.Lock()
-	key := sigKey{sigMemo.digest(child).raw, sigMemo.digest(parent).spki}
-	if r, ok := sigMemo.m[key]; ok {
-		sigMemo.Unlock()
-		return r
-	}
-	sigMemo.Unlock()
-	err := checkSignature(child, parent)
-	sigMemo.Lock()
-	if len(sigMemo.m) > 8192 {
-		sigMemo.m = map[sigKey]error{}
-		sigMemo.digests = map[*x509.Certificate]certDigest{}
-	}
-	sigMemo.m[key] = err
-	sigMemo.Unlock()
-	return err
-}
-
-// sigKey names a signature check by content (the child certificate and the
-// parent's public key), so that the same question asked about two parsed
-// copies of a certificate is answered once.
-type sigKey struct{ child, parentKey [32]byte }
-
-// sigMemo remembers signature checks: path building, roles and rules ask
-// the same question many times, and RSA verification dominates a check.
-var sigMemo = memo{m: map[sigKey]error{}, digests: map[*x509.Certificate]certDigest{}}
-
-type memo struct {
-	sync.Mutex
-	m map[sigKey]error
-	// digests hashes each parsed certificate once: path building asks
-	// about the same pair many times, and two SHA-256 per question were a
-	// tenth of a compare (pprof). Keyed by pointer, the key it feeds is
-	// still the content.
-	digests map[*x509.Certificate]certDigest
-}
-
-type certDigest struct {
-	raw, spki       [32]byte
-	subject, issuer string // Name.String of each, filled on first ask
-	named           bool
-}
-
-// Digests returns the SHA-256 of c's DER and of its public key info,
-// computed once per parsed certificate.
-func Digests(c *x509.Certificate) (raw, spki [32]byte) {
-	sigMemo.Lock()
-	d := sigMemo.digest(c)
-	sigMemo.Unlock()
-	return d.raw, d.spki
-}
-
-// digest returns c's content digests; the caller holds the lock.
-func (m *memo) digest(c *x509.Certificate) certDigest {
-	if d, ok := m.digests[c]; ok {
-		return d
-	}
-	// The map keeps the certificates it names alive: a small bound keeps
-	// a checklist's memory flat (1000 pairs parse 6000 certificates).
-	if len(m.digests) > 1024 {
-		m.digests = map[*x509.Certificate]certDigest{}
-	}
-	d := certDigest{raw: sha256.Sum256(c.Raw), spki: sha256.Sum256(c.RawSubjectPublicKeyInfo)}
-	m.digests[c] = d
-	return d
-}
-
-// Names returns c.Subject.String() and c.Issuer.String(), computed once per
-// parsed certificate: the KB rows, the certificate table and the rules
-// print and compare them many times (a tenth of a compare in pprof).
-func Names(c *x509.Certificate) (subject, issuer string) {
-	sigMemo.Lock()
-	d := sigMemo.digest(c)
-	sigMemo.Unlock()
-	if !d.named {
-		// Outside the lock: Name.String is the slow part.
-		d.subject, d.issuer, d.named = c.Subject.String(), c.Issuer.String(), true
-		sigMemo.Lock()
-		if e, ok := sigMemo.digests[c]; ok {
-			e.subject, e.issuer, e.named = d.subject, d.issuer, true
-			sigMemo.digests[c] = e
-		}
-		sigMemo.Unlock()
-	}
-	return d.subject, d.issuer
-}
-
-// sigChecks counts signature verifications (tests assert the bounds).
-var sigChecks atomic.Int64
-
-func checkSignature(child, parent *x509.Certificate) error {
-	sigChecks.Add(1)
 	err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
 	var ia x509.InsecureAlgorithmError
 	if !errors.As(err, &ia) {
@@ -181,19 +86,23 @@ func checkSignature(child, parent *x509.Certificate) error {
 // BuildPath finds leaf -> intermediates -> root among certs, whatever their
 // order in the file, preferring a path with good signatures that ends at
 // the file's own self-signed root.
-func BuildPath(certs []*x509.Certificate) Path { return buildPath(certs, -1, time.Time{}) }
+func BuildPath(certs []*x509.Certificate) Path { return buildPath(certs, -1, time.Time{}, signedBy) }
 
 // BuildPathAt is BuildPath preferring, among the paths the file holds, one
 // that is valid at the instant (the Let's Encrypt 2021 shape: an expired
 // cross-signed copy of the root listed before the root itself).
-func BuildPathAt(certs []*x509.Certificate, at time.Time) Path { return buildPath(certs, -1, at) }
+func BuildPathAt(certs []*x509.Certificate, at time.Time) Path {
+	return buildPath(certs, -1, at, signedBy)
+}
 
 // BuildPathFrom builds the path that starts at certs[leaf].
 func BuildPathFrom(certs []*x509.Certificate, leaf int) Path {
-	return buildPath(certs, leaf, time.Time{})
+	return buildPath(certs, leaf, time.Time{}, signedBy)
 }
 
-func buildPath(certs []*x509.Certificate, leaf int, at time.Time) Path {
+// buildPath checks signatures with check (signedBy; tests pass one that
+// counts).
+func buildPath(certs []*x509.Certificate, leaf int, at time.Time, check func(child, parent *x509.Certificate) error) Path {
 	var p Path
 	if len(certs) == 0 {
 		return p
@@ -208,11 +117,11 @@ func buildPath(certs []*x509.Certificate, leaf int, at time.Time) Path {
 		seen[string(c.Raw)] = true
 		uniq = append(uniq, i)
 	}
-	s := newSearch(certs, uniq, at)
+	s := newSearch(certs, uniq, at, check)
 	for _, i := range uniq {
-		// Linear (one check per self-issued certificate, memoised), so it
-		// does not spend the search's budget.
-		if bytes.Equal(certs[i].RawSubject, certs[i].RawIssuer) && signedBy(certs[i], certs[i]) == nil {
+		// Linear (one check per self-issued certificate), so it does not
+		// spend the search's budget.
+		if bytes.Equal(certs[i].RawSubject, certs[i].RawIssuer) && check(certs[i], certs[i]) == nil {
 			s.anchor[i] = true
 		}
 	}

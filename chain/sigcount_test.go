@@ -1,87 +1,54 @@
 package chain_test
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
 	"testing"
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
-// A compare verifies each distinct signature once: the leaves', each
-// intermediate's and the root's own (n+1 for two n-deep chains under the
-// same CAs), however many rules and verdicts need them. Every signature
-// check of the process goes through chain's counted memo (simple paths do
-// not call crypto/x509's Verify, which would verify again).
-func TestCompareVerifiesEachSignatureOnce(t *testing.T) {
+// The path search checks each link once, however many times it asks. A
+// d-deep chain with a second leaf under the same CA costs BuildPath d+1
+// signature checks: the root's self-signature, the d-1 links walked from
+// the first leaf and the second leaf's own link (choosing between the two
+// leaves walks both; the search then reuses those answers). Validate costs
+// d-1 (the links; the anchor is given).
+func TestSearchChecksEachLinkOnce(t *testing.T) {
 	for _, depth := range []int{3, 10} {
 		t.Run(fmt.Sprint(depth), func(t *testing.T) {
 			specs := []fixtures.Spec{{ID: "c0", CN: "Root-CA", CA: true, KeySlot: 60}}
+			ids := []string{"leaf"}
 			for i := 1; i < depth-1; i++ {
 				specs = append(specs, fixtures.Spec{ID: fmt.Sprintf("c%d", i), CN: fmt.Sprintf("Inter-CA%d", i), Issuer: fmt.Sprintf("c%d", i-1), CA: true, KeySlot: 60 + i})
 			}
-			last := fmt.Sprintf("c%d", depth-2)
-			specs = append(specs, fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: last, KeySlot: 80}, fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: last, KeySlot: 81})
+			for i := depth - 2; i >= 0; i-- {
+				ids = append(ids, fmt.Sprintf("c%d", i))
+			}
+			specs = append(specs, fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: fmt.Sprintf("c%d", depth-2), KeySlot: 80},
+				fixtures.Spec{ID: "leaf2", CN: "OMENT-400", Issuer: fmt.Sprintf("c%d", depth-2), KeySlot: 81})
 			p := fixtures.MustBuild(base, specs...)
-			ids := func(leaf string) []string {
-				out := []string{leaf}
-				for i := depth - 2; i >= 0; i-- {
-					out = append(out, fmt.Sprintf("c%d", i))
-				}
-				return out
+			certs := p.Chain(ids...)
+			// The file's order reversed, so that the search has a choice.
+			shuffled := []*x509.Certificate{certs[0]}
+			for i := len(certs) - 1; i > 0; i-- {
+				shuffled = append(shuffled, certs[i])
 			}
-			in := func(leaf string) *chain.Input {
-				return &chain.Input{File: leaf + ".pem", Encoding: chain.EncPEM, Certs: p.Chain(ids(leaf)...)}
+			path, n := chain.BuildPathAtCounting(append(shuffled, p.Certs["leaf2"].Cert), base)
+			if !path.Root || len(path.Order) != depth || path.Order[0] != 0 {
+				t.Fatalf("path %v, root %v: want the whole %d-deep chain from the first leaf", path.Order, path.Root, depth)
 			}
-			chain.ResetMemo()
-			before, x509Before := chain.SigChecks(), chain.X509Verifies()
-			r := pairing.Compare(pairing.CompareOptions{Source: in("src"), Target: in("tgt"), SourceTime: base, TargetTime: base})
-			got := chain.SigChecks() - before
-			want := int64(2 + (depth - 2) + 1) // two leaves, the intermediates, the root's self-signature
-			if r.Verdict != pairing.VerdictPass {
-				t.Fatalf("verdict %s: %+v", r.Verdict, r.Findings)
+			if n != depth+1 {
+				t.Errorf("BuildPath: %d signature checks for a %d-deep chain and a second leaf, want %d", n, depth, depth+1)
 			}
-			if n := chain.X509Verifies() - x509Before; n != 0 {
-				t.Errorf("%d paths went to crypto/x509's Verify, which verifies their signatures again", n)
+			v, n := chain.ValidateCounting(certs[0], shuffled[1:], chain.VerifyOptions{Anchors: certs[depth-1:], At: base, Usage: x509.ExtKeyUsageServerAuth})
+			if v.Err != nil || len(v.Path) != depth {
+				t.Fatalf("validate: %v, path of %d", v.Err, len(v.Path))
 			}
-			if got != want {
-				t.Errorf("%d-deep compare: %d signature verifications, want %d (the distinct signatures)", depth, got, want)
+			if n != depth-1 {
+				t.Errorf("Validate: %d signature checks for a %d-deep chain, want %d", n, depth, depth-1)
 			}
 		})
-	}
-}
-
-// Digests are the SHA-256 of the certificate and of its public key info,
-// the same for two parsed copies of one certificate, and distinct copies
-// share one signature verification (the memo keys on content).
-func TestDigestsAreContent(t *testing.T) {
-	p := fixtures.MustBuild(base, fixtures.Spec{ID: "root", CN: "Digest-Root", CA: true, KeySlot: 70}, fixtures.Spec{ID: "leaf", CN: "digest-leaf", Issuer: "root", KeySlot: 71})
-	leaf, root := p.Certs["leaf"].Cert, p.Certs["root"].Cert
-	raw, spki := chain.Digests(leaf)
-	if raw != sha256.Sum256(leaf.Raw) || spki != sha256.Sum256(leaf.RawSubjectPublicKeyInfo) {
-		t.Fatal("Digests is not the SHA-256 of the DER and of the SPKI")
-	}
-	copyOf := func(c *x509.Certificate) *x509.Certificate {
-		d, err := x509.ParseCertificate(c.Raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	leaf2 := copyOf(leaf)
-	if r2, s2 := chain.Digests(leaf2); r2 != raw || s2 != spki {
-		t.Error("two parsed copies have different digests")
-	}
-	before := chain.SigChecks()
-	for _, pair := range [][2]*x509.Certificate{{leaf, root}, {leaf2, root}, {leaf2, copyOf(root)}} {
-		if !chain.SignedByForTest(pair[0], pair[1]) {
-			t.Fatal("the leaf is signed by the root")
-		}
-	}
-	if n := chain.SigChecks() - before; n != 1 {
-		t.Errorf("%d signature verifications for one signature asked about through three pairs of copies", n)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -53,7 +52,8 @@ type search struct {
 	bySubject map[string][]int
 	anchor    map[int]bool
 	at        time.Time
-	signed    map[[2]int]bool
+	signed    map[[2]int]bool // the signature checks of this search
+	check     func(child, parent *x509.Certificate) error
 	sigs      int
 	visits    int
 	exhausted bool // the signature or step budget ran out
@@ -63,8 +63,10 @@ type search struct {
 // gaveUp reports whether the search could not try everything.
 func (s *search) gaveUp() bool { return s.exhausted || s.truncated }
 
-func newSearch(certs []*x509.Certificate, uniq []int, at time.Time) *search {
-	s := &search{certs: certs, uniq: uniq, bySubject: map[string][]int{}, anchor: map[int]bool{}, at: at, signed: map[[2]int]bool{}}
+// newSearch checks signatures with check: signedBy, or in tests a
+// function that counts its calls.
+func newSearch(certs []*x509.Certificate, uniq []int, at time.Time, check func(child, parent *x509.Certificate) error) *search {
+	s := &search{certs: certs, uniq: uniq, bySubject: map[string][]int{}, anchor: map[int]bool{}, at: at, signed: map[[2]int]bool{}, check: check}
 	for _, i := range uniq {
 		k := string(certs[i].RawSubject)
 		s.bySubject[k] = append(s.bySubject[k], i)
@@ -84,7 +86,7 @@ func (s *search) signs(child, parent int) bool {
 		return false
 	}
 	s.sigs++
-	ok := signedBy(s.certs[child], s.certs[parent]) == nil
+	ok := s.check(s.certs[child], s.certs[parent]) == nil
 	s.signed[k] = ok
 	return ok
 }
@@ -180,7 +182,7 @@ func (s *search) walk(leaf int) (order []int, root bool, broken []Link, missing 
 		}
 		if next < 0 {
 			if bytes.Equal(c.RawSubject, c.RawIssuer) {
-				if err := signedBy(c, c); err != nil {
+				if err := s.check(c, c); err != nil {
 					// Self-issued but its own key does not verify it.
 					broken = append(broken, Link{Child: cur, Parent: cur, Err: err})
 				}
@@ -189,7 +191,7 @@ func (s *search) walk(leaf int) (order []int, root bool, broken []Link, missing 
 			return order, false, broken, c.Issuer.String()
 		}
 		if !sigOK {
-			if err := signedBy(c, s.certs[next]); err != nil {
+			if err := s.check(c, s.certs[next]); err != nil {
 				broken = append(broken, Link{Child: cur, Parent: next, Err: err})
 			}
 		}
@@ -230,6 +232,11 @@ type Verdict struct {
 // anchors, for a path from the leaf to an anchor that crypto/x509 accepts
 // under the model above, at o.At.
 func Validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions) Verdict {
+	return validate(leaf, presented, o, signedBy)
+}
+
+// validate is Validate with the path search's signature check given.
+func validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions, check func(child, parent *x509.Certificate) error) Verdict {
 	if len(o.Anchors) == 0 {
 		return Verdict{Err: ErrNoAnchor}
 	}
@@ -254,7 +261,7 @@ func Validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOpt
 	for i := range uniq {
 		uniq[i] = i
 	}
-	s := newSearch(pool, uniq, o.At)
+	s := newSearch(pool, uniq, o.At, check)
 	for _, i := range anchorIdx {
 		s.anchor[i] = true
 	}
@@ -334,9 +341,6 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
 		return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])
 	}
-	if simplePath(path) {
-		return fastPath(path, o)
-	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
 		// Trust what the anchor signed (the search checked that signature),
@@ -354,7 +358,6 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 		}
 	}
 	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: o.At, KeyUsages: []x509.ExtKeyUsage{o.Usage}}
-	x509Verifies.Add(1)
 	if o.Name != "" {
 		opts.DNSName = strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]")
 	}
@@ -388,97 +391,6 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 	}
 	return "", nil
 }
-
-// x509Verifies counts paths handed to crypto/x509's Verify, which verifies
-// their signatures again outside the memo (tests assert simple paths never
-// are).
-var x509Verifies atomic.Int64
-
-// simplePath reports whether path uses nothing but what fastPath judges
-// exactly as crypto/x509 would: no name constraints, no certificate
-// policies or policy constraints, no critical extension crypto/x509 does
-// not handle. Anything else goes to crypto/x509 itself.
-func simplePath(path []*x509.Certificate) bool {
-	for _, c := range path {
-		if len(c.UnhandledCriticalExtensions) > 0 || len(c.PolicyIdentifiers) > 0 || len(c.Policies) > 0 ||
-			c.InhibitAnyPolicy > 0 || c.InhibitAnyPolicyZero || c.InhibitPolicyMapping > 0 || c.InhibitPolicyMappingZero ||
-			c.RequireExplicitPolicy > 0 || c.RequireExplicitPolicyZero || len(c.PolicyMappings) > 0 ||
-			c.PermittedDNSDomainsCritical || NameConstraintCount(c) > 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// insecureAlgorithms are the signature algorithms crypto/x509 refuses to
-// verify in a path.
-var insecureAlgorithms = map[x509.SignatureAlgorithm]bool{
-	x509.MD2WithRSA: true, x509.MD5WithRSA: true, x509.SHA1WithRSA: true, x509.DSAWithSHA1: true, x509.ECDSAWithSHA1: true,
-}
-
-// fastPath judges a simple path as crypto/x509's Verify would (validity,
-// CA flags and keyCertSign of every issuer, path length, signature
-// algorithms and signatures, the host name), but with every signature
-// taken from the process-wide memo, so that a signature is verified once
-// per process however many verdicts need it. The anchor is trusted as
-// given. The limbo conformance test holds both paths to the same verdicts.
-func fastPath(path []*x509.Certificate, o VerifyOptions) (string, error) {
-	last := len(path) - 1
-	for k, c := range path {
-		if o.At.Before(c.NotBefore) || o.At.After(c.NotAfter) {
-			detail := fmt.Sprintf("current time %s is after %s", o.At.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))
-			if o.At.Before(c.NotBefore) {
-				detail = fmt.Sprintf("current time %s is before %s", o.At.UTC().Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339))
-			}
-			return "", x509.CertificateInvalidError{Cert: c, Reason: x509.Expired, Detail: detail}
-		}
-		if k == 0 || k == last && last > 0 && anchorAsGiven(c) {
-			continue
-		}
-		if k < last && (!c.BasicConstraintsValid || !c.IsCA) {
-			return "", x509.CertificateInvalidError{Cert: c, Reason: x509.NotAuthorizedToSign}
-		}
-		if c.BasicConstraintsValid && c.MaxPathLen >= 0 && k-1 > c.MaxPathLen {
-			err := x509.CertificateInvalidError{Cert: c, Reason: x509.TooManyIntermediates}
-			if why := cannotJudge(path, err); why != "" {
-				return why, nil
-			}
-			return "", err
-		}
-	}
-	for k := 0; k < last; k++ {
-		child, parent := path[k], path[k+1]
-		if !(k+1 == last && anchorAsGiven(parent)) {
-			if parent.Version == 3 && !parent.BasicConstraintsValid || parent.BasicConstraintsValid && !parent.IsCA ||
-				parent.KeyUsage != 0 && parent.KeyUsage&x509.KeyUsageCertSign == 0 {
-				return "", x509.ConstraintViolationError{}
-			}
-		}
-		if insecureAlgorithms[child.SignatureAlgorithm] {
-			return "", x509.InsecureAlgorithmError(child.SignatureAlgorithm)
-		}
-		if err := signedBy(child, parent); err != nil {
-			return "", fmt.Errorf("x509: certificate signed by unknown authority: \"%s\" is not signed by \"%s\": %w", Name(child), Name(parent), err)
-		}
-	}
-	if o.Name != "" {
-		if err := path[0].VerifyHostname(strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]")); err != nil {
-			return "", err
-		}
-	}
-	if o.Usage != x509.ExtKeyUsageAny {
-		for _, c := range path[1:] {
-			if !Allows(c, o.Usage) {
-				return "", caUsageError(c, o.Usage)
-			}
-		}
-	}
-	return "", nil
-}
-
-// anchorAsGiven: a v3 anchor without Basic Constraints is trusted as
-// given (Java, OpenSSL), not judged as an issuer.
-func anchorAsGiven(c *x509.Certificate) bool { return c.Version == 3 && !c.BasicConstraintsValid }
 
 // Allows reports whether c's Extended Key Usage (absent: any) allows usage.
 func Allows(c *x509.Certificate, usage x509.ExtKeyUsage) bool {

@@ -150,11 +150,11 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 			jobs = append(jobs, d)
 		}
 	}
-	// One after another: the subjects' path building has already verified
-	// every signature these need (chain's memo answers the rest), so
-	// goroutines here only added thread wake-ups to a process that lives a
-	// few milliseconds (compare 3-5 % faster without them, scripts/bench.sh
-	// A/B). checklist runs whole pairs in parallel instead.
+	// One after another: each is a search and a crypto/x509 verification
+	// of a short path, and goroutines here added thread wake-ups to a
+	// process that lives a few milliseconds (compare 3-5 % faster without
+	// them, scripts/bench.sh A/B, measured when chain still memoised
+	// signatures process-wide). checklist runs whole pairs in parallel.
 	p.Trust = make([]TrustCheck, len(jobs))
 	p.trustErr = make([]error, len(jobs))
 	for i, j := range jobs {
@@ -203,8 +203,8 @@ func rows(src, tgt *Subject) []Row {
 		if a == nil || b == nil {
 			continue
 		}
-		as, ai := chain.Names(a)
-		bs, bi := chain.Names(b)
+		as, ai := a.Subject.String(), a.Issuer.String()
+		bs, bi := b.Subject.String(), b.Issuer.String()
 		issuers := ai == bi
 		if k == 0 {
 			out[k].Match = issuers
@@ -218,8 +218,7 @@ func rows(src, tgt *Subject) []Row {
 }
 
 func rowCert(c *x509.Certificate, i int) *RowCert {
-	subject, issuer := chain.Names(c)
-	return &RowCert{Subject: subject, Issuer: issuer, CertIndex: i, SPKISHA256: spkiHex(c)}
+	return &RowCert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), CertIndex: i, SPKISHA256: spkiHex(c)}
 }
 
 func (s *Subject) sideLabel(side string, i int) string { return side + " " + s.label(i) }

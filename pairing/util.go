@@ -5,8 +5,6 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"strings"
-
-	"github.com/ome-preflight/ome-preflight/chain"
 )
 
 func hexSHA(b []byte) string {
@@ -14,11 +12,8 @@ func hexSHA(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// spkiHex is the SHA-256 of c's public key info, from chain's per-certificate digests.
-func spkiHex(c *x509.Certificate) string {
-	_, s := chain.Digests(c)
-	return hex.EncodeToString(s[:])
-}
+// spkiHex is the SHA-256 of c's public key info.
+func spkiHex(c *x509.Certificate) string { return hexSHA(c.RawSubjectPublicKeyInfo) }
 
 func short(h string) string {
 	if len(h) > 16 {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,46 @@ func TestCheckJSONView(t *testing.T) {
 	Render(&view, c, "json", RenderOptions{})
 	if full.String() != view.String() || !strings.Contains(view.String(), `"rows"`) {
 		t.Errorf("the compare view's JSON differs:\n%s\nwant\n%s", view.String(), full.String())
+	}
+}
+
+// Every lab scenario renders the same JSON through the check and compare
+// views as through encoding/json on the full report type.
+func TestJSONViewLabScenarios(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	n := 0
+	for _, sc := range fixtures.Scenarios() {
+		files := map[string][]byte{}
+		for _, f := range sc.Build(at) {
+			files[f.Name] = f.Data
+		}
+		read := func(name string) *chain.Input {
+			in, err := chain.Parse(name, files[name], chain.Options{Password: func() (string, error) { return "lab", nil }})
+			if err != nil {
+				t.Fatalf("%s: %s: %v", sc.Name, name, err)
+			}
+			return in
+		}
+		var r *pairing.Report
+		if sc.Command == "check" {
+			r = pairing.Check(pairing.CheckOptions{Input: read(sc.Positional[0]), At: at})
+		} else {
+			r = pairing.Compare(pairing.CompareOptions{Source: read(sc.Positional[0]), Target: read(sc.Positional[1]), SourceTime: at, TargetTime: at.Add(time.Minute)})
+		}
+		var got, want bytes.Buffer
+		if err := Render(&got, r, "json", RenderOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := RenderJSON(&want, r); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: the view's JSON differs:\n%s\nwant\n%s", sc.Name, got.String(), want.String())
+		}
+		n++
+	}
+	if n < 5 {
+		t.Fatalf("only %d lab scenarios", n)
 	}
 }
 

@@ -31,10 +31,10 @@ func Render(w io.Writer, r *pairing.Report, format string, o RenderOptions) erro
 	switch format {
 	case "json":
 		if r.Command == "check" && r.Source == nil && r.Target == nil {
-			return writeJSON(w, checkJSON(r))
+			return RenderJSON(w, checkJSON(r))
 		}
 		if r.Command == "compare" && r.Source != nil && r.Target != nil && r.Source.Observed == nil && r.Target.Observed == nil {
-			return writeJSON(w, compareJSON(r))
+			return RenderJSON(w, compareJSON(r))
 		}
 		return RenderJSON(w, r)
 	case "markdown", "md":
