@@ -144,7 +144,10 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input
 // that appliance, naming both files. Without --ca, the expected chain's own
 // roots are the trust.
 func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag string) error {
-	o.Trust, o.Refuse = roots(exp), nil
+	o.Trust, o.Refuse = nil, nil
+	if exp != nil {
+		o.Trust = chain.Anchors(exp.Certs, nil)
+	}
 	o.ExpectedLeaf, o.Fingerprints = nil, nil
 	if exp != nil && len(exp.Certs) > 0 {
 		o.ExpectedLeaf = chain.BuildPath(exp.Certs).Leaf(exp.Certs)
@@ -171,20 +174,6 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 		o.Fingerprints = [][]byte{b}
 	}
 	return nil
-}
-
-// roots are the self-signed certificates of an expected chain.
-func roots(in *chain.Input) []*x509.Certificate {
-	if in == nil {
-		return nil
-	}
-	var out []*x509.Certificate
-	for _, c := range in.Certs {
-		if chain.SelfSigned(c) {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // liveOptions reads the flags probe and checklist share: --timeout,

@@ -43,6 +43,9 @@ type Path struct {
 	// Exhausted is true when the search hit its bounds (too many
 	// certificates sharing names): Order is then the best found so far.
 	Exhausted bool
+	// Anchor is the trust anchor the path ends at when it was given apart
+	// from the file (Judge with o.Anchors); nil otherwise.
+	Anchor *x509.Certificate
 }
 
 // SelfSigned reports whether c names itself as issuer and its own key
@@ -100,13 +103,36 @@ func BuildPathFrom(certs []*x509.Certificate, leaf int) Path {
 	return buildPath(certs, leaf, time.Time{}, signedBy)
 }
 
+// Judge is the one verifier on a file: it picks the leaf as BuildPath
+// does, searches every path from it to an anchor (chain.Anchors: o.Anchors
+// when given, else the file's own self-signed certificates) and judges
+// each with crypto/x509 (Validate's model and verdict). The Path is the
+// path judged: the validated one, else the failing one the verdict
+// describes, else how far the file goes (broken links, missing issuer). An
+// anchor given in o.Anchors but absent from certs is not in Path.Order:
+// Path.Anchor names it.
+func Judge(certs []*x509.Certificate, o VerifyOptions) (Path, Verdict) {
+	if len(certs) == 0 {
+		return Path{}, Verdict{Reason: NoAnchor, Err: ErrNoAnchor}
+	}
+	p, v := analyze(certs, -1, o.At, o.Cache.checker(), &o)
+	return p, *v
+}
+
 // buildPath checks signatures with check (signedBy; tests pass one that
 // counts).
 func buildPath(certs []*x509.Certificate, leaf int, at time.Time, check func(child, parent *x509.Certificate) error) Path {
+	p, _ := analyze(certs, leaf, at, check, nil)
+	return p
+}
+
+// analyze is buildPath, and Judge when o is given.
+func analyze(certs []*x509.Certificate, leaf int, at time.Time, check func(child, parent *x509.Certificate) error, o *VerifyOptions) (Path, *Verdict) {
 	var p Path
 	if len(certs) == 0 {
-		return p
+		return p, nil
 	}
+	n := len(certs)
 	var uniq []int
 	seen := make(map[string]bool, len(certs))
 	for i, c := range certs {
@@ -117,13 +143,35 @@ func buildPath(certs []*x509.Certificate, leaf int, at time.Time, check func(chi
 		seen[string(c.Raw)] = true
 		uniq = append(uniq, i)
 	}
-	s := newSearch(certs, uniq, at, check)
+	pool := certs
+	var given map[int]bool
+	if o != nil && len(o.Anchors) > 0 {
+		// Given anchors: found in the file, or added to the search after it.
+		pool = slices.Clone(certs)
+		given = map[int]bool{}
+		for _, a := range o.Anchors {
+			k := slices.IndexFunc(pool, func(c *x509.Certificate) bool { return bytes.Equal(c.Raw, a.Raw) })
+			if k < 0 {
+				pool = append(pool, a)
+				k = len(pool) - 1
+			}
+			given[k] = true
+		}
+	}
+	searchIdx := uniq
+	for k := n; k < len(pool); k++ {
+		searchIdx = append(slices.Clone(searchIdx), k)
+	}
+	s := newSearch(pool, searchIdx, at, check)
 	for _, i := range uniq {
 		// Linear (one check per self-issued certificate), so it does not
 		// spend the search's budget.
-		if bytes.Equal(certs[i].RawSubject, certs[i].RawIssuer) && check(certs[i], certs[i]) == nil {
+		if given == nil && bytes.Equal(certs[i].RawSubject, certs[i].RawIssuer) && check(certs[i], certs[i]) == nil {
 			s.anchor[i] = true
 		}
+	}
+	for k := range given {
+		s.anchor[k] = true
 	}
 	// A certificate that issued another one here is not the leaf.
 	issuedHere := map[string]bool{}
@@ -161,6 +209,30 @@ func buildPath(certs []*x509.Certificate, leaf int, at time.Time, check func(chi
 			}
 		}
 	}
+	var verdict *Verdict
+	if o != nil {
+		order, v := s.judge(best, *o)
+		verdict = &v
+		if v.Path != nil {
+			p.Order = order
+			if last := order[len(order)-1]; last >= n {
+				p.Order, p.Anchor = order[:len(order)-1], pool[last]
+			}
+			p.Root = len(p.Order) > 0 && SelfSigned(certs[p.Order[len(p.Order)-1]])
+			if p.Anchor == nil && !p.Root && len(p.Order) > 0 {
+				p.MissingIssuer = certs[p.Order[len(p.Order)-1]].Issuer.String()
+			}
+		} else {
+			p.Order, p.Root, p.BrokenLinks, p.MissingIssuer = s.walk(best)
+			if k := slices.IndexFunc(p.Order, func(i int) bool { return i >= n }); k >= 0 {
+				p.Order = p.Order[:k] // an anchor given apart from the file
+				p.BrokenLinks = slices.DeleteFunc(p.BrokenLinks, func(l Link) bool { return l.Child >= n || l.Parent >= n })
+			}
+		}
+		p.Exhausted = v.Reason == SearchBound || (!v.OK() && s.gaveUp())
+		p.finish(uniq)
+		return p, verdict
+	}
 	// Search every path the file holds, with backtracking; take the first
 	// that validates at the instant (or the first complete one).
 	var complete, valid []int
@@ -185,6 +257,13 @@ func buildPath(certs []*x509.Certificate, leaf int, at time.Time, check func(chi
 		p.Order, p.Root, p.BrokenLinks, p.MissingIssuer = s.walk(best)
 	}
 	p.Exhausted = valid == nil && s.gaveUp()
+	p.finish(uniq)
+	return p, nil
+}
+
+// finish lists the certificates on no path and whether the file lists the
+// path in order.
+func (p *Path) finish(uniq []int) {
 	on := map[int]bool{}
 	for _, i := range p.Order {
 		on[i] = true
@@ -200,7 +279,6 @@ func buildPath(certs []*x509.Certificate, leaf int, at time.Time, check func(chi
 			p.FileOrder = false
 		}
 	}
-	return p
 }
 
 // pathValidAt reports whether every certificate of path is within its

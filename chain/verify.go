@@ -2,6 +2,7 @@ package chain
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,6 +56,11 @@ type search struct {
 	at        time.Time
 	signed    map[[2]int]bool // the signature checks of this search
 	check     func(child, parent *x509.Certificate) error
+	// key identifies a certificate by subject and public key: a path never
+	// holds two certificates with the same key (RFC 4158 loop detection:
+	// a cross-signed copy is the same CA).
+	key       []string
+	keyOn     map[string]bool
 	sigs      int
 	visits    int
 	exhausted bool // the signature or step budget ran out
@@ -66,8 +73,10 @@ func (s *search) gaveUp() bool { return s.exhausted || s.truncated }
 // newSearch checks signatures with check: signedBy, or in tests a
 // function that counts its calls.
 func newSearch(certs []*x509.Certificate, uniq []int, at time.Time, check func(child, parent *x509.Certificate) error) *search {
-	s := &search{certs: certs, uniq: uniq, bySubject: map[string][]int{}, anchor: map[int]bool{}, at: at, signed: map[[2]int]bool{}, check: check}
+	s := &search{certs: certs, uniq: uniq, bySubject: map[string][]int{}, anchor: map[int]bool{}, at: at, signed: map[[2]int]bool{}, check: check,
+		key: make([]string, len(certs)), keyOn: map[string]bool{}}
 	for _, i := range uniq {
+		s.key[i] = string(certs[i].RawSubject) + "\x00" + string(certs[i].RawSubjectPublicKeyInfo)
 		k := string(certs[i].RawSubject)
 		s.bySubject[k] = append(s.bySubject[k], i)
 	}
@@ -92,8 +101,8 @@ func (s *search) signs(child, parent int) bool {
 }
 
 // candidates lists the possible issuers of cur not yet on the path, best
-// first: key identifiers that match, then valid at the instant, then
-// anchors, then file order.
+// first: key identifiers that match, then valid at the instant, then not
+// signed with a weak algorithm themselves, then anchors, then file order.
 func (s *search) candidates(cur int, on map[int]bool) []int {
 	c := s.certs[cur]
 	var out []int
@@ -105,9 +114,12 @@ func (s *search) candidates(cur int, on map[int]bool) []int {
 	rank := func(j int) int {
 		p, r := s.certs[j], 0
 		if len(c.AuthorityKeyId) > 0 && len(p.SubjectKeyId) > 0 && !bytes.Equal(c.AuthorityKeyId, p.SubjectKeyId) {
-			r += 4
+			r += 8
 		}
 		if !s.at.IsZero() && (s.at.Before(p.NotBefore) || s.at.After(p.NotAfter)) {
+			r += 4
+		}
+		if !s.anchor[j] && WeakAlgorithm(p) {
 			r += 2
 		}
 		if !s.anchor[j] {
@@ -134,7 +146,13 @@ func (s *search) dfs(path []int, on map[int]bool, visit func([]int) bool) bool {
 	if len(path) >= maxPathLen {
 		return false
 	}
+	k := s.key[cur]
+	s.keyOn[k] = true
+	defer delete(s.keyOn, k)
 	for _, j := range s.candidates(cur, on) {
+		if s.keyOn[s.key[j]] {
+			continue // the same CA (subject and key) is already on the path
+		}
 		if s.visits++; s.visits > maxVisits {
 			s.exhausted = true
 		}
@@ -214,31 +232,79 @@ type VerifyOptions struct {
 	// MaxIntermediates, when set, bounds the intermediates between the leaf
 	// and the anchor (self-issued ones, a CA's key rollover, do not count).
 	MaxIntermediates *int
+	// Cache, when set, shares signature checks across the verdicts of one
+	// run.
+	Cache *SigCache
 }
 
-// Verdict is the outcome of Validate.
-type Verdict struct {
-	// Path is the validated path, leaf first, anchor last (nil on failure).
-	Path []*x509.Certificate
-	// Err says why no path validates (nil when one does, or when the
-	// verdict is CannotJudge).
-	Err error
-	// CannotJudge, when set, says what crypto/x509 refused that Java
-	// accepts: the path is neither proven good nor bad.
-	CannotJudge string
+// Reason says, as a type, why no path validates.
+type Reason int
+
+// Reasons. Valid is the only one that is a pass; CannotJudge is not.
+const (
+	Valid             Reason = iota
+	Expired                  // a certificate on the path is past its notAfter at the instant
+	NotYetValid              // a certificate on the path is before its notBefore
+	WeakSignature            // a signature on the path uses MD2, MD5 or SHA-1
+	CAUsage                  // an issuer is not a CA, or its Key Usage lacks keyCertSign
+	ExtKeyUsage              // the leaf's, or a CA's, Extended Key Usage refuses the usage
+	NameConstraints          // a CA's name constraints refuse the leaf's names
+	PathLength               // a pathLenConstraint (or the caller's depth bound) is exceeded
+	HostName                 // the leaf does not cover the name asked for
+	UnknownAuthority         // no path reaches an anchor: an issuer is missing, or the root is not trusted
+	BadSignature             // an issuer's name matches but its key did not sign the certificate
+	CriticalExtension        // a certificate carries a critical extension X.509 libraries do not know
+	SearchBound              // the path search (or name-constraint work) hit its bound
+	NoAnchor                 // nothing to anchor trust to
+	CannotJudge              // crypto/x509 refuses what Java accepts: neither proven good nor bad
+	Other                    // anything else crypto/x509 refuses
+)
+
+var reasonNames = [...]string{"valid", "expired", "not yet valid", "weak signature", "CA usage", "extended key usage",
+	"name constraints", "path length", "host name", "unknown authority", "bad signature", "critical extension",
+	"search bound", "no anchor", "cannot judge", "other"}
+
+func (r Reason) String() string {
+	if r >= 0 && int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", int(r))
 }
+
+// Verdict is the outcome of the one verifier.
+type Verdict struct {
+	// Path is the validated path, leaf first, anchor last; on failure the
+	// best failing path the search found (nil when none reaches an
+	// anchor).
+	Path []*x509.Certificate
+	// Reason is Valid only when Path validates.
+	Reason Reason
+	// Cert is the certificate at fault, when one is.
+	Cert *x509.Certificate
+	// Err says why (crypto/x509's error, or ours); nil only when Valid.
+	// A "cannot judge" verdict has an error too: it is never a pass.
+	Err error
+}
+
+// OK reports whether a path validated.
+func (v Verdict) OK() bool { return v.Reason == Valid && v.Err == nil }
+
+// CannotJudgeError is the error of a CannotJudge verdict.
+type CannotJudgeError struct{ Why string }
+
+func (e *CannotJudgeError) Error() string { return "cannot judge: " + e.Why }
 
 // Validate searches, among the leaf, the certificates it presented and the
 // anchors, for a path from the leaf to an anchor that crypto/x509 accepts
 // under the model above, at o.At.
 func Validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions) Verdict {
-	return validate(leaf, presented, o, signedBy)
+	return validate(leaf, presented, o, o.Cache.checker())
 }
 
 // validate is Validate with the path search's signature check given.
 func validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions, check func(child, parent *x509.Certificate) error) Verdict {
 	if len(o.Anchors) == 0 {
-		return Verdict{Err: ErrNoAnchor}
+		return Verdict{Reason: NoAnchor, Err: ErrNoAnchor}
 	}
 	pool := []*x509.Certificate{leaf}
 	seen := map[string]int{string(leaf.Raw): 0}
@@ -265,46 +331,187 @@ func validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOpt
 	for _, i := range anchorIdx {
 		s.anchor[i] = true
 	}
-	var v Verdict
-	var first error
-	s.dfs([]int{0}, map[int]bool{0: true}, func(path []int) bool {
-		certs := make([]*x509.Certificate, len(path))
-		for k, i := range path {
-			certs[k] = pool[i]
-		}
-		cannot, err := verifyPath(certs, o)
+	_, v := s.judge(0, o)
+	return v
+}
+
+// judge runs the search from start and hands every path that reaches an
+// anchor to crypto/x509, best ranked first: the first that validates wins.
+// Otherwise the verdict is "cannot judge" when some path could only be
+// refused for what Java accepts, else the best failing path (one whose
+// certificates are all in their validity and CAs where they issue, when
+// there is one) with its typed reason, else the search bound or the greedy
+// walk's missing issuer or broken link. order is the verdict's path as
+// indexes of the search's certificates (the walk when no path reached an
+// anchor).
+func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
+	type failing struct {
+		path []int
+		err  error
+	}
+	var valid, cannot []int
+	var cannotWhy string
+	var first, structural *failing
+	s.dfs([]int{start}, map[int]bool{start: true}, func(path []int) bool {
+		certs := s.pathCerts(path)
+		why, err := verifyPath(certs, o)
 		switch {
-		case err == nil && cannot == "":
-			v = Verdict{Path: certs}
+		case err == nil && why == "":
+			valid = slices.Clone(path)
 			return true
 		case err == nil:
-			if v.CannotJudge == "" {
-				v.CannotJudge = cannot
+			if cannot == nil {
+				cannot, cannotWhy = slices.Clone(path), why
 			}
-		case first == nil:
-			first = err
+		default:
+			f := &failing{slices.Clone(path), err}
+			if first == nil {
+				first = f
+			}
+			if structural == nil && pathValidAt(s.certs, path, o.At) {
+				structural = f
+			}
 		}
 		return false
 	})
-	if v.Path != nil {
-		return v
-	}
-	if v.CannotJudge != "" {
-		return Verdict{CannotJudge: v.CannotJudge}
-	}
 	switch {
-	case first != nil:
-		return Verdict{Err: first}
-	case s.gaveUp():
-		return Verdict{Err: ErrSearchBound}
+	case valid != nil:
+		return valid, Verdict{Path: s.pathCerts(valid)}
+	case cannot != nil:
+		return cannot, Verdict{Path: s.pathCerts(cannot), Reason: CannotJudge, Err: &CannotJudgeError{cannotWhy}}
+	case structural != nil:
+		first = structural
 	}
-	return Verdict{Err: noPath(s)}
+	if first != nil {
+		certs := s.pathCerts(first.path)
+		r, at := classify(certs, first.err, o)
+		return first.path, Verdict{Path: certs, Reason: r, Cert: at, Err: first.err}
+	}
+	order, root, broken, _ := s.walk(start)
+	if s.gaveUp() {
+		return order, Verdict{Reason: SearchBound, Err: ErrSearchBound}
+	}
+	err := noPath(s, start)
+	if len(broken) > 0 {
+		return order, Verdict{Reason: BadSignature, Cert: s.certs[broken[0].Child], Err: err}
+	}
+	last := s.certs[order[len(order)-1]]
+	if root {
+		return order, Verdict{Reason: UnknownAuthority, Cert: last, Err: err}
+	}
+	return order, Verdict{Reason: UnknownAuthority, Cert: last, Err: err}
 }
+
+func (s *search) pathCerts(path []int) []*x509.Certificate {
+	out := make([]*x509.Certificate, len(path))
+	for k, i := range path {
+		out[k] = s.certs[i]
+	}
+	return out
+}
+
+// classify turns the error of one path into a typed reason and the
+// certificate at fault, from crypto/x509's error types and the path's own
+// facts; never from an error's text.
+func classify(path []*x509.Certificate, err error, o VerifyOptions) (Reason, *x509.Certificate) {
+	var cie x509.CertificateInvalidError
+	var he x509.HostnameError
+	var uae x509.UnknownAuthorityError
+	var ia x509.InsecureAlgorithmError
+	var uce x509.UnhandledCriticalExtension
+	var le *limitError
+	switch {
+	case errors.As(err, &le):
+		return le.reason, le.cert
+	case errors.As(err, &cie):
+		switch cie.Reason {
+		case x509.Expired:
+			if c := cie.Cert; c != nil && o.At.Before(c.NotBefore) {
+				return NotYetValid, c
+			}
+			return Expired, cie.Cert
+		case x509.NotAuthorizedToSign:
+			return CAUsage, cie.Cert
+		case x509.TooManyIntermediates:
+			return PathLength, cie.Cert
+		case x509.IncompatibleUsage:
+			return ExtKeyUsage, cie.Cert
+		case x509.CANotAuthorizedForThisName, x509.CANotAuthorizedForExtKeyUsage, x509.UnconstrainedName, x509.NameConstraintsWithoutSANs:
+			if cie.Reason == x509.CANotAuthorizedForExtKeyUsage {
+				return ExtKeyUsage, cie.Cert
+			}
+			return NameConstraints, cie.Cert
+		case x509.TooManyConstraints:
+			return SearchBound, cie.Cert
+		case x509.NameMismatch:
+			return UnknownAuthority, cie.Cert
+		}
+		return Other, cie.Cert
+	case errors.As(err, &he):
+		return HostName, he.Certificate
+	case errors.As(err, &ia):
+		return WeakSignature, weakOnPath(path)
+	case errors.As(err, &uce):
+		return CriticalExtension, criticalOnPath(path)
+	case errors.As(err, &uae):
+		// crypto/x509 reports a refused signature algorithm as an unknown
+		// authority: the path's own facts say which.
+		if c := weakOnPath(path); c != nil {
+			return WeakSignature, c
+		}
+		if c := criticalOnPath(path); c != nil {
+			return CriticalExtension, c
+		}
+		return UnknownAuthority, uae.Cert
+	}
+	return Other, nil
+}
+
+// weakOnPath is the first certificate below the anchor whose signature
+// uses a weak algorithm.
+func weakOnPath(path []*x509.Certificate) *x509.Certificate {
+	for _, c := range path[:max(len(path)-1, 0)] {
+		if WeakAlgorithm(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// criticalOnPath is the first certificate with a critical extension
+// crypto/x509 does not handle.
+func criticalOnPath(path []*x509.Certificate) *x509.Certificate {
+	for _, c := range path {
+		if len(c.UnhandledCriticalExtensions) > 0 {
+			return c
+		}
+	}
+	return nil
+}
+
+// WeakAlgorithm reports whether c is signed with MD2, MD5 or SHA-1.
+func WeakAlgorithm(c *x509.Certificate) bool {
+	switch c.SignatureAlgorithm {
+	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
+		return true
+	}
+	return false
+}
+
+// limitError is a refusal of ours (a bound, the leaf's EKU, the caller's
+// depth limit) with its typed reason.
+type limitError struct {
+	reason Reason
+	cert   *x509.Certificate
+	msg    string
+}
+
+func (e *limitError) Error() string { return e.msg }
 
 // noPath says, in the words of the greedy walk, why no path reaches an
 // anchor: a broken link, a missing issuer, or a root that is not trusted.
-func noPath(s *search) error {
-	order, root, broken, missing := s.walk(0)
+func noPath(s *search, start int) error {
+	order, root, broken, missing := s.walk(start)
 	last := s.certs[order[len(order)-1]]
 	switch {
 	case len(broken) > 0:
@@ -332,14 +539,14 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 			}
 		}
 		if len(path) > 1 && n > *o.MaxIntermediates {
-			return "", fmt.Errorf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)
+			return "", &limitError{PathLength, nil, fmt.Sprintf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)}
 		}
 	}
 	if err := constraintWork(path); err != nil {
 		return "", err
 	}
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
-		return "", fmt.Errorf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])
+		return "", &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])}
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
@@ -410,7 +617,7 @@ func constraintWork(path []*x509.Certificate) error {
 	for _, c := range path[1:] {
 		n := NameConstraintCount(c)
 		if n*names > maxConstraintWork {
-			return fmt.Errorf("refused: \"%s\" carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)
+			return &limitError{SearchBound, c, fmt.Sprintf("refused: \"%s\" carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)}
 		}
 	}
 	return nil
@@ -450,7 +657,8 @@ func validAt(c *x509.Certificate, at time.Time) bool {
 // cannotJudge recognises crypto/x509 refusals that Java would not make.
 func cannotJudge(path []*x509.Certificate, err error) string {
 	var uce x509.UnhandledCriticalExtension
-	if errors.As(err, &uce) || strings.Contains(err.Error(), "unhandled critical extension") {
+	var uae x509.UnknownAuthorityError
+	if errors.As(err, &uce) || errors.As(err, &uae) {
 		for _, c := range path {
 			for _, id := range c.UnhandledCriticalExtensions {
 				if id.Equal(oidNameConstraints) {
@@ -470,11 +678,61 @@ func cannotJudge(path []*x509.Certificate, err error) string {
 	return ""
 }
 
-// Verify is Validate for callers that need only the error: nil when a path
-// validates (or the verdict is "cannot judge").
+// Verify is Validate for callers that need only the error: nil only when a
+// path validates ("cannot judge" is an error).
 func Verify(leaf *x509.Certificate, presented []*x509.Certificate, anchors []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage) error {
 	if usage == 0 {
 		usage = x509.ExtKeyUsageAny
 	}
 	return Validate(leaf, presented, VerifyOptions{Anchors: anchors, At: at, Usage: usage}).Err
+}
+
+// Anchors is the one anchor rule: the certificates given as trusted (--ca)
+// when there are any, otherwise the self-signed certificates among certs
+// (an appliance trusts the root of the chain it was given).
+func Anchors(certs, given []*x509.Certificate) []*x509.Certificate {
+	if len(given) > 0 {
+		return given
+	}
+	var out []*x509.Certificate
+	for _, c := range certs {
+		if SelfSigned(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// SigCache remembers signature checks for one run (a compare, a probe, a
+// checklist): the same link is verified once however many verdicts need
+// it. It is passed explicitly; nil checks every time. Safe for concurrent
+// use.
+type SigCache struct {
+	mu sync.Mutex
+	m  map[[2][32]byte]error
+}
+
+// NewSigCache returns an empty cache.
+func NewSigCache() *SigCache { return &SigCache{m: map[[2][32]byte]error{}} }
+
+func (c *SigCache) checker() func(child, parent *x509.Certificate) error {
+	if c == nil {
+		return signedBy
+	}
+	return c.signedBy
+}
+
+func (c *SigCache) signedBy(child, parent *x509.Certificate) error {
+	k := [2][32]byte{sha256.Sum256(child.Raw), sha256.Sum256(parent.RawSubjectPublicKeyInfo)}
+	c.mu.Lock()
+	err, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return err
+	}
+	err = signedBy(child, parent)
+	c.mu.Lock()
+	c.m[k] = err
+	c.mu.Unlock()
+	return err
 }

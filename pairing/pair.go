@@ -3,7 +3,6 @@ package pairing
 import (
 	"bytes"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -79,7 +78,8 @@ type Pair struct {
 	MaxSkew  time.Duration
 	Rows     []Row
 	Trust    []TrustCheck
-	trustErr []error
+	// trust holds the one verifier's verdict behind each Trust entry.
+	trust []chain.Verdict
 	// ClocksUnmeasured says why the two clocks say nothing about each other
 	// ("": they were given or read): both are this machine's, so their
 	// skew is zero by construction, not by observation.
@@ -104,8 +104,9 @@ const DefaultMaxSkew = 5 * time.Minute
 
 // Compare answers "will these two appliances pair?".
 func Compare(o CompareOptions) *Report {
-	src := NewSubject(o.Source, o.SourceCSR, ModeMigration, o.SourceTime, o.SourceName)
-	tgt := NewSubject(o.Target, o.TargetCSR, ModeMigration, o.TargetTime, o.TargetName)
+	cache := chain.NewSigCache() // one run: each link verified once
+	src := newSubject(o.Source, o.SourceCSR, ModeMigration, o.SourceTime, o.SourceName, cache)
+	tgt := newSubject(o.Target, o.TargetCSR, ModeMigration, o.TargetTime, o.TargetName, cache)
 	src.CSRFlag, src.NameFlag = "--source-csr", "--source-name"
 	tgt.CSRFlag, tgt.NameFlag = "--target-csr", "--target-name"
 	r := &Report{SchemaVersion: SchemaVersion, Command: "compare"}
@@ -156,27 +157,26 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 	// them, scripts/bench.sh A/B, measured when chain still memoised
 	// signatures process-wide). checklist runs whole pairs in parallel.
 	p.Trust = make([]TrustCheck, len(jobs))
-	p.trustErr = make([]error, len(jobs))
+	p.trust = make([]chain.Verdict, len(jobs))
 	for i, j := range jobs {
 		leaf, _ := j.presenter.leaf()
-		err := chain.Verify(leaf, j.presenter.certs(), anchors(j.verifier), j.verifier.At, j.usage)
-		tc := TrustCheck{Presenter: j.pn, Verifier: j.vn, Usage: usageName(j.usage), At: j.verifier.At, OK: err == nil}
-		if err != nil {
-			tc.Error = err.Error()
+		v := chain.Verdict{Reason: chain.NoAnchor, Err: chain.ErrNoAnchor}
+		if leaf != nil {
+			v = chain.Validate(leaf, j.presenter.certs(), chain.VerifyOptions{Anchors: anchors(j.verifier), At: j.verifier.At, Usage: j.usage, Cache: src.Cache})
 		}
-		p.Trust[i], p.trustErr[i] = tc, err
+		tc := TrustCheck{Presenter: j.pn, Verifier: j.vn, Usage: usageName(j.usage), At: j.verifier.At, OK: v.OK()}
+		if v.Err != nil {
+			tc.Error = v.Err.Error()
+		}
+		p.Trust[i], p.trust[i] = tc, v
 	}
 	return p
 }
 
-// anchors are what an appliance trusts: the root of the chain it uploaded
-// ("the root becomes the trust anchor", KB 000221202 #5).
-func anchors(s *Subject) []*x509.Certificate {
-	if !s.Path.Root {
-		return nil
-	}
-	return []*x509.Certificate{s.Input.Certs[s.Path.Order[len(s.Path.Order)-1]]}
-}
+// anchors are what an appliance trusts: the roots of the chain it uploaded
+// ("the root becomes the trust anchor", KB 000221202 #5), by the one
+// anchor rule.
+func anchors(s *Subject) []*x509.Certificate { return chain.Anchors(s.Input.Certs, nil) }
 
 func usageName(u x509.ExtKeyUsage) string {
 	if u == x509.ExtKeyUsageServerAuth {
@@ -329,12 +329,11 @@ func checkPairKeys(p *Pair) []sideResult {
 func checkPairTrust(p *Pair) []sideResult {
 	var out []sideResult
 	for i, tc := range p.Trust {
-		err := p.trustErr[i]
-		if err == nil {
+		v := p.trust[i]
+		if v.OK() {
 			continue
 		}
-		var cie x509.CertificateInvalidError
-		if errors.As(err, &cie) && cie.Reason == x509.Expired {
+		if v.Reason == chain.Expired || v.Reason == chain.NotYetValid {
 			continue // pair-validity names the certificate and the clock
 		}
 		role := "server"
@@ -346,16 +345,18 @@ func checkPairTrust(p *Pair) []sideResult {
 			presenter = p.Tgt
 		}
 		leaf, li := presenter.leaf()
-		why := err.Error()
-		if errors.Is(err, chain.ErrNoAnchor) {
-			why = "the " + tc.Verifier + " chain has no root certificate, so the " + tc.Verifier + " trusts nothing"
-		}
+		why := v.Err.Error()
 		status := Error
-		if strings.Contains(why, "insecure algorithm") {
+		switch v.Reason {
+		case chain.NoAnchor:
+			why = "the " + tc.Verifier + " chain has no root certificate, so the " + tc.Verifier + " trusts nothing"
+		case chain.WeakSignature:
 			status, why = Warn, why+" (Go refuses SHA-1; Java-based OME may accept it: see weak-signature)"
+		case chain.CannotJudge:
+			status = Warn // not proven either way: never a pass
 		}
 		because := fmt.Sprintf("\"%s\" does not verify to %s: %s", chain.Name(leaf), anchorName(tc.Verifier, p), why)
-		if errors.Is(err, chain.ErrNoAnchor) {
+		if v.Reason == chain.NoAnchor {
 			because = why
 		}
 		out = append(out, sideResult{tc.Presenter, Result{Status: status, CertIndex: intp(li), Details: fmt.Sprintf(

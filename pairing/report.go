@@ -1,7 +1,6 @@
 package pairing
 
 import (
-	"crypto/x509"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,6 +65,38 @@ type Report struct {
 	// Scope says what a passing verdict covers when it covers less than the
 	// whole question (probe without --client-cert: the server side only).
 	Scope string `json:"scope,omitempty"`
+	// ChainVerdict (check) is the one verifier's answer on the file: does
+	// the path check shows validate to the file's own root, for the mode's
+	// usages and --name, at --at? The rules above say what OME makes of it.
+	ChainVerdict *ChainVerdict `json:"chain_verdict,omitempty"`
+}
+
+// ChainVerdict is a chain.Verdict as the report shows it.
+type ChainVerdict struct {
+	Valid bool `json:"valid"`
+	// Reason is "valid", or why not: "expired", "not yet valid", "weak
+	// signature", "CA usage", "extended key usage", "name constraints",
+	// "path length", "host name", "unknown authority", "bad signature",
+	// "critical extension", "search bound", "no anchor", "cannot judge"
+	// (never valid), "other".
+	Reason    string `json:"reason"`
+	CertIndex *int   `json:"cert_index"`
+	Error     string `json:"error,omitempty"`
+}
+
+func chainVerdict(s *Subject) *ChainVerdict {
+	v := s.Verdict
+	cv := &ChainVerdict{Valid: v.OK(), Reason: v.Reason.String()}
+	if v.Err != nil {
+		cv.Error = v.Err.Error()
+	}
+	for i, c := range s.certs() {
+		if v.Cert != nil && c.Equal(v.Cert) {
+			cv.CertIndex = intp(i)
+			break
+		}
+	}
+	return cv
 }
 
 // causes are the rules that, when they fail, explain others, most
@@ -240,6 +271,7 @@ func Check(o CheckOptions) *Report {
 	if o.CSR != nil {
 		r.CSR = csrInfo(o.CSR)
 	}
+	r.ChainVerdict = chainVerdict(s)
 	r.runUpload(s, "")
 	r.finish()
 	return r
@@ -274,26 +306,6 @@ func NotCertificate(file string, mode Mode, at time.Time, why error) *Report {
 	}
 	r.finish()
 	return r
-}
-
-// TrustVerdict is the chain-validity verdict of the check pipeline for a
-// file: the leaf and path its path search picks, judged by chain's one
-// verifier at the instant, for the usage, covering name when given.
-// Anchors default to the file's own self-signed roots.
-func TrustVerdict(in *chain.Input, anchors []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage, name string, maxIntermediates *int) chain.Verdict {
-	if len(in.Certs) == 0 {
-		return chain.Verdict{Err: chain.ErrNoAnchor}
-	}
-	p := chain.BuildPathAt(in.Certs, at)
-	leaf := p.Leaf(in.Certs)
-	if anchors == nil {
-		for _, c := range in.Certs {
-			if chain.SelfSigned(c) {
-				anchors = append(anchors, c)
-			}
-		}
-	}
-	return chain.Validate(leaf, in.Certs, chain.VerifyOptions{Anchors: anchors, At: at, Usage: usage, Name: name, MaxIntermediates: maxIntermediates})
 }
 
 func inputInfo(in *chain.Input) *InputInfo {

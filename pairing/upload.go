@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -33,7 +32,13 @@ const MaxDepth = 10
 // Subject is one appliance's upload as the upload rules see it.
 type Subject struct {
 	Input *chain.Input
-	Path  chain.Path
+	// Path is the path the one verifier judged (chain.Judge): the
+	// validated one, the failing one its Verdict describes, or how far the
+	// file goes.
+	Path    chain.Path
+	Verdict chain.Verdict
+	// Cache shares signature checks with the other verdicts of this run.
+	Cache *chain.SigCache
 	CSR   *chain.CSR // nil when no --csr was given
 	Mode  Mode
 	At    time.Time // the appliance's clock
@@ -43,12 +48,33 @@ type Subject struct {
 	CSRFlag, NameFlag string
 }
 
-// NewSubject builds the path for in.
+// NewSubject judges in with the one verifier: anchored at the file's own
+// self-signed certificates (chain.Anchors), at the appliance's clock, for
+// the usages the mode needs.
 func NewSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name string) *Subject {
+	return newSubject(in, csr, mode, at, name, nil)
+}
+
+// newSubject is NewSubject sharing signature checks through cache (nil:
+// none).
+func newSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name string, cache *chain.SigCache) *Subject {
 	if mode == "" {
 		mode = ModeMigration
 	}
-	return &Subject{Input: in, Path: chain.BuildPathAt(in.Certs, at.UTC()), CSR: csr, Mode: mode, At: at.UTC(), Name: name, CSRFlag: "--csr", NameFlag: "--name"}
+	s := &Subject{Input: in, CSR: csr, Mode: mode, At: at.UTC(), Name: name, CSRFlag: "--csr", NameFlag: "--name", Cache: cache}
+	// The whole question, as the peer asks it: serverAuth, the name when
+	// given, at this appliance's clock.
+	s.Path, s.Verdict = chain.Judge(in.Certs, chain.VerifyOptions{At: s.At, Usage: x509.ExtKeyUsageServerAuth, Name: name, Cache: cache})
+	leaf, _ := s.leaf()
+	if mode == ModeMigration && s.Verdict.OK() && leaf != nil {
+		// Each appliance is client too: the same path, for clientAuth (a
+		// CA's EKU may allow serverAuth only).
+		path := s.Verdict.Path
+		if v := chain.Validate(leaf, path, chain.VerifyOptions{Anchors: path[len(path)-1:], At: s.At, Usage: x509.ExtKeyUsageClientAuth, Cache: cache}); !v.OK() {
+			s.Verdict = v
+		}
+	}
+	return s
 }
 
 func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
@@ -507,68 +533,63 @@ func checkChainDepth(s *Subject) []Result {
 }
 
 func checkChainVerify(s *Subject) []Result {
-	p, certs := s.Path, s.certs()
-	if !p.Root || len(p.BrokenLinks) > 0 || len(p.Order) < 2 || checkCAConstraints(s)[0].Status != Pass {
-		return []Result{{Status: NA}}
-	}
-	leaf := certs[p.Order[0]]
-	var path []*x509.Certificate
-	for _, i := range p.Order[1:] {
-		path = append(path, certs[i])
-	}
-	// Validity, EKU and weak algorithms have their own rules: verify at a
-	// moment every certificate covers when there is one, for any usage.
-	at := s.At
-	if t, ok := commonInstant(certs, p.Order); ok {
-		at = t
-	}
-	// The usages OME needs, as the peer will check them (EKU nests: a CA
-	// that restricts EKU must allow them too). A leaf that lacks one is
-	// leaf-eku's finding, not this rule's.
-	usages := []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
-	if s.Mode == ModeServer {
-		usages = usages[:1]
-	}
-	var v chain.Verdict
-	for _, u := range usages {
-		if !chain.Allows(leaf, u) {
-			u = x509.ExtKeyUsageAny
+	p, certs, v := s.Path, s.certs(), s.Verdict
+	switch v.Reason {
+	case chain.Valid:
+		return []Result{{Status: Pass}}
+	case chain.CannotJudge:
+		// Never a pass: crypto/x509 refuses what Java may accept.
+		return []Result{{Status: Info, Details: v.Err.Error()}}
+	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound:
+		return []Result{{Status: NA}} // chain-complete and chain-signature report these
+	case chain.CAUsage, chain.WeakSignature:
+		return []Result{{Status: NA}} // ca-constraints and weak-signature report these
+	case chain.ExtKeyUsage, chain.HostName, chain.Expired, chain.NotYetValid:
+		// leaf-eku, leaf-name and validity report the leaf's usages, its
+		// names and the dates: judge the rest of the same path for any
+		// usage, at a moment every certificate covers when there is one.
+		t := s.At
+		if v.Reason == chain.Expired || v.Reason == chain.NotYetValid {
+			var ok bool
+			if t, ok = commonInstant(certs, p.Order); !ok {
+				return []Result{{Status: NA}}
+			}
 		}
-		if v = chain.Validate(leaf, path, chain.VerifyOptions{Anchors: path[len(path)-1:], At: at, Usage: u}); v.Err != nil || v.CannotJudge != "" {
+		if len(v.Path) < 2 {
+			return []Result{{Status: NA}}
+		}
+		if v.Reason == chain.ExtKeyUsage && v.Cert != nil && v.Cert != v.Path[0] {
 			break
 		}
-	}
-	if v.CannotJudge != "" {
-		return []Result{{Status: Info, Details: "cannot judge: " + v.CannotJudge}}
-	}
-	err := v.Err
-	if err == nil {
-		return []Result{{Status: Pass}}
-	}
-	var ia x509.InsecureAlgorithmError
-	var cie x509.CertificateInvalidError
-	weak := strings.Contains(err.Error(), "insecure algorithm") // wrapped in UnknownAuthorityError without a type
-	if weak || errors.As(err, &ia) || (errors.As(err, &cie) && (cie.Reason == x509.Expired || cie.Reason == x509.NotAuthorizedToSign)) {
-		return []Result{{Status: NA}} // weak-signature, validity and ca-constraints report these
+		usage := x509.ExtKeyUsageServerAuth
+		if !chain.Allows(v.Path[0], usage) {
+			usage = x509.ExtKeyUsageAny
+		}
+		v = chain.Validate(v.Path[0], v.Path, chain.VerifyOptions{Anchors: v.Path[len(v.Path)-1:], At: t, Usage: usage, Cache: s.Cache})
+		switch v.Reason {
+		case chain.Valid, chain.CAUsage, chain.WeakSignature, chain.Expired, chain.NotYetValid:
+			return []Result{{Status: NA}}
+		case chain.CannotJudge:
+			return []Result{{Status: Info, Details: v.Err.Error()}}
+		}
 	}
 	var ci *int
-	if errors.As(err, &cie) && cie.Cert != nil {
+	if v.Cert != nil {
 		for i, c := range certs {
-			if c.Equal(cie.Cert) {
+			if c.Equal(v.Cert) {
 				ci = intp(i)
 			}
 		}
 	}
-	var uce x509.UnhandledCriticalExtension
-	if errors.As(err, &uce) {
-		return []Result{{Status: Error, Details: fmt.Sprintf("the chain %s does not verify: a certificate has a critical extension that X.509 libraries do not know (%v)", chain.Describe(certs, p.Order), err)}}
+	if v.Reason == chain.CriticalExtension {
+		return []Result{{Status: Error, CertIndex: ci, Details: fmt.Sprintf("the chain %s does not verify: a certificate has a critical extension that X.509 libraries do not know (%v)", chain.Describe(certs, p.Order), v.Err)}}
 	}
 	details := fmt.Sprintf("the chain %s does not verify to its own root", chain.Describe(certs, p.Order))
 	if ci != nil {
 		details += " at " + s.label(*ci)
 	}
-	details += fmt.Sprintf(": %v", err)
-	if ci != nil && cie.Reason == x509.TooManyIntermediates {
+	details += fmt.Sprintf(": %v", v.Err)
+	if ci != nil && v.Reason == chain.PathLength {
 		// Path length counts the CA certificates between this one and the
 		// leaf (RFC 5280 4.2.1.9).
 		below, word := slices.Index(p.Order, *ci)-1, "certificates"

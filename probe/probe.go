@@ -597,8 +597,8 @@ func (o *Options) CredentialGate(peer []*x509.Certificate, version uint16) error
 		return fmt.Errorf("its certificate \"%s\" is not valid at this machine's clock %s (valid %s to %s)", chain.Name(leaf),
 			now.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
-	if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageServerAuth) {
-		return fmt.Errorf("its certificate \"%s\" has no serverAuth extended key usage", chain.Name(leaf))
+	if !chain.Allows(leaf, x509.ExtKeyUsageServerAuth) {
+		return fmt.Errorf("its certificate \"%s\" does not allow serverAuth in its extended key usage", chain.Name(leaf))
 	}
 	if len(o.Trust) > 0 {
 		if err := chain.Verify(leaf, peer[1:], o.Trust, now, x509.ExtKeyUsageServerAuth); err != nil {
@@ -929,12 +929,9 @@ func Mutuals(_ context.Context, a, b *Observation, _ Options) {
 		if len(self.Chain) == 0 || len(peer.Chain) == 0 || self.mutual == nil {
 			continue
 		}
-		path := chain.BuildPath(peer.Chain)
-		var anchors []*x509.Certificate
-		if path.Root {
-			anchors = []*x509.Certificate{peer.Chain[path.Order[len(path.Order)-1]]}
-		}
-		self.Handshakes = append(self.Handshakes, judgeMutual(self.mutual, anchors, peer.Clock))
+		// The peer trusts the roots of the chain it serves (the one anchor
+		// rule, as compare's trust matrix).
+		self.Handshakes = append(self.Handshakes, judgeMutual(self.mutual, chain.Anchors(peer.Chain, nil), peer.Clock))
 	}
 }
 

@@ -67,6 +67,7 @@ type viewTail struct {
 	Incomplete    []string              `json:"incomplete,omitempty"`
 	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
 	Scope         string                `json:"scope,omitempty"`
+	ChainVerdict  *pairing.ChainVerdict `json:"chain_verdict,omitempty"`
 }
 
 // checkView is a check report: no sides.
@@ -99,7 +100,7 @@ type sideView struct {
 
 func views(r *pairing.Report) (viewHead, viewTail) {
 	return viewHead{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR},
-		viewTail{r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope}
+		viewTail{r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope, r.ChainVerdict}
 }
 
 func checkJSON(r *pairing.Report) checkView {

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// limboCase is one x509-limbo test case (the fields we use).
+type limboCase struct {
+	ID               string   `json:"id"`
+	Features         []string `json:"features"`
+	ValidationKind   string   `json:"validation_kind"`
+	TrustedCerts     []string `json:"trusted_certs"`
+	Intermediates    []string `json:"untrusted_intermediates"`
+	Peer             string   `json:"peer_certificate"`
+	ValidationTime   *string  `json:"validation_time"`
+	ExpectedPeerName *struct {
+		Kind, Value string
+	} `json:"expected_peer_name"`
+	ExtendedKeyUsage []string `json:"extended_key_usage"`
+	MaxChainDepth    *int     `json:"max_chain_depth"`
+	ExpectedResult   string   `json:"expected_result"`
+}
+
+// limboPath finds ../shared/limbo/limbo.json.gz from the project root, or
+// $LIMBO_JSON.
+func limboPath() string {
+	if p := os.Getenv("LIMBO_JSON"); p != "" {
+		return p
+	}
+	return filepath.Join("..", "shared", "limbo", "limbo.json.gz")
+}
+
+// limboOutOfScope says why a case is not a chain-validity question for OME,
+// or "" when it is.
+func limboOutOfScope(c limboCase) string {
+	if c.ValidationKind != "SERVER" {
+		return "client validation"
+	}
+	if c.MaxChainDepth != nil {
+		return "a depth limit chosen by the validating application (max_chain_depth): check has none to give; OME's own limit is chain-depth's 10 certificates"
+	}
+	for _, f := range c.Features {
+		switch {
+		case f == "has-crl":
+			return "revocation: OME's upload check does not fetch or read CRLs"
+		case strings.HasPrefix(f, "pedantic-webpki"), f == "pedantic-public-suffix-wildcard", f == "pedantic-serial-number":
+			return "Web PKI (CA/B Forum) policy, not path validation; OME's Java PKIX validator does not apply it (" + f + ")"
+		}
+	}
+	return ""
+}
+
+// Reasons for deliberate deviations from x509-limbo (reviewed 2026-11-30).
+const (
+	devKeyID = "key identifiers (AKI/SKI presence and form) are an issuance profile rule of RFC 5280 4.2.1.1-2; " +
+		"path validation (RFC 5280 6.1), Java's PKIX validator and crypto/x509 do not require them, so OME would not refuse the chain for it"
+	devCN = "CN/SAN consistency is a CA/Browser Forum issuance rule (BR 7.1.4.3); host names are matched against the SAN, " +
+		"as Java and crypto/x509 do; OME appliances are not Web PKI"
+	devCannotJudge = "crypto/x509 cannot evaluate this (self-issued intermediates counted against pathLenConstraint, or critical " +
+		"directoryName/otherName name constraints); reported as info 'cannot judge', never as pass or fail"
+	devAnchor = "OME model: a trust anchor is trusted as given (Java, OpenSSL); its own Basic Constraints and extension profile " +
+		"are not judged"
+	devProfile = "certificate profile rule (RFC 5280 section 4 / CA/B Forum) that neither Java's PKIX validator nor crypto/x509 " +
+		"enforces during path validation; where it matters for OME the upload rules report it separately (leaf-is-ca, leaf-eku, ...)"
+	devSelfIssuedNC = "crypto/x509 applies name constraints to a self-issued intermediate, which RFC 5280 6.1.4 exempts; " +
+		"shared with crypto/x509, rare in enterprise PKIs"
+	devFractional = "notAfter with fractional seconds: DER forbids them (RFC 5280 4.1.2.5.2) and crypto/x509 rounds them otherwise; " +
+		"no CA an OME admin uses issues them"
+	devFileAnchors = "one file, as an admin uploads it: every self-signed certificate in it is a root the appliance trusts, and a trust " +
+		"anchor must be self-signed (chain-complete); the case's split between trusted and untrusted certificates does not exist in one file"
+	devWebPKIKey = "Web PKI key policy for roots; OME's key-size rule judges the appliance's own certificates, anchors are trusted as given"
+)
+
+// limboDeviations are the reviewed cases where we deliberately answer
+// otherwise than x509-limbo, with the reason (OME modelling).
+var limboDeviations = map[string]string{
+	"cve::cve-2024-0567": devFileAnchors,
+	"pathological::pathological-chain-same-subject-same-key": devFileAnchors,
+	"rfc5280::chain-untrusted-root":                          devFileAnchors,
+	"pathlen::self-issued-certs-pathlen":                     devCannotJudge,
+	"rfc5280::aki::intermediate-missing-aki":                 devKeyID,
+	"rfc5280::aki::leaf-missing-aki":                         devKeyID,
+	"rfc5280::duplicate-extensions":                          devProfile,
+	"rfc5280::ee-critical-aia-invalid":                       devProfile,
+	"rfc5280::eku::ee-eku-empty":                             devProfile,
+	"rfc5280::leaf-ku-keycertsign":                           devProfile,
+	"rfc5280::nc::invalid-dnsname-leading-period":            devProfile,
+	"rfc5280::nc::nc-forbids-othername-noop":                 devCannotJudge,
+	"rfc5280::nc::nc-forbids-othername":                      devCannotJudge,
+	"rfc5280::nc::not-allowed-in-ee-critical":                devProfile,
+	"rfc5280::nc::not-allowed-in-ee-noncritical":             devProfile,
+	"rfc5280::nc::permitted-dn-match":                        devCannotJudge,
+	"rfc5280::nc::permitted-dns-match-noncritical":           devProfile,
+	"rfc5280::nc::permitted-self-issued":                     devSelfIssuedNC,
+	"rfc5280::pc::ica-noncritical-pc":                        devProfile,
+	"rfc5280::root-inconsistent-ca-extensions":               devAnchor,
+	"rfc5280::root-missing-basic-constraints":                devAnchor,
+	"rfc5280::root-non-critical-basic-constraints":           devAnchor,
+	"rfc5280::san::malformed":                                devProfile,
+	"rfc5280::san::noncritical-with-empty-subject":           devProfile,
+	"rfc5280::san::underscore-dns":                           devProfile,
+	"rfc5280::ski::intermediate-missing-ski":                 devKeyID,
+	"rfc5280::ski::root-missing-ski":                         devKeyID,
+	"rfc5280::validity::notafter-fractional":                 devFractional,
+	"webpki::aki::root-with-aki-all-fields":                  devKeyID,
+	"webpki::aki::root-with-aki-authoritycertissuer":         devKeyID,
+	"webpki::aki::root-with-aki-authoritycertserialnumber":   devKeyID,
+	"webpki::aki::root-with-aki-missing-keyidentifier":       devKeyID,
+	"webpki::aki::root-with-aki-ski-mismatch":                devKeyID,
+	"webpki::ca-as-leaf":                                     devProfile,
+	"webpki::cn::case-mismatch":                              devCN,
+	"webpki::cn::ipv4-hex-mismatch":                          devCN,
+	"webpki::cn::ipv4-leading-zeros-mismatch":                devCN,
+	"webpki::cn::ipv6-non-rfc5952-mismatch":                  devCN,
+	"webpki::cn::ipv6-uncompressed-mismatch":                 devCN,
+	"webpki::cn::ipv6-uppercase-mismatch":                    devCN,
+	"webpki::cn::not-in-san":                                 devCN,
+	"webpki::cn::punycode-not-in-san":                        devCN,
+	"webpki::cn::utf8-vs-punycode-mismatch":                  devCN,
+	"webpki::ee-basicconstraints-ca":                         devProfile,
+	"webpki::forbidden-rsa-not-divisible-by-8-in-root":       devWebPKIKey,
+	"webpki::forbidden-weak-rsa-key-in-root":                 devWebPKIKey,
+	"webpki::malformed-aia":                                  devProfile,
+	"webpki::san::san-critical-with-nonempty-subject":        devProfile,
+}
+
+// limboFile is a case as an admin has it: the peer, the intermediates and
+// the trusted roots in one PEM file.
+func limboFile(c limboCase) []byte {
+	var out []byte
+	for _, b := range append(append([]string{c.Peer}, c.Intermediates...), c.TrustedCerts...) {
+		out = append(out, b...)
+		out = append(out, '\n')
+	}
+	return out
+}
+
+// TestLimboConformance runs the shipped command on every in-scope SERVER
+// case of x509-limbo: `check --mode server --format json --at
+// validation_time --name expected_peer_name FILE`, through run (the
+// binary's own pipeline: flags, the file reader, pairing.Check, the one
+// verifier with the file's own roots as anchors, the JSON renderer), and
+// compares the report's chain_verdict with expected_result.
+func TestLimboConformance(t *testing.T) {
+	f, err := os.Open(limboPath())
+	if err != nil {
+		t.Skipf("x509-limbo not here (%v): CI has ../shared/limbo; a clone of the project alone does not", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite struct {
+		Testcases []limboCase `json:"testcases"`
+	}
+	if err := json.NewDecoder(zr).Decode(&suite); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	type tally struct{ n, agree int }
+	groups := map[string]*tally{}
+	total, scope := &tally{}, map[string]int{}
+	var disagree []string
+	deviated := map[string]bool{}
+	cannot, crashes := 0, 0
+	file := filepath.Join(dir, "case.pem")
+	for _, c := range suite.Testcases {
+		if why := limboOutOfScope(c); why != "" {
+			scope[why]++
+			continue
+		}
+		if err := os.WriteFile(file, limboFile(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"ome-preflight", "check", "--mode", "server", "--format", "json"}
+		if c.ValidationTime != nil {
+			args = append(args, "--at", *c.ValidationTime)
+		}
+		if c.ExpectedPeerName != nil {
+			args = append(args, "--name", c.ExpectedPeerName.Value)
+		}
+		var out, errb bytes.Buffer
+		code := run(append(args, file), strings.NewReader(""), &out, &errb, func() time.Time { return testBase })
+		got, detail := "FAILURE", ""
+		var r struct {
+			ChainVerdict *struct {
+				Valid  bool
+				Reason string
+				Error  string
+			} `json:"chain_verdict"`
+		}
+		switch {
+		case code == 2:
+			detail = "exit 2: " + strings.TrimSpace(errb.String())
+		case json.Unmarshal(out.Bytes(), &r) != nil:
+			crashes++
+			detail = "no JSON report: " + errb.String()
+		case r.ChainVerdict == nil:
+			detail = "no chain verdict (the file holds no certificate)"
+		case r.ChainVerdict.Reason == "cannot judge":
+			cannot++
+			got, detail = "CANNOT-JUDGE", r.ChainVerdict.Error
+		case r.ChainVerdict.Valid:
+			got = "SUCCESS"
+		default:
+			detail = r.ChainVerdict.Reason + ": " + r.ChainVerdict.Error
+		}
+		g := strings.SplitN(c.ID, "::", 3)
+		key := g[0]
+		if len(g) > 2 {
+			key = g[0] + "::" + g[1]
+		}
+		if groups[key] == nil {
+			groups[key] = &tally{}
+		}
+		groups[key].n++
+		total.n++
+		if got == c.ExpectedResult {
+			groups[key].agree++
+			total.agree++
+			continue
+		}
+		if _, ok := limboDeviations[c.ID]; ok {
+			deviated[c.ID] = true
+			continue
+		}
+		disagree = append(disagree, fmt.Sprintf("%s: want %s, got %s (%s)", c.ID, c.ExpectedResult, got, detail))
+	}
+	pct := func(x *tally) float64 { return 100 * float64(x.agree) / float64(max(x.n, 1)) }
+	var keys []string
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t.Logf("%-28s %5d cases, %6.2f %% agree", k, groups[k].n, pct(groups[k]))
+	}
+	for why, n := range scope {
+		t.Logf("out of scope: %d: %s", n, why)
+	}
+	t.Logf("in scope: %d cases, %d agree (%.2f %%), %d cannot judge, %d crashes, %d deviations listed, %d unexplained",
+		total.n, total.agree, pct(total), cannot, crashes, len(limboDeviations), len(disagree))
+	sort.Strings(disagree)
+	for _, d := range disagree {
+		t.Log("  " + d)
+	}
+	if crashes > 0 {
+		t.Errorf("%d cases gave no JSON report", crashes)
+	}
+	if p := pct(total); p < 99.5 {
+		t.Errorf("in-scope agreement %.2f %% < 99.5 %%", p)
+	}
+	for _, k := range []string{"bettertls::pathbuilding", "pathological"} {
+		dev := 0
+		for id := range deviated {
+			if strings.HasPrefix(id, k+"::") {
+				dev++
+			}
+		}
+		if g := groups[k]; g != nil && g.agree+dev != g.n {
+			t.Errorf("%s: %d of %d agree (%d reviewed deviations); want every other case", k, g.agree, g.n, dev)
+		}
+	}
+	if len(disagree) > 0 {
+		t.Errorf("%d disagreements are not on the reviewed deviations list", len(disagree))
+	}
+	for id := range limboDeviations {
+		if !deviated[id] {
+			t.Errorf("%s is on the deviations list but now agrees (or is gone): take it off", id)
+		}
+	}
+}
