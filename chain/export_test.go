@@ -35,3 +35,10 @@ func ValidateCounting(leaf *x509.Certificate, presented []*x509.Certificate, o V
 	v := validate(leaf, presented, o, counting(&n))
 	return v, n
 }
+
+// NewCountingSigCache is a SigCache whose misses are counted in *n.
+func NewCountingSigCache(n *int) *SigCache {
+	c := NewSigCache()
+	c.check = counting(n)
+	return c
+}

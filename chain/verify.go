@@ -459,6 +459,9 @@ func classify(path []*x509.Certificate, err error, o VerifyOptions) (Reason, *x5
 		if c := weakOnPath(path); c != nil {
 			return WeakSignature, c
 		}
+		if c := notCAOnPath(path); c != nil {
+			return CAUsage, c
+		}
 		if c := criticalOnPath(path); c != nil {
 			return CriticalExtension, c
 		}
@@ -472,6 +475,18 @@ func classify(path []*x509.Certificate, err error, o VerifyOptions) (Reason, *x5
 func weakOnPath(path []*x509.Certificate) *x509.Certificate {
 	for _, c := range path[:max(len(path)-1, 0)] {
 		if WeakAlgorithm(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// notCAOnPath is the first issuer below the anchor that is not a CA, or
+// whose Key Usage lacks keyCertSign (crypto/x509 refuses its signature as
+// "parent certificate cannot sign").
+func notCAOnPath(path []*x509.Certificate) *x509.Certificate {
+	for _, c := range path[1:max(len(path)-1, 1)] {
+		if c.BasicConstraintsValid && !c.IsCA || !c.BasicConstraintsValid && c.Version == 3 || c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0 {
 			return c
 		}
 	}
@@ -708,12 +723,13 @@ func Anchors(certs, given []*x509.Certificate) []*x509.Certificate {
 // it. It is passed explicitly; nil checks every time. Safe for concurrent
 // use.
 type SigCache struct {
-	mu sync.Mutex
-	m  map[[2][32]byte]error
+	mu    sync.Mutex
+	m     map[[2][32]byte]error
+	check func(child, parent *x509.Certificate) error
 }
 
 // NewSigCache returns an empty cache.
-func NewSigCache() *SigCache { return &SigCache{m: map[[2][32]byte]error{}} }
+func NewSigCache() *SigCache { return &SigCache{m: map[[2][32]byte]error{}, check: signedBy} }
 
 func (c *SigCache) checker() func(child, parent *x509.Certificate) error {
 	if c == nil {
@@ -730,7 +746,7 @@ func (c *SigCache) signedBy(child, parent *x509.Certificate) error {
 	if ok {
 		return err
 	}
-	err = signedBy(child, parent)
+	err = c.check(child, parent)
 	c.mu.Lock()
 	c.m[k] = err
 	c.mu.Unlock()

@@ -1,0 +1,85 @@
+package pairing_test
+
+import (
+	"crypto/x509"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+// "Cannot judge" (crypto/x509 refuses what Java accepts: here a key
+// rollover's self-issued certificate counted against pathLenConstraint) is
+// never a pass: not in check's chain verdict, not in compare's trust matrix.
+func TestCannotJudgeIsNeverAPass(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root0-CA", CA: true, Mutate: func(c *x509.Certificate) { c.MaxPathLen, c.MaxPathLenZero = 0, true }},
+		fixtures.Spec{ID: "roll", CN: "Root0-CA", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "roll"},
+		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "roll"},
+	)
+	read := func(ids ...string) *chain.Input {
+		in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	r := pairing.Check(pairing.CheckOptions{Input: read("src", "roll", "root"), Mode: pairing.ModeMigration, At: base})
+	if r.ChainVerdict == nil || r.ChainVerdict.Valid || r.ChainVerdict.Reason != "cannot judge" {
+		t.Errorf("check chain_verdict %+v; want not valid, cannot judge", r.ChainVerdict)
+	}
+	for _, c := range r.Checks {
+		if c.Rule == "chain-verify" && c.Status != pairing.Info {
+			t.Errorf("chain-verify %s; want info (cannot judge)", c.Status)
+		}
+	}
+	cr := pairing.Compare(pairing.CompareOptions{Source: read("src", "roll", "root"), Target: read("tgt", "roll", "root"),
+		SourceTime: base, TargetTime: base, Window: time.Hour})
+	if len(cr.Trust) != 4 {
+		t.Fatalf("%d trust entries", len(cr.Trust))
+	}
+	for _, tc := range cr.Trust {
+		if tc.OK || !strings.Contains(tc.Error, "cannot judge") {
+			t.Errorf("trust %s -> %s %s: ok %v (%s); want not ok, cannot judge", tc.Presenter, tc.Verifier, tc.Usage, tc.OK, tc.Error)
+		}
+	}
+	for _, c := range cr.Checks {
+		if c.Rule == "pair-trust" && c.Status != pairing.Warn {
+			t.Errorf("pair-trust %s; want warn (not proven either way)", c.Status)
+		}
+	}
+}
+
+// check's chain verdict is the verdict of the path it shows: the file lists
+// a constrained copy of the intermediate first, the valid path goes
+// through the other, and both the verdict and the path say so.
+func TestCheckShowsTheJudgedPath(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 80},
+		fixtures.Spec{ID: "nc", CN: "Inter-CA1", Issuer: "root", CA: true, KeySlot: 81, Mutate: func(c *x509.Certificate) {
+			c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{"elsewhere.example"}, true
+		}},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true, KeySlot: 81},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter", KeySlot: 82},
+	)
+	in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain("leaf", "nc", "inter", "root")...), chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: pairing.ModeServer, At: base})
+	if !r.ChainVerdict.Valid {
+		t.Errorf("chain verdict %+v; want valid", r.ChainVerdict)
+	}
+	if r.Chain[1].PathPosition != nil || r.Chain[2].PathPosition == nil || *r.Chain[2].PathPosition != 1 {
+		t.Errorf("path %q: the constrained copy (index 1) is on it, or the other (index 2) is not", r.Path)
+	}
+	for _, c := range r.Checks {
+		if c.Rule == "chain-verify" && c.Status != pairing.Pass {
+			t.Errorf("chain-verify %s; want pass", c.Status)
+		}
+	}
+}
