@@ -24,7 +24,7 @@ import (
 	"golang.org/x/term"
 )
 
-// Exit codes, the contract in design.md.
+// Exit codes, the contract (README "Exit codes").
 const (
 	exitPass       = 0
 	exitFail       = 1

@@ -20,7 +20,7 @@ import (
 // Encoding is the container format of an input file, sniffed from content.
 type Encoding string
 
-// The encodings design.md names in the JSON contract.
+// The encodings the JSON contract names (README "JSON report").
 const (
 	EncPEM      Encoding = "pem"
 	EncDER      Encoding = "der"

@@ -188,7 +188,7 @@ func RuleByID(id string) (*Rule, bool) {
 	return nil, false
 }
 
-// Finding is one reported fact, as in design.md's JSON contract.
+// Finding is one reported fact, as in the JSON contract (README "JSON report").
 type Finding struct {
 	Rule           string   `json:"rule"`
 	Severity       Severity `json:"severity"`

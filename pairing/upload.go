@@ -760,14 +760,14 @@ func checkKeySize(s *Subject) []Result {
 
 func checkWeakSignature(s *Subject) []Result {
 	var out []Result
-	for i, c := range s.certs() {
-		if chain.SelfSigned(c) {
-			continue // a root's self-signature is not relied on
+	// The path judged only: a certificate off the path is chain-unrelated's
+	// finding, and a root's self-signature is not relied on.
+	for _, i := range s.Path.Order {
+		c := s.certs()[i]
+		if chain.SelfSigned(c) || !chain.WeakAlgorithm(c) {
+			continue
 		}
-		switch c.SignatureAlgorithm {
-		case x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1, x509.MD5WithRSA, x509.MD2WithRSA:
-			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s is signed with %s, which current TLS stacks refuse or will refuse", s.label(i), c.SignatureAlgorithm)})
-		}
+		out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s is signed with %s, which current TLS stacks refuse or will refuse", s.label(i), c.SignatureAlgorithm)})
 	}
 	if len(out) == 0 {
 		return []Result{{Status: Pass}}

@@ -83,3 +83,43 @@ func TestCheckShowsTheJudgedPath(t *testing.T) {
 		}
 	}
 }
+
+// weak-signature judges the path: a SHA-1 certificate on it warns, one off
+// it is chain-unrelated's finding only.
+func TestWeakSignatureJudgesThePath(t *testing.T) {
+	sha1 := func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA }
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "stray", CN: "Stray-CA", Issuer: "root", CA: true, Mutate: sha1},
+		fixtures.Spec{ID: "weak", CN: "Weak-CA", Issuer: "root", CA: true, Mutate: sha1},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"},
+		fixtures.Spec{ID: "leaf-weak", CN: "OMENT-400", Issuer: "weak"},
+	)
+	status := func(ids ...string) (pairing.Status, []pairing.Finding) {
+		in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := pairing.Check(pairing.CheckOptions{Input: in, Mode: pairing.ModeMigration, At: base})
+		var fs []pairing.Finding
+		for _, f := range r.Findings {
+			if f.Rule == "weak-signature" {
+				fs = append(fs, f)
+			}
+		}
+		for _, c := range r.Checks {
+			if c.Rule == "weak-signature" {
+				return c.Status, fs
+			}
+		}
+		t.Fatal("no weak-signature check")
+		return 0, nil
+	}
+	if st, fs := status("leaf", "inter", "root", "stray"); st != pairing.Pass || len(fs) != 0 {
+		t.Errorf("a SHA-1 certificate off the path: %s %v; want pass", st, fs)
+	}
+	if st, fs := status("leaf-weak", "weak", "root"); st != pairing.Warn || len(fs) != 1 || fs[0].CertIndex == nil || *fs[0].CertIndex != 1 {
+		t.Errorf("a SHA-1 intermediate on the path: %s %v; want one warning naming certificate 1", st, fs)
+	}
+}
