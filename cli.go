@@ -22,6 +22,10 @@ type env struct {
 	stdout, stderr io.Writer
 	log            zerolog.Logger
 	now            func() time.Time
+	// instant is the run's "now" for times given as flags or defaulted to
+	// this machine's clock (--at, --source-time, --target-time): read once,
+	// so that both sides of a compare are judged at the same instant.
+	instant time.Time
 }
 
 // run builds the CLI and runs it; it returns the exit code. now is the
@@ -175,7 +179,10 @@ func checkFormat(c *cli.Context) (string, error) {
 // parseTime reads an RFC 3339 instant; "" and "now" mean now.
 func (e *env) parseTime(flag, v string) (time.Time, error) {
 	if v == "" || v == "now" {
-		return e.now().UTC(), nil
+		if e.instant.IsZero() {
+			e.instant = e.now().UTC()
+		}
+		return e.instant, nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {

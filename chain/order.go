@@ -116,6 +116,12 @@ func Judge(certs []*x509.Certificate, o VerifyOptions) (Path, Verdict) {
 		return Path{}, Verdict{Reason: NoAnchor, Err: ErrNoAnchor}
 	}
 	p, v := analyze(certs, -1, o.At, o.Cache.checker(), &o)
+	if o.Cache != nil && len(p.Order) > 0 && len(o.Anchors) == 0 {
+		// The same question as Validate with the file's own anchors.
+		q := o
+		q.Anchors = Anchors(certs, nil)
+		o.Cache.remember(question(certs[p.Order[0]], certs, q), *v)
+	}
 	return p, *v
 }
 

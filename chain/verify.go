@@ -298,7 +298,16 @@ func (e *CannotJudgeError) Error() string { return "cannot judge: " + e.Why }
 // anchors, for a path from the leaf to an anchor that crypto/x509 accepts
 // under the model above, at o.At.
 func Validate(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions) Verdict {
-	return validate(leaf, presented, o, o.Cache.checker())
+	if o.Cache == nil {
+		return validate(leaf, presented, o, signedBy)
+	}
+	k := question(leaf, presented, o)
+	if v, ok := o.Cache.verdict(k); ok {
+		return v
+	}
+	v := validate(leaf, presented, o, o.Cache.checker())
+	o.Cache.remember(k, v)
+	return v
 }
 
 // validate is Validate with the path search's signature check given.
@@ -722,14 +731,73 @@ func Anchors(certs, given []*x509.Certificate) []*x509.Certificate {
 // checklist): the same link is verified once however many verdicts need
 // it. It is passed explicitly; nil checks every time. Safe for concurrent
 // use.
+//
+// It also remembers whole verdicts, by content: the same leaf, the same
+// other certificates, the same anchors, instant, usage and name are the
+// same question (compare asks its trust matrix what each side's own
+// verdict already answered when the clocks and roots agree).
 type SigCache struct {
-	mu    sync.Mutex
-	m     map[[2][32]byte]error
-	check func(child, parent *x509.Certificate) error
+	mu       sync.Mutex
+	m        map[[2][32]byte]error
+	verdicts map[[32]byte]Verdict
+	check    func(child, parent *x509.Certificate) error
 }
 
 // NewSigCache returns an empty cache.
-func NewSigCache() *SigCache { return &SigCache{m: map[[2][32]byte]error{}, check: signedBy} }
+func NewSigCache() *SigCache {
+	return &SigCache{m: map[[2][32]byte]error{}, verdicts: map[[32]byte]Verdict{}, check: signedBy}
+}
+
+// question is the content of a Validate call: certificates as sets, by
+// digest.
+func question(leaf *x509.Certificate, presented []*x509.Certificate, o VerifyOptions) [32]byte {
+	set := func(cs []*x509.Certificate) [][32]byte {
+		var out [][32]byte
+		for _, c := range cs {
+			if d := sha256.Sum256(c.Raw); !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+		slices.SortFunc(out, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+		return out
+	}
+	h := sha256.New()
+	d := sha256.Sum256(leaf.Raw)
+	h.Write(d[:])
+	for _, part := range [][][32]byte{set(presented), set(o.Anchors)} {
+		for _, d := range part {
+			h.Write(d[:])
+		}
+		h.Write([]byte{0})
+	}
+	max := -1
+	if o.MaxIntermediates != nil {
+		max = *o.MaxIntermediates
+	}
+	fmt.Fprintf(h, "%d|%d|%s|%d", o.At.UnixNano(), o.Usage, o.Name, max)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func (c *SigCache) verdict(k [32]byte) (Verdict, bool) {
+	if c == nil {
+		return Verdict{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.verdicts[k]
+	return v, ok
+}
+
+func (c *SigCache) remember(k [32]byte, v Verdict) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.verdicts[k] = v
+	c.mu.Unlock()
+}
 
 func (c *SigCache) checker() func(child, parent *x509.Certificate) error {
 	if c == nil {
