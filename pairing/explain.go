@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -327,7 +326,11 @@ func (x *explainer) finish() {
 // are cut (with a note), at most MaxExplainMessagesPerEntry messages of a
 // log entry and MaxExplainEntries distinct errors are listed, and the
 // report counts the rest.
-func Explain(file string, r io.Reader) (*ExplainReport, error) {
+func Explain(file string, r io.Reader) (*ExplainReport, error) { return explain(file, r, nil) }
+
+// explain is Explain; scanned, when set, is told how many bytes each JSON
+// decoding attempt may scan (tests hold the total to a bound).
+func explain(file string, r io.Reader, scanned func(int)) (*ExplainReport, error) {
 	rep := &ExplainReport{SchemaVersion: SchemaVersion, Command: "explain", File: file, Entries: []ExplainEntry{}}
 	x := &explainer{rep: rep, index: map[entryKey]int{}, omitted: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 	r, rep.Encoding = decodeLog(r)
@@ -335,7 +338,7 @@ func Explain(file string, r io.Reader) (*ExplainReport, error) {
 	var cur *logEntry
 	flush := func() {
 		if cur != nil {
-			entries, more := explainEntry(cur)
+			entries, more := explainEntry(cur, scanned)
 			for _, e := range entries {
 				x.add(e)
 			}
@@ -444,7 +447,7 @@ func utf16Shape(head []byte, zero int) bool {
 
 // explainEntry explains one log entry's messages: at most
 // MaxExplainMessagesPerEntry of them; more counts the others.
-func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
+func explainEntry(e *logEntry, scanned func(int)) (out []ExplainEntry, more int) {
 	text := e.text.String()
 	var ctx string
 	// Copies: a substring would keep the whole entry (up to
@@ -460,7 +463,7 @@ func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
 		x.Rule, x.Known, x.Cause, x.Fix = lookup(id, args, related, text)
 		out = append(out, x)
 	}
-	infos, more := extendedInfo(text)
+	infos, more := extendedInfo(text, scanned)
 	for _, info := range infos {
 		add(info.id, info.args, info.related)
 	}
@@ -503,10 +506,6 @@ func explainEntry(e *logEntry) (out []ExplainEntry, more int) {
 	return out, more
 }
 
-// explainWork counts the bytes JSON decoding may have scanned (tests
-// assert the bound).
-var explainWork atomic.Int64
-
 type infoItem struct {
 	id      string
 	args    []string
@@ -516,14 +515,16 @@ type infoItem struct {
 // extendedInfo decodes every JSON object in text and collects the
 // MessageId/MessageArgs pairs anywhere inside: the first
 // MaxExplainMessagesPerEntry of them; more counts the others.
-func extendedInfo(text string) (out []infoItem, more int) {
+func extendedInfo(text string, scanned func(int)) (out []infoItem, more int) {
 	// A failed decode can read to the end of the entry: bound the attempts
 	// and the bytes they may scan, so that hostile input stays linear (at
 	// most about four passes over each entry).
 	attempts, budget := 0, 4*len(text)+4096
 	for i := strings.IndexByte(text, '{'); i >= 0 && i < len(text) && attempts < 64 && budget > 0; attempts++ {
 		budget -= len(text) - i
-		explainWork.Add(int64(len(text) - i))
+		if scanned != nil {
+			scanned(len(text) - i)
+		}
 		dec := json.NewDecoder(strings.NewReader(text[i:]))
 		var v any
 		if err := dec.Decode(&v); err != nil {
