@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // writeLab writes every pair scenario under dir/<name>/.
@@ -98,17 +98,17 @@ func TestChecklistMixedInventory(t *testing.T) {
 	if res.code != 1 {
 		t.Fatalf("exit code %d, want 1 (two pairs fail)\n%s", res.code, res.stderr)
 	}
-	var cl pairing.Checklist
+	var cl report.Checklist
 	if err := json.Unmarshal([]byte(res.stdout), &cl); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"files-good": "pass", "files-kb-invalid": "fail", "files-window": "fail", "live-leaf-only": "fail", "live-unreachable": "incomplete"}
+	want := map[string]report.Verdict{"files-good": "pass", "files-kb-invalid": "fail", "files-window": "fail", "live-leaf-only": "fail", "live-unreachable": "incomplete"}
 	for _, p := range cl.Pairs {
 		if want[p.Name] != p.Verdict {
 			t.Errorf("%s: %s, want %s (%s)", p.Name, p.Verdict, want[p.Name], p.Error)
 		}
 	}
-	if cl.Pairs[3].Kind != "probe" || !hasFinding(*cl.Pairs[3].Report, "live-leaf-only", pairing.SevError) {
+	if cl.Pairs[3].Kind != "probe" || !hasFinding(*cl.Pairs[3].Report, "live-leaf-only", report.SevError) {
 		t.Errorf("live pair: kind %s", cl.Pairs[3].Kind)
 	}
 	// The cause leads: a chain uploaded as a single certificate, with the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // env is what every action needs besides its flags.
@@ -191,7 +193,7 @@ func (e *env) parseTime(flag, v string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-func (e *env) render(c *cli.Context, r *pairing.Report, format string) error {
+func (e *env) render(c *cli.Context, r *report.Report, format string) error {
 	if err := render.Render(e.stdout, r, format, render.RenderOptions{Color: format == "text" && e.color(c)}); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
@@ -257,25 +259,6 @@ func editDistance(a, b string) int {
 // "--" still ends the flags.
 func reorderFlags(app *cli.App, args []string) []string {
 	isFlag := func(a string) bool { return strings.HasPrefix(a, "-") && a != "-" && a != "--" }
-	// Durations also take days and weeks (--window 2d): rewritten as hours
-	// for the flag parser.
-	fixDuration := func(flags []cli.Flag, a, v string) string {
-		name := strings.TrimLeft(a, "-")
-		for _, f := range flags {
-			if _, ok := f.(*cli.DurationFlag); ok && slices.Contains(f.Names(), name) {
-				if d, err := parseDuration(v); err == nil {
-					return d.String()
-				}
-			}
-		}
-		return v
-	}
-	normalise := func(flags []cli.Flag, a string) string {
-		if i := strings.IndexByte(a, '='); i > 0 {
-			return a[:i+1] + fixDuration(flags, a[:i], a[i+1:])
-		}
-		return a
-	}
 	takesValue := func(flags []cli.Flag, a string) bool {
 		name := strings.TrimLeft(a, "-")
 		if strings.Contains(name, "=") {
@@ -326,16 +309,85 @@ func reorderFlags(app *cli.App, args []string) []string {
 			positional = append(positional, args[i:]...)
 			i = len(args)
 		case isFlag(a):
-			flags = append(flags, normalise(cmd.Flags, a))
+			flags = append(flags, a)
 			if takesValue(cmd.Flags, a) && i+1 < len(args) {
 				i++
-				flags = append(flags, fixDuration(cmd.Flags, a, args[i]))
+				flags = append(flags, args[i])
 			}
 		default:
 			positional = append(positional, a)
 		}
 	}
 	return append(append(out, flags...), positional...)
+}
+
+// durationFlag is a duration flag that also takes days and weeks
+// (--window 2d), as change windows are written: the value is parsed once,
+// by durationValue.Set; read it with durationOf.
+func durationFlag(name string, value time.Duration, usage string) *cli.GenericFlag {
+	return &cli.GenericFlag{Name: name, Value: &durationValue{value}, Usage: usage}
+}
+
+// durationValue is a duration flag's value.
+type durationValue struct{ d time.Duration }
+
+// Set parses s with parseDuration, else as Go writes durations (which
+// parseDuration bounds, Go does not: "100000h" is accepted as it always
+// was); the flag package words the error.
+func (v *durationValue) Set(s string) error {
+	d, err := parseDuration(s)
+	if err != nil {
+		if d, err = time.ParseDuration(s); err != nil {
+			return errors.New("parse error")
+		}
+	}
+	v.d = d
+	return nil
+}
+
+// String is the value as Go writes durations ("5m0s"), for --help.
+func (v *durationValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.d.String()
+}
+
+// durationOf reads a durationFlag.
+func durationOf(c *cli.Context, name string) time.Duration {
+	if v, ok := c.Generic(name).(*durationValue); ok {
+		return v.d
+	}
+	return 0
+}
+
+// inputFlag words the flag that gives an input the rules asked for:
+// "--csr" and "--name" for check, "--source-csr" for a side of compare.
+func inputFlag(side report.Side, kind pairing.InputKind) string {
+	prefix := "--"
+	if side == report.SideSource || side == report.SideTarget {
+		prefix += string(side) + "-"
+	}
+	switch kind {
+	case pairing.CSRInput:
+		return prefix + "csr"
+	case pairing.NameInput:
+		return prefix + "name"
+	case pairing.ChainInput:
+		return prefix + "chain"
+	case pairing.FingerprintInput:
+		return prefix + "fingerprint"
+	}
+	return ""
+}
+
+// probeInputFlag words the inputs probe takes: --source-chain and
+// --source-fingerprint, but no CSR or name flags (nothing to hint).
+func probeInputFlag(side report.Side, kind pairing.InputKind) string {
+	if kind == pairing.CSRInput || kind == pairing.NameInput {
+		return ""
+	}
+	return inputFlag(side, kind)
 }
 
 // maxDuration bounds a window or a timeout: ten years.

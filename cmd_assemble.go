@@ -9,6 +9,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func assembleCommand(e *env) *cli.Command {
@@ -59,7 +60,7 @@ Examples:
 				ins = append([]*chain.Input{in}, ins...)
 			}
 			a, err := chain.Assemble(ins, leaf)
-			rep := assembleReport{SchemaVersion: 1, Command: "assemble", Verdict: "pass", Skipped: skipped, Changes: []string{}, Chain: []chain.Info{}}
+			rep := assembleReport{SchemaVersion: 1, Command: "assemble", Verdict: "pass", Skipped: skipped, Changes: []string{}, Chain: []report.Cert{}}
 			if a != nil {
 				rep.Changes = append(rep.Changes, a.Changes...)
 				var certs []*x509.Certificate
@@ -68,7 +69,7 @@ Examples:
 				}
 				path := chain.BuildPath(certs)
 				for i := range certs {
-					rep.Chain = append(rep.Chain, chain.DescribeCert(certs, path, i))
+					rep.Chain = append(rep.Chain, pairing.DescribeCert(certs, path, i))
 				}
 			}
 			if errors.Is(err, chain.ErrIncomplete) || errors.Is(err, chain.ErrNoCertificates) {
@@ -77,13 +78,13 @@ Examples:
 					if err := render.RenderJSON(e.stdout, rep); err != nil {
 						return err
 					}
-					return verdictCode(pairing.VerdictFail)
+					return verdictCode(report.VerdictFail)
 				}
 				if a != nil && len(a.Chain) > 0 {
 					e.say("found %s", describeSources(a))
 				}
 				printError(e.stderr, err)
-				return verdictCode(pairing.VerdictFail)
+				return verdictCode(report.VerdictFail)
 			}
 			if err != nil {
 				return err
@@ -116,15 +117,15 @@ Examples:
 
 // assembleReport is assemble's --format json report.
 type assembleReport struct {
-	SchemaVersion int          `json:"schema_version"`
-	Command       string       `json:"command"`
-	Verdict       string       `json:"verdict"`
-	Output        string       `json:"output,omitempty"`
-	Chain         []chain.Info `json:"chain"`
-	Changes       []string     `json:"changes"`
-	Skipped       []string     `json:"skipped,omitempty"`
-	Error         string       `json:"error,omitempty"`
-	PEM           string       `json:"pem,omitempty"`
+	SchemaVersion int           `json:"schema_version"`
+	Command       string        `json:"command"`
+	Verdict       string        `json:"verdict"`
+	Output        string        `json:"output,omitempty"`
+	Chain         []report.Cert `json:"chain"`
+	Changes       []string      `json:"changes"`
+	Skipped       []string      `json:"skipped,omitempty"`
+	Error         string        `json:"error,omitempty"`
+	PEM           string        `json:"pem,omitempty"`
 }
 
 func describeSources(a *chain.Assembly) string {

@@ -6,6 +6,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func checkCommand(e *env) *cli.Command {
@@ -40,8 +41,8 @@ Examples:
 				return usagef("usage: ome-preflight check [--csr FILE] [--mode migration|server] FILE (flags before FILE)",
 					"check takes one certificate file, got %d arguments", c.NArg())
 			}
-			mode := pairing.Mode(c.String("mode"))
-			if mode != pairing.ModeMigration && mode != pairing.ModeServer {
+			mode := report.Mode(c.String("mode"))
+			if mode != report.ModeMigration && mode != report.ModeServer {
 				return usagef("use --mode migration or --mode server", "bad --mode %q", mode)
 			}
 			at, err := e.parseTime("at", c.String("at"))
@@ -64,7 +65,7 @@ Examples:
 				}
 			}
 			e.log.Debug().Str("file", in.File).Str("encoding", string(in.Encoding)).Int("certificates", len(in.Certs)).Msg("read")
-			r := pairing.Check(pairing.CheckOptions{Input: in, CSR: csr, Mode: mode, At: at, Name: c.String("name")})
+			r := pairing.Check(pairing.CheckOptions{Input: in, CSR: csr, Mode: mode, At: at, Name: c.String("name"), Flags: inputFlag})
 			return e.render(c, r, format)
 		},
 	}
@@ -83,7 +84,7 @@ func rulesCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return render.RenderRules(e.stdout, format)
+			return render.RenderRules(e.stdout, pairing.Catalogue(), format)
 		},
 	}
 }

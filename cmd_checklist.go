@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
 	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func checklistCommand(e *env) *cli.Command {
@@ -49,8 +51,8 @@ Examples:
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (never printed)"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the APIs; password from OME_PASSWORD or a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials even to appliances whose chain does not verify"},
-			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "bound on the work for one appliance"},
-			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when two clocks differ by more than this"},
+			durationFlag("timeout", probe.DefaultTimeout, "bound on the work for one appliance"),
+			durationFlag("max-skew", pairing.DefaultMaxSkew, "warn when two clocks differ by more than this"),
 		},
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c)
@@ -88,8 +90,11 @@ Examples:
 			if err != nil {
 				return usagef("", "--out %s: %v", out, err)
 			}
-			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, c.Duration("max-skew"), c.Int("parallel"), stream.Done)
-			if err := stream.Finish(cl, filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"), c.Bool("force")); err != nil {
+			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, durationOf(c, "max-skew"), c.Int("parallel"), stream.Done)
+			write := func(path string, fill func(io.Writer) error) error {
+				return chain.WriteAtomicFunc(path, c.Bool("force"), 0o644, fill)
+			}
+			if err := stream.Finish(cl, write, filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html")); err != nil {
 				return fmt.Errorf("writing the checklist: %w", err)
 			}
 			e.say("wrote %s and %s", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
@@ -112,12 +117,12 @@ Examples:
 // runChecklist checks every pair, up to parallel at once, with a progress
 // line on a terminal.
 func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca *chain.Input, maxSkew time.Duration, parallel int,
-	finished func(int, pairing.ChecklistPair)) *pairing.Checklist {
+	finished func(int, report.ChecklistPair)) *report.Checklist {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cl := &pairing.Checklist{SchemaVersion: pairing.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC().Truncate(time.Second),
-		Pairs: make([]pairing.ChecklistPair, len(inv.Pairs))}
+	cl := &report.Checklist{SchemaVersion: report.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC().Truncate(time.Second),
+		Pairs: make([]report.ChecklistPair, len(inv.Pairs))}
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -151,10 +156,10 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 
 // checkPair probes a pair whose sides both have addresses; otherwise it
 // compares chains, observing an address-only side live.
-func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca *chain.Input, maxSkew time.Duration) pairing.ChecklistPair {
-	res := pairing.ChecklistPair{Name: p.Name, Window: p.window.String()}
-	fail := func(err error) pairing.ChecklistPair {
-		res.Verdict, res.Error = pairing.VerdictIncomplete, err.Error()
+func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca *chain.Input, maxSkew time.Duration) report.ChecklistPair {
+	res := report.ChecklistPair{Name: p.Name, Window: p.window}
+	fail := func(err error) report.ChecklistPair {
+		res.Verdict, res.Error = report.VerdictIncomplete, err.Error()
 		return res
 	}
 	// Pairs run concurrently: no prompt, the environment only.
@@ -163,7 +168,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 		inv   *InventorySide
 		chain *chain.Input
 		csr   *chain.CSR
-		obs   *probe.Observation
+		obs   *report.Observation
 	}
 	sides := []*side{{inv: p.Source}, {inv: p.Target}}
 	for _, s := range sides {
@@ -181,7 +186,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	}
 	src, tgt := sides[0], sides[1]
 	if src.inv.Address != "" && tgt.inv.Address != "" {
-		res.Kind = "probe"
+		res.Kind = report.KindProbe
 		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint},
 			o, ca, p.window, maxSkew)
 		if err != nil {
@@ -190,15 +195,15 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 		res.Report, res.Verdict = r, r.Verdict
 		return res
 	}
-	res.Kind = "compare"
-	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr}
+	res.Kind = report.KindCompare
+	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, Flags: inputFlag}
 	var incomplete []string
 	for k, s := range sides {
-		name := []string{"source", "target"}[k]
-		in, clock, clockSrc := s.chain, s.inv.clock, "inventory clock"
+		name := []report.Side{report.SideSource, report.SideTarget}[k]
+		in, clock, clockSrc := s.chain, s.inv.clock, report.ClockSource{Kind: report.ClockGiven, Text: "inventory clock"}
 		if s.inv.Address != "" {
 			so := o
-			if err := pin(&so, s.chain, ca, s.inv.Fingerprint, name+" fingerprint"); err != nil {
+			if err := pin(&so, s.chain, ca, s.inv.Fingerprint, string(name)+" fingerprint"); err != nil {
 				return fail(err)
 			}
 			s.obs = probe.Observe(ctx, s.inv.Address, so)
@@ -215,7 +220,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 			clock, clockSrc = s.obs.Clock, s.obs.ClockSource
 		}
 		if clock.IsZero() {
-			clock, clockSrc = e.now().UTC(), "local clock of this machine"
+			clock, clockSrc = e.now().UTC(), report.ClockSourceThisMachine
 		}
 		if k == 0 {
 			co.Source, co.SourceTime, co.SourceClockSource = in, clock, clockSrc

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func compareCommand(e *env) *cli.Command {
@@ -28,8 +29,8 @@ Examples:
 			formatFlag(),
 			&cli.StringFlag{Name: "source-time", Usage: "the source appliance's clock, RFC 3339 `TIME` (default now)"},
 			&cli.StringFlag{Name: "target-time", Usage: "the target appliance's clock, RFC 3339 `TIME` (default now)"},
-			&cli.DurationFlag{Name: "window", Usage: "certificates must stay valid this long after each clock (the change window), e.g. 4h"},
-			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when the clocks differ by more than this"},
+			durationFlag("window", 0, "certificates must stay valid this long after each clock (the change window), e.g. 4h"),
+			durationFlag("max-skew", pairing.DefaultMaxSkew, "warn when the clocks differ by more than this"),
 			&cli.StringFlag{Name: "source-csr", Usage: "the CSR generated on the source appliance (`FILE`)"},
 			&cli.StringFlag{Name: "target-csr", Usage: "the CSR generated on the target appliance (`FILE`)"},
 			&cli.StringFlag{Name: "source-name", Usage: "the `HOST` name or IP the target uses to reach the source"},
@@ -44,19 +45,17 @@ Examples:
 				return usagef("usage: ome-preflight compare [flags] SRC DST (flags before the files)",
 					"compare takes two chain files, source then target, got %d arguments", c.NArg())
 			}
-			if c.Duration("window") < 0 || c.Duration("max-skew") < 0 {
+			if durationOf(c, "window") < 0 || durationOf(c, "max-skew") < 0 {
 				return usagef("durations are like 30m or 4h", "--window and --max-skew cannot be negative")
 			}
-			o := pairing.CompareOptions{Window: c.Duration("window"), MaxSkew: c.Duration("max-skew"),
-				SourceName: c.String("source-name"), TargetName: c.String("target-name")}
-			var src, tgt string
-			if o.SourceTime, src, err = e.clock(c, "source-time"); err != nil {
+			o := pairing.CompareOptions{Window: durationOf(c, "window"), MaxSkew: durationOf(c, "max-skew"),
+				SourceName: c.String("source-name"), TargetName: c.String("target-name"), Flags: inputFlag}
+			if o.SourceTime, o.SourceClockSource, err = e.clock(c, "source-time"); err != nil {
 				return err
 			}
-			if o.TargetTime, tgt, err = e.clock(c, "target-time"); err != nil {
+			if o.TargetTime, o.TargetClockSource, err = e.clock(c, "target-time"); err != nil {
 				return err
 			}
-			o.SourceClockSource, o.TargetClockSource = src, tgt
 			opts := chain.Options{Password: pfxPassword(e.stdin, e.stderr)}
 			if o.Source, err = chain.ReadFile(c.Args().Get(0), opts); err != nil {
 				return err
@@ -79,12 +78,13 @@ Examples:
 	}
 }
 
-// clock reads a --*-time flag and says where the instant came from.
-func (e *env) clock(c *cli.Context, flag string) (time.Time, string, error) {
+// clock reads a --*-time flag and says where the instant came from: the
+// flag, or this machine's clock.
+func (e *env) clock(c *cli.Context, flag string) (time.Time, report.ClockSource, error) {
 	v := c.String(flag)
 	t, err := e.parseTime(flag, v)
 	if v == "" || v == "now" {
-		return t, "local clock of this machine", err
+		return t, report.ClockSourceThisMachine, err
 	}
-	return t, "--" + flag, err
+	return t, report.ClockSource{Kind: report.ClockGiven, Text: "--" + flag}, err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func explainCommand(e *env) *cli.Command {
@@ -66,13 +67,13 @@ Examples:
 				return err
 			}
 			if len(rep.Entries) > 0 {
-				return verdictCode(pairing.VerdictFail)
+				return verdictCode(report.VerdictFail)
 			}
 			return nil
 		},
 	}
 }
 
-func renderExplain(e *env, rep *pairing.ExplainReport, format string) error {
+func renderExplain(e *env, rep *report.ExplainReport, format string) error {
 	return render.RenderExplain(e.stdout, rep, format)
 }

@@ -31,12 +31,12 @@ Examples:
 			&cli.StringFlag{Name: "chain", Usage: "PEM chain `FILE` to serve, leaf first"},
 			&cli.StringFlag{Name: "key", Usage: "the leaf's PEM private key `FILE`"},
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8443", Usage: "loopback `ADDRESS` to listen on"},
-			&cli.DurationFlag{Name: "clock-offset", Usage: "shift the appliance clock (Date header, UtcTime), e.g. -10m"},
+			durationFlag("clock-offset", 0, "shift the appliance clock (Date header, UtcTime), e.g. -10m"),
 			&cli.StringFlag{Name: "client-auth", Value: "none", Usage: "none, request or require a client certificate"},
 			&cli.StringFlag{Name: "client-ca", Usage: "`FILE` of CA certificates whose names are sent and which verify client certificates"},
 			&cli.StringFlag{Name: "tls-max-version", Usage: "highest TLS version: 1.0, 1.1, 1.2 or 1.3"},
 			&cli.BoolFlag{Name: "leaf-only", Usage: "serve only the leaf, as an appliance whose chain was uploaded as a single certificate"},
-			&cli.DurationFlag{Name: "latency", Usage: "delay added to each HTTP response"},
+			durationFlag("latency", 0, "delay added to each HTTP response"),
 			&cli.StringFlag{Name: "user", Usage: "API user (password from OME_PASSWORD)"},
 			&cli.StringFlag{Name: "ome-version", Value: "4.0.1", Usage: "the Version the API reports"},
 			&cli.BoolFlag{Name: "ntp", Value: true, Usage: "report NTP as enabled"},
@@ -80,8 +80,8 @@ func mockOptions(c *cli.Context) (fixtures.MockOptions, error) {
 		o.Chain = append(o.Chain, cert)
 	}
 	o.Key = pair.PrivateKey.(crypto.Signer)
-	o.Listen, o.ClockOffset, o.ClientAuth = c.String("listen"), c.Duration("clock-offset"), c.String("client-auth")
-	o.LeafOnly, o.Latency, o.Version, o.NTP = c.Bool("leaf-only"), c.Duration("latency"), c.String("ome-version"), c.Bool("ntp")
+	o.Listen, o.ClockOffset, o.ClientAuth = c.String("listen"), durationOf(c, "clock-offset"), c.String("client-auth")
+	o.LeafOnly, o.Latency, o.Version, o.NTP = c.Bool("leaf-only"), durationOf(c, "latency"), c.String("ome-version"), c.Bool("ntp")
 	o.Fault, o.Product = c.String("fault"), c.String("product")
 	if f := c.String("client-ca"); f != "" {
 		in, err := chain.ReadFile(f, chain.Options{})

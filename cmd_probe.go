@@ -16,6 +16,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func probeCommand(e *env) *cli.Command {
@@ -49,9 +50,9 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials without checking that the appliance is the expected one (TLS 1.2 or later is still required)"},
-			&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "bound on all the work for one appliance"},
-			&cli.DurationFlag{Name: "window", Usage: "certificates must stay valid this long after each clock (the change window)"},
-			&cli.DurationFlag{Name: "max-skew", Value: pairing.DefaultMaxSkew, Usage: "warn when the clocks differ by more than this"},
+			durationFlag("timeout", probe.DefaultTimeout, "bound on all the work for one appliance"),
+			durationFlag("window", 0, "certificates must stay valid this long after each clock (the change window)"),
+			durationFlag("max-skew", pairing.DefaultMaxSkew, "warn when the clocks differ by more than this"),
 		},
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c)
@@ -98,7 +99,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
 			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint")},
-				o, ca, c.Duration("window"), c.Duration("max-skew"))
+				o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
 				e.progress("")
 			}
@@ -120,9 +121,9 @@ type pairSpec struct {
 }
 
 // probePair is the one probe-a-pair sequence (probe and checklist): pin each
-// appliance for credentials, observe both at once, judge the verifying
-// handshakes, then the rules.
-func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*pairing.Report, error) {
+// appliance for credentials, observe both at once, then the rules (which
+// judge the verifying handshakes first).
+func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
 	so, to := o, o
 	if err := pin(&so, p.sourceExp, ca, p.sourceFP, "source fingerprint"); err != nil {
 		return nil, err
@@ -131,9 +132,9 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input
 		return nil, err
 	}
 	a, b := probe.Pair(ctx, p.source, p.target, so, to)
-	probe.Mutuals(ctx, a, b, o)
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
-		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil}), nil
+		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
+		Flags: probeInputFlag}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
@@ -180,7 +181,7 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 // --insecure, the stand-in identity, --ca and --user (password from the
 // environment or a prompt).
 func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
-	o := probe.Options{Timeout: c.Duration("timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
+	o := probe.Options{Timeout: durationOf(c, "timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
 		return o, nil, usagef("e.g. --timeout 10s", "--timeout must be positive")
 	}

@@ -2,21 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/report"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
-func compareReport(t *testing.T, scenario string, extra ...string) pairing.Report {
+func compareReport(t *testing.T, scenario string, extra ...string) report.Report {
 	t.Helper()
 	s := scenarioByName(t, scenario)
 	writeScenario(t, s)
 	args := append([]string{"compare", "--format", "json"}, extra...)
 	args = append(append(args, s.ArgsAt(testBase)...), s.Positional...)
 	res := runCLI(t, args...)
-	var r pairing.Report
+	var r report.Report
 	if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 		t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
 	}
@@ -24,13 +23,13 @@ func compareReport(t *testing.T, scenario string, extra ...string) pairing.Repor
 }
 
 // rowMarks draws the KB table as "issued-to/issued-by <-> issued-to/issued-by".
-func rowMarks(rows []pairing.Row) []string {
+func rowMarks(rows []report.Row) []string {
 	var out []string
-	cell := func(c *pairing.RowCert) string {
+	cell := func(c *report.RowCert) string {
 		if c == nil {
 			return "-"
 		}
-		return c.Subject + " / " + c.Issuer
+		return c.Subject.DN + " / " + c.Issuer.DN
 	}
 	for _, r := range rows {
 		mark := "<->"
@@ -108,7 +107,7 @@ func TestCompareClocks(t *testing.T) {
 	cases := []struct {
 		name, scenario string
 		args           []string
-		verdict        string
+		verdict        report.Verdict
 		rule           string
 	}{
 		{"skew under max", "good-pair", []string{"--max-skew", "11m", "--source-time", "2026-11-23T09:00:00Z", "--target-time", "2026-11-23T09:10:00Z"}, "pass", ""},
@@ -125,7 +124,7 @@ func TestCompareClocks(t *testing.T) {
 				args = append(args, "--source-time", testAt, "--target-time", testAt)
 			}
 			res := runCLI(t, append(args, s.Positional...)...)
-			var r pairing.Report
+			var r report.Report
 			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 				t.Fatalf("%v: %s", err, res.stderr)
 			}

@@ -3,13 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 func TestExplainCLI(t *testing.T) {
@@ -19,7 +18,7 @@ func TestExplainCLI(t *testing.T) {
 "@Message.ExtendedInfo":[{"MessageId":"CGEN1008","RelatedProperties":[],"MessageArgs":["Invalid CSR key."],"Severity":"Critical"}]}}
 `), 0o600)
 	res := runCLI(t, "explain", "--format", "json", log)
-	var rep pairing.ExplainReport
+	var rep report.ExplainReport
 	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 1 {
 		t.Fatalf("code %d: %v %s", res.code, err, res.stderr)
 	}
@@ -107,15 +106,15 @@ func TestExplainCLIAmplifyingBounded(t *testing.T) {
 	log := filepath.Join(t.TempDir(), "application.log")
 	os.WriteFile(log, []byte(b.String()), 0o600)
 	res := runCLI(t, "explain", log)
-	if res.code != 1 || strings.Count(res.stdout, "\nline 1 ") != pairing.MaxExplainMessagesPerEntry-1 ||
-		!strings.Contains(res.stdout, fmt.Sprintf("\nnot listed: %d more error messages (the report lists the first 1000 distinct errors and the first %d messages of a log entry)\n", 5000-pairing.MaxExplainMessagesPerEntry, pairing.MaxExplainMessagesPerEntry)) ||
-		!strings.HasSuffix(res.stdout, fmt.Sprintf("\nnote: line 1: 5000 OME messages in one log entry; the first %d are explained\n", pairing.MaxExplainMessagesPerEntry)) {
+	if res.code != 1 || strings.Count(res.stdout, "\nline 1 ") != report.MaxExplainMessagesPerEntry-1 ||
+		!strings.Contains(res.stdout, fmt.Sprintf("\nnot listed: %d more error messages (the report lists the first 1000 distinct errors and the first %d messages of a log entry)\n", 5000-report.MaxExplainMessagesPerEntry, report.MaxExplainMessagesPerEntry)) ||
+		!strings.HasSuffix(res.stdout, fmt.Sprintf("\nnote: line 1: 5000 OME messages in one log entry; the first %d are explained\n", report.MaxExplainMessagesPerEntry)) {
 		t.Errorf("code %d, text:\n%s", res.code, res.stdout)
 	}
 	res = runCLI(t, "explain", "--format", "json", log)
-	var rep pairing.ExplainReport
-	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || len(rep.Entries) != pairing.MaxExplainMessagesPerEntry ||
-		rep.OmittedOccurrences != 5000-pairing.MaxExplainMessagesPerEntry || len(rep.Notes) != 1 {
+	var rep report.ExplainReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || len(rep.Entries) != report.MaxExplainMessagesPerEntry ||
+		rep.OmittedOccurrences != 5000-report.MaxExplainMessagesPerEntry || len(rep.Notes) != 1 {
 		t.Errorf("%v: %d entries, %d omitted, notes %q", err, len(rep.Entries), rep.OmittedOccurrences, rep.Notes)
 	}
 }

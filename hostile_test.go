@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/report"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // hostileName carries what a hostile certificate, appliance or log can put
@@ -208,7 +208,7 @@ func TestJSONKeepsValuesRaw(t *testing.T) {
 	// The leaf twice: the duplicate's finding names it.
 	file := writeChain(t, dir, "source.pem", p.Chain("source", "inter", "root", "source")...)
 	res := runCLI(t, "check", "--format", "json", file)
-	var r pairing.Report
+	var r report.Report
 	if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 		t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
 	}

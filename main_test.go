@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +18,6 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/pairing"
-	"github.com/ome-preflight/ome-preflight/render"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -64,7 +64,7 @@ func scenarioArgs(s fixtures.Scenario, format string) []string {
 	return append(args, s.Positional...)
 }
 
-func rulesWith(r pairing.Report, sev pairing.Severity) []string {
+func rulesWith(r report.Report, sev report.Severity) []string {
 	set := map[string]bool{}
 	for _, f := range r.Findings {
 		if f.Severity == sev {
@@ -84,7 +84,7 @@ func rulesWith(r pairing.Report, sev pairing.Severity) []string {
 // OME message of every error finding, and the text output against golden
 // files.
 func TestScenarios(t *testing.T) {
-	catalogue := map[string]pairing.RuleInfo{}
+	catalogue := map[string]report.RuleInfo{}
 	for _, r := range pairing.Catalogue() {
 		catalogue[r.ID] = r
 	}
@@ -96,26 +96,26 @@ func TestScenarios(t *testing.T) {
 			if res.code != wantCode {
 				t.Fatalf("exit code %d, want %d\nstderr: %s\nstdout: %s", res.code, wantCode, res.stderr, res.stdout)
 			}
-			var r pairing.Report
+			var r report.Report
 			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
 			}
-			if r.Verdict != s.Want {
+			if string(r.Verdict) != s.Want {
 				t.Errorf("verdict %q, want %q", r.Verdict, s.Want)
 			}
 			wantErrs := append([]string{}, s.WantErrors...)
 			sort.Strings(wantErrs)
-			if diff := cmp.Diff(wantErrs, rulesWith(r, pairing.SevError)); diff != "" {
+			if diff := cmp.Diff(wantErrs, rulesWith(r, report.SevError)); diff != "" {
 				t.Errorf("error rules (-want +got):\n%s", diff)
 			}
-			warns := rulesWith(r, pairing.SevWarning)
+			warns := rulesWith(r, report.SevWarning)
 			for _, w := range s.WantWarnings {
 				if !slices.Contains(warns, w) {
 					t.Errorf("warning %q missing; got %v", w, warns)
 				}
 			}
 			for _, f := range r.Findings {
-				if f.Severity != pairing.SevError {
+				if f.Severity != report.SevError {
 					continue
 				}
 				want := catalogue[f.Rule]
@@ -299,7 +299,7 @@ func TestNotACertificateIsARefusal(t *testing.T) {
 		f := filepath.Join(dir, name)
 		os.WriteFile(f, data, 0o600)
 		res := runCLI(t, "check", "--format", "json", f)
-		var r pairing.Report
+		var r report.Report
 		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil || res.code != 1 {
 			t.Errorf("%s: exit %d (want 1), %v\n%s", name, res.code, err, res.stderr)
 			continue
@@ -309,7 +309,7 @@ func TestNotACertificateIsARefusal(t *testing.T) {
 			t.Errorf("%s: %+v", name, r.Findings)
 		}
 		for _, c := range r.Checks {
-			if c.Status == pairing.Pass {
+			if c.Status == report.Pass {
 				t.Errorf("%s: %s passes on a file with no certificate", name, c.Rule)
 			}
 		}
@@ -362,8 +362,8 @@ func TestPKCS12Password(t *testing.T) {
 
 func TestRulesCatalogue(t *testing.T) {
 	res := runCLI(t, "rules", "--format", "json")
-	var rep render.RulesReport
-	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 || rep.SchemaVersion != pairing.SchemaVersion || rep.Command != "rules" {
+	var rep report.RulesReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 || rep.SchemaVersion != report.SchemaVersion || rep.Command != "rules" {
 		t.Fatalf("code %d: %v, schema_version %d, command %q", res.code, err, rep.SchemaVersion, rep.Command)
 	}
 	rules := rep.Rules
@@ -385,7 +385,7 @@ func TestRulesCatalogue(t *testing.T) {
 		}
 	}
 	for _, r := range rules {
-		if r.Family == pairing.FamilyUpload && !failing[r.ID] && r.ID != "encoding-text" {
+		if r.Family == report.FamilyUpload && !failing[r.ID] && r.ID != "encoding-text" {
 			t.Errorf("rule %q is never shown failing by a scenario", r.ID)
 		}
 	}
@@ -673,7 +673,7 @@ func TestEveryJSONHasSchemaVersion(t *testing.T) {
 		var v struct {
 			SchemaVersion *int `json:"schema_version"`
 		}
-		if err := json.Unmarshal([]byte(res.stdout), &v); err != nil || v.SchemaVersion == nil || *v.SchemaVersion != pairing.SchemaVersion {
+		if err := json.Unmarshal([]byte(res.stdout), &v); err != nil || v.SchemaVersion == nil || *v.SchemaVersion != report.SchemaVersion {
 			t.Errorf("%v: exit %d, %v, schema_version %v\n%.300s", args, res.code, err, v.SchemaVersion, res.stdout)
 		}
 	}

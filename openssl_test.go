@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // requireOpenSSL skips without openssl, except in CI, where .ci/run installs
@@ -196,20 +196,20 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 		t.Run(tc.scenario, func(t *testing.T) {
 			want := scenarioByName(t, tc.scenario)
 			res := runCLI(t, append([]string{"check", "--format", "json"}, tc.args...)...)
-			var r pairing.Report
+			var r report.Report
 			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 				t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
 			}
 			wantErrs := append([]string{}, want.WantErrors...)
 			sort.Strings(wantErrs)
-			if r.Verdict != want.Want {
+			if string(r.Verdict) != want.Want {
 				t.Errorf("verdict %s, Go-built scenario says %s", r.Verdict, want.Want)
 			}
-			if diff := cmp.Diff(wantErrs, rulesWith(r, pairing.SevError)); diff != "" {
+			if diff := cmp.Diff(wantErrs, rulesWith(r, report.SevError)); diff != "" {
 				t.Errorf("error rules differ from the Go-built scenario (-go +openssl):\n%s", diff)
 			}
 			for _, w := range want.WantWarnings {
-				if !slices.Contains(rulesWith(r, pairing.SevWarning), w) {
+				if !slices.Contains(rulesWith(r, report.SevWarning), w) {
 					t.Errorf("warning %s missing", w)
 				}
 			}
@@ -229,12 +229,12 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 		o.run("x509", "-in", "root.pem", "-trustout", "-addtrust", "serverAuth", "-out", "root-trusted.pem")
 		o.cat("trusted.pem", "leaf.pem", "inter.pem", "root-trusted.pem")
 		res := runCLI(t, "check", "--format", "json", "trusted.pem")
-		var r pairing.Report
+		var r report.Report
 		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 			t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
 		}
-		if len(r.Chain) != 3 || len(rulesWith(r, pairing.SevError)) != 0 || !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") {
-			t.Errorf("certificates %d, errors %v, warnings %v", len(r.Chain), rulesWith(r, pairing.SevError), rulesWith(r, pairing.SevWarning))
+		if len(r.Chain) != 3 || len(rulesWith(r, report.SevError)) != 0 || !slices.Contains(rulesWith(r, report.SevWarning), "encoding-text") {
+			t.Errorf("certificates %d, errors %v, warnings %v", len(r.Chain), rulesWith(r, report.SevError), rulesWith(r, report.SevWarning))
 		}
 		if notes := strings.Join(r.Input.Notes, "; "); !strings.Contains(notes, "TRUSTED CERTIFICATE block (OpenSSL trust format), read as its certificate") || strings.Contains(notes, "ignored PEM block") {
 			t.Errorf("input notes: %s", notes)
@@ -250,12 +250,12 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 			t.Fatalf("openssl read %d certificates from indented PEM; the warning's wording assumes none", n)
 		}
 		res := runCLI(t, "check", "--format", "json", "indented.pem")
-		var r pairing.Report
+		var r report.Report
 		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 			t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
 		}
-		if len(r.Chain) != 3 || !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") || !slices.Contains(r.Input.Notes, "indented PEM lines") {
-			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, pairing.SevWarning), r.Input.Notes)
+		if len(r.Chain) != 3 || !slices.Contains(rulesWith(r, report.SevWarning), "encoding-text") || !slices.Contains(r.Input.Notes, "indented PEM lines") {
+			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, report.SevWarning), r.Input.Notes)
 		}
 	})
 	// A PEM block whose Base64 lost its "=" padding: OpenSSL refuses the
@@ -273,12 +273,12 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 			t.Fatalf("openssl read unpadded PEM; the warning's wording assumes it refuses:\n%s", out)
 		}
 		res := runCLI(t, "check", "--format", "json", "unpadded.pem")
-		var r pairing.Report
+		var r report.Report
 		if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 			t.Fatalf("code %d: %v\n%s", res.code, err, res.stderr)
 		}
-		if len(r.Chain) != 3 || !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") || !slices.Contains(r.Input.Notes, `PEM Base64 without its "=" padding`) {
-			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, pairing.SevWarning), r.Input.Notes)
+		if len(r.Chain) != 3 || !slices.Contains(rulesWith(r, report.SevWarning), "encoding-text") || !slices.Contains(r.Input.Notes, `PEM Base64 without its "=" padding`) {
+			t.Errorf("certificates %d, warnings %v, notes %v", len(r.Chain), rulesWith(r, report.SevWarning), r.Input.Notes)
 		}
 	})
 	// A CA's constraint refuses the chain: chain-verify names that CA.
@@ -310,7 +310,7 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 			"ekuca-chain.pem": {1, "restricts Extended Key Usage to clientAuth, which does not allow serverAuth"},
 		} {
 			res := runCLI(t, "check", "--format", "json", file)
-			var r pairing.Report
+			var r report.Report
 			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 				t.Fatalf("%s: code %d: %v\n%s", file, res.code, err, res.stderr)
 			}
@@ -324,16 +324,16 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 				}
 			}
 			if !found || res.code != 1 {
-				t.Errorf("%s: code %d, no chain-verify finding: %v", file, res.code, rulesWith(r, pairing.SevError))
+				t.Errorf("%s: code %d, no chain-verify finding: %v", file, res.code, rulesWith(r, report.SevError))
 			}
 		}
 	})
 	t.Run("bag-attributes", func(t *testing.T) {
 		res := runCLI(t, "check", "--format", "json", "bag.pem")
-		var r pairing.Report
+		var r report.Report
 		json.Unmarshal([]byte(res.stdout), &r)
-		if !slices.Contains(rulesWith(r, pairing.SevWarning), "encoding-text") || !slices.Contains(rulesWith(r, pairing.SevError), "chain-complete") {
-			t.Errorf("got %v %v", rulesWith(r, pairing.SevError), rulesWith(r, pairing.SevWarning))
+		if !slices.Contains(rulesWith(r, report.SevWarning), "encoding-text") || !slices.Contains(rulesWith(r, report.SevError), "chain-complete") {
+			t.Errorf("got %v %v", rulesWith(r, report.SevError), rulesWith(r, report.SevWarning))
 		}
 	})
 }
@@ -354,14 +354,14 @@ func TestOpenSSLPairMatchesFixtures(t *testing.T) {
 			want := compareReport(t, tc.scenario)
 			t.Chdir(o.dir)
 			res := runCLI(t, "compare", "--format", "json", tc.source, tc.target)
-			var got pairing.Report
+			var got report.Report
 			if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
 				t.Fatalf("%v: %s", err, res.stderr)
 			}
 			if got.Verdict != want.Verdict {
 				t.Errorf("verdict %s, Go-built pair says %s", got.Verdict, want.Verdict)
 			}
-			if diff := cmp.Diff(rulesWith(want, pairing.SevError), rulesWith(got, pairing.SevError)); diff != "" {
+			if diff := cmp.Diff(rulesWith(want, report.SevError), rulesWith(got, report.SevError)); diff != "" {
 				t.Errorf("error rules (-go +openssl):\n%s", diff)
 			}
 			var wantMatch, gotMatch, wantTrust, gotTrust []bool

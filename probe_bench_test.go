@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/report"
 	"sync"
 	"testing"
 	"time"
@@ -53,8 +54,7 @@ func benchProbe(b *testing.B, n int, latency time.Duration) {
 			go func() {
 				defer wg.Done()
 				a, t := probe.Pair(context.Background(), pr.src, pr.tgt, o, o)
-				probe.Mutuals(context.Background(), a, t, o)
-				if r := pairing.Probe(pairing.ProbeOptions{Source: a, Target: t}); r.Verdict != pairing.VerdictPass {
+				if r := pairing.Probe(pairing.ProbeOptions{Source: a, Target: t}); r.Verdict != report.VerdictPass {
 					errs <- fmt.Errorf("%s/%s: %s %+v", pr.src, pr.tgt, r.Verdict, r.Findings)
 				}
 			}()

@@ -7,7 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/report"
 	"net"
 	"net/http"
 	"os"
@@ -22,7 +22,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // labClock runs from testBase, so that the tests do not depend on the day
@@ -105,11 +104,11 @@ func probeArgs(src, tgt string, extra ...string) []string {
 	return append(args, extra...)
 }
 
-func probeReport(t *testing.T, wantCode int, args ...string) pairing.Report {
+func probeReport(t *testing.T, wantCode int, args ...string) report.Report {
 	t.Helper()
 	t.Setenv("OME_PASSWORD", "pw")
 	res := runCLI(t, args...)
-	var r pairing.Report
+	var r report.Report
 	if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
 		t.Fatalf("code %d: %v\nstderr: %s", res.code, err, res.stderr)
 	}
@@ -123,7 +122,7 @@ func probeReport(t *testing.T, wantCode int, args ...string) pairing.Report {
 	return r
 }
 
-func hasFinding(r pairing.Report, rule string, sev pairing.Severity) bool {
+func hasFinding(r report.Report, rule string, sev report.Severity) bool {
 	for _, f := range r.Findings {
 		if f.Rule == rule && f.Severity == sev {
 			return true
@@ -172,9 +171,9 @@ func probeGoodPair(t *testing.T, product string) {
 	if r.Verdict != "pass" {
 		t.Fatalf("verdict %s", r.Verdict)
 	}
-	for _, sd := range []*pairing.Side{r.Source, r.Target} {
+	for _, sd := range []*report.Appliance{r.Source, r.Target} {
 		o := sd.Observed
-		if sd.ClockSource != "OME API UtcTime" || o.TLSVersion != "TLS 1.2" || !o.RequestsClientCert || len(o.AcceptableCAs) != 2 {
+		if sd.ClockSource != report.ClockSourceAPI || o.TLSVersion != "TLS 1.2" || !o.RequestsClientCert || len(o.AcceptableCAs) != 2 {
 			t.Errorf("%s: clock %q, %s, requests %v %v", sd.Address, sd.ClockSource, o.TLSVersion, o.RequestsClientCert, o.AcceptableCAs)
 		}
 		wantFIPS := map[string]string{"ome": "", "ome-m": "OFF"}[product]
@@ -183,16 +182,16 @@ func probeGoodPair(t *testing.T, product string) {
 		}
 		mutual := o.Handshakes[len(o.Handshakes)-1]
 		// The verifying connection carried the API read: Info answered 200.
-		if mutual.Kind != "mutual" || !mutual.OK || mutual.ClientCert == "" || mutual.HTTPStatus != 200 {
+		if mutual.Kind != "mutual" || !mutual.OK || mutual.ClientCert.DN == "" || mutual.HTTPStatus != 200 {
 			t.Errorf("%s: mutual handshake %+v", sd.Address, mutual)
 		}
 	}
-	for _, side := range []string{"source", "target"} {
-		if st, _ := checkStatus(r, "api-proxy", side); st != pairing.Pass {
+	for _, side := range []report.Side{report.SideSource, report.SideTarget} {
+		if st, _ := checkStatus(r, "api-proxy", side); st != report.Pass {
 			t.Errorf("api-proxy %s: %s, want pass (the peer is excluded)", side, st)
 		}
 		st, _ := checkStatus(r, "api-fips", side)
-		want := map[string]pairing.Status{"ome": pairing.NA, "ome-m": pairing.Info}[product]
+		want := map[string]report.Status{"ome": report.NA, "ome-m": report.Info}[product]
 		if st != want {
 			t.Errorf("api-fips %s: %s, want %s on %s", side, st, want, product)
 		}
@@ -200,7 +199,7 @@ func probeGoodPair(t *testing.T, product string) {
 	if skew := r.Target.Clock.Sub(r.Source.Clock); skew < 80*time.Second || skew > 100*time.Second {
 		t.Errorf("clock skew %s, want about 90s", skew)
 	}
-	if hasFinding(r, "api-version", pairing.SevWarning) {
+	if hasFinding(r, "api-version", report.SevWarning) {
 		t.Error("3.10.2 -> 4.0.1 must not warn about versions")
 	}
 	assertGETOnly(t, src, tgt)
@@ -235,29 +234,29 @@ func TestProbeLiveRules(t *testing.T) {
 		extra    []string
 		code     int
 		rule     string
-		sev      pairing.Severity
+		sev      report.Severity
 	}{
-		{"different intermediates", "different-intermediates", nil, nil, 1, "pair-ca-names", pairing.SevError},
+		{"different intermediates", "different-intermediates", nil, nil, 1, "pair-ca-names", report.SevError},
 		{"expired at the target's clock", "good-pair", func(o *fixtures.MockOptions) {
 			o.ClockOffset, o.ClientAuth = 2*365*24*time.Hour, "none" // its clock also rejects the stand-in
-		}, nil, 1, "pair-validity", pairing.SevError},
-		{"leaf only", "good-pair", func(o *fixtures.MockOptions) { o.LeafOnly = true }, nil, 1, "live-leaf-only", pairing.SevError},
+		}, nil, 1, "pair-validity", report.SevError},
+		{"leaf only", "good-pair", func(o *fixtures.MockOptions) { o.LeafOnly = true }, nil, 1, "live-leaf-only", report.SevError},
 		{"client CA list mismatch", "good-pair", func(o *fixtures.MockOptions) {
 			other := fixtures.MustBuild(testBase, fixtures.Spec{ID: "x", CN: "Other-CA", CA: true, KeySlot: 40})
 			o.ClientCAs, o.ClientAuth = other.Chain("x"), "request"
-		}, nil, 1, "live-client-ca", pairing.SevError},
-		{"bad credentials", "good-pair", func(o *fixtures.MockOptions) { o.Password = "other" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 3, "api-access", pairing.SevWarning},
-		{"credentials withheld without trust", "good-pair", nil, []string{"--user", "admin"}, 3, "api-access", pairing.SevWarning},
-		{"chain differs from the expected file", "good-pair", nil, []string{"--target-chain", "source.pem"}, 1, "live-chain-differs", pairing.SevError},
-		{"NTP off", "good-pair", func(o *fixtures.MockOptions) { o.NTP = false }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-ntp", pairing.SevWarning},
-		{"proxy without exclusion", "good-pair", func(o *fixtures.MockOptions) { o.Proxy, o.ProxyExclude = "192.0.2.10:3128", "example.com" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-proxy", pairing.SevWarning},
-		{"target not 4.0.x", "good-pair", func(o *fixtures.MockOptions) { o.Version = "4.2.0" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-version", pairing.SevWarning},
-		{"no client auth requested", "good-pair", func(o *fixtures.MockOptions) { o.ClientAuth = "none" }, nil, 0, "live-no-client-auth", pairing.SevInfo},
-		{"TLS 1.0", "good-pair", func(o *fixtures.MockOptions) { o.TLSMaxVersion, o.TLSMinVersion = tls.VersionTLS10, tls.VersionTLS10 }, nil, 1, "live-tls", pairing.SevError},
+		}, nil, 1, "live-client-ca", report.SevError},
+		{"bad credentials", "good-pair", func(o *fixtures.MockOptions) { o.Password = "other" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 3, "api-access", report.SevWarning},
+		{"credentials withheld without trust", "good-pair", nil, []string{"--user", "admin"}, 3, "api-access", report.SevWarning},
+		{"chain differs from the expected file", "good-pair", nil, []string{"--target-chain", "source.pem"}, 1, "live-chain-differs", report.SevError},
+		{"NTP off", "good-pair", func(o *fixtures.MockOptions) { o.NTP = false }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-ntp", report.SevWarning},
+		{"proxy without exclusion", "good-pair", func(o *fixtures.MockOptions) { o.Proxy, o.ProxyExclude = "192.0.2.10:3128", "example.com" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-proxy", report.SevWarning},
+		{"target not 4.0.x", "good-pair", func(o *fixtures.MockOptions) { o.Version = "4.2.0" }, []string{"--user", "admin", "--source-chain", "source.pem", "--target-chain", "target.pem"}, 0, "api-version", report.SevWarning},
+		{"no client auth requested", "good-pair", func(o *fixtures.MockOptions) { o.ClientAuth = "none" }, nil, 0, "live-no-client-auth", report.SevInfo},
+		{"TLS 1.0", "good-pair", func(o *fixtures.MockOptions) { o.TLSMaxVersion, o.TLSMinVersion = tls.VersionTLS10, tls.VersionTLS10 }, nil, 1, "live-tls", report.SevError},
 		{"stand-in refused", "good-pair", func(o *fixtures.MockOptions) {
 			other := fixtures.MustBuild(testBase, fixtures.Spec{ID: "x", CN: "Other-CA", CA: true, KeySlot: 40})
 			o.ClientCAs = other.Chain("x")
-		}, nil, 1, "live-handshake", pairing.SevError},
+		}, nil, 1, "live-handshake", report.SevError},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -389,7 +388,7 @@ func TestProbeAgainstOpenSSLServer(t *testing.T) {
 	r := probeReport(t, 0, probeArgs(src.Addr, addr, "--client-cert", "standin.pem", "--client-key", "standin.key")...)
 	o := r.Target.Observed
 	mutual := o.Handshakes[len(o.Handshakes)-1]
-	if !o.RequestsClientCert || !slices.Contains(o.AcceptableCAs, "CN=Inter-CA1,O=Example Corp") || !mutual.OK || mutual.HTTPStatus != 200 {
+	if !o.RequestsClientCert || !slices.ContainsFunc(o.AcceptableCAs, func(n report.Name) bool { return n.DN == "CN=Inter-CA1,O=Example Corp" }) || !mutual.OK || mutual.HTTPStatus != 200 {
 		t.Errorf("s_server target: requests %v %v, mutual %+v", o.RequestsClientCert, o.AcceptableCAs, mutual)
 	}
 
@@ -398,7 +397,7 @@ func TestProbeAgainstOpenSSLServer(t *testing.T) {
 	os.WriteFile("intruder.pem", fixtures.PEM(other.Chain("l", "r")...), 0o600)
 	os.WriteFile("intruder.key", fixtures.KeyPEM(other.Certs["l"].Key), 0o600)
 	r = probeReport(t, 1, probeArgs(src.Addr, addr, "--client-cert", "intruder.pem", "--client-key", "intruder.key")...)
-	if !hasFinding(r, "live-handshake", pairing.SevError) {
+	if !hasFinding(r, "live-handshake", report.SevError) {
 		t.Errorf("s_server's refusal of a foreign client certificate was not reported: %+v", r.Findings)
 	}
 }
@@ -493,13 +492,13 @@ func TestMockAnswersLikeOME(t *testing.T) {
 		if code, v := get("/api/NoSuchService/Thing", "admin", "pw"); code != 404 || msgID(v) != "CGEN1006" {
 			t.Errorf("%s unknown path: %d %v", product, code, v)
 		}
-		if code, v := get(probe.PathInfo, "admin", "wrong"); code != 401 || msgID(v) != "CGEN1001" {
+		if code, v := get(report.PathInfo, "admin", "wrong"); code != 401 || msgID(v) != "CGEN1001" {
 			t.Errorf("%s bad password: %d %v", product, code, v)
 		}
-		if _, v := get(probe.PathProxy, "admin", "pw"); fmt.Sprintf("%T", v["PortNumber"]) != "float64" || v["PortNumber"].(float64) != 3128 {
+		if _, v := get(report.PathProxy, "admin", "pw"); fmt.Sprintf("%T", v["PortNumber"]) != "float64" || v["PortNumber"].(float64) != 3128 {
 			t.Errorf("%s PortNumber %#v, want the integer 3128", product, v["PortNumber"])
 		}
-		code, _ := get(probe.PathSecurity, "admin", "pw")
+		code, _ := get(report.PathSecurity, "admin", "pw")
 		if want := map[string]int{"ome": 404, "ome-m": 200}[product]; code != want {
 			t.Errorf("%s SecurityConfiguration: HTTP %d, want %d", product, code, want)
 		}
@@ -521,7 +520,7 @@ func TestProbeTLS13ClientCertRequired(t *testing.T) {
 	defer tgt.Close()
 	r := probeReport(t, 0, probeArgs(src.Addr, tgt.Addr, "--source-chain", "source.pem", "--target-chain", "target.pem",
 		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
-	if r.Target.ClockSource != "HTTP Date header, corrected by half the round trip" || hasFinding(r, "live-unreachable", pairing.SevWarning) {
+	if r.Target.ClockSource != report.ClockSourceHTTP || hasFinding(r, "live-unreachable", report.SevWarning) {
 		t.Errorf("target clock %q, findings %+v", r.Target.ClockSource, r.Findings)
 	}
 }

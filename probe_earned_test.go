@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/report"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
-
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // noLeaks checks for leaked goroutines after every cleanup of the test
@@ -86,14 +85,14 @@ func TestProbeUnreachableEarnsNothing(t *testing.T) {
 		if !strings.HasPrefix(c.Rule, "live-") && !strings.HasPrefix(c.Rule, "api-") && !strings.HasPrefix(c.Rule, "pair-") {
 			continue
 		}
-		if c.Status == pairing.Pass {
+		if c.Status == report.Pass {
 			t.Errorf("%s %s: pass, but nothing answered", c.Rule, c.Side)
 		}
 		if c.Rule == "live-unreachable" {
 			continue
 		}
 		seen[c.Rule] = true
-		if c.Status != pairing.NA || c.Reason == "" {
+		if c.Status != report.NA || c.Reason == "" {
 			t.Errorf("%s %s: status %s reason %q, want na with a reason", c.Rule, c.Side, c.Status, c.Reason)
 		}
 	}
@@ -108,7 +107,7 @@ func TestProbeUnreachableEarnsNothing(t *testing.T) {
 	// The upload rules of an appliance that showed no chain are not checked
 	// either, on its side.
 	for _, c := range r.Checks {
-		if c.Rule == "chain-complete" && c.Side == "target" && (c.Status != pairing.NA || c.Reason == "") {
+		if c.Rule == "chain-complete" && c.Side == "target" && (c.Status != report.NA || c.Reason == "") {
 			t.Errorf("chain-complete target: %s %q, want na with a reason", c.Status, c.Reason)
 		}
 	}
@@ -138,15 +137,15 @@ func TestProbeOneSideDown(t *testing.T) {
 		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
 	status := checksByRule(r)
 	for _, id := range []string{"live-leaf-only", "live-tls", "live-chain-differs", "api-access", "api-version", "api-ntp", "api-cert"} {
-		if c := status[id+"/source"]; c.Status == pairing.NA {
+		if c := status[id+"/source"]; c.Status == report.NA {
 			t.Errorf("%s source: na (%s), but the source answered", id, c.Reason)
 		}
-		if c := status[id+"/target"]; c.Status != pairing.NA || !strings.Contains(c.Reason, down) {
+		if c := status[id+"/target"]; c.Status != report.NA || !strings.Contains(c.Reason, down) {
 			t.Errorf("%s target: %s %q, want na naming %s", id, c.Status, c.Reason, down)
 		}
 	}
 	// The handshake to the source needs the target's root: not evaluated.
-	if c := status["live-handshake/source"]; c.Status != pairing.NA {
+	if c := status["live-handshake/source"]; c.Status != report.NA {
 		t.Errorf("live-handshake source: %s, want na (the target's root is unknown)", c.Status)
 	}
 }
@@ -163,7 +162,7 @@ func TestChecklistUnreachableTicksNothing(t *testing.T) {
 	if res.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s", res.code, res.stderr)
 	}
-	var cl pairing.Checklist
+	var cl report.Checklist
 	if err := json.Unmarshal([]byte(res.stdout), &cl); err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,13 @@ import (
 	"crypto/tls"
 	"encoding/binary"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/report"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // certNoSignature stands in front of a TLS 1.2 server and lets its
@@ -67,9 +67,9 @@ func cutAfterCertificate(client io.Writer, server io.Reader, after []byte) {
 
 // reportChecks decodes a probe's JSON report and indexes its checks by
 // "rule/side".
-func reportChecks(t *testing.T, res result) (pairing.Report, map[string]pairing.CheckResult) {
+func reportChecks(t *testing.T, res result) (report.Report, map[string]report.CheckResult) {
 	t.Helper()
-	var r pairing.Report
+	var r report.Report
 	if err := jsonUnmarshal(res.stdout, &r); err != nil {
 		t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
 	}
@@ -77,10 +77,10 @@ func reportChecks(t *testing.T, res result) (pairing.Report, map[string]pairing.
 }
 
 // checksByRule indexes a report's checks by "rule/side".
-func checksByRule(r pairing.Report) map[string]pairing.CheckResult {
-	status := map[string]pairing.CheckResult{}
+func checksByRule(r report.Report) map[string]report.CheckResult {
+	status := map[string]report.CheckResult{}
 	for _, c := range r.Checks {
-		status[c.Rule+"/"+c.Side] = c
+		status[c.Rule+"/"+string(c.Side)] = c
 	}
 	return status
 }
@@ -148,18 +148,18 @@ func TestProbeReplayedChainIsNotEvidence(t *testing.T) {
 				t.Errorf("the unproven chain is in the report: chain %d certificates, %d rows", len(r.Source.Chain), len(r.Rows))
 			}
 			for _, id := range []string{"chain-complete/source", "leaf-eku/source", "live-leaf-only/source", "live-chain-differs/source", "live-handshake/source", "pair-trust/pair", "pair-ca-names/pair"} {
-				if c := status[id]; c.Status != pairing.NA || c.Reason == "" {
+				if c := status[id]; c.Status != report.NA || c.Reason == "" {
 					t.Errorf("%s: %s (%q), want na with a reason", id, c.Status, c.Reason)
 				}
 			}
 			key := status["live-key/source"]
 			switch {
-			case tc.keyFail && (key.Status != pairing.Error || !strings.Contains(r.Source.Observed.KeyUnproven, "does not verify with that certificate's public key")):
+			case tc.keyFail && (key.Status != report.Error || !strings.Contains(r.Source.Observed.KeyUnproven, "does not verify with that certificate's public key")):
 				t.Errorf("live-key source: %s, key_unproven %q; want an error", key.Status, r.Source.Observed.KeyUnproven)
-			case !tc.keyFail && key.Status != pairing.NA:
+			case !tc.keyFail && key.Status != report.NA:
 				t.Errorf("live-key source: %s, want na (no signature was shown)", key.Status)
 			}
-			if c := status["live-key/target"]; c.Status != pairing.Pass {
+			if c := status["live-key/target"]; c.Status != report.Pass {
 				t.Errorf("live-key target: %s (%s), want pass", c.Status, c.Reason)
 			}
 		})
@@ -178,7 +178,7 @@ func TestProbeKeyProvenWhenClientCertRequired(t *testing.T) {
 			})
 			res := runCLI(t, probeArgs(src.Addr, tgt.Addr, "--source-chain", srcChain, "--target-chain", tgtChain)...)
 			r, status := reportChecks(t, res)
-			if len(r.Source.Chain) != 3 || len(r.Rows) != 3 || status["live-key/source"].Status != pairing.Pass || status["pair-trust/pair"].Status != pairing.Pass {
+			if len(r.Source.Chain) != 3 || len(r.Rows) != 3 || status["live-key/source"].Status != report.Pass || status["pair-trust/pair"].Status != report.Pass {
 				t.Errorf("source chain %d, rows %d, live-key %+v, pair-trust %+v", len(r.Source.Chain), len(r.Rows), status["live-key/source"], status["pair-trust/pair"])
 			}
 		})
@@ -206,7 +206,7 @@ func TestProbeConnectionsAnsweredDifferently(t *testing.T) {
 				}
 				res := runCLI(t, args...)
 				r, status := reportChecks(t, res)
-				if res.code != 1 || status["live-chain-differs/source"].Status != pairing.Error || status["live-handshake/source"].Status == pairing.Pass {
+				if res.code != 1 || status["live-chain-differs/source"].Status != report.Error || status["live-handshake/source"].Status == report.Pass {
 					t.Errorf("exit %d, live-chain-differs %+v, live-handshake %+v", res.code, status["live-chain-differs/source"], status["live-handshake/source"])
 				}
 				for _, f := range r.Findings {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // mitmPKI is the lab's PKI plus what a man in the middle might hold: a
@@ -151,7 +151,7 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 			if strings.Contains(res.stdout+res.stderr, "pw\"") || strings.Contains(res.stdout+res.stderr, base64Of("pw")) {
 				t.Error("the password appears in the output")
 			}
-			var r pairing.Report
+			var r report.Report
 			if err := jsonUnmarshal(res.stdout, &r); err != nil {
 				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
 			}
@@ -160,7 +160,7 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 				t.Errorf("source API %+v, want credentials refused with %q", api, tc.refuse)
 			}
 			for _, c := range r.Checks {
-				if api != nil && api.Refused != "" && c.Side == "source" && strings.HasPrefix(c.Rule, "api-") && c.Rule != "api-access" && c.Status != pairing.NA {
+				if api != nil && api.Refused != "" && c.Side == "source" && strings.HasPrefix(c.Rule, "api-") && c.Rule != "api-access" && c.Status != report.NA {
 					t.Errorf("%s source: %s, want na (API not read)", c.Rule, c.Status)
 				}
 			}

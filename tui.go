@@ -19,8 +19,8 @@ import (
 	"strings"
 
 	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 	"golang.org/x/term"
 )
 
@@ -53,11 +53,11 @@ type verdictError struct{ code int }
 
 func (e *verdictError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
-func verdictCode(verdict string) error {
+func verdictCode(verdict report.Verdict) error {
 	switch verdict {
-	case pairing.VerdictFail:
+	case report.VerdictFail:
 		return &verdictError{exitFail}
-	case pairing.VerdictIncomplete:
+	case report.VerdictIncomplete:
 		return &verdictError{exitIncomplete}
 	}
 	return nil

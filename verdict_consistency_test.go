@@ -2,22 +2,22 @@ package main
 
 import (
 	"crypto/x509"
+	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
 // checkStatus finds a rule's status on a side in a report.
-func checkStatus(r pairing.Report, rule, side string) (pairing.Status, bool) {
+func checkStatus(r report.Report, rule string, side report.Side) (report.Status, bool) {
 	for _, c := range r.Checks {
 		if c.Rule == rule && c.Side == side {
 			return c.Status, true
 		}
 	}
-	return pairing.NA, false
+	return report.NA, false
 }
 
 // One verifier: check, compare and a mock probe reach the same trust verdict
@@ -53,13 +53,13 @@ func TestOneVerifierSameVerdict(t *testing.T) {
 			key := filepath.Join(dir, "standin.key")
 			os.WriteFile(key, fixtures.KeyPEM(p.Certs["standin"].Key), 0o600)
 
-			want := pairing.Pass
+			want := report.Pass
 			if !tc.trusted {
-				want = pairing.Error
+				want = report.Error
 			}
-			verdicts := map[string]pairing.Status{}
+			verdicts := map[string]report.Status{}
 			res := runCLI(t, "check", "--format", "json", "--at", testBase.Format("2006-01-02T15:04:05Z"), src)
-			var r pairing.Report
+			var r report.Report
 			if err := jsonUnmarshal(res.stdout, &r); err != nil {
 				t.Fatalf("check: %v %s", err, res.stderr)
 			}

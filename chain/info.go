@@ -11,27 +11,28 @@ import (
 	"time"
 )
 
-// Info is the description of one certificate that reports carry.
+// Info describes one certificate: the facts reports carry (package
+// report's Cert is the JSON-tagged description the rules build from it).
 type Info struct {
-	Index              int       `json:"index"`
-	Role               string    `json:"role"`
-	Subject            string    `json:"subject"`
-	Issuer             string    `json:"issuer"`
-	CommonName         string    `json:"common_name"`
-	NotBefore          time.Time `json:"not_before"`
-	NotAfter           time.Time `json:"not_after"`
-	Serial             string    `json:"serial"`
-	SHA256             string    `json:"sha256"`
-	SPKISHA256         string    `json:"spki_sha256"`
-	Key                string    `json:"key"`
-	SignatureAlgorithm string    `json:"signature_algorithm"`
-	KeyUsage           []string  `json:"key_usage"`
-	ExtKeyUsage        []string  `json:"ext_key_usage"`
-	IsCA               bool      `json:"is_ca"`
-	SAN                []string  `json:"san"`
+	Index              int
+	Role               string
+	Subject            string
+	Issuer             string
+	CommonName         string
+	NotBefore          time.Time
+	NotAfter           time.Time
+	Serial             string
+	SHA256             string
+	SPKISHA256         string
+	Key                string
+	SignatureAlgorithm string
+	KeyUsage           []string
+	ExtKeyUsage        []string
+	IsCA               bool
+	SAN                []string
 	// PathPosition is the place on the certification path (0 = leaf), or
 	// nil for a certificate that is on no path.
-	PathPosition *int `json:"path_position"`
+	PathPosition *int
 }
 
 // DescribeCert returns Info for certificate i of certs, given the path.

@@ -2,6 +2,7 @@ package pairing_test
 
 import (
 	"crypto/x509"
+	"github.com/ome-preflight/ome-preflight/report"
 	"strings"
 	"testing"
 
@@ -54,8 +55,8 @@ func TestChainVerifyNamesCertificateAtFault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := pairing.Check(pairing.CheckOptions{Input: in, Mode: pairing.ModeMigration, At: base})
-			var f *pairing.Finding
+			r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeMigration, At: base})
+			var f *report.Finding
 			for i := range r.Findings {
 				if r.Findings[i].Rule == "chain-verify" {
 					f = &r.Findings[i]

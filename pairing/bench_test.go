@@ -2,6 +2,7 @@ package pairing_test
 
 import (
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/report"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func benchCheck(b *testing.B, n int) {
 			b.Fatal(err)
 		}
 		r := pairing.Check(pairing.CheckOptions{Input: in, At: base})
-		if r.Verdict != pairing.VerdictPass {
+		if r.Verdict != report.VerdictPass {
 			b.Fatalf("verdict %s: %+v", r.Verdict, r.Findings)
 		}
 	}
@@ -64,7 +65,7 @@ func benchCompare(b *testing.B, n int) {
 			b.Fatal(err)
 		}
 		r := pairing.Compare(pairing.CompareOptions{Source: s, Target: t, SourceTime: base, TargetTime: base})
-		if r.Verdict != pairing.VerdictPass {
+		if r.Verdict != report.VerdictPass {
 			b.Fatalf("verdict %s: %+v", r.Verdict, r.Findings)
 		}
 	}

@@ -16,65 +16,15 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/ome-preflight/ome-preflight/report"
 )
-
-// ExplainEntry is one OME error found in a log or pasted JSON: the same
-// error (MessageId, MessageArgs, related properties, rule, cause and fix)
-// repeated is one entry with a count.
-type ExplainEntry struct {
-	// Line and Time are the first occurrence's.
-	Line           int      `json:"line"`
-	Time           string   `json:"time"`
-	OMEMessageID   string   `json:"ome_message_id"`
-	OMEMessageArgs []string `json:"ome_message_args"`
-	Rule           string   `json:"rule"`
-	Known          bool     `json:"known"`
-	Cause          string   `json:"cause"`
-	Fix            string   `json:"fix"`
-	// RelatedProperties are the request properties OME names (CGEN1004).
-	RelatedProperties []string `json:"related_properties,omitempty"`
-	// Context is where OME logged it (first occurrence), e.g.
-	// "SSLController - uploadNewCertificateChain()".
-	Context string `json:"context,omitempty"`
-	// Count is how many times the error was found; LastLine and LastTime
-	// are its last occurrence's (Line and Time when it was found once).
-	Count    int    `json:"count"`
-	LastLine int    `json:"last_line"`
-	LastTime string `json:"last_time"`
-}
-
-// ExplainReport is `explain`'s report.
-type ExplainReport struct {
-	SchemaVersion int    `json:"schema_version"`
-	Command       string `json:"command"`
-	File          string `json:"file"`
-	// Encoding is set when the log was not UTF-8 ("utf-16le", "utf-16be").
-	Encoding string         `json:"encoding,omitempty"`
-	Entries  []ExplainEntry `json:"entries"`
-	// OmittedEntries counts the distinct errors found after the report
-	// held MaxExplainEntries (counted up to MaxExplainOmittedDistinct);
-	// OmittedOccurrences counts every error message found but not listed:
-	// theirs, and those past MaxExplainMessagesPerEntry in one log entry.
-	OmittedEntries     int `json:"omitted_entries"`
-	OmittedOccurrences int `json:"omitted_occurrences"`
-	// Notes say what was not read in full: lines cut, entries cut, log
-	// entries with more messages than are decoded (at most MaxExplainNotes).
-	Notes []string `json:"notes,omitempty"`
-}
 
 // explain's bounds: the work and the report stay the same size however
 // long or repetitive the log is.
+// The report's bounds are report's (report.MaxExplainEntries and the others);
+// these bound the reading.
 const (
-	// MaxExplainEntries bounds the distinct errors a report lists.
-	MaxExplainEntries = 1000
-	// MaxExplainMessagesPerEntry bounds the OME messages explained from
-	// one log entry (one JSON body can hold any number).
-	MaxExplainMessagesPerEntry = 100
-	// MaxExplainOmittedDistinct bounds the count of distinct errors
-	// omitted (their hashes are kept to count them).
-	MaxExplainOmittedDistinct = 1 << 16
-	// MaxExplainNotes bounds the notes; the last one says how many more.
-	MaxExplainNotes = 100
 	// maxLineBytes bounds one line: the rest of a longer line is skipped
 	// (still followed for JSON nesting) and a note says so.
 	maxLineBytes = 1 << 20
@@ -248,11 +198,11 @@ func runeCut[T string | []byte](b T) int {
 
 // explainer groups a log's errors into a bounded report.
 type explainer struct {
-	rep     *ExplainReport
+	rep     *report.ExplainReport
 	index   map[entryKey]int
 	omitted map[uint64]struct{}
 	seed    maphash.Seed
-	// moreNotes counts the notes past MaxExplainNotes.
+	// moreNotes counts the notes past report.MaxExplainNotes.
 	moreNotes int
 }
 
@@ -274,7 +224,7 @@ func joinKey(ss []string) string {
 	return string(b)
 }
 
-func (x *explainer) add(e ExplainEntry) {
+func (x *explainer) add(e report.ExplainEntry) {
 	k := entryKey{e.OMEMessageID, joinKey(e.OMEMessageArgs), joinKey(e.RelatedProperties), e.Rule, e.Cause, e.Fix, e.Known}
 	if i, ok := x.index[k]; ok {
 		g := &x.rep.Entries[i]
@@ -282,7 +232,7 @@ func (x *explainer) add(e ExplainEntry) {
 		g.LastLine, g.LastTime = e.Line, e.Time
 		return
 	}
-	if len(x.rep.Entries) < MaxExplainEntries {
+	if len(x.rep.Entries) < report.MaxExplainEntries {
 		e.Count, e.LastLine, e.LastTime = 1, e.Line, e.Time
 		x.index[k] = len(x.rep.Entries)
 		x.rep.Entries = append(x.rep.Entries, e)
@@ -296,21 +246,21 @@ func (x *explainer) add(e ExplainEntry) {
 		h.WriteString(s)
 	}
 	sum := h.Sum64()
-	if _, ok := x.omitted[sum]; !ok && len(x.omitted) < MaxExplainOmittedDistinct {
+	if _, ok := x.omitted[sum]; !ok && len(x.omitted) < report.MaxExplainOmittedDistinct {
 		x.omitted[sum] = struct{}{}
 		x.rep.OmittedEntries++
 	}
 }
 
 func (x *explainer) note(format string, args ...any) {
-	if len(x.rep.Notes) < MaxExplainNotes {
+	if len(x.rep.Notes) < report.MaxExplainNotes {
 		x.rep.Notes = append(x.rep.Notes, fmt.Sprintf(format, args...))
 		return
 	}
 	x.moreNotes++
 }
 
-// finish closes the notes: past MaxExplainNotes, a last one says how many
+// finish closes the notes: past report.MaxExplainNotes, a last one says how many
 // more there were.
 func (x *explainer) finish() {
 	if x.moreNotes > 0 {
@@ -323,15 +273,15 @@ func (x *explainer) finish() {
 // wrapped over several lines are joined; unknown message IDs are listed,
 // never dropped. The same error repeated is one entry with a count. The
 // work is bounded: lines past maxLineBytes and entries past maxEntryBytes
-// are cut (with a note), at most MaxExplainMessagesPerEntry messages of a
-// log entry and MaxExplainEntries distinct errors are listed, and the
+// are cut (with a note), at most report.MaxExplainMessagesPerEntry messages of a
+// log entry and report.MaxExplainEntries distinct errors are listed, and the
 // report counts the rest.
-func Explain(file string, r io.Reader) (*ExplainReport, error) { return explain(file, r, nil) }
+func Explain(file string, r io.Reader) (*report.ExplainReport, error) { return explain(file, r, nil) }
 
 // explain is Explain; scanned, when set, is told how many bytes each JSON
 // decoding attempt may scan (tests hold the total to a bound).
-func explain(file string, r io.Reader, scanned func(int)) (*ExplainReport, error) {
-	rep := &ExplainReport{SchemaVersion: SchemaVersion, Command: "explain", File: file, Entries: []ExplainEntry{}}
+func explain(file string, r io.Reader, scanned func(int)) (*report.ExplainReport, error) {
+	rep := &report.ExplainReport{SchemaVersion: report.SchemaVersion, Command: "explain", File: file, Entries: []report.ExplainEntry{}}
 	x := &explainer{rep: rep, index: map[entryKey]int{}, omitted: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
 	r, rep.Encoding = decodeLog(r)
 	lr := &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
@@ -446,8 +396,8 @@ func utf16Shape(head []byte, zero int) bool {
 }
 
 // explainEntry explains one log entry's messages: at most
-// MaxExplainMessagesPerEntry of them; more counts the others.
-func explainEntry(e *logEntry, scanned func(int)) (out []ExplainEntry, more int) {
+// report.MaxExplainMessagesPerEntry of them; more counts the others.
+func explainEntry(e *logEntry, scanned func(int)) (out []report.ExplainEntry, more int) {
 	text := e.text.String()
 	var ctx string
 	// Copies: a substring would keep the whole entry (up to
@@ -456,7 +406,7 @@ func explainEntry(e *logEntry, scanned func(int)) (out []ExplainEntry, more int)
 		ctx = strings.Clone(m[1])
 	}
 	add := func(id string, args, related []string) {
-		x := ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, RelatedProperties: related, Context: ctx}
+		x := report.ExplainEntry{Line: e.line, Time: e.time, OMEMessageID: id, OMEMessageArgs: args, RelatedProperties: related, Context: ctx}
 		if x.OMEMessageArgs == nil {
 			x.OMEMessageArgs = []string{}
 		}
@@ -470,9 +420,9 @@ func explainEntry(e *logEntry, scanned func(int)) (out []ExplainEntry, more int)
 	if len(out) == 0 {
 		// Truncated JSON or plain text: fall back to patterns.
 		ids := idRe().FindAllStringSubmatchIndex(text, -1)
-		args := argsRe().FindAllStringSubmatch(text, MaxExplainMessagesPerEntry)
+		args := argsRe().FindAllStringSubmatch(text, report.MaxExplainMessagesPerEntry)
 		for i, m := range ids {
-			if i == MaxExplainMessagesPerEntry {
+			if i == report.MaxExplainMessagesPerEntry {
 				more += len(ids) - i
 				break
 			}
@@ -489,7 +439,7 @@ func explainEntry(e *logEntry, scanned func(int)) (out []ExplainEntry, more int)
 			id := text[m[0]:m[1]]
 			switch {
 			case seen[id]:
-			case len(out) >= MaxExplainMessagesPerEntry:
+			case len(out) >= report.MaxExplainMessagesPerEntry:
 				more++
 			default:
 				add(strings.Clone(id), nil, nil)
@@ -514,7 +464,7 @@ type infoItem struct {
 
 // extendedInfo decodes every JSON object in text and collects the
 // MessageId/MessageArgs pairs anywhere inside: the first
-// MaxExplainMessagesPerEntry of them; more counts the others.
+// report.MaxExplainMessagesPerEntry of them; more counts the others.
 func extendedInfo(text string, scanned func(int)) (out []infoItem, more int) {
 	// A failed decode can read to the end of the entry: bound the attempts
 	// and the bytes they may scan, so that hostile input stays linear (at
@@ -553,7 +503,7 @@ func walkInfo(v any, out *[]infoItem, more *int, depth int) {
 	switch t := v.(type) {
 	case map[string]any:
 		if id, ok := t["MessageId"].(string); ok && id != "" {
-			if len(*out) == MaxExplainMessagesPerEntry {
+			if len(*out) == report.MaxExplainMessagesPerEntry {
 				*more++
 				return
 			}

@@ -3,6 +3,7 @@ package pairing
 import (
 	"encoding/json"
 	"fmt"
+	rpt "github.com/ome-preflight/ome-preflight/report"
 	"io"
 	"runtime"
 	"runtime/metrics"
@@ -157,7 +158,7 @@ func BenchmarkExplainMemory(b *testing.B) {
 						retained = kept.HeapAlloc - before.HeapAlloc
 					}
 					report = w.n
-					if len(rep.Entries) == 0 || len(rep.Entries) > MaxExplainEntries {
+					if len(rep.Entries) == 0 || len(rep.Entries) > rpt.MaxExplainEntries {
 						b.Fatalf("%d entries", len(rep.Entries))
 					}
 					runtime.KeepAlive(rep)

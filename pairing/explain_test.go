@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/report"
 	"io"
 	"regexp"
 	"strings"
@@ -90,7 +91,7 @@ func FuzzExplain(f *testing.F) {
 		if rep.Entries == nil {
 			t.Fatal("nil entries")
 		}
-		if len(rep.Entries) > MaxExplainEntries || len(rep.Notes) > MaxExplainNotes+1 {
+		if len(rep.Entries) > report.MaxExplainEntries || len(rep.Notes) > report.MaxExplainNotes+1 {
 			t.Fatalf("%d entries, %d notes: over the bounds", len(rep.Entries), len(rep.Notes))
 		}
 		for _, e := range rep.Entries {
@@ -300,21 +301,21 @@ func TestExplainAmplifyingBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Entries) != 1+2*MaxExplainMessagesPerEntry {
-			t.Fatalf("%d entries, want %d", len(rep.Entries), 1+2*MaxExplainMessagesPerEntry)
+		if len(rep.Entries) != 1+2*report.MaxExplainMessagesPerEntry {
+			t.Fatalf("%d entries, want %d", len(rep.Entries), 1+2*report.MaxExplainMessagesPerEntry)
 		}
 		if e := rep.Entries[0]; e.Rule != "csr-key" || e.Count != 2 || e.LastLine != 4 {
 			t.Errorf("the real error: rule %q count %d last line %d", e.Rule, e.Count, e.LastLine)
 		}
-		if e := rep.Entries[1+MaxExplainMessagesPerEntry]; e.Line != 3 || e.OMEMessageArgs[0] != "a20000" {
+		if e := rep.Entries[1+report.MaxExplainMessagesPerEntry]; e.Line != 3 || e.OMEMessageArgs[0] != "a20000" {
 			t.Errorf("second body's first message: line %d args %q", e.Line, e.OMEMessageArgs)
 		}
-		if want := 2 * (20000 - MaxExplainMessagesPerEntry); rep.OmittedOccurrences != want || rep.OmittedEntries != 0 {
+		if want := 2 * (20000 - report.MaxExplainMessagesPerEntry); rep.OmittedOccurrences != want || rep.OmittedEntries != 0 {
 			t.Errorf("omitted %d occurrences, %d entries; want %d, 0", rep.OmittedOccurrences, rep.OmittedEntries, want)
 		}
 		want := []string{
-			fmt.Sprintf("line 2: 20000 OME messages in one log entry; the first %d are explained", MaxExplainMessagesPerEntry),
-			fmt.Sprintf("line 3: 20000 OME messages in one log entry; the first %d are explained", MaxExplainMessagesPerEntry),
+			fmt.Sprintf("line 2: 20000 OME messages in one log entry; the first %d are explained", report.MaxExplainMessagesPerEntry),
+			fmt.Sprintf("line 3: 20000 OME messages in one log entry; the first %d are explained", report.MaxExplainMessagesPerEntry),
 		}
 		if diff := cmp.Diff(want, rep.Notes); diff != "" {
 			t.Errorf("notes (-want +got)\n%s", diff)
@@ -323,23 +324,23 @@ func TestExplainAmplifyingBounded(t *testing.T) {
 	t.Run("distinct errors", func(t *testing.T) {
 		var b strings.Builder
 		b.WriteString(cgen1008Line("2024-01-25 10:00:00.000", "Invalid CSR key."))
-		for i := 0; i < 3*MaxExplainEntries; i++ { // each error twice: 3000 distinct
-			fmt.Fprintf(&b, `[ERROR] 2024-01-25 10:00:00.500 [x] C - u(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"XYZ%d","MessageArgs":["x"]}]}}`+"\n", i%(MaxExplainEntries*3/2))
+		for i := 0; i < 3*report.MaxExplainEntries; i++ { // each error twice: 3000 distinct
+			fmt.Fprintf(&b, `[ERROR] 2024-01-25 10:00:00.500 [x] C - u(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"XYZ%d","MessageArgs":["x"]}]}}`+"\n", i%(report.MaxExplainEntries*3/2))
 		}
 		b.WriteString(cgen1008Line("2024-01-25 10:00:01.000", "Invalid CSR key."))
 		rep, err := Explain("application.log", strings.NewReader(b.String()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Entries) != MaxExplainEntries {
-			t.Fatalf("%d entries, want %d", len(rep.Entries), MaxExplainEntries)
+		if len(rep.Entries) != report.MaxExplainEntries {
+			t.Fatalf("%d entries, want %d", len(rep.Entries), report.MaxExplainEntries)
 		}
 		// Listed: the real error (lines 1 and 3002) and XYZ0 to XYZ998,
 		// each seen twice; omitted: XYZ999 to XYZ1499, twice each.
-		if e := rep.Entries[0]; e.Count != 2 || e.LastLine != 3*MaxExplainEntries+2 {
+		if e := rep.Entries[0]; e.Count != 2 || e.LastLine != 3*report.MaxExplainEntries+2 {
 			t.Errorf("the real error: count %d last line %d", e.Count, e.LastLine)
 		}
-		if e := rep.Entries[MaxExplainEntries-1]; e.OMEMessageID != "XYZ998" || e.Count != 2 {
+		if e := rep.Entries[report.MaxExplainEntries-1]; e.OMEMessageID != "XYZ998" || e.Count != 2 {
 			t.Errorf("last listed: %s count %d", e.OMEMessageID, e.Count)
 		}
 		if rep.OmittedEntries != 501 || rep.OmittedOccurrences != 1002 {

@@ -1,6 +1,7 @@
 package pairing_test
 
 import (
+	"github.com/ome-preflight/ome-preflight/report"
 	"slices"
 	"sort"
 	"testing"
@@ -20,7 +21,7 @@ import (
 // one other.
 
 // scenarioRun runs a lab scenario through the rules directly.
-func scenarioRun(t *testing.T, s fixtures.Scenario) *pairing.Report {
+func scenarioRun(t *testing.T, s fixtures.Scenario) *report.Report {
 	t.Helper()
 	files := map[string][]byte{}
 	for _, f := range s.Build(base) {
@@ -57,7 +58,7 @@ func scenarioRun(t *testing.T, s fixtures.Scenario) *pairing.Report {
 		csr = c
 	}
 	if s.Command == "check" {
-		return pairing.Check(pairing.CheckOptions{Input: read(s.Positional[0]), CSR: csr, Mode: pairing.Mode(flags["--mode"]), At: at("--at"), Name: flags["--name"]})
+		return pairing.Check(pairing.CheckOptions{Input: read(s.Positional[0]), CSR: csr, Mode: report.Mode(flags["--mode"]), At: at("--at"), Name: flags["--name"]})
 	}
 	var window time.Duration
 	if w, ok := flags["--window"]; ok {
@@ -76,17 +77,17 @@ func TestRuleFamilies(t *testing.T) {
 	for _, s := range fixtures.Scenarios() {
 		t.Run(s.Command+"/"+s.Name, func(t *testing.T) {
 			r := scenarioRun(t, s)
-			if r.Verdict != s.Want {
+			if string(r.Verdict) != s.Want {
 				t.Errorf("verdict %s, want %s: %+v", r.Verdict, s.Want, r.Findings)
 			}
 			var errs, warns []string
 			for _, f := range r.Findings {
 				switch f.Severity {
-				case pairing.SevError:
+				case report.SevError:
 					if !slices.Contains(errs, f.Rule) {
 						errs = append(errs, f.Rule)
 					}
-				case pairing.SevWarning:
+				case report.SevWarning:
 					warns = append(warns, f.Rule)
 				}
 			}
@@ -104,9 +105,9 @@ func TestRuleFamilies(t *testing.T) {
 			}
 			for _, c := range r.Checks {
 				switch c.Status {
-				case pairing.Error, pairing.Warn:
+				case report.Error, report.Warn:
 					failed[c.Rule] = true
-				case pairing.Pass:
+				case report.Pass:
 					if s.Name == "good-chain" || s.Name == "good-pair" {
 						passedInGood[c.Rule] = true
 					}
@@ -115,16 +116,16 @@ func TestRuleFamilies(t *testing.T) {
 				// that passes has none at error level.
 				has := false
 				for _, f := range r.Findings {
-					has = has || f.Rule == c.Rule && f.Side == c.Side && f.Severity == pairing.SevError
+					has = has || f.Rule == c.Rule && f.Side == c.Side && f.Severity == report.SevError
 				}
-				if c.Status == pairing.Pass && has {
+				if c.Status == report.Pass && has {
 					t.Errorf("%s %s: pass with an error finding", c.Rule, c.Side)
 				}
 			}
 		})
 	}
 	for _, r := range pairing.Catalogue() {
-		if r.Family == pairing.FamilyLive {
+		if r.Family == report.FamilyLive {
 			continue // live rules: live_test.go and the probe tests
 		}
 		if !failed[r.ID] && r.ID != "encoding-text" {

@@ -10,17 +10,19 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // ProbeOptions are the inputs of `probe`: what each appliance showed, and
 // the chains the user expects them to serve.
 type ProbeOptions struct {
-	Source, Target                 *probe.Observation
+	Source, Target                 *report.Observation
 	SourceExpected, TargetExpected *chain.Input
 	SourceCSR, TargetCSR           *chain.CSR
 	Window, MaxSkew                time.Duration
 	ClientCertGiven                bool
+	// Flags words the inputs a check asks for when they are missing.
+	Flags Flags
 }
 
 // LivePair is the pair as the live rules see it.
@@ -123,31 +125,33 @@ var liveRules = []liveRule{
 		checkAPIFIPS},
 }
 
-// Probe judges two live appliances: every compare rule on what they
-// presented, each at its own clock, then the live rules.
-func Probe(o ProbeOptions) *Report {
-	r := &Report{SchemaVersion: SchemaVersion, Command: "probe"}
+// Probe judges two live appliances: first each verifying handshake (with
+// the peer's root at the peer's clock: judgeMutuals), then every compare
+// rule on what they presented, each at its own clock, then the live rules.
+func Probe(o ProbeOptions) *report.Report {
+	judgeMutuals(o.Source, o.Target)
+	r := newReport("probe")
 	lp := &LivePair{ProbeOptions: o}
-	mk := func(obs *probe.Observation, name string, csr *chain.CSR) (*Subject, *Side) {
-		side := &Side{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []chain.Info{}, Observed: obs}
+	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR) (*Subject, *report.Appliance) {
+		side := &report.Appliance{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []report.Cert{}, Observed: obs}
 		if len(obs.Chain) == 0 {
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: no certificate chain observed", name, obs.Address))
 			return nil, side
 		}
 		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
-		s := NewSubject(in, csr, ModeMigration, obs.Clock, "")
-		s.CSRFlag, s.NameFlag = "", "" // nothing to hint: probe takes no CSR or name flags
+		s := NewSubject(in, csr, report.ModeMigration, obs.Clock, "")
+		s.Side, s.Flags = name, o.Flags
 		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
 		side.Input = inputInfo(in)
 		return s, side
 	}
-	lp.Src, r.Source = mk(o.Source, "source", o.SourceCSR)
-	lp.Tgt, r.Target = mk(o.Target, "target", o.TargetCSR)
+	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR)
+	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR)
 	for _, sd := range []struct {
 		s    *Subject
-		name string
-		obs  *probe.Observation
-	}{{lp.Src, "source", o.Source}, {lp.Tgt, "target", o.Target}} {
+		name report.Side
+		obs  *report.Observation
+	}{{lp.Src, report.SideSource, o.Source}, {lp.Tgt, report.SideTarget, o.Target}} {
 		if sd.s != nil {
 			r.runUpload(sd.s, sd.name)
 			continue
@@ -168,18 +172,18 @@ func Probe(o ProbeOptions) *Report {
 		}
 		r.runPair(p)
 	} else {
-		why := "both chains are needed:" + missingChains(r.Source, lp.Src, "source") + missingChains(r.Target, lp.Tgt, "target")
+		why := "both chains are needed:" + missingChains(r.Source, lp.Src, report.SideSource) + missingChains(r.Target, lp.Tgt, report.SideTarget)
 		r.Incomplete = append(r.Incomplete, "pair rules: "+why)
 		for _, pr := range pairRules {
-			r.record(pr.Rule, "pair", []sideResult{{Result: Result{Status: NA, Reason: why}}})
+			r.record(pr.Rule, report.SidePair, []sideResult{{Result: Result{Status: NA, Reason: why}}})
 		}
 	}
 	for _, lr := range liveRules {
 		res := safely(func() []sideResult { return lr.Check(lp) })
-		for _, side := range []string{"source", "target"} {
+		for _, side := range []report.Side{report.SideSource, report.SideTarget} {
 			var mine []sideResult
 			for _, x := range res {
-				if x.Side == side || x.Side == "" {
+				if x.Side == side || x.Side == report.SideNone {
 					mine = append(mine, x)
 				}
 			}
@@ -188,15 +192,15 @@ func Probe(o ProbeOptions) *Report {
 			}
 		}
 	}
-	for _, obs := range []*probe.Observation{o.Source, o.Target} {
+	for _, obs := range []*report.Observation{o.Source, o.Target} {
 		for _, f := range obs.Failures {
-			if strings.HasPrefix(f.Step, "clock") {
+			if f.Clock {
 				continue // the local clock stands in, with a warning (live-clock)
 			}
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s: %s", obs.Address, f.Step, f.Error))
 		}
 		for _, h := range obs.Handshakes {
-			if h.Kind == "mutual" && !h.OK && (h.Stage == "connect" || h.Stage == "timeout") {
+			if h.Kind == report.KindMutual && !h.OK && (h.Stage == report.StageConnect || h.Stage == report.StageTimeout) {
 				r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: verifying handshake: %s", obs.Address, h.Error))
 			}
 		}
@@ -208,24 +212,24 @@ func Probe(o ProbeOptions) *Report {
 		r.Scope = "server side only: no --client-cert was given, so no appliance was shown a client certificate"
 	}
 	r.finish()
-	return r
+	return r.Report
 }
 
 type liveSide struct {
-	name      string
-	obs, peer *probe.Observation
+	name      report.Side
+	obs, peer *report.Observation
 	s, ps     *Subject
 	expected  *chain.Input
 }
 
 func (p *LivePair) sides() []liveSide {
 	return []liveSide{
-		{"source", p.Source, p.Target, p.Src, p.Tgt, p.SourceExpected},
-		{"target", p.Target, p.Source, p.Tgt, p.Src, p.TargetExpected},
+		{report.SideSource, p.Source, p.Target, p.Src, p.Tgt, p.SourceExpected},
+		{report.SideTarget, p.Target, p.Source, p.Tgt, p.Src, p.TargetExpected},
 	}
 }
 
-func missingChains(sd *Side, s *Subject, name string) string {
+func missingChains(sd *report.Appliance, s *Subject, name report.Side) string {
 	if s != nil {
 		return ""
 	}
@@ -254,7 +258,7 @@ func judged(p *LivePair, out []sideResult, missing func(sd liveSide) string) []s
 }
 
 // unreached says why an appliance showed no chain ("" when it did).
-func unreached(name string, obs *probe.Observation) string {
+func unreached(name report.Side, obs *report.Observation) string {
 	if len(obs.Chain) > 0 {
 		return ""
 	}
@@ -275,7 +279,7 @@ func bothReached(sd liveSide) string {
 	if why := unreached(sd.name, sd.obs); why != "" {
 		return why
 	}
-	return unreached(otherSide(sd.name), sd.peer)
+	return unreached(sd.name.Other(), sd.peer)
 }
 
 // apiRead says why a side's API answers are missing ("" when read).
@@ -293,7 +297,7 @@ func apiRead(sd liveSide) string {
 }
 
 // apiNotRead says why the required endpoints did not answer.
-func apiNotRead(api *probe.API) string {
+func apiNotRead(api *report.API) string {
 	switch {
 	case api.Refused != "":
 		return "API not read: " + api.Refused
@@ -313,7 +317,7 @@ func apiNotRead(api *probe.API) string {
 }
 
 // apiField needs the API read and the answer of one endpoint (path).
-func apiField(path string, present func(*probe.API) bool, what string) func(sd liveSide) string {
+func apiField(path string, present func(*report.API) bool, what string) func(sd liveSide) string {
 	return func(sd liveSide) string {
 		if why := apiRead(sd); why != "" {
 			return why
@@ -322,7 +326,7 @@ func apiField(path string, present func(*probe.API) bool, what string) func(sd l
 		for _, u := range api.Unavailable {
 			if u == path {
 				why := fmt.Sprintf("not available on this product: GET %s answered 404 (CGEN1006)", path)
-				if path == probe.PathSecurity {
+				if path == report.PathSecurity {
 					why += "; FIPS mode is documented for OME-Modular only"
 				}
 				return why
@@ -341,7 +345,7 @@ func apiField(path string, present func(*probe.API) bool, what string) func(sd l
 }
 
 // apiFix is the fix for a failed GET, by its HTTP status.
-func apiFix(f probe.APIFailure) string {
+func apiFix(f report.APIFailure) string {
 	switch {
 	case f.Status == 401:
 		return "Check the user name and OME_PASSWORD (OME answered CGEN1001: user name or password incorrect)."
@@ -421,7 +425,7 @@ func checkChainDiffers(p *LivePair) []sideResult {
 	}
 	return judged(p, out, func(sd liveSide) string {
 		if sd.expected == nil {
-			return fmt.Sprintf("no --%s-chain given: nothing to compare with", sd.name)
+			return fmt.Sprintf("no %s given: nothing to compare with", p.Flags.flag(sd.name, ChainInput))
 		}
 		return sideUnreached(sd)
 	})
@@ -442,23 +446,23 @@ func checkClientCA(p *LivePair) []sideResult {
 			continue
 		}
 		ok := false
-		issuers := map[string]bool{}
+		issuers := map[string]report.Name{}
 		for _, c := range sd.peer.Chain {
-			issuers[c.Issuer.String()] = true
+			issuers[c.Issuer.String()] = report.NameOf(c.Issuer)
 		}
 		for _, ca := range sd.obs.AcceptableCAs {
-			if issuers[ca] {
+			if _, found := issuers[ca.DN]; found {
 				ok = true
 			}
 		}
 		if !ok {
 			var names []string
-			for k := range issuers {
-				names = append(names, ShortIssuer(k))
+			for _, n := range issuers {
+				names = append(names, n.Short())
 			}
 			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
 				"%s %s asks for a client certificate issued by one of [%s], and none of them issued the %s's chain (issuers %s)",
-				sd.name, sd.obs.Address, ShortList(sd.obs.AcceptableCAs), otherSide(sd.name), strings.Join(names, ", "))}})
+				sd.name, sd.obs.Address, strings.Join(report.ShortNames(sd.obs.AcceptableCAs), ", "), sd.name.Other(), strings.Join(names, ", "))}})
 		}
 	}
 	return judged(p, out, func(sd liveSide) string {
@@ -470,22 +474,6 @@ func checkClientCA(p *LivePair) []sideResult {
 		}
 		return ""
 	})
-}
-
-// ShortList shortens a list of distinguished names to their CNs.
-func ShortList(dns []string) string {
-	out := make([]string, len(dns))
-	for i, d := range dns {
-		out[i] = ShortIssuer(d)
-	}
-	return strings.Join(out, ", ")
-}
-
-func otherSide(s string) string {
-	if s == "source" {
-		return "target"
-	}
-	return "source"
 }
 
 func checkNoClientAuth(p *LivePair) []sideResult {
@@ -531,27 +519,27 @@ func checkHandshake(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
 		for _, hs := range sd.obs.Handshakes {
-			if hs.Kind != "mutual" || hs.OK {
+			if hs.Kind != report.KindMutual || hs.OK {
 				continue
 			}
 			switch hs.Stage {
-			case "verify":
+			case report.StageVerify:
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
-					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, otherSide(sd.name), otherSide(sd.name), hs.VerifiedAt, hs.Error)}})
-			case "differs":
+					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, sd.name.Other(), sd.name.Other(), hs.VerifiedAt, hs.Error)}})
+			case report.StageDiffers:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
 					"the verifying handshake to the %s %s reached another certificate than the observed one (live-chain-differs)", sd.name, sd.obs.Address)}})
-			case "key":
+			case report.StageKey:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
 					"the verifying handshake to the %s %s did not reach a server holding the certificate's key (live-key): %s", sd.name, sd.obs.Address, hs.Error)}})
-			case "client-cert":
-				if hs.ClientCert == "" {
+			case report.StageClientCert:
+				if hs.ClientCert.DN == "" {
 					out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
 						"no --client-cert given: the %s %s requires a client certificate, so the handshake could not finish (give --client-cert/--client-key, a stand-in identity from the same CA)", sd.name, sd.obs.Address)}})
 					continue
 				}
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
-					"%s %s refused the client certificate \"%s\": %s", sd.name, sd.obs.Address, ShortIssuer(hs.ClientCert), hs.Error)}})
+					"%s %s refused the client certificate \"%s\": %s", sd.name, sd.obs.Address, hs.ClientCert.Short(), hs.Error)}})
 			default:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf("the verifying handshake to the %s %s could not run: %s", sd.name, sd.obs.Address, hs.Error)}})
 			}
@@ -562,7 +550,7 @@ func checkHandshake(p *LivePair) []sideResult {
 			return why + ", so no verifying handshake was made"
 		}
 		for _, hs := range sd.obs.Handshakes {
-			if hs.Kind == "mutual" && hs.OK {
+			if hs.Kind == report.KindMutual && hs.OK {
 				return ""
 			}
 		}
@@ -573,7 +561,7 @@ func checkHandshake(p *LivePair) []sideResult {
 func checkClock(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
-		if sd.obs.ClockSource == probe.ClockLocal && len(sd.obs.Chain) > 0 {
+		if sd.obs.ClockSource.Kind == report.ClockLocal && len(sd.obs.Chain) > 0 {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
 				"%s %s: its clock could not be read; judged at this machine's clock %s", sd.name, sd.obs.Address, sd.obs.Clock.Format(time.RFC3339))}})
 		}
@@ -590,10 +578,10 @@ func checkAPIAccess(p *LivePair) []sideResult {
 			continue
 		case api.Refused != "":
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, api.Refused),
-				Fix: "Give --" + sd.name + "-chain with the chain you uploaded (or --" + sd.name + "-fingerprint with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
+				Fix: "Give " + p.Flags.flag(sd.name, ChainInput) + " with the chain you uploaded (or " + p.Flags.flag(sd.name, FingerprintInput) + " with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
 		case api.AuthFailed:
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s refused the credentials (HTTP 401, CGEN1001)", sd.name, sd.obs.Address),
-				Fix: apiFix(probe.APIFailure{Status: 401})}})
+				Fix: apiFix(report.APIFailure{Status: 401})}})
 		}
 		for _, f := range api.Failures {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, f.Error), Fix: apiFix(f)}})
@@ -616,14 +604,14 @@ func checkAPIVersion(p *LivePair) []sideResult {
 		v := sd.obs.API.Version
 		ok := strings.HasPrefix(v, "3.10.")
 		want := "3.10.x"
-		if sd.name == "target" {
+		if sd.name == report.SideTarget {
 			ok, want = v == "4.0" || v == "4.0.0" || v == "4.0.1" || strings.HasPrefix(v, "4.0.1.") || strings.HasPrefix(v, "4.0.0."), "4.0 or 4.0.1"
 		}
 		if !ok {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want)}})
 		}
 	}
-	return judged(p, out, apiField(probe.PathInfo, func(a *probe.API) bool { return a.Version != "" }, "its version"))
+	return judged(p, out, apiField(report.PathInfo, func(a *report.API) bool { return a.Version != "" }, "its version"))
 }
 
 func checkAPINTP(p *LivePair) []sideResult {
@@ -633,7 +621,7 @@ func checkAPINTP(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source \"%s\")", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
 		}
 	}
-	return judged(p, out, apiField(probe.PathTime, func(a *probe.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
+	return judged(p, out, apiField(report.PathTime, func(a *report.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
 }
 
 func checkAPICert(p *LivePair) []sideResult {
@@ -651,7 +639,7 @@ func checkAPICert(p *LivePair) []sideResult {
 		}
 	}
 	return judged(p, out, func(sd liveSide) string {
-		if why := apiField(probe.PathCert, func(a *probe.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(sd); why != "" {
+		if why := apiField(report.PathCert, func(a *report.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(sd); why != "" {
 			return why
 		}
 		return sideUnreached(sd)
@@ -685,10 +673,10 @@ func checkAPIProxy(p *LivePair) []sideResult {
 		names := []string{peerHost, sd.peer.ServerName, sd.peer.RemoteIP}
 		if !proxyExcluded(api.ProxyExcluded, names) {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
-				"%s %s uses the proxy %s and the %s %s is not in its exclusion list \"%s\"", sd.name, sd.obs.Address, api.ProxyAddress, otherSide(sd.name), peerHost, api.ProxyExcluded)}})
+				"%s %s uses the proxy %s and the %s %s is not in its exclusion list \"%s\"", sd.name, sd.obs.Address, api.ProxyAddress, sd.name.Other(), peerHost, api.ProxyExcluded)}})
 		}
 	}
-	return judged(p, out, apiField(probe.PathProxy, func(a *probe.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))
+	return judged(p, out, apiField(report.PathProxy, func(a *report.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))
 }
 
 // proxyExcluded reports whether any entry of OME's ';'-joined exclusion
@@ -743,5 +731,5 @@ func checkAPIFIPS(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf("%s %s: FIPS mode %s", sd.name, sd.obs.Address, sd.obs.API.FIPSMode)}})
 		}
 	}
-	return judged(p, out, apiField(probe.PathSecurity, func(a *probe.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)"))
+	return judged(p, out, apiField(report.PathSecurity, func(a *report.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)"))
 }

@@ -2,12 +2,12 @@ package pairing
 
 import (
 	"crypto/x509/pkix"
+	"github.com/ome-preflight/ome-preflight/report"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
-	"github.com/ome-preflight/ome-preflight/probe"
 )
 
 // api-cert compares OME's plain common name with the certificate's decoded
@@ -37,47 +37,47 @@ func TestLiveRulesNotEvaluated(t *testing.T) {
 		fixtures.Spec{ID: "source", CN: "OMENT-310", Issuer: "inter"},
 		fixtures.Spec{ID: "target", CN: "OMENT-400", Issuer: "inter"},
 	)
-	reached := func(addr, leaf string) *probe.Observation {
-		return &probe.Observation{Address: addr, Chain: p.Chain(leaf, "inter", "root"), TLSVersion: "TLS 1.2",
-			CipherSuite: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", Clock: base, ClockSource: probe.ClockHTTP, AcceptableCAs: []string{}}
+	reached := func(addr, leaf string) *report.Observation {
+		return &report.Observation{Address: addr, Chain: p.Chain(leaf, "inter", "root"), TLSVersion: "TLS 1.2",
+			CipherSuite: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", Clock: base, ClockSource: report.ClockSourceHTTP, AcceptableCAs: []report.Name{}}
 	}
 	yes := true
 	cases := []struct {
 		name   string
-		mut    func(src *probe.Observation, o *ProbeOptions)
+		mut    func(src *report.Observation, o *ProbeOptions)
 		rule   string
 		reason string // in the source side's reason
 	}{
 		{"no --user", nil, "api-version", "give --user"},
 		{"no --user: access", nil, "api-access", "give --user"},
-		{"credentials not sent", func(s *probe.Observation, _ *ProbeOptions) {
-			s.API = &probe.API{Refused: "credentials not sent to x: pin"}
+		{"credentials not sent", func(s *report.Observation, _ *ProbeOptions) {
+			s.API = &report.API{Refused: "credentials not sent to x: pin"}
 		}, "api-ntp", "credentials not sent"},
-		{"credentials refused", func(s *probe.Observation, _ *ProbeOptions) { s.API = &probe.API{AuthFailed: true} }, "api-cert", "CGEN1001"},
-		{"API read, NTP not reported", func(s *probe.Observation, _ *ProbeOptions) { s.API = &probe.API{Version: "3.10.2", Proxy: &yes} }, "api-ntp", "did not report its NTP setting"},
-		{"API read, no FIPS", func(s *probe.Observation, _ *ProbeOptions) { s.API = &probe.API{Version: "3.10.2"} }, "api-fips", "did not report a FIPS mode"},
-		{"API read, no proxy", func(s *probe.Observation, _ *ProbeOptions) { s.API = &probe.API{Version: "3.10.2"} }, "api-proxy", "did not report its proxy settings"},
-		{"API read, no certificate", func(s *probe.Observation, _ *ProbeOptions) { s.API = &probe.API{Version: "3.10.2"} }, "api-cert", "did not report its certificate"},
+		{"credentials refused", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{AuthFailed: true} }, "api-cert", "CGEN1001"},
+		{"API read, NTP not reported", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2", Proxy: &yes} }, "api-ntp", "did not report its NTP setting"},
+		{"API read, no FIPS", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }, "api-fips", "did not report a FIPS mode"},
+		{"API read, no proxy", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }, "api-proxy", "did not report its proxy settings"},
+		{"API read, no certificate", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }, "api-cert", "did not report its certificate"},
 		{"no expected chain", nil, "live-chain-differs", "no --source-chain given"},
 		{"no client certificate requested", nil, "live-client-ca", "does not request a client certificate"},
 		{"no handshake made", nil, "live-handshake", "no verifying handshake was made"},
-		{"handshake needs a client certificate", func(s *probe.Observation, _ *ProbeOptions) {
-			s.Handshakes = append(s.Handshakes, probe.Handshake{Kind: "mutual", Stage: "client-cert", Error: "remote error: tls: certificate required"})
+		{"handshake needs a client certificate", func(s *report.Observation, _ *ProbeOptions) {
+			s.Handshakes = append(s.Handshakes, report.Handshake{Kind: "mutual", Stage: "client-cert", Error: "remote error: tls: certificate required"})
 		}, "live-handshake", "no --client-cert given"},
-		{"handshake timed out", func(s *probe.Observation, _ *ProbeOptions) {
-			s.Handshakes = append(s.Handshakes, probe.Handshake{Kind: "mutual", Stage: "timeout", Error: "timed out"})
+		{"handshake timed out", func(s *report.Observation, _ *ProbeOptions) {
+			s.Handshakes = append(s.Handshakes, report.Handshake{Kind: "mutual", Stage: "timeout", Error: "timed out"})
 		}, "live-handshake", "could not run: timed out"},
-		{"no TLS version", func(s *probe.Observation, _ *ProbeOptions) { s.TLSVersion = "" }, "live-tls", "no TLS version"},
-		{"unreached: leaf-only", func(s *probe.Observation, _ *ProbeOptions) {
-			s.Chain, s.Failures = nil, []probe.Failure{{Step: "connect", Error: "connection refused"}}
+		{"no TLS version", func(s *report.Observation, _ *ProbeOptions) { s.TLSVersion = "" }, "live-tls", "no TLS version"},
+		{"unreached: leaf-only", func(s *report.Observation, _ *ProbeOptions) {
+			s.Chain, s.Failures = nil, []report.Failure{{Step: "connect", Error: "connection refused"}}
 		}, "live-leaf-only", "was not reached (connect failed: connection refused)"},
-		{"unreached: clock", func(s *probe.Observation, _ *ProbeOptions) { s.Chain, s.ClockSource = nil, probe.ClockLocal }, "live-clock", "was not reached"},
-		{"unreached: no-client-auth", func(s *probe.Observation, _ *ProbeOptions) { s.Chain = nil }, "live-no-client-auth", "was not reached"},
+		{"unreached: clock", func(s *report.Observation, _ *ProbeOptions) { s.Chain, s.ClockSource = nil, report.ClockSourceUnread }, "live-clock", "was not reached"},
+		{"unreached: no-client-auth", func(s *report.Observation, _ *ProbeOptions) { s.Chain = nil }, "live-no-client-auth", "was not reached"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			src, tgt := reached("10.0.0.5:443", "source"), reached("10.0.0.6:443", "target")
-			o := ProbeOptions{Source: src, Target: tgt, MaxSkew: 5 * time.Minute}
+			o := ProbeOptions{Source: src, Target: tgt, MaxSkew: 5 * time.Minute, Flags: probeFlags}
 			if tc.mut != nil {
 				tc.mut(src, &o)
 			}
@@ -102,6 +102,17 @@ func TestLiveRulesNotEvaluated(t *testing.T) {
 			}
 		})
 	}
+}
+
+// probeFlags words inputs as the probe command does.
+func probeFlags(side report.Side, kind InputKind) string {
+	switch kind {
+	case ChainInput:
+		return "--" + string(side) + "-chain"
+	case FingerprintInput:
+		return "--" + string(side) + "-fingerprint"
+	}
+	return ""
 }
 
 func TestProxyExcluded(t *testing.T) {

@@ -8,76 +8,20 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // WizardMessage is what OME's migration wizard shows when the pair fails
 // its connection validation (KB 000221202).
 const WizardMessage = "Unable to mutually authenticate and connect to the remote appliance. Please check the source and target appliances has valid certificate chain uploaded which are signed by the same CA."
 
-// Side is one appliance in compare and probe reports.
-type Side struct {
-	File        string       `json:"file,omitempty"`
-	Address     string       `json:"address,omitempty"`
-	Clock       time.Time    `json:"clock"`
-	ClockSource string       `json:"clock_source"`
-	Chain       []chain.Info `json:"chain"`
-	Input       *InputInfo   `json:"input,omitempty"`
-	CSR         *CSRInfo     `json:"csr,omitempty"`
-	Path        string       `json:"path"`
-	// Observed is what probe saw: TLS version, cipher, client-CA names,
-	// handshakes, API reads.
-	Observed *probe.Observation `json:"observed,omitempty"`
-}
-
-// Row is one line of the KB's issued-to/issued-by table, leaf first.
-type Row struct {
-	Source *RowCert `json:"source"`
-	Target *RowCert `json:"target"`
-	// Match is the KB's comparison: issuers for the leaf row, issued-to and
-	// issued-by for CA rows.
-	Match bool `json:"match"`
-	// SameKey is false when a CA row matches by name but the two
-	// certificates carry different public keys.
-	SameKey bool `json:"same_key"`
-}
-
-// RowCert is one side of a row.
-type RowCert struct {
-	Subject    string `json:"subject"`
-	Issuer     string `json:"issuer"`
-	CertIndex  int    `json:"cert_index"`
-	SPKISHA256 string `json:"spki_sha256"`
-}
-
-// TrustCheck is one direction of the trust matrix: the peer (verifier)
-// checks the presenter's chain with its own root at its own clock.
-type TrustCheck struct {
-	Presenter string    `json:"presenter"` // side whose chain is verified
-	Verifier  string    `json:"verifier"`  // side whose root is the anchor
-	Usage     string    `json:"usage"`     // serverAuth or clientAuth
-	At        time.Time `json:"at"`
-	OK        bool      `json:"ok"`
-	Error     string    `json:"error,omitempty"`
-}
-
-// ClockInfo reports both clocks, their skew and the change window.
-type ClockInfo struct {
-	Source        time.Time `json:"source"`
-	Target        time.Time `json:"target"`
-	SkewSeconds   float64   `json:"skew_seconds"`
-	MaxSkew       string    `json:"max_skew"`
-	Window        string    `json:"window"`
-	WindowSeconds float64   `json:"window_seconds"`
-}
-
 // Pair is the two appliances as the pair rules see them.
 type Pair struct {
 	Src, Tgt *Subject
 	Window   time.Duration
 	MaxSkew  time.Duration
-	Rows     []Row
-	Trust    []TrustCheck
+	Rows     []report.Row
+	Trust    []report.TrustCheck
 	// trust holds the one verifier's verdict behind each Trust entry.
 	trust []chain.Verdict
 	// ClocksUnmeasured says why the two clocks say nothing about each other
@@ -87,44 +31,46 @@ type Pair struct {
 }
 
 // localClock reports a clock source that is this machine's own clock.
-func localClock(source string) bool { return strings.HasPrefix(source, "local clock of this machine") }
+func localClock(source report.ClockSource) bool { return source.Kind == report.ClockLocal }
 
 // CompareOptions are the inputs of `compare`.
 type CompareOptions struct {
 	Source, Target                       *chain.Input
 	SourceCSR, TargetCSR                 *chain.CSR
 	SourceTime, TargetTime               time.Time
-	SourceClockSource, TargetClockSource string
+	SourceClockSource, TargetClockSource report.ClockSource
 	SourceName, TargetName               string // names the peer uses, for leaf-name
 	Window, MaxSkew                      time.Duration
+	// Flags words the inputs a check asks for when they are missing.
+	Flags Flags
 }
 
 // DefaultMaxSkew is the clock difference above which compare warns.
 const DefaultMaxSkew = 5 * time.Minute
 
 // Compare answers "will these two appliances pair?".
-func Compare(o CompareOptions) *Report {
+func Compare(o CompareOptions) *report.Report {
 	cache := chain.NewSigCache() // one run: each link verified once
-	src := newSubject(o.Source, o.SourceCSR, ModeMigration, o.SourceTime, o.SourceName, cache)
-	tgt := newSubject(o.Target, o.TargetCSR, ModeMigration, o.TargetTime, o.TargetName, cache)
-	src.CSRFlag, src.NameFlag = "--source-csr", "--source-name"
-	tgt.CSRFlag, tgt.NameFlag = "--target-csr", "--target-name"
-	r := &Report{SchemaVersion: SchemaVersion, Command: "compare"}
+	src := newSubject(o.Source, o.SourceCSR, report.ModeMigration, o.SourceTime, o.SourceName, cache)
+	tgt := newSubject(o.Target, o.TargetCSR, report.ModeMigration, o.TargetTime, o.TargetName, cache)
+	src.Side, src.Flags = report.SideSource, o.Flags
+	tgt.Side, tgt.Flags = report.SideTarget, o.Flags
+	r := newReport("compare")
 	r.Source = sideOf(src, o.SourceClockSource)
 	r.Target = sideOf(tgt, o.TargetClockSource)
 	p := NewPair(src, tgt, o.Window, o.MaxSkew)
 	if localClock(o.SourceClockSource) && localClock(o.TargetClockSource) {
 		p.ClocksUnmeasured = "no appliance clock was given (--source-time, --target-time): both sides are judged at this machine's clock, so their skew is not measured"
 	}
-	r.runUpload(src, "source")
-	r.runUpload(tgt, "target")
+	r.runUpload(src, report.SideSource)
+	r.runUpload(tgt, report.SideTarget)
 	r.runPair(p)
 	r.finish()
-	return r
+	return r.Report
 }
 
-func sideOf(s *Subject, clockSource string) *Side {
-	side := &Side{File: s.Input.File, Clock: s.At, ClockSource: clockSource, Chain: describeAll(s), Input: inputInfo(s.Input),
+func sideOf(s *Subject, clockSource report.ClockSource) *report.Appliance {
+	side := &report.Appliance{File: s.Input.File, Clock: s.At, ClockSource: clockSource, Chain: describeAll(s), Input: inputInfo(s.Input),
 		Path: chain.Describe(s.Input.Certs, s.Path.Order)}
 	if s.CSR != nil {
 		side.CSR = csrInfo(s.CSR)
@@ -141,7 +87,7 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 	p.Rows = rows(src, tgt)
 	type job struct {
 		presenter, verifier *Subject
-		pn, vn              string
+		pn, vn              report.Side
 		usage               x509.ExtKeyUsage
 	}
 	var jobs []job
@@ -156,7 +102,7 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 	// process that lives a few milliseconds (compare 3-5 % faster without
 	// them, scripts/bench.sh A/B, measured when chain still memoised
 	// signatures process-wide). checklist runs whole pairs in parallel.
-	p.Trust = make([]TrustCheck, len(jobs))
+	p.Trust = make([]report.TrustCheck, len(jobs))
 	p.trust = make([]chain.Verdict, len(jobs))
 	for i, j := range jobs {
 		leaf, _ := j.presenter.leaf()
@@ -164,7 +110,7 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 		if leaf != nil {
 			v = chain.Validate(leaf, j.presenter.certs(), chain.VerifyOptions{Anchors: anchors(j.verifier), At: j.verifier.At, Usage: j.usage, Cache: src.Cache})
 		}
-		tc := TrustCheck{Presenter: j.pn, Verifier: j.vn, Usage: usageName(j.usage), At: j.verifier.At, OK: v.OK()}
+		tc := report.TrustCheck{Presenter: j.pn, Verifier: j.vn, Usage: usageName(j.usage), At: j.verifier.At, OK: v.OK()}
 		if v.Err != nil {
 			tc.Error = v.Err.Error()
 		}
@@ -178,16 +124,16 @@ func NewPair(src, tgt *Subject, window, maxSkew time.Duration) *Pair {
 // anchor rule.
 func anchors(s *Subject) []*x509.Certificate { return chain.Anchors(s.Input.Certs, nil) }
 
-func usageName(u x509.ExtKeyUsage) string {
+func usageName(u x509.ExtKeyUsage) report.Usage {
 	if u == x509.ExtKeyUsageServerAuth {
-		return "serverAuth"
+		return report.ServerAuth
 	}
-	return "clientAuth"
+	return report.ClientAuth
 }
 
-func rows(src, tgt *Subject) []Row {
+func rows(src, tgt *Subject) []report.Row {
 	n := max(len(src.Path.Order), len(tgt.Path.Order))
-	out := make([]Row, n)
+	out := make([]report.Row, n)
 	for k := 0; k < n; k++ {
 		var a, b *x509.Certificate
 		if k < len(src.Path.Order) {
@@ -217,11 +163,11 @@ func rows(src, tgt *Subject) []Row {
 	return out
 }
 
-func rowCert(c *x509.Certificate, i int) *RowCert {
-	return &RowCert{Subject: c.Subject.String(), Issuer: c.Issuer.String(), CertIndex: i, SPKISHA256: spkiHex(c)}
+func rowCert(c *x509.Certificate, i int) *report.RowCert {
+	return &report.RowCert{Subject: report.NameOf(c.Subject), Issuer: report.NameOf(c.Issuer), CertIndex: i, SPKISHA256: spkiHex(c)}
 }
 
-func (s *Subject) sideLabel(side string, i int) string { return side + " " + s.label(i) }
+func (s *Subject) sideLabel(side report.Side, i int) string { return string(side) + " " + s.label(i) }
 
 type pairRule struct {
 	*Rule
@@ -229,7 +175,7 @@ type pairRule struct {
 }
 
 type sideResult struct {
-	Side string
+	Side report.Side
 	Result
 }
 
@@ -263,14 +209,12 @@ var pairRules = []pairRule{
 		checkPairSkew},
 }
 
-func (r *Report) runPair(p *Pair) {
+func (r *build) runPair(p *Pair) {
 	r.Rows, r.Trust = p.Rows, p.Trust
-	skew := p.Src.At.Sub(p.Tgt.At)
-	r.Clocks = &ClockInfo{Source: p.Src.At, Target: p.Tgt.At, SkewSeconds: skew.Seconds(), MaxSkew: p.MaxSkew.String(),
-		Window: p.Window.String(), WindowSeconds: p.Window.Seconds()}
+	r.Clocks = &report.ClockInfo{Source: p.Src.At, Target: p.Tgt.At, Skew: p.Src.At.Sub(p.Tgt.At), MaxSkew: p.MaxSkew, Window: p.Window}
 	failed := false
 	for _, pr := range pairRules {
-		if r.record(pr.Rule, "pair", safely(func() []sideResult { return pr.Check(p) })) {
+		if r.record(pr.Rule, report.SidePair, safely(func() []sideResult { return pr.Check(p) })) {
 			failed = true
 		}
 	}
@@ -278,8 +222,6 @@ func (r *Report) runPair(p *Pair) {
 		r.WizardMessage = WizardMessage
 	}
 }
-
-func cn(dn string) string { return ShortIssuer(dn) }
 
 func checkPairNames(p *Pair) []sideResult {
 	var out []sideResult
@@ -290,18 +232,18 @@ func checkPairNames(p *Pair) []sideResult {
 		pos := fmt.Sprintf("row %d", k+1)
 		switch {
 		case row.Source == nil:
-			out = append(out, sideResult{"source", Result{Status: Error, Details: fmt.Sprintf(
-				"%s: the target chain has \"%s\" (issued by \"%s\") and the source chain has nothing there: the chains differ in length", pos, cn(row.Target.Subject), cn(row.Target.Issuer))}})
+			out = append(out, sideResult{report.SideSource, Result{Status: Error, Details: fmt.Sprintf(
+				"%s: the target chain has \"%s\" (issued by \"%s\") and the source chain has nothing there: the chains differ in length", pos, row.Target.Subject.Short(), row.Target.Issuer.Short())}})
 		case row.Target == nil:
-			out = append(out, sideResult{"target", Result{Status: Error, Details: fmt.Sprintf(
-				"%s: the source chain has \"%s\" (issued by \"%s\") and the target chain has nothing there: the chains differ in length", pos, cn(row.Source.Subject), cn(row.Source.Issuer))}})
+			out = append(out, sideResult{report.SideTarget, Result{Status: Error, Details: fmt.Sprintf(
+				"%s: the source chain has \"%s\" (issued by \"%s\") and the target chain has nothing there: the chains differ in length", pos, row.Source.Subject.Short(), row.Source.Issuer.Short())}})
 		case k == 0:
-			out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
+			out = append(out, sideResult{report.SideNone, Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
 				"%s (leaf): the source leaf \"%s\" is issued by \"%s\", the target leaf \"%s\" by \"%s\": both must be issued by the same CA",
-				pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
+				pos, row.Source.Subject.Short(), row.Source.Issuer.Short(), row.Target.Subject.Short(), row.Target.Issuer.Short())}})
 		default:
-			out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
-				"%s: source \"%s\" issued by \"%s\", target \"%s\" issued by \"%s\"", pos, cn(row.Source.Subject), cn(row.Source.Issuer), cn(row.Target.Subject), cn(row.Target.Issuer))}})
+			out = append(out, sideResult{report.SideNone, Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
+				"%s: source \"%s\" issued by \"%s\", target \"%s\" issued by \"%s\"", pos, row.Source.Subject.Short(), row.Source.Issuer.Short(), row.Target.Subject.Short(), row.Target.Issuer.Short())}})
 		}
 	}
 	if len(out) == 0 {
@@ -316,9 +258,9 @@ func checkPairKeys(p *Pair) []sideResult {
 		if k == 0 || !row.Match || row.SameKey {
 			continue
 		}
-		out = append(out, sideResult{"", Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
+		out = append(out, sideResult{report.SideNone, Result{Status: Error, CertIndex: intp(row.Source.CertIndex), Details: fmt.Sprintf(
 			"row %d: \"%s\" has the same name on both sides but different public keys (source SPKI %s, target SPKI %s): OME's name check passes, the handshake fails",
-			k+1, cn(row.Source.Subject), short(row.Source.SPKISHA256), short(row.Target.SPKISHA256))}})
+			k+1, row.Source.Subject.Short(), short(row.Source.SPKISHA256), short(row.Target.SPKISHA256))}})
 	}
 	if len(out) == 0 {
 		return []sideResult{{Result: Result{Status: Pass}}}
@@ -349,7 +291,7 @@ func checkPairTrust(p *Pair) []sideResult {
 		status := Error
 		switch v.Reason {
 		case chain.NoAnchor:
-			why = "the " + tc.Verifier + " chain has no root certificate, so the " + tc.Verifier + " trusts nothing"
+			why = "the " + string(tc.Verifier) + " chain has no root certificate, so the " + string(tc.Verifier) + " trusts nothing"
 		case chain.WeakSignature:
 			status, why = Warn, why+" (Go refuses SHA-1; Java-based OME may accept it: see weak-signature)"
 		case chain.CannotJudge:
@@ -369,9 +311,9 @@ func checkPairTrust(p *Pair) []sideResult {
 	return out
 }
 
-func anchorName(side string, p *Pair) string {
+func anchorName(side report.Side, p *Pair) string {
 	s := p.Src
-	if side == "target" {
+	if side == report.SideTarget {
 		s = p.Tgt
 	}
 	a := anchors(s)
@@ -387,17 +329,17 @@ func anchorName(side string, p *Pair) string {
 func checkPairValidity(p *Pair) []sideResult {
 	var out []sideResult
 	type clock struct {
-		name string
+		name report.Side
 		at   time.Time
 	}
-	clocks := []clock{{"source", p.Src.At}, {"target", p.Tgt.At}}
+	clocks := []clock{{report.SideSource, p.Src.At}, {report.SideTarget, p.Tgt.At}}
 	// One window finding per certificate: both clocks usually tell the same
 	// story.
 	windowed := map[string]bool{}
 	for _, sd := range []struct {
-		name string
+		name report.Side
 		s    *Subject
-	}{{"source", p.Src}, {"target", p.Tgt}} {
+	}{{report.SideSource, p.Src}, {report.SideTarget, p.Tgt}} {
 		// Judged on the path; a certificate off it is chain-unrelated's.
 		for _, i := range sd.s.Path.Order {
 			c := sd.s.certs()[i]
@@ -407,7 +349,7 @@ func checkPairValidity(p *Pair) []sideResult {
 					case ck.at.Before(c.NotBefore):
 						out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
 							"%s is not yet valid at the %s clock %s: valid from %s (%s later)", sd.s.sideLabel(sd.name, i), ck.name,
-							ck.at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), Human(c.NotBefore.Sub(ck.at)))}})
+							ck.at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), report.Human(c.NotBefore.Sub(ck.at)))}})
 						continue
 					case ck.at.After(c.NotAfter):
 						out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
@@ -447,7 +389,7 @@ func checkPairSkew(p *Pair) []sideResult {
 	if p.Tgt.At.After(p.Src.At) {
 		ahead, behind = "target", "source"
 	}
-	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, Human(skew), behind, p.MaxSkew)
+	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, report.Human(skew), behind, p.MaxSkew)
 	// Only a certificate whose validity starts or ends between the two
 	// clocks is judged differently by the two appliances.
 	early, late := earliest(p.Src.At, p.Tgt.At), p.Src.At
@@ -456,9 +398,9 @@ func checkPairSkew(p *Pair) []sideResult {
 	}
 	var notYet, expired []string
 	for _, sd := range []struct {
-		name string
+		name report.Side
 		s    *Subject
-	}{{"source", p.Src}, {"target", p.Tgt}} {
+	}{{report.SideSource, p.Src}, {report.SideTarget, p.Tgt}} {
 		for _, i := range sd.s.Path.Order {
 			c := sd.s.certs()[i]
 			if c.NotBefore.After(early) && !c.NotBefore.After(late) {

@@ -1,102 +1,22 @@
 package pairing
 
 import (
+	"crypto/x509"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
-// SchemaVersion of the JSON report.
-const SchemaVersion = 1
+// build is a report as the rules build it: the methods that record
+// results, order findings and set the verdict.
+type build struct{ *report.Report }
 
-// Verdicts.
-const (
-	VerdictPass       = "pass"
-	VerdictFail       = "fail"
-	VerdictIncomplete = "incomplete"
-)
-
-// InputInfo describes a file as read.
-type InputInfo struct {
-	File     string         `json:"file"`
-	Encoding chain.Encoding `json:"encoding"`
-	Notes    []string       `json:"notes"`
-}
-
-// CSRInfo describes the CSR given with --csr.
-type CSRInfo struct {
-	File       string   `json:"file"`
-	Subject    string   `json:"subject"`
-	Key        string   `json:"key"`
-	SPKISHA256 string   `json:"spki_sha256"`
-	Notes      []string `json:"notes"`
-}
-
-// Report is what every command renders: one struct, several renderers.
-type Report struct {
-	SchemaVersion int          `json:"schema_version"`
-	Command       string       `json:"command"`
-	Verdict       string       `json:"verdict"`
-	Mode          Mode         `json:"mode,omitempty"`
-	EvaluatedAt   *time.Time   `json:"evaluated_at,omitempty"`
-	Chain         []chain.Info `json:"chain,omitempty"`
-	Path          string       `json:"path,omitempty"`
-	Input         *InputInfo   `json:"input,omitempty"`
-	CSR           *CSRInfo     `json:"csr,omitempty"`
-	Source        *Side        `json:"source,omitempty"`
-	Target        *Side        `json:"target,omitempty"`
-	Rows          []Row        `json:"rows,omitempty"`
-	Trust         []TrustCheck `json:"trust,omitempty"`
-	Clocks        *ClockInfo   `json:"clocks,omitempty"`
-	// WizardMessage is what the migration wizard would show when the pair
-	// fails, with the causes in Findings.
-	WizardMessage string        `json:"wizard_message,omitempty"`
-	Findings      []Finding     `json:"findings"`
-	Checks        []CheckResult `json:"checks"`
-	// Incomplete lists checks that could not run (exit code 3).
-	Incomplete []string `json:"incomplete,omitempty"`
-	// FixFirst is the finding to act on first: the cause that explains the
-	// most of the others (an appliance that did not answer, a chain
-	// uploaded as a single certificate, a missing root, the wrong CA...).
-	FixFirst *Finding `json:"fix_first,omitempty"`
-	// Scope says what a passing verdict covers when it covers less than the
-	// whole question (probe without --client-cert: the server side only).
-	Scope string `json:"scope,omitempty"`
-	// ChainVerdict (check) is the one verifier's answer on the file: does
-	// the path check shows validate to the file's own root, for the mode's
-	// usages and --name, at --at? The rules above say what OME makes of it.
-	ChainVerdict *ChainVerdict `json:"chain_verdict,omitempty"`
-}
-
-// ChainVerdict is a chain.Verdict as the report shows it.
-type ChainVerdict struct {
-	Valid bool `json:"valid"`
-	// Reason is "valid", or why not: "expired", "not yet valid", "weak
-	// signature", "CA usage", "extended key usage", "name constraints",
-	// "path length", "host name", "unknown authority", "bad signature",
-	// "critical extension", "search bound", "no anchor", "cannot judge"
-	// (never valid), "other".
-	Reason    string `json:"reason"`
-	CertIndex *int   `json:"cert_index"`
-	Error     string `json:"error,omitempty"`
-}
-
-func chainVerdict(s *Subject) *ChainVerdict {
-	v := s.Verdict
-	cv := &ChainVerdict{Valid: v.OK(), Reason: v.Reason.String()}
-	if v.Err != nil {
-		cv.Error = v.Err.Error()
-	}
-	for i, c := range s.certs() {
-		if v.Cert != nil && c.Equal(v.Cert) {
-			cv.CertIndex = intp(i)
-			break
-		}
-	}
-	return cv
+func newReport(command string) *build {
+	return &build{&report.Report{SchemaVersion: report.SchemaVersion, Command: command}}
 }
 
 // causes are the rules that, when they fail, explain others, most
@@ -119,7 +39,7 @@ var causes = []struct {
 
 // findCause picks the finding to fix first and marks the findings that
 // follow from it.
-func (r *Report) findCause() {
+func (r *build) findCause() {
 	r.FixFirst = nil
 	for _, c := range causes {
 		for i, f := range r.Findings {
@@ -145,51 +65,29 @@ func (r *Report) findCause() {
 	}
 }
 
-// NotCheckedCount counts the checks whose evidence was missing.
-func (r *Report) NotCheckedCount() int {
-	n := 0
-	for _, c := range r.Checks {
-		if c.NotChecked() {
-			n++
-		}
-	}
-	return n
-}
-
 // finish sorts findings and sets the verdict.
-func (r *Report) finish() {
+func (r *build) finish() {
 	if r.Findings == nil {
-		r.Findings = []Finding{}
+		r.Findings = []report.Finding{}
 	}
 	if r.Checks == nil {
-		r.Checks = []CheckResult{}
+		r.Checks = []report.CheckResult{}
 	}
 	sortFindings(r.Findings)
 	r.findCause()
-	r.Verdict = VerdictPass
+	r.Verdict = report.VerdictPass
 	if len(r.Incomplete) > 0 {
-		r.Verdict = VerdictIncomplete
+		r.Verdict = report.VerdictIncomplete
 	}
 	for _, f := range r.Findings {
 		if f.Severity == SevError {
-			r.Verdict = VerdictFail
+			r.Verdict = report.VerdictFail
 		}
 	}
-}
-
-// Count returns the number of findings of a severity.
-func (r *Report) Count(s Severity) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Severity == s {
-			n++
-		}
-	}
-	return n
 }
 
 // runUpload runs every upload rule on s for side, appending to r.
-func (r *Report) runUpload(s *Subject, side string) {
+func (r *build) runUpload(s *Subject, side report.Side) {
 	for _, u := range uploadRules {
 		r.record(u.Rule, side, safely(func() []sideResult {
 			var out []sideResult
@@ -219,7 +117,7 @@ func safely(check func() []sideResult) (res []sideResult) {
 // A pass is earned: when any part of the rule could not be evaluated (an NA
 // result with a Reason) and nothing worse than a pass was seen, the check is
 // na with the reasons, never pass.
-func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
+func (r *build) record(rule *Rule, checkSide report.Side, res []sideResult) bool {
 	worst, failed := NA, false
 	var reasons []string
 	for _, x := range res {
@@ -243,7 +141,7 @@ func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
 			failed = failed || f.Severity == SevError
 		}
 	}
-	cr := CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description, Inferred: rule.Inferred}
+	cr := report.CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description, Inferred: rule.Inferred}
 	if worst <= Pass && len(reasons) > 0 {
 		cr.Status, cr.Reason = NA, strings.Join(reasons, "; ")
 	}
@@ -255,16 +153,21 @@ func (r *Report) record(rule *Rule, checkSide string, res []sideResult) bool {
 type CheckOptions struct {
 	Input *chain.Input
 	CSR   *chain.CSR
-	Mode  Mode
+	Mode  report.Mode
 	At    time.Time
 	Name  string
+	// Flags words the inputs a check asks for when they are missing (nil:
+	// the command has none to ask for).
+	Flags Flags
 }
 
 // Check answers "will OME accept this upload?".
-func Check(o CheckOptions) *Report {
+func Check(o CheckOptions) *report.Report {
 	s := NewSubject(o.Input, o.CSR, o.Mode, o.At, o.Name)
+	s.Flags = o.Flags
 	at := s.At.Truncate(time.Second) // reported to the second, as every time of the reports
-	r := &Report{SchemaVersion: SchemaVersion, Command: "check", Mode: s.Mode, EvaluatedAt: &at}
+	r := newReport("check")
+	r.Mode, r.EvaluatedAt = s.Mode, &at
 	r.Input = inputInfo(o.Input)
 	r.Chain = describeAll(s)
 	r.Path = chain.Describe(o.Input.Certs, s.Path.Order)
@@ -272,18 +175,18 @@ func Check(o CheckOptions) *Report {
 		r.CSR = csrInfo(o.CSR)
 	}
 	r.ChainVerdict = chainVerdict(s)
-	r.runUpload(s, "")
+	r.runUpload(s, report.SideNone)
 	r.finish()
-	return r
+	return r.Report
 }
 
 // NotCertificate is check's report for a readable file that holds no
 // certificate (random bytes, a private key, a CSR, a broken PEM): OME
 // refuses the upload with CSEC9002. why is the reader's error, which says
 // what the file is.
-func NotCertificate(file string, mode Mode, at time.Time, why error) *Report {
+func NotCertificate(file string, mode report.Mode, at time.Time, why error) *report.Report {
 	if mode == "" {
-		mode = ModeMigration
+		mode = report.ModeMigration
 	}
 	at = at.UTC().Truncate(time.Second)
 	what := why.Error()
@@ -293,42 +196,69 @@ func NotCertificate(file string, mode Mode, at time.Time, why error) *Report {
 			what = fmt.Sprintf("block %d: %s", pe.Block, what)
 		}
 	}
-	r := &Report{SchemaVersion: SchemaVersion, Command: "check", Mode: mode, EvaluatedAt: &at, Chain: []chain.Info{},
-		Input: &InputInfo{File: file, Encoding: chain.EncUnknown, Notes: []string{what}}}
+	r := newReport("check")
+	r.Mode, r.EvaluatedAt, r.Chain = mode, &at, []report.Cert{}
+	r.Input = &report.InputInfo{File: file, Encoding: report.Encoding(chain.EncUnknown), Notes: []string{what}}
 	for _, u := range uploadRules {
 		if u.ID == "encoding" {
-			r.record(u.Rule, "", []sideResult{{Result: Result{Status: Error, Details: fmt.Sprintf(
+			r.record(u.Rule, report.SideNone, []sideResult{{Result: Result{Status: Error, Details: fmt.Sprintf(
 				"%s holds no certificate (%s); OME refuses it: Unable to upload the certificate because the certificate file provided is invalid", file, what),
 				Fix: "Upload the certificate chain your CA issued for this appliance's CSR, as Base64 PEM (leaf, intermediates, root); not the private key, the CSR or another file."}}})
 			continue
 		}
-		r.record(u.Rule, "", []sideResult{{Result: Result{Status: NA, Reason: "the file holds no certificate"}}})
+		r.record(u.Rule, report.SideNone, []sideResult{{Result: Result{Status: NA, Reason: "the file holds no certificate"}}})
 	}
 	r.finish()
-	return r
+	return r.Report
 }
 
-func inputInfo(in *chain.Input) *InputInfo {
+// chainVerdict is the Subject's verdict as the report shows it.
+func chainVerdict(s *Subject) *report.ChainVerdict {
+	v := s.Verdict
+	cv := &report.ChainVerdict{Valid: v.OK(), Reason: v.Reason.String()}
+	if v.Err != nil {
+		cv.Error = v.Err.Error()
+	}
+	for i, c := range s.certs() {
+		if v.Cert != nil && c.Equal(v.Cert) {
+			cv.CertIndex = intp(i)
+			break
+		}
+	}
+	return cv
+}
+
+func inputInfo(in *chain.Input) *report.InputInfo {
 	notes := in.Notes
 	if notes == nil {
 		notes = []string{}
 	}
-	return &InputInfo{File: in.File, Encoding: in.Encoding, Notes: notes}
+	return &report.InputInfo{File: in.File, Encoding: report.Encoding(in.Encoding), Notes: notes}
 }
 
-func csrInfo(c *chain.CSR) *CSRInfo {
+func csrInfo(c *chain.CSR) *report.CSRInfo {
 	notes := c.Notes
 	if notes == nil {
 		notes = []string{}
 	}
-	return &CSRInfo{File: c.File, Subject: c.Req.Subject.String(), Key: chain.KeyDescription(c.Req.PublicKey),
+	return &report.CSRInfo{File: c.File, Subject: c.Req.Subject.String(), Key: chain.KeyDescription(c.Req.PublicKey),
 		SPKISHA256: hexSHA(c.Req.RawSubjectPublicKeyInfo), Notes: notes}
 }
 
-func describeAll(s *Subject) []chain.Info {
-	out := make([]chain.Info, len(s.Input.Certs))
+func describeAll(s *Subject) []report.Cert {
+	out := make([]report.Cert, len(s.Input.Certs))
 	for i := range s.Input.Certs {
-		out[i] = chain.DescribeCert(s.Input.Certs, s.Path, i)
+		out[i] = DescribeCert(s.Input.Certs, s.Path, i)
 	}
 	return out
+}
+
+// DescribeCert is the report's description of certificate i of certs,
+// given the path: chain's facts, with the names structured.
+func DescribeCert(certs []*x509.Certificate, p chain.Path, i int) report.Cert {
+	in := chain.DescribeCert(certs, p, i)
+	return report.Cert{Index: in.Index, Role: in.Role, Subject: report.NameOf(certs[i].Subject), Issuer: report.NameOf(certs[i].Issuer),
+		CommonName: in.CommonName, NotBefore: in.NotBefore, NotAfter: in.NotAfter, Serial: in.Serial, SHA256: in.SHA256,
+		SPKISHA256: in.SPKISHA256, Key: in.Key, SignatureAlgorithm: in.SignatureAlgorithm, KeyUsage: in.KeyUsage,
+		ExtKeyUsage: in.ExtKeyUsage, IsCA: in.IsCA, SAN: in.SAN, PathPosition: in.PathPosition}
 }

@@ -1,6 +1,7 @@
 package pairing
 
 import (
+	"github.com/ome-preflight/ome-preflight/report"
 	"strings"
 	"testing"
 	"time"
@@ -36,8 +37,8 @@ func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
 			in := func(ids ...string) *chain.Input {
 				return &chain.Input{File: ids[0] + ".pem", Encoding: chain.EncPEM, Certs: p.Chain(ids...)}
 			}
-			src := NewSubject(in("source", "inter", "root"), nil, ModeMigration, srcAt, "")
-			tgt := NewSubject(in("target", "inter", "root"), nil, ModeMigration, tgtAt, "")
+			src := NewSubject(in("source", "inter", "root"), nil, report.ModeMigration, srcAt, "")
+			tgt := NewSubject(in("target", "inter", "root"), nil, report.ModeMigration, tgtAt, "")
 			res := checkPairSkew(NewPair(src, tgt, 0, 5*time.Minute))
 			if len(res) != 1 || res[0].Status != Warn || !strings.Contains(res[0].Details, tc.want) {
 				t.Errorf("%+v, want a warning with %q", res, tc.want)
@@ -58,7 +59,7 @@ func TestPairSkewNeedsClocks(t *testing.T) {
 		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "root"},
 	)
 	in := &chain.Input{File: "a.pem", Encoding: chain.EncPEM, Certs: p.Chain("leaf", "root")}
-	status := func(srcSrc, tgtSrc string) CheckResult {
+	status := func(srcSrc, tgtSrc report.ClockSource) report.CheckResult {
 		r := Compare(CompareOptions{Source: in, Target: in, SourceTime: base, TargetTime: base, MaxSkew: DefaultMaxSkew,
 			SourceClockSource: srcSrc, TargetClockSource: tgtSrc})
 		for _, c := range r.Checks {
@@ -67,12 +68,12 @@ func TestPairSkewNeedsClocks(t *testing.T) {
 			}
 		}
 		t.Fatal("no pair-clock-skew check")
-		return CheckResult{}
+		return report.CheckResult{}
 	}
-	if c := status("local clock of this machine", "local clock of this machine"); c.Status != NA || !strings.Contains(c.Reason, "--source-time") {
+	if c := status(report.ClockSourceThisMachine, report.ClockSourceThisMachine); c.Status != NA || !strings.Contains(c.Reason, "--source-time") {
 		t.Errorf("both local: %s %q, want na naming --source-time", c.Status, c.Reason)
 	}
-	if c := status("--source-time", "--target-time"); c.Status != Pass {
+	if c := status(report.ClockSource{Kind: report.ClockGiven, Text: "--source-time"}, report.ClockSource{Kind: report.ClockGiven, Text: "--target-time"}); c.Status != Pass {
 		t.Errorf("both given: %s, want pass", c.Status)
 	}
 }

@@ -11,17 +11,32 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
-// Mode is what the upload is: a migration chain or a single server
-// certificate.
-type Mode string
+// InputKind names an input a rule asks for when it is missing.
+type InputKind int
 
-// Upload modes.
+// Inputs the rules ask for.
 const (
-	ModeMigration Mode = "migration"
-	ModeServer    Mode = "server"
+	CSRInput         InputKind = iota + 1 // the CSR generated on the appliance
+	NameInput                             // the name the peer uses to reach the appliance
+	ChainInput                            // the chain the appliance is expected to serve
+	FingerprintInput                      // the SHA-256 of the expected leaf
 )
+
+// Flags words, for a hint, how the user gives input kind for side: the
+// command layer knows its flags ("--csr", "--source-csr"); "" when the
+// command takes no such input.
+type Flags func(side report.Side, kind InputKind) string
+
+// flag is how the user gives kind for side ("" when they cannot).
+func (f Flags) flag(side report.Side, kind InputKind) string {
+	if f == nil {
+		return ""
+	}
+	return f(side, kind)
+}
 
 // ExpiryWarning is how close to notAfter a certificate earns a warning.
 const ExpiryWarning = 30 * 24 * time.Hour
@@ -39,34 +54,35 @@ type Subject struct {
 	Verdict chain.Verdict
 	// Cache shares signature checks with the other verdicts of this run.
 	Cache *chain.SigCache
-	CSR   *chain.CSR // nil when no --csr was given
-	Mode  Mode
+	CSR   *chain.CSR // nil when no CSR was given
+	Mode  report.Mode
 	At    time.Time // the appliance's clock
-	Name  string    // --name, "" when not given
-	// Flags name the CLI flags for hints: "--csr" and "--name" for check,
-	// "--source-csr" and "--source-name" in compare.
-	CSRFlag, NameFlag string
+	Name  string    // the name the peer uses, "" when not given
+	// Side is the appliance's side in a pair (SideNone for check); Flags
+	// words the inputs its rules ask for.
+	Side  report.Side
+	Flags Flags
 }
 
 // NewSubject judges in with the one verifier: anchored at the file's own
 // self-signed certificates (chain.Anchors), at the appliance's clock, for
 // the usages the mode needs.
-func NewSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name string) *Subject {
+func NewSubject(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.Time, name string) *Subject {
 	return newSubject(in, csr, mode, at, name, nil)
 }
 
 // newSubject is NewSubject sharing signature checks through cache (nil:
 // none).
-func newSubject(in *chain.Input, csr *chain.CSR, mode Mode, at time.Time, name string, cache *chain.SigCache) *Subject {
+func newSubject(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.Time, name string, cache *chain.SigCache) *Subject {
 	if mode == "" {
-		mode = ModeMigration
+		mode = report.ModeMigration
 	}
-	s := &Subject{Input: in, CSR: csr, Mode: mode, At: at.UTC(), Name: name, CSRFlag: "--csr", NameFlag: "--name", Cache: cache}
+	s := &Subject{Input: in, CSR: csr, Mode: mode, At: at.UTC(), Name: name, Cache: cache}
 	// The whole question, as the peer asks it: serverAuth, the name when
 	// given, at this appliance's clock.
 	s.Path, s.Verdict = chain.Judge(in.Certs, chain.VerifyOptions{At: s.At, Usage: x509.ExtKeyUsageServerAuth, Name: name, Cache: cache})
 	leaf, _ := s.leaf()
-	if mode == ModeMigration && s.Verdict.OK() && leaf != nil {
+	if mode == report.ModeMigration && s.Verdict.OK() && leaf != nil {
 		// Each appliance is client too: the same path, for clientAuth (a
 		// CA's EKU may allow serverAuth only).
 		path := s.Verdict.Path
@@ -227,11 +243,12 @@ var uploadRules = []uploadRule{
 }
 
 func checkCSRKey(s *Subject) []Result {
-	if s.CSR == nil && s.CSRFlag == "" {
+	flag := s.Flags.flag(s.Side, CSRInput)
+	if s.CSR == nil && flag == "" {
 		return []Result{{Status: NA}}
 	}
 	if s.CSR == nil {
-		return []Result{{Status: NA, Reason: "no CSR given (use " + s.CSRFlag + " with the CSR generated on this appliance)"}}
+		return []Result{{Status: NA, Reason: "no CSR given (use " + flag + " with the CSR generated on this appliance)"}}
 	}
 	leaf, li := s.leaf()
 	type eq interface{ Equal(crypto.PublicKey) bool }
@@ -241,7 +258,7 @@ func checkCSRKey(s *Subject) []Result {
 	}
 	return []Result{{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf(
 		"%s has a different public key (SPKI SHA-256 %s) from the CSR %s (%s): it was not issued for this appliance's CSR",
-		s.label(li), short(chain.DescribeCert(s.certs(), s.Path, li).SPKISHA256), s.CSR.File, spki(s.CSR.Req))}}
+		s.label(li), short(spkiHex(leaf)), s.CSR.File, spki(s.CSR.Req))}}
 }
 
 func spki(r *x509.CertificateRequest) string {
@@ -374,7 +391,7 @@ func checkLeafEKU(s *Subject) []Result {
 	if have == "" {
 		have = "no Extended Key Usage extension"
 	}
-	if s.Mode == ModeServer {
+	if s.Mode == report.ModeServer {
 		if server {
 			return []Result{{Status: Pass}}
 		}
@@ -404,7 +421,7 @@ func checkLeafKU(s *Subject) []Result {
 		have = "no Key Usage extension"
 	}
 	r := Result{Status: Error, CertIndex: intp(li), Details: fmt.Sprintf("%s lacks Key Encipherment in its Key Usage (it has %s)", s.label(li), have)}
-	if s.Mode == ModeServer {
+	if s.Mode == report.ModeServer {
 		r.MessageID, r.Args = strp("CSEC9002"), []string{}
 	}
 	return []Result{r}
@@ -413,7 +430,7 @@ func checkLeafKU(s *Subject) []Result {
 func checkChainComplete(s *Subject) []Result {
 	p, certs := s.Path, s.certs()
 	last := p.Order[len(p.Order)-1]
-	if s.Mode == ModeServer {
+	if s.Mode == report.ModeServer {
 		if p.Root {
 			return []Result{{Status: Pass}}
 		}
@@ -467,7 +484,7 @@ func checkChainOrder(s *Subject) []Result {
 	if s.Path.FileOrder {
 		return []Result{{Status: Pass}} // observed: the file lists the path in order
 	}
-	if s.Mode == ModeServer || len(s.Path.Unrelated) > 0 {
+	if s.Mode == report.ModeServer || len(s.Path.Unrelated) > 0 {
 		return []Result{{Status: NA}}
 	}
 	switch s.Input.Encoding {
@@ -497,7 +514,7 @@ func fileOrder(s *Subject) string {
 
 func checkChainUnrelated(s *Subject) []Result {
 	var out []Result
-	if s.Mode == ModeServer {
+	if s.Mode == report.ModeServer {
 		if len(s.certs()) > 1 {
 			return []Result{{Status: Warn, Details: fmt.Sprintf("%s holds %d certificates; a single server certificate upload takes only the first", s.Input.File, len(s.certs())),
 				Fix: "Use --mode migration to check a chain, or keep only the appliance certificate."}}
@@ -676,8 +693,6 @@ func checkLeafWildcard(s *Subject) []Result {
 	return out
 }
 
-func days(d time.Duration) int { return int(d.Hours() / 24) }
-
 func checkValidity(s *Subject) []Result {
 	var out []Result
 	at := s.At
@@ -687,10 +702,10 @@ func checkValidity(s *Subject) []Result {
 		switch {
 		case at.Before(c.NotBefore):
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s is not yet valid at %s: valid from %s (in %s)",
-				s.label(i), at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), Human(c.NotBefore.Sub(at)))})
+				s.label(i), at.Format(time.RFC3339), c.NotBefore.UTC().Format(time.RFC3339), report.Human(c.NotBefore.Sub(at)))})
 		case at.After(c.NotAfter):
 			out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s expired on %s (%s before %s)",
-				s.label(i), c.NotAfter.UTC().Format(time.RFC3339), Human(at.Sub(c.NotAfter)), at.Format(time.RFC3339))})
+				s.label(i), c.NotAfter.UTC().Format(time.RFC3339), report.Human(at.Sub(c.NotAfter)), at.Format(time.RFC3339))})
 		}
 	}
 	if len(out) == 0 {
@@ -705,21 +720,13 @@ func checkExpiring(s *Subject) []Result {
 		c := s.certs()[i]
 		left := c.NotAfter.Sub(s.At)
 		if left >= 0 && left < ExpiryWarning && !s.At.Before(c.NotBefore) {
-			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s expires on %s, in %s", s.label(i), c.NotAfter.UTC().Format(time.RFC3339), Human(left))})
+			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s expires on %s, in %s", s.label(i), c.NotAfter.UTC().Format(time.RFC3339), report.Human(left))})
 		}
 	}
 	if len(out) == 0 {
 		return []Result{{Status: Pass}}
 	}
 	return out
-}
-
-// Human is "12 days", "5h30m".
-func Human(d time.Duration) string {
-	if d >= 48*time.Hour {
-		return fmt.Sprintf("%d days", days(d))
-	}
-	return d.Round(time.Minute).String()
 }
 
 func checkLeafKeyType(s *Subject) []Result {
@@ -784,11 +791,12 @@ func checkLeafIsCA(s *Subject) []Result {
 }
 
 func checkLeafName(s *Subject) []Result {
-	if s.Name == "" && s.NameFlag == "" {
+	flag := s.Flags.flag(s.Side, NameInput)
+	if s.Name == "" && flag == "" {
 		return []Result{{Status: NA}}
 	}
 	if s.Name == "" {
-		return []Result{{Status: NA, Reason: "no host name given: give " + s.NameFlag + " with the name or IP the peer appliance uses"}}
+		return []Result{{Status: NA, Reason: "no host name given: give " + flag + " with the name or IP the peer appliance uses"}}
 	}
 	leaf, li := s.leaf()
 	host := strings.Trim(s.Name, "[]")

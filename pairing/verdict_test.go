@@ -9,6 +9,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // "Cannot judge" (crypto/x509 refuses what Java accepts: here a key
@@ -28,12 +29,12 @@ func TestCannotJudgeIsNeverAPass(t *testing.T) {
 		}
 		return in
 	}
-	r := pairing.Check(pairing.CheckOptions{Input: read("src", "roll", "root"), Mode: pairing.ModeMigration, At: base})
+	r := pairing.Check(pairing.CheckOptions{Input: read("src", "roll", "root"), Mode: report.ModeMigration, At: base})
 	if r.ChainVerdict == nil || r.ChainVerdict.Valid || r.ChainVerdict.Reason != "cannot judge" {
 		t.Errorf("check chain_verdict %+v; want not valid, cannot judge", r.ChainVerdict)
 	}
 	for _, c := range r.Checks {
-		if c.Rule == "chain-verify" && c.Status != pairing.Info {
+		if c.Rule == "chain-verify" && c.Status != report.Info {
 			t.Errorf("chain-verify %s; want info (cannot judge)", c.Status)
 		}
 	}
@@ -48,7 +49,7 @@ func TestCannotJudgeIsNeverAPass(t *testing.T) {
 		}
 	}
 	for _, c := range cr.Checks {
-		if c.Rule == "pair-trust" && c.Status != pairing.Warn {
+		if c.Rule == "pair-trust" && c.Status != report.Warn {
 			t.Errorf("pair-trust %s; want warn (not proven either way)", c.Status)
 		}
 	}
@@ -70,7 +71,7 @@ func TestCheckShowsTheJudgedPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: pairing.ModeServer, At: base})
+	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
 	if !r.ChainVerdict.Valid {
 		t.Errorf("chain verdict %+v; want valid", r.ChainVerdict)
 	}
@@ -78,7 +79,7 @@ func TestCheckShowsTheJudgedPath(t *testing.T) {
 		t.Errorf("path %q: the constrained copy (index 1) is on it, or the other (index 2) is not", r.Path)
 	}
 	for _, c := range r.Checks {
-		if c.Rule == "chain-verify" && c.Status != pairing.Pass {
+		if c.Rule == "chain-verify" && c.Status != report.Pass {
 			t.Errorf("chain-verify %s; want pass", c.Status)
 		}
 	}
@@ -96,13 +97,13 @@ func TestWeakSignatureJudgesThePath(t *testing.T) {
 		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"},
 		fixtures.Spec{ID: "leaf-weak", CN: "OMENT-400", Issuer: "weak"},
 	)
-	status := func(ids ...string) (pairing.Status, []pairing.Finding) {
+	status := func(ids ...string) (report.Status, []report.Finding) {
 		in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := pairing.Check(pairing.CheckOptions{Input: in, Mode: pairing.ModeMigration, At: base})
-		var fs []pairing.Finding
+		r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeMigration, At: base})
+		var fs []report.Finding
 		for _, f := range r.Findings {
 			if f.Rule == "weak-signature" {
 				fs = append(fs, f)
@@ -116,10 +117,10 @@ func TestWeakSignatureJudgesThePath(t *testing.T) {
 		t.Fatal("no weak-signature check")
 		return 0, nil
 	}
-	if st, fs := status("leaf", "inter", "root", "stray"); st != pairing.Pass || len(fs) != 0 {
+	if st, fs := status("leaf", "inter", "root", "stray"); st != report.Pass || len(fs) != 0 {
 		t.Errorf("a SHA-1 certificate off the path: %s %v; want pass", st, fs)
 	}
-	if st, fs := status("leaf-weak", "weak", "root"); st != pairing.Warn || len(fs) != 1 || fs[0].CertIndex == nil || *fs[0].CertIndex != 1 {
+	if st, fs := status("leaf-weak", "weak", "root"); st != report.Warn || len(fs) != 1 || fs[0].CertIndex == nil || *fs[0].CertIndex != 1 {
 		t.Errorf("a SHA-1 intermediate on the path: %s %v; want one warning naming certificate 1", st, fs)
 	}
 }

@@ -2,6 +2,9 @@
 // TLS version and cipher, the client-CA names it requests, its clock, a
 // GET-only read of its API, and real mutual-TLS handshakes. It only reads:
 // every request is a GET, and every operation runs under a context deadline.
+// It observes and never judges: what it saw goes to the rules (package
+// pairing) as report's observation types; the one decision it takes itself
+// is the credential gate, which decides what it sends.
 package probe
 
 import (
@@ -27,6 +30,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // DefaultTimeout bounds the work for one appliance.
@@ -68,123 +72,31 @@ type Options struct {
 	Log    zerolog.Logger
 }
 
-// Failure is a step that could not run.
-type Failure struct {
-	Step  string `json:"step"`
-	Error string `json:"error"`
-}
-
-// Handshake is one TLS handshake, as a transcript: never keys.
-type Handshake struct {
-	Kind        string   `json:"kind"` // observe or mutual
-	ClientCert  string   `json:"client_cert,omitempty"`
-	OK          bool     `json:"ok"`
-	Version     string   `json:"version,omitempty"`
-	CipherSuite string   `json:"cipher_suite,omitempty"`
-	PeerChain   []string `json:"peer_chain,omitempty"`
-	VerifiedAt  string   `json:"verified_at,omitempty"`
-	Error       string   `json:"error,omitempty"`
-	// Stage says where a failed handshake failed: connect, verify (the
-	// appliance's chain did not verify with the peer's root) or
-	// client-cert (the appliance refused the client certificate),
-	// timeout (the appliance did not answer in time), key (its handshake
-	// signature did not verify with the certificate it presented) or
-	// differs (another certificate than the observing connection's).
-	Stage      string `json:"stage,omitempty"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-}
-
-// API is what the OME API said (GET only).
-type API struct {
-	Version       string `json:"version,omitempty"`
-	UtcTime       string `json:"utc_time,omitempty"`
-	NTP           *bool  `json:"ntp,omitempty"`
-	TimeSource    string `json:"time_source,omitempty"`
-	CertIssuedTo  string `json:"cert_issued_to,omitempty"`
-	CertIssuedBy  string `json:"cert_issued_by,omitempty"`
-	CertValidTo   string `json:"cert_valid_to,omitempty"`
-	Proxy         *bool  `json:"proxy,omitempty"`
-	ProxyAddress  string `json:"proxy_address,omitempty"`
-	ProxyExcluded string `json:"proxy_exclusion_list,omitempty"`
-	FIPSMode      string `json:"fips_mode,omitempty"`
-	AuthFailed    bool   `json:"auth_failed,omitempty"`
-	// Refused says why credentials were not sent.
-	Refused string   `json:"refused,omitempty"`
-	Errors  []string `json:"errors,omitempty"`
-	// Failures are the GETs that did not answer 2xx, with their status.
-	Failures []APIFailure `json:"failures,omitempty"`
-	// Unavailable lists optional endpoints this product does not have (they
-	// answered 404 / CGEN1006: FIPS on a standalone OME).
-	Unavailable []string `json:"unavailable,omitempty"`
-	mu          sync.Mutex
-	timeRTT     time.Duration
-}
-
-// APIFailure is one GET that failed.
-type APIFailure struct {
-	Path      string `json:"path"`
-	Status    int    `json:"status,omitempty"` // 0: no HTTP answer
-	MessageID string `json:"message_id,omitempty"`
-	Error     string `json:"error"`
-	// Required endpoints (Info, TimeConfiguration): when one fails, the API
-	// was not read.
-	Required bool `json:"required,omitempty"`
-}
-
-// Read reports whether the required endpoints answered.
-func (a *API) Read() bool {
-	if a == nil || a.Refused != "" || a.AuthFailed || a.Version == "" {
-		return false
-	}
-	for _, f := range a.Failures {
-		if f.Required {
-			return false
-		}
-	}
-	return true
-}
-
-// API paths the probe reads.
-const (
-	PathInfo     = "/api/ApplicationService/Info"
-	PathTime     = "/api/ApplicationService/Network/TimeConfiguration"
-	PathCert     = "/api/ApplicationService/Certificate"
-	PathProxy    = "/api/ApplicationService/Network/ProxyConfiguration"
-	PathSecurity = "/api/ApplicationService/Security/SecurityConfiguration"
-)
-
-// Observation is what one appliance showed.
-type Observation struct {
-	Address            string              `json:"address"`
-	ServerName         string              `json:"server_name,omitempty"`
-	RemoteIP           string              `json:"remote_ip,omitempty"`
-	Chain              []*x509.Certificate `json:"-"`
-	TLSVersion         string              `json:"tls_version,omitempty"`
-	CipherSuite        string              `json:"cipher_suite,omitempty"`
-	RequestsClientCert bool                `json:"requests_client_cert"`
-	AcceptableCAs      []string            `json:"acceptable_cas"`
-	Clock              time.Time           `json:"clock"`
-	ClockSource        string              `json:"clock_source"`
-	RTTMillis          float64             `json:"rtt_ms,omitempty"`
-	API                *API                `json:"api,omitempty"`
-	Handshakes         []Handshake         `json:"handshakes"`
-	Failures           []Failure           `json:"failures"`
-	// KeyUnproven says why the appliance did not prove, in a handshake,
-	// that it holds the key of the certificate it presented (its signature
-	// did not verify): a replayed chain. Such a chain is not kept in Chain.
-	KeyUnproven string `json:"key_unproven,omitempty"`
-	// ConnectionsDiffer says which other certificate the verifying
-	// connection was answered with, when it was not the observed leaf:
-	// something on the path answers some connections.
-	ConnectionsDiffer string `json:"connections_differ,omitempty"`
-	version           uint16
-	// mutual is the verifying connection's handshake, judged later (with
-	// the peer's root at the peer's clock) by Mutuals, without the network.
+// observer is one appliance's observation while it is made: the
+// report's Observation, and what the connections leave for later.
+type observer struct {
+	*report.Observation
+	// mutual is the verifying connection's handshake, handed over unjudged
+	// (Observation.Mutual) for the live rules to judge with the peer's root
+	// at the peer's clock.
 	mutual *mutualResult
 	// dateErr is why the observing connection's GET / failed.
 	dateErr error
-	// deadline bounds all the work for this appliance, handshakes included.
-	deadline time.Time
+}
+
+// apiReader fills a report.API from GETs made at the same time.
+type apiReader struct {
+	*report.API
+	mu      sync.Mutex
+	timeRTT time.Duration
+}
+
+// result is the API read (nil without --user).
+func (a *apiReader) result() *report.API {
+	if a == nil {
+		return nil
+	}
+	return a.API
 }
 
 type dated struct {
@@ -195,9 +107,9 @@ type dated struct {
 // mutualResult is what the verifying connection showed.
 type mutualResult struct {
 	state      *tls.ConnectionState
-	clientCert string
+	clientCert report.Name
 	err        error
-	stage      string
+	stage      report.Stage
 	status     int
 	unproven   string // the server's handshake signature did not verify
 	differs    string // answered with another leaf than the observing connection
@@ -208,12 +120,17 @@ func spkiPrefix(c *x509.Certificate) string {
 	return fmt.Sprintf("%x", h[:8])
 }
 
-// Clock sources.
-const (
-	ClockAPI   = "OME API UtcTime"
-	ClockHTTP  = "HTTP Date header, corrected by half the round trip"
-	ClockLocal = "local clock of this machine (the appliance's could not be read)"
-)
+// attempt is the verifying connection as the rules get it, unjudged.
+func (m *mutualResult) attempt() *report.MutualAttempt {
+	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, Differs: m.differs}
+	if st := m.state; st != nil {
+		a.Made, a.Version, a.CipherSuite, a.Peer = true, tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.PeerCertificates
+	}
+	if m.err != nil {
+		a.Failed, a.Error = true, describe(m.err)
+	}
+	return a
+}
 
 // SplitAddress turns HOST[:PORT] (IPv6 in brackets) into host:port and the
 // host, defaulting to port 443.
@@ -256,20 +173,20 @@ func (o *Options) timeout() time.Duration {
 // it can: two connections at once. The observing one (no client
 // certificate) records the chain, the TLS parameters and the client-CA
 // request, then reads the Date header on the same connection. The verifying
-// one presents the stand-in client certificate; its chain is kept for
-// Mutuals to judge, and, when it passes the credential gate in its own
-// handshake, it carries the API GETs (the optional ones on further gated
-// connections, at the same time).
-func Observe(ctx context.Context, address string, o Options) *Observation {
+// one presents the stand-in client certificate; it is handed over unjudged
+// (Observation.Mutual) for the live rules to judge, and, when it passes the
+// credential gate in its own handshake, it carries the API GETs (the
+// optional ones on further gated connections, at the same time).
+func Observe(ctx context.Context, address string, o Options) *report.Observation {
 	deadline := time.Now().Add(o.timeout())
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	obs := &Observation{Address: address, AcceptableCAs: []string{}, Handshakes: []Handshake{}, Failures: []Failure{},
-		Clock: o.now().UTC(), ClockSource: ClockLocal, deadline: deadline}
+	obs := &observer{Observation: &report.Observation{Address: address, AcceptableCAs: []report.Name{}, Handshakes: []report.Handshake{},
+		Failures: []report.Failure{}, Clock: o.now().UTC(), ClockSource: report.ClockSourceUnread}}
 	hostport, host, err := SplitAddress(address)
 	if err != nil {
 		obs.fail("address", err)
-		return obs
+		return obs.Observation
 	}
 	obs.Address = hostport
 	if net.ParseIP(host) == nil {
@@ -278,13 +195,13 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	log := o.Log.With().Str("appliance", hostport).Logger()
 	var wg sync.WaitGroup
 	var observeDate, verifyDate *dated
-	var api *API
+	var api *apiReader
 	mutual := &mutualResult{}
 	wg.Add(2)
 	go func() { defer wg.Done(); observeDate = obs.observeTLS(ctx, o) }()
 	go func() { defer wg.Done(); verifyDate, api = obs.verifying(ctx, o, mutual) }()
 	wg.Wait()
-	obs.mutual, obs.API = mutual, api
+	obs.mutual, obs.API = mutual, api.result()
 	if st := mutual.state; st != nil && len(obs.Chain) > 0 && len(st.PeerCertificates) > 0 && !st.PeerCertificates[0].Equal(obs.Chain[0]) {
 		obs.ConnectionsDiffer = fmt.Sprintf("the verifying connection was answered with \"%s\" (public key SHA-256 %s), the observing one with \"%s\" (%s)",
 			chain.Name(st.PeerCertificates[0]), spkiPrefix(st.PeerCertificates[0]), chain.Name(obs.Chain[0]), spkiPrefix(obs.Chain[0]))
@@ -298,20 +215,21 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 	if api != nil && api.UtcTime != "" {
 		for _, layout := range []string{utcLayout, "2006-01-02 15:04:05", time.RFC3339Nano} {
 			if t, err := time.Parse(layout, api.UtcTime); err == nil {
-				obs.Clock, obs.ClockSource = t.Add(api.timeRTT/2).UTC(), ClockAPI
+				obs.Clock, obs.ClockSource = t.Add(api.timeRTT/2).UTC(), report.ClockSourceAPI
 				break
 			}
 		}
 	}
+	obs.Mutual = mutual.attempt()
 	if len(obs.Chain) == 0 {
 		obs.API = nil // not reached: the API rules say so, not a failure of their own
 		log.Debug().Interface("failures", obs.Failures).Msg("no chain observed")
-		return obs
+		return obs.Observation
 	}
 	log.Debug().Str("version", obs.TLSVersion).Str("cipher", obs.CipherSuite).Int("chain", len(obs.Chain)).
 		Bool("requests_client_cert", obs.RequestsClientCert).Msg("observed")
 	switch {
-	case obs.ClockSource == ClockAPI:
+	case obs.ClockSource == report.ClockSourceAPI:
 	case observeDate != nil:
 		obs.setDate(*observeDate)
 	case verifyDate != nil:
@@ -320,26 +238,27 @@ func Observe(ctx context.Context, address string, o Options) *Observation {
 		obs.setDate(*verifyDate)
 	case obs.dateErr != nil:
 		obs.fail("clock (HTTP GET /)", obs.dateErr)
+		obs.Failures[len(obs.Failures)-1].Clock = true // this machine's clock stands in
 	}
-	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
+	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource.Text).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
 		// The user name is logged, the password never.
 		log.Debug().Str("user", o.User).Bool("read", obs.API.Read()).Msg("api")
 	}
-	return obs
+	return obs.Observation
 }
 
-func (obs *Observation) setDate(d dated) {
-	obs.Clock, obs.ClockSource = d.at.Add(d.rtt/2).UTC(), ClockHTTP
+func (obs *observer) setDate(d dated) {
+	obs.Clock, obs.ClockSource = d.at.Add(d.rtt/2).UTC(), report.ClockSourceHTTP
 	obs.RTTMillis = float64(d.rtt.Microseconds()) / 1000
 }
 
-func (obs *Observation) fail(step string, err error) {
+func (obs *observer) fail(step string, err error) {
 	msg := describe(err)
 	if obs.RequestsClientCert && isTLSAlert(err) {
 		msg += " (the appliance requires a client certificate: give --client-cert/--client-key, a stand-in identity from the same CA)"
 	}
-	obs.Failures = append(obs.Failures, Failure{Step: step, Error: msg})
+	obs.Failures = append(obs.Failures, report.Failure{Step: step, Error: msg})
 }
 
 // provedKey: the server proved in this handshake that it holds the key of
@@ -380,7 +299,7 @@ func describe(err error) string {
 	return err.Error()
 }
 
-func (obs *Observation) tlsConfig(o Options, cert *tls.Certificate, capture func(tls.ConnectionState)) *tls.Config {
+func (obs *observer) tlsConfig(o Options, cert *tls.Certificate, capture func(tls.ConnectionState)) *tls.Config {
 	return &tls.Config{
 		ServerName:         obs.ServerName,
 		InsecureSkipVerify: true, // we look at the chain; verification is the rules' job
@@ -407,7 +326,7 @@ func (obs *Observation) tlsConfig(o Options, cert *tls.Certificate, capture func
 	}
 }
 
-func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
+func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 	var mu sync.Mutex
 	var state *tls.ConnectionState
 	cfg := obs.tlsConfig(o, nil, func(cs tls.ConnectionState) {
@@ -429,7 +348,7 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	mu.Lock()
 	seen := state
 	mu.Unlock()
-	hs := Handshake{Kind: "observe", OK: hsErr == nil}
+	hs := report.Handshake{Kind: report.KindObserve, OK: hsErr == nil}
 	if hsErr != nil {
 		hs.Error = describe(hsErr)
 	}
@@ -456,7 +375,7 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 	obs.CipherSuite = tls.CipherSuiteName(seen.CipherSuite)
 	hs.Version, hs.CipherSuite = obs.TLSVersion, obs.CipherSuite
 	for _, c := range seen.PeerCertificates {
-		hs.PeerChain = append(hs.PeerChain, c.Subject.String())
+		hs.PeerChain = append(hs.PeerChain, report.NameOf(c.Subject))
 	}
 	obs.Handshakes = append(obs.Handshakes, hs)
 	if !proven {
@@ -464,7 +383,6 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 		return nil
 	}
 	obs.Chain = seen.PeerCertificates
-	obs.version = seen.Version
 	if hsErr != nil {
 		return nil // e.g. a client certificate required: the verifying connection reads the Date
 	}
@@ -478,7 +396,7 @@ func (obs *Observation) observeTLS(ctx context.Context, o Options) *dated {
 
 // dateOver sends GET / over an established connection and returns the
 // Date header of the answer with the request's round trip.
-func dateOver(ctx context.Context, tc *tls.Conn, obs *Observation) (*dated, error) {
+func dateOver(ctx context.Context, tc *tls.Conn, obs *observer) (*dated, error) {
 	c := oneConnClient(tc)
 	defer c.CloseIdleConnections()
 	resp, _, rtt, err := obs.get(ctx, c, "/", Options{}, false)
@@ -526,7 +444,7 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
 
 // client is an HTTP client for one appliance: no redirects followed, no
 // proxy, every request bounded by ctx.
-func (obs *Observation) client(o Options, cert *tls.Certificate, verify func(tls.ConnectionState) error) *http.Client {
+func (obs *observer) client(o Options, cert *tls.Certificate, verify func(tls.ConnectionState) error) *http.Client {
 	cfg := obs.tlsConfig(o, cert, nil)
 	if verify != nil {
 		cfg.VerifyConnection = verify
@@ -542,7 +460,7 @@ func (obs *Observation) client(o Options, cert *tls.Certificate, verify func(tls
 	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func (obs *Observation) get(ctx context.Context, c *http.Client, path string, o Options, auth bool) (*http.Response, []byte, time.Duration, error) {
+func (obs *observer) get(ctx context.Context, c *http.Client, path string, o Options, auth bool) (*http.Response, []byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+obs.Address+path, nil)
 	if err != nil {
 		return nil, nil, 0, err
@@ -629,17 +547,17 @@ func (o *Options) pinned(leaf *x509.Certificate) error {
 const utcLayout = "2006-01-02 15:04:05.000"
 
 // verifying makes the verifying connection: the stand-in client
-// certificate is presented, the chain kept for Mutuals. With --user, and
+// certificate is presented, the chain kept for the rules to judge. With --user, and
 // only when this very connection passed the credential gate in its own
 // handshake, it carries the API GETs; the optional endpoints are read at
 // the same time over further connections, each gated the same way.
-func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResult) (*dated, *API) {
+func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) (*dated, *apiReader) {
 	if o.ClientCert != nil && o.ClientCert.Leaf != nil {
-		m.clientCert = o.ClientCert.Leaf.Subject.String()
+		m.clientCert = report.NameOf(o.ClientCert.Leaf.Subject)
 	}
-	var api *API
+	var api *apiReader
 	if o.User != "" {
-		api = &API{}
+		api = &apiReader{API: &report.API{}}
 	}
 	var mu sync.Mutex
 	var seen *tls.ConnectionState
@@ -647,7 +565,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	gate := errors.New("the connection was not judged")
 	cfg := &tls.Config{
 		ServerName:         obs.ServerName,
-		InsecureSkipVerify: true, // judged below: the gate for credentials, Mutuals for the verdict
+		InsecureSkipVerify: true, // judged below: the gate for credentials; the rules judge the verdict
 		MinVersion:         tls.VersionTLS10,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			mu.Lock()
@@ -671,7 +589,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	conn, err := dial(ctx, obs.Address)
 	if err != nil {
 		m.err, m.stage = err, stageOf(err, false)
-		api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(err), true)
+		api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(err), true)
 		return nil, api
 	}
 	defer conn.Close()
@@ -692,9 +610,9 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 		}
 		m.err, m.stage = hsErr, stageOf(hsErr, proven)
 		if m.unproven != "" {
-			m.stage = "key"
+			m.stage = report.StageKey
 		}
-		api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(hsErr), true)
+		api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(hsErr), true)
 		return nil, api
 	}
 	auth := api != nil && gateErr == nil
@@ -703,11 +621,11 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	}
 	c := oneConnClient(tc)
 	defer c.CloseIdleConnections()
-	resp, body, rtt, err := obs.get(ctx, c, PathInfo, o, auth)
+	resp, body, rtt, err := obs.get(ctx, c, report.PathInfo, o, auth)
 	if err != nil {
 		m.err, m.stage = err, stageOf(err, true)
 		if auth {
-			api.fail(PathInfo, 0, "", "GET "+PathInfo+": "+describe(err), true)
+			api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(err), true)
 		}
 		return nil, api
 	}
@@ -720,7 +638,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 		return date, api
 	}
 	var info struct{ Version string }
-	if !api.take(PathInfo, resp, body, &info, true) {
+	if !api.take(report.PathInfo, resp, body, &info, true) {
 		return date, api // bad credentials or a broken API: do not knock on every door
 	}
 	api.Version = info.Version
@@ -729,12 +647,12 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	go func() {
 		defer wg.Done()
 		var tcfg timeConfig
-		resp, body, rtt, err := obs.get(ctx, c, PathTime, o, true)
+		resp, body, rtt, err := obs.get(ctx, c, report.PathTime, o, true)
 		if err != nil {
-			api.fail(PathTime, 0, "", "GET "+PathTime+": "+describe(err), true)
+			api.fail(report.PathTime, 0, "", "GET "+report.PathTime+": "+describe(err), true)
 			return
 		}
-		if api.take(PathTime, resp, body, &tcfg, true) {
+		if api.take(report.PathTime, resp, body, &tcfg, true) {
 			api.mu.Lock()
 			api.UtcTime, api.NTP, api.TimeSource, api.timeRTT = tcfg.UtcTime, tcfg.EnableNTP, tcfg.TimeSource, rtt
 			api.mu.Unlock()
@@ -773,18 +691,18 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 	}
 	var sec struct{ FipsMode string }
 	wg.Add(3)
-	go optional(PathCert, &cert, func() {
+	go optional(report.PathCert, &cert, func() {
 		if len(cert.Value) > 0 {
 			api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = cert.Value[0].IssuedTo.DistinguishedName, cert.Value[0].IssuedBy.DistinguishedName, cert.Value[0].ValidTo
 		}
 	})
-	go optional(PathProxy, &proxy, func() {
+	go optional(report.PathProxy, &proxy, func() {
 		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, exclusionList(proxy.ProxyExclusionList)
 		if proxy.IPAddress != "" {
 			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IPAddress, proxy.PortNumber)
 		}
 	})
-	go optional(PathSecurity, &sec, func() { api.FIPSMode = sec.FipsMode })
+	go optional(report.PathSecurity, &sec, func() { api.FIPSMode = sec.FipsMode })
 	wg.Wait()
 	sort.Slice(api.Failures, func(i, j int) bool { return pathRank(api.Failures[i].Path) < pathRank(api.Failures[j].Path) })
 	sort.Slice(api.Unavailable, func(i, j int) bool { return pathRank(api.Unavailable[i]) < pathRank(api.Unavailable[j]) })
@@ -794,7 +712,7 @@ func (obs *Observation) verifying(ctx context.Context, o Options, m *mutualResul
 
 // pathRank orders API paths as the rules list them, for stable reports.
 func pathRank(p string) int {
-	return slices.Index([]string{PathInfo, PathTime, PathCert, PathProxy, PathSecurity}, p)
+	return slices.Index([]string{report.PathInfo, report.PathTime, report.PathCert, report.PathProxy, report.PathSecurity}, p)
 }
 
 // keyNotProven: the handshake failed because the server's signature
@@ -816,32 +734,32 @@ func unprovenText(cs *tls.ConnectionState, err error) string {
 // stageOf says where a failed verifying connection failed: timeout,
 // client-cert (a TLS alert after the appliance proved its key: it refused
 // or required a client certificate) or connect.
-func stageOf(err error, proven bool) string {
+func stageOf(err error, proven bool) report.Stage {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return "timeout"
+		return report.StageTimeout
 	case proven && isTLSAlert(err):
-		return "client-cert"
+		return report.StageClientCert
 	}
-	return "connect"
+	return report.StageConnect
 }
 
 // fail records a failed GET (a nil API, no --user, ignores it).
-func (a *API) fail(path string, status int, id, msg string, required bool) {
+func (a *apiReader) fail(path string, status int, id, msg string, required bool) {
 	if a == nil {
 		return
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.Errors = append(a.Errors, msg)
-	a.Failures = append(a.Failures, APIFailure{Path: path, Status: status, MessageID: id, Error: msg, Required: required})
+	a.Failures = append(a.Failures, report.APIFailure{Path: path, Status: status, MessageID: id, Error: msg, Required: required})
 }
 
 // take judges one API answer: 401 marks the credentials refused; an
 // optional endpoint's 404 / CGEN1006 is 'not available on this product';
 // any other non-2xx or malformed JSON is a failure; else v is filled.
-func (a *API) take(path string, resp *http.Response, body []byte, v any, required bool) bool {
+func (a *apiReader) take(path string, resp *http.Response, body []byte, v any, required bool) bool {
 	if resp.StatusCode == http.StatusUnauthorized {
 		a.mu.Lock()
 		a.AuthFailed = true
@@ -908,61 +826,12 @@ func omeError(body []byte) (id, text string) {
 }
 
 // Pair observes both appliances at the same time.
-func Pair(ctx context.Context, source, target string, src, tgt Options) (*Observation, *Observation) {
-	var a, b *Observation
+func Pair(ctx context.Context, source, target string, src, tgt Options) (*report.Observation, *report.Observation) {
+	var a, b *report.Observation
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); a = Observe(ctx, source, src) }()
 	go func() { defer wg.Done(); b = Observe(ctx, target, tgt) }()
 	wg.Wait()
 	return a, b
-}
-
-// Mutuals judges each appliance's verifying handshake with the other's
-// root at the other's clock, for serverAuth, with chain's one verifier:
-// the handshakes were made during Observe, so this waits for the clocks,
-// not the network. The transcripts are appended to each observation's
-// Handshakes.
-func Mutuals(_ context.Context, a, b *Observation, _ Options) {
-	for _, p := range [][2]*Observation{{a, b}, {b, a}} {
-		self, peer := p[0], p[1]
-		if len(self.Chain) == 0 || len(peer.Chain) == 0 || self.mutual == nil {
-			continue
-		}
-		// The peer trusts the roots of the chain it serves (the one anchor
-		// rule, as compare's trust matrix).
-		self.Handshakes = append(self.Handshakes, judgeMutual(self.mutual, chain.Anchors(peer.Chain, nil), peer.Clock))
-	}
-}
-
-func judgeMutual(m *mutualResult, anchors []*x509.Certificate, at time.Time) Handshake {
-	hs := Handshake{Kind: "mutual", VerifiedAt: at.UTC().Format(time.RFC3339), ClientCert: m.clientCert}
-	var verifyErr error
-	if st := m.state; st != nil {
-		hs.Version, hs.CipherSuite = tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite)
-		for _, c := range st.PeerCertificates {
-			hs.PeerChain = append(hs.PeerChain, c.Subject.String())
-		}
-		switch {
-		case len(st.PeerCertificates) == 0:
-			verifyErr = errors.New("the appliance presented no certificate")
-		case len(anchors) == 0:
-			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
-		default:
-			verifyErr = chain.Verify(st.PeerCertificates[0], st.PeerCertificates[1:], anchors, at, x509.ExtKeyUsageServerAuth)
-		}
-	}
-	switch {
-	case m.differs != "":
-		hs.Error, hs.Stage = m.differs, "differs"
-	case verifyErr != nil:
-		hs.Error, hs.Stage = verifyErr.Error(), "verify"
-	case m.err != nil:
-		hs.Error, hs.Stage = describe(m.err), m.stage
-	case m.state == nil:
-		hs.Error, hs.Stage = "no handshake was made", "connect"
-	default:
-		hs.OK, hs.HTTPStatus = true, m.status
-	}
-	return hs
 }

@@ -10,14 +10,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // RenderChecklistMarkdown writes one Markdown document: a summary, then per
 // pair its checklist, KB table, findings with fixes, clocks, CA lists and
 // handshake transcripts.
-func RenderChecklistMarkdown(w io.Writer, c *pairing.Checklist) error {
+func RenderChecklistMarkdown(w io.Writer, c *report.Checklist) error {
 	// Written as it goes, one pair at a time (RenderMarkdown escapes each
 	// report's values); the checklist's own values are escaped here.
 	b := bufio.NewWriterSize(w, 64<<10)
@@ -31,25 +30,25 @@ func RenderChecklistMarkdown(w io.Writer, c *pairing.Checklist) error {
 }
 
 // checklistHeadMarkdown is the title and the summary table.
-func checklistHeadMarkdown(b *bufio.Writer, c *pairing.Checklist) {
+func checklistHeadMarkdown(b *bufio.Writer, c *report.Checklist) {
 	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
-		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(c.Verdict))
+		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(string(c.Verdict)))
 	b.WriteString("| pair | checked by | verdict | errors | warnings | fix first |\n|---|---|---|---|---|---|\n")
 	for _, p := range c.Pairs {
 		e, wn := 0, 0
 		if p.Report != nil {
-			e, wn = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
+			e, wn = p.Report.Count(report.SevError), p.Report.Count(report.SevWarning)
 		}
 		cause := "-"
 		if p.Report != nil && p.Report.FixFirst != nil {
 			cause = "`" + p.Report.FixFirst.Rule + "`"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(p.Verdict), e, wn, cause)
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(string(p.Verdict)), e, wn, cause)
 	}
 }
 
 // checklistPairMarkdown is one pair's section.
-func checklistPairMarkdown(b *bufio.Writer, p pairing.ChecklistPair) error {
+func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
 	fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
 	if p.Error != "" {
 		fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
@@ -85,7 +84,7 @@ type ChecklistStream struct {
 
 type indexedPair struct {
 	i int
-	p pairing.ChecklistPair
+	p report.ChecklistPair
 }
 
 // NewChecklistStream spools in dir (the documents' folder).
@@ -107,11 +106,11 @@ func NewChecklistStream(dir string) (*ChecklistStream, error) {
 }
 
 // Done hands over pair i (any order, from any goroutine).
-func (s *ChecklistStream) Done(i int, p pairing.ChecklistPair) { s.in <- indexedPair{i, p} }
+func (s *ChecklistStream) Done(i int, p report.ChecklistPair) { s.in <- indexedPair{i, p} }
 
 func (s *ChecklistStream) render() {
 	var err error
-	waiting := map[int]pairing.ChecklistPair{}
+	waiting := map[int]report.ChecklistPair{}
 	next := 0
 	for x := range s.in {
 		waiting[x.i] = x.p
@@ -139,9 +138,13 @@ func (s *ChecklistStream) render() {
 	s.done <- err
 }
 
-// Finish writes mdPath and htmlPath (atomically; replacing them only with
-// force) once every pair was handed over, and removes the spools.
-func (s *ChecklistStream) Finish(c *pairing.Checklist, mdPath, htmlPath string, force bool) error {
+// WriteFunc writes a document at path, filling it with fill: the command
+// layer decides how (atomically, replacing a file or not).
+type WriteFunc func(path string, fill func(io.Writer) error) error
+
+// Finish writes mdPath and htmlPath with write once every pair was handed
+// over, and removes the spools.
+func (s *ChecklistStream) Finish(c *report.Checklist, write WriteFunc, mdPath, htmlPath string) error {
 	close(s.in)
 	err := <-s.done
 	defer func() {
@@ -160,7 +163,7 @@ func (s *ChecklistStream) Finish(c *pairing.Checklist, mdPath, htmlPath string, 
 		_, err := io.Copy(w, f)
 		return err
 	}
-	if err := chain.WriteAtomicFunc(mdPath, force, 0o644, func(w io.Writer) error {
+	if err := write(mdPath, func(w io.Writer) error {
 		b := bufio.NewWriterSize(w, 64<<10)
 		checklistHeadMarkdown(b, c)
 		if err := b.Flush(); err != nil {
@@ -170,7 +173,7 @@ func (s *ChecklistStream) Finish(c *pairing.Checklist, mdPath, htmlPath string, 
 	}); err != nil {
 		return err
 	}
-	return chain.WriteAtomicFunc(htmlPath, force, 0o644, func(w io.Writer) error {
+	return write(htmlPath, func(w io.Writer) error {
 		b := bufio.NewWriterSize(w, 64<<10)
 		if err := htmlTmpl().ExecuteTemplate(b, "head", c); err != nil {
 			return err
@@ -220,7 +223,7 @@ type tlTick struct {
 
 // buildTimeline draws the whole validity span of every certificate, both
 // clocks and the change window, to one scale: the small overview.
-func buildTimeline(r *pairing.Report, window time.Duration) *timeline {
+func buildTimeline(r *report.Report, window time.Duration) *timeline {
 	rows := timelineRows(r)
 	if rows == nil {
 		return nil
@@ -239,7 +242,7 @@ func buildTimeline(r *pairing.Report, window time.Duration) *timeline {
 
 // buildZoom draws the clocks and the change window at a scale where a
 // 4-hour window is wide: what matters during the change.
-func buildZoom(r *pairing.Report, window time.Duration) *timeline {
+func buildZoom(r *report.Report, window time.Duration) *timeline {
 	rows := timelineRows(r)
 	if rows == nil {
 		return nil
@@ -251,10 +254,10 @@ func buildZoom(r *pairing.Report, window time.Duration) *timeline {
 
 type timelineRow struct {
 	side string
-	c    chain.Info
+	c    report.Cert
 }
 
-func timelineRows(r *pairing.Report) []timelineRow {
+func timelineRows(r *report.Report) []timelineRow {
 	if r == nil || r.Source == nil || r.Target == nil {
 		return nil
 	}
@@ -269,7 +272,7 @@ func timelineRows(r *pairing.Report) []timelineRow {
 }
 
 // clockSpan is from the earlier clock to the later clock's window end.
-func clockSpan(r *pairing.Report, window time.Duration) (lo, hi time.Time) {
+func clockSpan(r *report.Report, window time.Duration) (lo, hi time.Time) {
 	lo, hi = r.Source.Clock, r.Source.Clock
 	for _, t := range []time.Time{r.Target.Clock, r.Source.Clock.Add(window), r.Target.Clock.Add(window)} {
 		if t.Before(lo) {
@@ -282,7 +285,7 @@ func clockSpan(r *pairing.Report, window time.Duration) (lo, hi time.Time) {
 	return lo, hi
 }
 
-func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, lo, hi time.Time, rowH int, tickFmt string) *timeline {
+func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo, hi time.Time, rowH int, tickFmt string) *timeline {
 	// Whole seconds: a clock read from a Date header carries half a round
 	// trip of microseconds, which must not move the drawing.
 	lo, hi = lo.Truncate(time.Second), hi.Truncate(time.Second)
@@ -311,7 +314,7 @@ func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, l
 		}
 		name := rw.c.CommonName
 		if name == "" {
-			name = rw.c.Subject
+			name = rw.c.Subject.DN
 		}
 		tl.Bars = append(tl.Bars, tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
 			Label: fmt.Sprintf("%s %d %s (%s)", rw.side, rw.c.Index, name, rw.c.Role),
@@ -345,44 +348,42 @@ func drawTimeline(r *pairing.Report, rows []timelineRow, window time.Duration, l
 // it costs every process start half a millisecond.
 var htmlTmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("checklist").Funcs(template.FuncMap{
-		"upper": strings.ToUpper,
-		"count": func(r *pairing.Report, s string) int { return r.Count(pairing.Severity(s)) },
-		"short": pairing.ShortIssuer,
-		"timeline": func(p pairing.ChecklistPair) *timeline {
-			d, _ := time.ParseDuration(p.Window)
-			return buildTimeline(p.Report, d)
+		"upper": func(v report.Verdict) string { return strings.ToUpper(string(v)) },
+		"count": func(r *report.Report, s string) int { return r.Count(report.Severity(s)) },
+		"short": report.Name.Short,
+		"timeline": func(p report.ChecklistPair) *timeline {
+			return buildTimeline(p.Report, p.Window)
 		},
-		"zoom": func(p pairing.ChecklistPair) *timeline {
-			d, _ := time.ParseDuration(p.Window)
-			return buildZoom(p.Report, d)
+		"zoom": func(p report.ChecklistPair) *timeline {
+			return buildZoom(p.Report, p.Window)
 		},
 		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"checkrows": checkRows,
 		// One pair at a time: a copy of the whole checklist would double
 		// the memory of a large inventory.
-		"safe":     func(p pairing.ChecklistPair) pairing.ChecklistPair { return Safe(p) },
+		"safe":     func(p report.ChecklistPair) report.ChecklistPair { return Safe(p) },
 		"safeText": TermSafe,
 		"sym": func(c string) string {
 			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i info",
 				"notchecked": "? not checked"}[c]
 		},
-		"dur": func(sec float64) string {
-			return time.Duration(sec * float64(time.Second)).Abs().Round(time.Second).String()
+		"dur": func(d time.Duration) string {
+			return d.Abs().Round(time.Second).String()
 		},
-		"mark": func(r pairing.Row) string {
+		"mark": func(r report.Row) string {
 			if r.Match && r.SameKey {
 				return "<->"
 			}
 			return "X"
 		},
-		"cell": func(c *pairing.RowCert, f string) string {
+		"cell": func(c *report.RowCert, f string) string {
 			if c == nil {
 				return "-"
 			}
 			if f == "subject" {
-				return pairing.ShortIssuer(c.Subject)
+				return c.Subject.Short()
 			}
-			return pairing.ShortIssuer(c.Issuer)
+			return c.Issuer.Short()
 		},
 	}).Parse(`{{template "head" .}}{{range .Pairs}}{{template "pair" .}}{{end}}{{template "foot" .}}{{define "head"}}<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
@@ -409,7 +410,7 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 {{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
-{{with .Clocks}}Skew {{dur .SkewSeconds}}; change window {{.Window}}.{{end}}</p>
+{{with .Clocks}}Skew {{dur .Skew}}; change window {{.Window}}.{{end}}</p>
 {{with zoom $p}}<h3>Clocks and change window (zoomed)</h3>
 {{template "timeline" .}}{{end}}
 {{with timeline $p}}<h3>Validity overview (to scale)</h3>
@@ -423,9 +424,9 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
 {{end}}</table>{{end}}
 {{with .Source.Observed}}<h3>Source as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
 {{with .Target.Observed}}<h3>Target as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
 {{if .Findings}}<h3>Findings</h3><ul>
 {{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
@@ -443,7 +444,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 
 // RenderChecklistHTML writes one self-contained HTML file: no external
 // assets, the timeline drawn as inline SVG.
-func RenderChecklistHTML(w io.Writer, c *pairing.Checklist) error {
+func RenderChecklistHTML(w io.Writer, c *report.Checklist) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := htmlTmpl().Execute(bw, c); err != nil {
 		return err
@@ -463,7 +464,7 @@ type checkCell struct {
 	State, Reason string
 }
 
-func checkRows(r *pairing.Report) []checkRow {
+func checkRows(r *report.Report) []checkRow {
 	var rows []checkRow
 	idx := map[string]int{}
 	for _, c := range r.Checks {
@@ -473,21 +474,21 @@ func checkRows(r *pairing.Report) []checkRow {
 			idx[c.Rule] = i
 			rows = append(rows, checkRow{Rule: c.Rule, Description: c.Description, Cells: []checkCell{{State: "na"}, {State: "na"}, {State: "na"}}})
 		}
-		col := map[string]int{"source": 0, "target": 1}[c.Side]
-		if c.Side == "pair" || c.Side == "" {
+		col := map[report.Side]int{report.SideSource: 0, report.SideTarget: 1}[c.Side]
+		if c.Side == report.SidePair || c.Side == report.SideNone {
 			col = 2
 		}
 		cell := checkCell{State: "na"}
 		switch c.Status {
-		case pairing.Pass:
+		case report.Pass:
 			cell.State = "pass"
-		case pairing.Warn:
+		case report.Warn:
 			cell.State = "warn"
-		case pairing.Error, pairing.Fatal:
+		case report.Error, report.Fatal:
 			cell.State = "fail"
-		case pairing.Info:
+		case report.Info:
 			cell.State = "info"
-		case pairing.NA:
+		case report.NA:
 			if c.NotChecked() {
 				cell = checkCell{State: "notchecked", Reason: c.Reason}
 			}

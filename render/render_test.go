@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"github.com/ome-preflight/ome-preflight/report"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +85,7 @@ func TestJSONViewLabScenarios(t *testing.T) {
 			}
 			return in
 		}
-		var r *pairing.Report
+		var r *report.Report
 		if sc.Command == "check" {
 			r = pairing.Check(pairing.CheckOptions{Input: read(sc.Positional[0]), At: at})
 		} else {
@@ -111,13 +112,13 @@ func TestJSONViewLabScenarios(t *testing.T) {
 // on: a rule missing on one side only is not listed as missing on both.
 func TestNotCheckedGroupsBySides(t *testing.T) {
 	why := "the source 10.9.9.9 was not reached"
-	r := &pairing.Report{Command: "probe", Checks: []pairing.CheckResult{
-		{Rule: "leaf-eku", Side: "source", Status: pairing.NA, Reason: why},
-		{Rule: "leaf-eku", Side: "target", Status: pairing.Pass},
-		{Rule: "live-client-ca", Side: "source", Status: pairing.NA, Reason: why},
-		{Rule: "live-client-ca", Side: "target", Status: pairing.NA, Reason: why},
-		{Rule: "chain-verify", Side: "source", Status: pairing.NA, Reason: why},
-		{Rule: "csr-key", Side: "target", Status: pairing.NA},
+	r := &report.Report{Command: "probe", Checks: []report.CheckResult{
+		{Rule: "leaf-eku", Side: "source", Status: report.NA, Reason: why},
+		{Rule: "leaf-eku", Side: "target", Status: report.Pass},
+		{Rule: "live-client-ca", Side: "source", Status: report.NA, Reason: why},
+		{Rule: "live-client-ca", Side: "target", Status: report.NA, Reason: why},
+		{Rule: "chain-verify", Side: "source", Status: report.NA, Reason: why},
+		{Rule: "csr-key", Side: "target", Status: report.NA},
 	}}
 	var b strings.Builder
 	notCheckedText(&b, r, painter{})

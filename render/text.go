@@ -13,9 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/pairing"
-	"github.com/ome-preflight/ome-preflight/probe"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 // RenderOptions tune the human renderers.
@@ -27,93 +25,15 @@ type RenderOptions struct {
 func Formats() []string { return []string{"text", "json", "markdown"} }
 
 // Render writes r in format to w.
-func Render(w io.Writer, r *pairing.Report, format string, o RenderOptions) error {
+func Render(w io.Writer, r *report.Report, format string, o RenderOptions) error {
 	switch format {
 	case "json":
-		if r.Command == "check" && r.Source == nil && r.Target == nil {
-			return RenderJSON(w, checkJSON(r))
-		}
-		if r.Command == "compare" && r.Source != nil && r.Target != nil && r.Source.Observed == nil && r.Target.Observed == nil {
-			return RenderJSON(w, compareJSON(r))
-		}
 		return RenderJSON(w, r)
 	case "markdown", "md":
 		return RenderMarkdown(w, r)
 	default:
 		return RenderText(w, r, o)
 	}
-}
-
-// The JSON views of a report: the same bytes as pairing.Report, field for
-// field (encoding/json flattens embedded structs in place), without the
-// types a command never fills, so that encoding/json builds encoders for a
-// fraction of the types on first use (most of a short run's JSON cost).
-type viewHead struct {
-	SchemaVersion int                `json:"schema_version"`
-	Command       string             `json:"command"`
-	Verdict       string             `json:"verdict"`
-	Mode          pairing.Mode       `json:"mode,omitempty"`
-	EvaluatedAt   *time.Time         `json:"evaluated_at,omitempty"`
-	Chain         []chain.Info       `json:"chain,omitempty"`
-	Path          string             `json:"path,omitempty"`
-	Input         *pairing.InputInfo `json:"input,omitempty"`
-	CSR           *pairing.CSRInfo   `json:"csr,omitempty"`
-}
-
-type viewTail struct {
-	WizardMessage string                `json:"wizard_message,omitempty"`
-	Findings      []pairing.Finding     `json:"findings"`
-	Checks        []pairing.CheckResult `json:"checks"`
-	Incomplete    []string              `json:"incomplete,omitempty"`
-	FixFirst      *pairing.Finding      `json:"fix_first,omitempty"`
-	Scope         string                `json:"scope,omitempty"`
-	ChainVerdict  *pairing.ChainVerdict `json:"chain_verdict,omitempty"`
-}
-
-// checkView is a check report: no sides.
-type checkView struct {
-	viewHead
-	viewTail
-}
-
-// compareView is a compare report: sides without a probe observation.
-type compareView struct {
-	viewHead
-	Source *sideView            `json:"source,omitempty"`
-	Target *sideView            `json:"target,omitempty"`
-	Rows   []pairing.Row        `json:"rows,omitempty"`
-	Trust  []pairing.TrustCheck `json:"trust,omitempty"`
-	Clocks *pairing.ClockInfo   `json:"clocks,omitempty"`
-	viewTail
-}
-
-type sideView struct {
-	File        string             `json:"file,omitempty"`
-	Address     string             `json:"address,omitempty"`
-	Clock       time.Time          `json:"clock"`
-	ClockSource string             `json:"clock_source"`
-	Chain       []chain.Info       `json:"chain"`
-	Input       *pairing.InputInfo `json:"input,omitempty"`
-	CSR         *pairing.CSRInfo   `json:"csr,omitempty"`
-	Path        string             `json:"path"`
-}
-
-func views(r *pairing.Report) (viewHead, viewTail) {
-	return viewHead{r.SchemaVersion, r.Command, r.Verdict, r.Mode, r.EvaluatedAt, r.Chain, r.Path, r.Input, r.CSR},
-		viewTail{r.WizardMessage, r.Findings, r.Checks, r.Incomplete, r.FixFirst, r.Scope, r.ChainVerdict}
-}
-
-func checkJSON(r *pairing.Report) checkView {
-	h, t := views(r)
-	return checkView{h, t}
-}
-
-func compareJSON(r *pairing.Report) compareView {
-	side := func(s *pairing.Side) *sideView {
-		return &sideView{s.File, s.Address, s.Clock, s.ClockSource, s.Chain, s.Input, s.CSR, s.Path}
-	}
-	h, t := views(r)
-	return compareView{h, side(r.Source), side(r.Target), r.Rows, r.Trust, r.Clocks, t}
 }
 
 // RenderJSON writes the report as indented JSON.
@@ -139,7 +59,7 @@ func (p painter) bold(s string) string   { return p.paint("1", s) }
 
 // RenderText writes the human report: the certificate table, then findings
 // grouped by severity with their fixes, then the verdict.
-func RenderText(w io.Writer, r *pairing.Report, o RenderOptions) error {
+func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 	r = Safe(r)
 	p := painter{o.Color}
 	b := &strings.Builder{}
@@ -176,7 +96,7 @@ func plural(n int) string {
 	return "s"
 }
 
-func certTable(b *strings.Builder, certs []chain.Info, at time.Time) {
+func certTable(b *strings.Builder, certs []report.Cert, at time.Time) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  #\trole\tissued to\tissued by\tvalid until\tkey\tEKU\tKU")
 	for _, c := range certs {
@@ -190,7 +110,7 @@ func certTable(b *strings.Builder, certs []chain.Info, at time.Time) {
 		default:
 			until += fmt.Sprintf(" (%d days)", days(left))
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Index, c.Role, shortName(c.CommonName, c.Subject), pairing.ShortIssuer(c.Issuer),
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Index, c.Role, shortName(c.CommonName, c.Subject.DN), c.Issuer.Short(),
 			until, c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 	}
 	tw.Flush()
@@ -239,11 +159,11 @@ func kuMarks(ku []string) string {
 }
 
 // mdFixFirst is the Markdown "fix this first" line.
-func mdFixFirst(b *strings.Builder, r *pairing.Report) {
+func mdFixFirst(b *strings.Builder, r *report.Report) {
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
-			side = f.Side + ": "
+			side = string(f.Side) + ": "
 		}
 		fmt.Fprintf(b, "**Fix this first** (`%s`): %s%s", f.Rule, side, mdEsc(f.Message))
 		if f.Fix != "" {
@@ -255,7 +175,7 @@ func mdFixFirst(b *strings.Builder, r *pairing.Report) {
 
 // fixFirstText leads with the cause: one finding to act on, and how many of
 // the others follow from it.
-func fixFirstText(b *strings.Builder, r *pairing.Report, p painter) {
+func fixFirstText(b *strings.Builder, r *report.Report, p painter) {
 	f := r.FixFirst
 	if f == nil {
 		return
@@ -268,7 +188,7 @@ func fixFirstText(b *strings.Builder, r *pairing.Report, p painter) {
 	}
 	side := ""
 	if f.Side != "" {
-		side = f.Side + ": "
+		side = string(f.Side) + ": "
 	}
 	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold("FIX THIS FIRST"), f.Rule, side, f.Message)
 	if f.Fix != "" {
@@ -279,19 +199,19 @@ func fixFirstText(b *strings.Builder, r *pairing.Report, p painter) {
 	}
 }
 
-func findingsText(b *strings.Builder, fs []pairing.Finding, p painter) {
+func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 	groups := []struct {
-		sev   pairing.Severity
+		sev   report.Severity
 		title string
 		mark  string
 		color func(string) string
 	}{
-		{pairing.SevError, "Errors", "X", p.red},
-		{pairing.SevWarning, "Warnings", "!", p.yellow},
-		{pairing.SevInfo, "Info", "i", func(s string) string { return s }},
+		{report.SevError, "Errors", "X", p.red},
+		{report.SevWarning, "Warnings", "!", p.yellow},
+		{report.SevInfo, "Info", "i", func(s string) string { return s }},
 	}
 	for _, g := range groups {
-		var in []pairing.Finding
+		var in []report.Finding
 		for _, f := range fs {
 			if f.Severity == g.sev {
 				in = append(in, f)
@@ -304,7 +224,7 @@ func findingsText(b *strings.Builder, fs []pairing.Finding, p painter) {
 		for _, f := range in {
 			side := ""
 			if f.Side != "" {
-				side = f.Side + ": "
+				side = string(f.Side) + ": "
 			}
 			follows := ""
 			if f.ConsequenceOf != "" {
@@ -314,7 +234,7 @@ func findingsText(b *strings.Builder, fs []pairing.Finding, p painter) {
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
 			}
-			if f.Severity != pairing.SevInfo && f.Fix != "" {
+			if f.Severity != report.SevInfo && f.Fix != "" {
 				fmt.Fprintf(b, "      fix: %s\n", f.Fix)
 			}
 		}
@@ -334,7 +254,7 @@ func argsText(args []string) string {
 
 // notCheckedText lists the checks whose evidence was missing: neither pass
 // nor fail.
-func notCheckedText(b *strings.Builder, r *pairing.Report, p painter) {
+func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	if r.NotCheckedCount() == 0 {
 		return
 	}
@@ -359,8 +279,8 @@ func notCheckedText(b *strings.Builder, r *pairing.Report, p painter) {
 			index[k] = rs
 			per = append(per, rs)
 		}
-		if c.Side != "" && c.Side != "pair" && !slices.Contains(rs.sides, c.Side) {
-			rs.sides = append(rs.sides, c.Side)
+		if c.Side != report.SideNone && c.Side != report.SidePair && !slices.Contains(rs.sides, string(c.Side)) {
+			rs.sides = append(rs.sides, string(c.Side))
 		}
 	}
 	type group struct {
@@ -399,27 +319,27 @@ func inferredMark(reference string) string {
 
 func plainCount(n int, what string) string { return fmt.Sprintf("%d %s%s", n, what, plural(n)) }
 
-func verdictText(b *strings.Builder, r *pairing.Report, p painter) {
-	e, w := r.Count(pairing.SevError), r.Count(pairing.SevWarning)
+func verdictText(b *strings.Builder, r *report.Report, p painter) {
+	e, w := r.Count(report.SevError), r.Count(report.SevWarning)
 	var v string
 	switch r.Verdict {
-	case pairing.VerdictPass:
+	case report.VerdictPass:
 		v = p.green("PASS")
-	case pairing.VerdictFail:
+	case report.VerdictFail:
 		v = p.red("FAIL")
 	default:
 		v = p.yellow("INCOMPLETE")
 	}
 	what := map[string]string{
-		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != pairing.VerdictFail],
-		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != pairing.VerdictFail],
-		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != pairing.VerdictFail],
+		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != report.VerdictFail],
+		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
+		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
 	}[r.Command]
-	if r.Verdict == pairing.VerdictIncomplete {
+	if r.Verdict == report.VerdictIncomplete {
 		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
 			plainCount(r.NotCheckedCount(), "check") + " not checked"
 	}
-	if r.Verdict == pairing.VerdictPass && r.Scope != "" {
+	if r.Verdict == report.VerdictPass && r.Scope != "" {
 		what += " (" + r.Scope + ")"
 	}
 	fmt.Fprintf(b, "\n%s: %s (%d error%s, %d warning%s)\n", v, what, e, plural(e), w, plural(w))
@@ -430,13 +350,13 @@ func verdictText(b *strings.Builder, r *pairing.Report, p painter) {
 
 // RenderMarkdown writes a checklist: one box per requirement, then the
 // certificate table and findings.
-func RenderMarkdown(w io.Writer, r *pairing.Report) error {
+func RenderMarkdown(w io.Writer, r *report.Report) error {
 	r = Safe(r)
 	b := &strings.Builder{}
 	switch r.Command {
 	case "check":
 		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
-		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(r.Verdict), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(string(r.Verdict)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
 		mdFixFirst(b, r)
 	default:
 		pairMarkdownHeader(b, r)
@@ -445,24 +365,24 @@ func RenderMarkdown(w io.Writer, r *pairing.Report) error {
 	for _, c := range r.Checks {
 		side := ""
 		if c.Side != "" {
-			side = c.Side + ": "
+			side = string(c.Side) + ": "
 		}
 		if c.NotChecked() {
 			// Neither ticked nor failed: a line of its own, saying why.
 			fmt.Fprintf(b, "- (not checked) %s%s `%s`: %s\n", side, mdEsc(c.Description), c.Rule, mdEsc(c.Reason))
 			continue
 		}
-		if c.Status == pairing.NA {
+		if c.Status == report.NA {
 			continue // does not apply
 		}
 		box := "[x]"
 		note := ""
 		switch c.Status {
-		case pairing.Error, pairing.Fatal:
+		case report.Error, report.Fatal:
 			box = "[ ]"
-		case pairing.Warn:
+		case report.Warn:
 			box, note = "[ ]", " (warning)"
-		case pairing.Info:
+		case report.Info:
 			note = " (info)"
 		}
 		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(c.Description), c.Rule, note)
@@ -470,7 +390,7 @@ func RenderMarkdown(w io.Writer, r *pairing.Report) error {
 	if r.Command == "check" {
 		b.WriteString("\n## Certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, c := range r.Chain {
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(pairing.ShortIssuer(c.Issuer)),
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
 		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
@@ -482,14 +402,14 @@ func RenderMarkdown(w io.Writer, r *pairing.Report) error {
 		for _, f := range r.Findings {
 			side := ""
 			if f.Side != "" {
-				side = f.Side + ": "
+				side = string(f.Side) + ": "
 			}
 			fmt.Fprintf(b, "- **%s** [`%s`](%s)%s %s%s", f.Severity, f.Rule, f.Doc, inferredMark(f.Reference), side, mdEsc(f.Message))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
 			b.WriteString("\n")
-			if f.Severity != pairing.SevInfo && f.Fix != "" {
+			if f.Severity != report.SevInfo && f.Fix != "" {
 				fmt.Fprintf(b, "  - Fix: %s\n", mdEsc(f.Fix))
 			}
 		}
@@ -498,20 +418,11 @@ func RenderMarkdown(w io.Writer, r *pairing.Report) error {
 	return err
 }
 
-// RulesReport is `rules --format json`: the catalogue with the schema
-// version every JSON output carries.
-type RulesReport struct {
-	SchemaVersion int                `json:"schema_version"`
-	Command       string             `json:"command"`
-	Rules         []pairing.RuleInfo `json:"rules"`
-}
-
 // RenderRules writes the catalogue.
-func RenderRules(w io.Writer, format string) error {
-	rules := pairing.Catalogue()
+func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 	switch format {
 	case "json":
-		return RenderJSON(w, RulesReport{SchemaVersion: pairing.SchemaVersion, Command: "rules", Rules: rules})
+		return RenderJSON(w, report.RulesReport{SchemaVersion: report.SchemaVersion, Command: "rules", Rules: rules})
 	case "markdown", "md":
 		b := &strings.Builder{}
 		b.WriteString("| rule | family | severity | OME error | reference | checks |\n|---|---|---|---|---|---|\n")
@@ -544,25 +455,21 @@ func RenderRules(w io.Writer, format string) error {
 	}
 }
 
-func sideHeader(name string, sd *pairing.Side) string {
-	where := sd.File
-	if sd.Address != "" {
-		where = sd.Address
-	}
-	return fmt.Sprintf("%s: %s, clock %s (%s)", name, where, sd.Clock.Format(time.RFC3339), sd.ClockSource)
+func sideHeader(name string, sd *report.Appliance) string {
+	return fmt.Sprintf("%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
 }
 
 // kbTable draws the KB's side-by-side table: source issued to, issued by,
 // <-> or X, target issued to, issued by.
-func kbTable(b *strings.Builder, rows []pairing.Row, p painter) {
+func kbTable(b *strings.Builder, rows []report.Row, p painter) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  source issued to\tsource issued by\t\ttarget issued to\ttarget issued by\t")
 	for _, r := range rows {
-		cell := func(c *pairing.RowCert) (string, string) {
+		cell := func(c *report.RowCert) (string, string) {
 			if c == nil {
 				return "-", "-"
 			}
-			return pairing.ShortIssuer(c.Subject), pairing.ShortIssuer(c.Issuer)
+			return c.Subject.Short(), c.Issuer.Short()
 		}
 		a1, a2 := cell(r.Source)
 		b1, b2 := cell(r.Target)
@@ -582,7 +489,7 @@ func kbTable(b *strings.Builder, rows []pairing.Row, p painter) {
 	tw.Flush()
 }
 
-func renderPairText(b *strings.Builder, r *pairing.Report, p painter) {
+func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 	fmt.Fprintf(b, "%s\n  %s\n  %s\n\n", p.bold(r.Command), sideHeader("source", r.Source), sideHeader("target", r.Target))
 	kbTable(b, r.Rows, p)
 	if len(r.Trust) > 0 {
@@ -592,40 +499,33 @@ func renderPairText(b *strings.Builder, r *pairing.Report, p painter) {
 			if !t.OK {
 				mark = p.red("FAIL")
 			}
-			fmt.Fprintf(b, "  %s %s accepts %s as %s (%s)\n", mark, t.Verifier, t.Presenter, map[string]string{"serverAuth": "server", "clientAuth": "client"}[t.Usage], t.Usage)
+			fmt.Fprintf(b, "  %s %s accepts %s as %s (%s)\n", mark, t.Verifier, t.Presenter, t.Usage.Role(), t.Usage)
 		}
 	}
 	for _, sd := range []struct {
-		name string
-		s    *pairing.Side
-	}{{"source", r.Source}, {"target", r.Target}} {
+		name report.Side
+		s    *report.Appliance
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 		if o := sd.s.Observed; o != nil {
 			observedText(b, sd.name, o, p)
 		}
 	}
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", pairing.Human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
+		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", report.Human(c.Skew.Abs()), c.MaxSkew, c.Window)
 	}
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
 		b.WriteString("because:\n")
 		// Causes in catalogue order, pair and live rules only.
-		for _, rule := range pairing.Catalogue() {
-			if rule.Family == pairing.FamilyUpload {
-				continue
-			}
-			for _, f := range r.Findings {
-				if f.Severity == pairing.SevError && f.Rule == rule.ID {
-					fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
-				}
-			}
+		for _, f := range r.WizardCauses() {
+			fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
 		}
 	}
 }
 
-func pairMarkdownHeader(b *strings.Builder, r *pairing.Report) {
-	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(sideWhere(r.Source)), mdEsc(sideWhere(r.Target)))
-	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(r.Verdict))
+func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
+	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
+	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
 	mdFixFirst(b, r)
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
@@ -633,26 +533,19 @@ func pairMarkdownHeader(b *strings.Builder, r *pairing.Report) {
 	fmt.Fprintf(b, "- Source clock: %s (%s)\n- Target clock: %s (%s)\n", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
 		r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", pairing.Human(time.Duration(c.SkewSeconds*float64(time.Second)).Abs()), c.MaxSkew, c.Window)
+		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), c.MaxSkew, c.Window)
 	}
 	b.WriteString("\n")
 }
 
-func sideWhere(s *pairing.Side) string {
-	if s.Address != "" {
-		return s.Address
-	}
-	return s.File
-}
-
-func pairMarkdownBody(b *strings.Builder, r *pairing.Report) {
+func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 	b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
-		cell := func(c *pairing.RowCert) string {
+		cell := func(c *report.RowCert) string {
 			if c == nil {
 				return "- | -"
 			}
-			return mdEsc(pairing.ShortIssuer(c.Subject)) + " | " + mdEsc(pairing.ShortIssuer(c.Issuer))
+			return mdEsc(c.Subject.Short()) + " | " + mdEsc(c.Issuer.Short())
 		}
 		mark := "<->" // "<-" followed by "-" opens no tag
 		if !row.Match || !row.SameKey {
@@ -672,7 +565,7 @@ func pairMarkdownBody(b *strings.Builder, r *pairing.Report) {
 	}
 	for _, sd := range []struct {
 		name string
-		s    *pairing.Side
+		s    *report.Appliance
 	}{{"Source", r.Source}, {"Target", r.Target}} {
 		o := sd.s.Observed
 		if o == nil {
@@ -682,7 +575,7 @@ func pairMarkdownBody(b *strings.Builder, r *pairing.Report) {
 		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
 		cas := "does not request a client certificate"
 		if o.RequestsClientCert {
-			cas = "requests a client certificate from: " + orDash(mdEsc(pairing.ShortList(o.AcceptableCAs)))
+			cas = "requests a client certificate from: " + orDash(mdEsc(strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
 		}
 		fmt.Fprintf(b, "- Client certificates: %s\n- Clock: %s (%s)\n", cas, o.Clock.Format(time.RFC3339), o.ClockSource)
 		for _, h := range o.Handshakes {
@@ -691,10 +584,10 @@ func pairMarkdownBody(b *strings.Builder, r *pairing.Report) {
 				box = "[ ]"
 			}
 			who := "no client certificate"
-			if h.ClientCert != "" {
-				who = "client " + mdEsc(pairing.ShortIssuer(h.ClientCert))
+			if h.ClientCert.DN != "" {
+				who = "client " + mdEsc(h.ClientCert.Short())
 			}
-			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(shortNames(h.PeerChain), " -> ")))
+			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(report.ShortNames(h.PeerChain), " -> ")))
 			if h.HTTPStatus != 0 {
 				fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 			}
@@ -709,11 +602,11 @@ func pairMarkdownBody(b *strings.Builder, r *pairing.Report) {
 	}
 	for _, sd := range []struct {
 		name string
-		s    *pairing.Side
+		s    *report.Appliance
 	}{{"Source", r.Source}, {"Target", r.Target}} {
 		fmt.Fprintf(b, "\n## %s certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name)
 		for _, c := range sd.s.Chain {
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject)), mdEsc(pairing.ShortIssuer(c.Issuer)),
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
 	}
@@ -741,7 +634,7 @@ func firstClause(s string) string {
 	return s
 }
 
-func observedText(b *strings.Builder, name string, o *probe.Observation, p painter) {
+func observedText(b *strings.Builder, name report.Side, o *report.Observation, p painter) {
 	fmt.Fprintf(b, "\n%s %s:", name, o.Address)
 	if o.TLSVersion != "" {
 		fmt.Fprintf(b, " %s, %s;", o.TLSVersion, o.CipherSuite)
@@ -754,7 +647,7 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 	case len(o.AcceptableCAs) == 0:
 		b.WriteString(" requests a client certificate (any CA)")
 	default:
-		fmt.Fprintf(b, " requests a client certificate from [%s]", pairing.ShortList(o.AcceptableCAs))
+		fmt.Fprintf(b, " requests a client certificate from [%s]", strings.Join(report.ShortNames(o.AcceptableCAs), ", "))
 	}
 	fmt.Fprintf(b, "\n  clock %s from %s\n", o.Clock.Format(time.RFC3339), o.ClockSource)
 	for _, h := range o.Handshakes {
@@ -762,17 +655,17 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 		if !h.OK {
 			mark = p.red("FAIL")
 		}
-		if !h.OK && h.Kind == "observe" && o.RequestsClientCert {
+		if !h.OK && h.Kind == report.KindObserve && o.RequestsClientCert {
 			// Expected: we observe without a certificate; it insists on one.
 			mark, h.Error = "--  ", "closed without a client certificate, as an appliance that requires one does"
 		}
 		who := "no client certificate"
-		if h.ClientCert != "" {
-			who = "client " + pairing.ShortIssuer(h.ClientCert)
+		if h.ClientCert.DN != "" {
+			who = "client " + h.ClientCert.Short()
 		}
 		fmt.Fprintf(b, "  %s handshake %s (%s)", mark, h.Kind, who)
 		if h.Version != "" {
-			fmt.Fprintf(b, ": %s, %s", h.Version, strings.Join(shortNames(h.PeerChain), " -> "))
+			fmt.Fprintf(b, ": %s, %s", h.Version, strings.Join(report.ShortNames(h.PeerChain), " -> "))
 		}
 		if h.VerifiedAt != "" {
 			fmt.Fprintf(b, ", verified with the peer's root at %s", h.VerifiedAt)
@@ -794,14 +687,6 @@ func observedText(b *strings.Builder, name string, o *probe.Observation, p paint
 	}
 }
 
-func shortNames(dns []string) []string {
-	out := make([]string, len(dns))
-	for i, d := range dns {
-		out[i] = pairing.ShortIssuer(d)
-	}
-	return out
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -815,7 +700,7 @@ func days(d time.Duration) int { return int(d.Hours() / 24) }
 // per OME error in file order of first occurrence, with its rule, cause and
 // fix; a repeated error says how often and where last; then what the
 // report leaves out and the notes on what was not read in full.
-func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error {
+func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error {
 	if format == "json" {
 		return RenderJSON(w, rep)
 	}
@@ -864,12 +749,12 @@ func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error
 	if rep.OmittedOccurrences > 0 {
 		line := fmt.Sprintf("not listed: %d more error messages", rep.OmittedOccurrences)
 		switch {
-		case rep.OmittedEntries >= pairing.MaxExplainOmittedDistinct:
+		case rep.OmittedEntries >= report.MaxExplainOmittedDistinct:
 			line += fmt.Sprintf(", of at least %d more distinct errors", rep.OmittedEntries)
 		case rep.OmittedEntries > 0:
 			line += ", of " + counted(rep.OmittedEntries, "more distinct error")
 		}
-		line += fmt.Sprintf(" (the report lists the first %d distinct errors and the first %d messages of a log entry)", pairing.MaxExplainEntries, pairing.MaxExplainMessagesPerEntry)
+		line += fmt.Sprintf(" (the report lists the first %d distinct errors and the first %d messages of a log entry)", report.MaxExplainEntries, report.MaxExplainMessagesPerEntry)
 		if md {
 			fmt.Fprintf(b, "- %s\n", esc(line))
 		} else {
@@ -889,30 +774,30 @@ func RenderExplain(w io.Writer, rep *pairing.ExplainReport, format string) error
 
 // RenderChecklistSummary writes the checklist's text summary: a line per
 // pair (verdict, kind, counts, the cause to fix first) and the totals.
-func RenderChecklistSummary(w io.Writer, cl *pairing.Checklist) error {
+func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 	var b strings.Builder
 	// Columns sized to the longest pair name.
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	count := map[string]int{}
+	count := map[report.Verdict]int{}
 	for _, p := range cl.Pairs {
 		errs, warns := 0, 0
 		if p.Report != nil {
-			errs, warns = p.Report.Count(pairing.SevError), p.Report.Count(pairing.SevWarning)
+			errs, warns = p.Report.Count(report.SevError), p.Report.Count(report.SevWarning)
 		}
 		count[p.Verdict]++
 		cause := "-"
 		if p.Report != nil && p.Report.FixFirst != nil {
 			cause = "fix first: " + p.Report.FixFirst.Rule
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(p.Verdict), TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(string(p.Verdict)), TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
 		if p.Error != "" {
 			fmt.Fprintf(tw, ": %s", TermSafe(p.Error))
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(cl.Verdict),
-		counted(len(cl.Pairs), "pair"), count[pairing.VerdictPass], count[pairing.VerdictFail], count[pairing.VerdictIncomplete])
+	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(string(cl.Verdict)),
+		counted(len(cl.Pairs), "pair"), count[report.VerdictPass], count[report.VerdictFail], count[report.VerdictIncomplete])
 	_, err := w.Write([]byte(b.String()))
 	return err
 }

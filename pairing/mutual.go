@@ -1,0 +1,59 @@
+package pairing
+
+import (
+	"crypto/x509"
+	"errors"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/report"
+)
+
+// judgeMutuals judges each appliance's verifying handshake with the other's
+// root at the other's clock, for serverAuth, with chain's one verifier: the
+// handshakes were made by probe, which only observes; this is the verdict
+// of live-handshake's evidence. The transcripts are appended to each
+// observation's Handshakes.
+func judgeMutuals(a, b *report.Observation) {
+	for _, p := range [][2]*report.Observation{{a, b}, {b, a}} {
+		self, peer := p[0], p[1]
+		if len(self.Chain) == 0 || len(peer.Chain) == 0 || self.Mutual == nil {
+			continue
+		}
+		// The peer trusts the roots of the chain it serves (the one anchor
+		// rule, as compare's trust matrix).
+		self.Handshakes = append(self.Handshakes, judgeMutual(self.Mutual, chain.Anchors(peer.Chain, nil), peer.Clock))
+	}
+}
+
+func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.Time) report.Handshake {
+	hs := report.Handshake{Kind: report.KindMutual, VerifiedAt: at.UTC().Format(time.RFC3339), ClientCert: m.ClientCert}
+	var verifyErr error
+	if m.Made {
+		hs.Version, hs.CipherSuite = m.Version, m.CipherSuite
+		for _, c := range m.Peer {
+			hs.PeerChain = append(hs.PeerChain, report.NameOf(c.Subject))
+		}
+		switch {
+		case len(m.Peer) == 0:
+			verifyErr = errors.New("the appliance presented no certificate")
+		case len(anchors) == 0:
+			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
+		default:
+			verifyErr = chain.Verify(m.Peer[0], m.Peer[1:], anchors, at, x509.ExtKeyUsageServerAuth)
+		}
+	}
+	switch {
+	case m.Differs != "":
+		hs.Error, hs.Stage = m.Differs, report.StageDiffers
+	case verifyErr != nil:
+		hs.Error, hs.Stage = verifyErr.Error(), report.StageVerify
+	case m.Failed:
+		hs.Error, hs.Stage = m.Error, m.Stage
+	case !m.Made:
+		hs.Error, hs.Stage = "no handshake was made", report.StageConnect
+	default:
+		hs.OK, hs.HTTPStatus = true, m.HTTPStatus
+	}
+	return hs
+}

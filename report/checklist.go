@@ -1,0 +1,86 @@
+package report
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Kind says how a checklist pair was checked.
+type Kind string
+
+// Kinds.
+const (
+	KindProbe   Kind = "probe"
+	KindCompare Kind = "compare"
+)
+
+// ChecklistPair is one pair's result in a checklist.
+type ChecklistPair struct {
+	Name    string
+	Verdict Verdict
+	Kind    Kind
+	// Window is the pair's change window.
+	Window time.Duration
+	Error  string
+	Report *Report
+}
+
+// MarshalJSON writes the contract's fields, the window as a Go duration
+// ("4h0m0s").
+func (p ChecklistPair) MarshalJSON() ([]byte, error) {
+	return marshal(struct {
+		Name    string  `json:"name"`
+		Verdict Verdict `json:"verdict"`
+		Kind    Kind    `json:"kind"`
+		Window  string  `json:"window"`
+		Error   string  `json:"error,omitempty"`
+		Report  *Report `json:"report"`
+	}{p.Name, p.Verdict, p.Kind, p.Window.String(), p.Error, p.Report})
+}
+
+// UnmarshalJSON reads the contract's fields back.
+func (p *ChecklistPair) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Name    string  `json:"name"`
+		Verdict Verdict `json:"verdict"`
+		Kind    Kind    `json:"kind"`
+		Window  string  `json:"window"`
+		Error   string  `json:"error"`
+		Report  *Report `json:"report"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	window, err := time.ParseDuration(w.Window)
+	if err != nil {
+		return err
+	}
+	*p = ChecklistPair{Name: w.Name, Verdict: w.Verdict, Kind: w.Kind, Window: window, Error: w.Error, Report: w.Report}
+	return nil
+}
+
+// Checklist is `checklist`'s report.
+type Checklist struct {
+	SchemaVersion int             `json:"schema_version"`
+	Command       string          `json:"command"`
+	Verdict       Verdict         `json:"verdict"`
+	Inventory     string          `json:"inventory"`
+	Generated     time.Time       `json:"generated"`
+	Pairs         []ChecklistPair `json:"pairs"`
+}
+
+// Finish sets the overall verdict: fail if any pair fails, incomplete if
+// any is incomplete, else pass.
+func (c *Checklist) Finish() {
+	c.Verdict = VerdictPass
+	for _, p := range c.Pairs {
+		switch p.Verdict {
+		case VerdictFail:
+			c.Verdict = VerdictFail
+		case VerdictIncomplete:
+			if c.Verdict == VerdictPass {
+				c.Verdict = VerdictIncomplete
+			}
+		}
+	}
+}

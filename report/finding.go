@@ -1,0 +1,138 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Severity of a finding.
+type Severity string
+
+// Severities, worst first.
+const (
+	SevError   Severity = "error"
+	SevWarning Severity = "warning"
+	SevInfo    Severity = "info"
+)
+
+// Rank orders severities, worst first.
+func (s Severity) Rank() int {
+	switch s {
+	case SevError:
+		return 0
+	case SevWarning:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// Status is the outcome of one rule on one subject, as in zlint.
+type Status int
+
+// Statuses. NA means the rule does not apply, or could not be evaluated; in
+// the latter case the result says why and becomes an info finding.
+const (
+	NA Status = iota
+	Pass
+	Info
+	Warn
+	Error
+	Fatal // the rule itself failed (a bug); reported, the run goes on
+)
+
+var statusNames = []string{"na", "pass", "info", "warn", "error", "fatal"}
+
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("status(%d)", int(s))
+}
+
+// MarshalJSON writes the status name.
+func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// UnmarshalJSON reads a status name, so reports can be read back.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return err
+	}
+	for i, n := range statusNames {
+		if n == name {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown status %q", name)
+}
+
+// Family groups rules: what each command runs.
+type Family string
+
+// Rule families.
+const (
+	FamilyUpload Family = "upload"
+	FamilyPair   Family = "pair"
+	FamilyLive   Family = "live"
+)
+
+// RuleInfo is a catalogue entry, as `rules` prints it.
+type RuleInfo struct {
+	ID             string   `json:"id"`
+	Family         Family   `json:"family"`
+	Severity       Severity `json:"severity"`
+	OMEMessageID   string   `json:"ome_message_id"`
+	OMEMessageArgs []string `json:"ome_message_args"`
+	Reference      string   `json:"reference"`
+	Description    string   `json:"description"`
+	Fix            string   `json:"fix"`
+}
+
+// RulesReport is `rules --format json`: the catalogue with the schema
+// version every JSON output carries.
+type RulesReport struct {
+	SchemaVersion int        `json:"schema_version"`
+	Command       string     `json:"command"`
+	Rules         []RuleInfo `json:"rules"`
+}
+
+// Finding is one reported fact, as in the JSON contract.
+type Finding struct {
+	Rule           string   `json:"rule"`
+	Severity       Severity `json:"severity"`
+	Side           Side     `json:"side"`
+	CertIndex      *int     `json:"cert_index"`
+	OMEMessageID   string   `json:"ome_message_id"`
+	OMEMessageArgs []string `json:"ome_message_args"`
+	Message        string   `json:"message"`
+	Fix            string   `json:"fix"`
+	Reference      string   `json:"reference"`
+	// ConsequenceOf names the rule of the report's first cause when this
+	// finding follows from it (fix that, and this one goes too).
+	ConsequenceOf string `json:"consequence_of,omitempty"`
+	// Doc links to the rule's entry in the README's rules table.
+	Doc string `json:"doc"`
+	// Family and CatalogueIndex place the finding's rule in the catalogue,
+	// for the renderers (the wizard's causes): not part of the JSON.
+	Family         Family `json:"-"`
+	CatalogueIndex int    `json:"-"`
+}
+
+// CheckResult is the outcome of one rule on one side, pass or not, so that
+// checklists can tick requirements.
+type CheckResult struct {
+	Rule        string `json:"rule"`
+	Side        Side   `json:"side"`
+	Status      Status `json:"status"`
+	Description string `json:"description"`
+	// Inferred is true when the rule is our reading, not Dell's statement.
+	Inferred bool `json:"inferred,omitempty"`
+	// Reason says why a check is na: what evidence was missing.
+	Reason string `json:"reason,omitempty"`
+}
+
+// NotChecked reports whether the check could not be evaluated (as opposed
+// to passing or not applying).
+func (c CheckResult) NotChecked() bool { return c.Status == NA && c.Reason != "" }

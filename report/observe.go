@@ -1,0 +1,171 @@
+package report
+
+import (
+	"crypto/x509"
+	"time"
+)
+
+// The observation types: what probe saw of one appliance, before any
+// judgement. probe fills them; the live rules (package pairing) judge them;
+// the report carries them as they are (Appliance.Observed).
+
+// Failure is a step of the probe that could not run.
+type Failure struct {
+	// Step names it: "address", "connect", "tls handshake", "clock (HTTP
+	// GET /)".
+	Step string `json:"step"`
+	// Clock marks the failed reading of the clock: this machine's clock
+	// stands in, with a warning, and the report is not incomplete for it.
+	Clock bool   `json:"-"`
+	Error string `json:"error"`
+}
+
+// HandshakeKind says which connection a handshake was.
+type HandshakeKind string
+
+// Handshake kinds: the observing connection (no client certificate), the
+// verifying one (the stand-in client certificate, judged with the peer's
+// root at the peer's clock).
+const (
+	KindObserve HandshakeKind = "observe"
+	KindMutual  HandshakeKind = "mutual"
+)
+
+// Stage says where a failed verifying handshake failed.
+type Stage string
+
+// Stages: connect, verify (the appliance's chain did not verify with the
+// peer's root), client-cert (the appliance refused or required the client
+// certificate), timeout (the appliance did not answer in time), key (its
+// handshake signature did not verify with the certificate it presented),
+// differs (another certificate than the observing connection's).
+const (
+	StageNone       Stage = ""
+	StageConnect    Stage = "connect"
+	StageVerify     Stage = "verify"
+	StageClientCert Stage = "client-cert"
+	StageTimeout    Stage = "timeout"
+	StageKey        Stage = "key"
+	StageDiffers    Stage = "differs"
+)
+
+// Handshake is one TLS handshake, as a transcript: never keys.
+type Handshake struct {
+	Kind        HandshakeKind `json:"kind"`
+	ClientCert  Name          `json:"client_cert,omitzero"`
+	OK          bool          `json:"ok"`
+	Version     string        `json:"version,omitempty"`
+	CipherSuite string        `json:"cipher_suite,omitempty"`
+	PeerChain   []Name        `json:"peer_chain,omitempty"`
+	VerifiedAt  string        `json:"verified_at,omitempty"`
+	Error       string        `json:"error,omitempty"`
+	Stage       Stage         `json:"stage,omitempty"`
+	HTTPStatus  int           `json:"http_status,omitempty"`
+}
+
+// MutualAttempt is the verifying connection as probe made it, unjudged:
+// the live rules verify its chain with the peer's root at the peer's clock
+// and record the outcome as a Handshake of KindMutual.
+type MutualAttempt struct {
+	ClientCert Name
+	// Made is true when a handshake got far enough to show a chain whose
+	// key was proven; Version, CipherSuite and Peer are then set.
+	Made                 bool
+	Version, CipherSuite string
+	Peer                 []*x509.Certificate
+	// Failed is true when the connection failed; Error says how, at Stage.
+	Failed bool
+	Error  string
+	Stage  Stage
+	// HTTPStatus is the answer to the request made over it.
+	HTTPStatus int
+	// Differs says which other certificate answered it, when it was not the
+	// observed leaf.
+	Differs string
+}
+
+// API endpoints the probe reads (GET only).
+const (
+	PathInfo     = "/api/ApplicationService/Info"
+	PathTime     = "/api/ApplicationService/Network/TimeConfiguration"
+	PathCert     = "/api/ApplicationService/Certificate"
+	PathProxy    = "/api/ApplicationService/Network/ProxyConfiguration"
+	PathSecurity = "/api/ApplicationService/Security/SecurityConfiguration"
+)
+
+// API is what the OME API said (GET only).
+type API struct {
+	Version       string `json:"version,omitempty"`
+	UtcTime       string `json:"utc_time,omitempty"`
+	NTP           *bool  `json:"ntp,omitempty"`
+	TimeSource    string `json:"time_source,omitempty"`
+	CertIssuedTo  string `json:"cert_issued_to,omitempty"`
+	CertIssuedBy  string `json:"cert_issued_by,omitempty"`
+	CertValidTo   string `json:"cert_valid_to,omitempty"`
+	Proxy         *bool  `json:"proxy,omitempty"`
+	ProxyAddress  string `json:"proxy_address,omitempty"`
+	ProxyExcluded string `json:"proxy_exclusion_list,omitempty"`
+	FIPSMode      string `json:"fips_mode,omitempty"`
+	AuthFailed    bool   `json:"auth_failed,omitempty"`
+	// Refused says why credentials were not sent.
+	Refused string   `json:"refused,omitempty"`
+	Errors  []string `json:"errors,omitempty"`
+	// Failures are the GETs that did not answer 2xx, with their status.
+	Failures []APIFailure `json:"failures,omitempty"`
+	// Unavailable lists optional endpoints this product does not have (they
+	// answered 404 / CGEN1006: FIPS on a standalone OME).
+	Unavailable []string `json:"unavailable,omitempty"`
+}
+
+// APIFailure is one GET that failed.
+type APIFailure struct {
+	Path      string `json:"path"`
+	Status    int    `json:"status,omitempty"` // 0: no HTTP answer
+	MessageID string `json:"message_id,omitempty"`
+	Error     string `json:"error"`
+	// Required endpoints (Info, TimeConfiguration): when one fails, the API
+	// was not read.
+	Required bool `json:"required,omitempty"`
+}
+
+// Read reports whether the required endpoints answered.
+func (a *API) Read() bool {
+	if a == nil || a.Refused != "" || a.AuthFailed || a.Version == "" {
+		return false
+	}
+	for _, f := range a.Failures {
+		if f.Required {
+			return false
+		}
+	}
+	return true
+}
+
+// Observation is what one appliance showed.
+type Observation struct {
+	Address            string              `json:"address"`
+	ServerName         string              `json:"server_name,omitempty"`
+	RemoteIP           string              `json:"remote_ip,omitempty"`
+	Chain              []*x509.Certificate `json:"-"`
+	TLSVersion         string              `json:"tls_version,omitempty"`
+	CipherSuite        string              `json:"cipher_suite,omitempty"`
+	RequestsClientCert bool                `json:"requests_client_cert"`
+	AcceptableCAs      []Name              `json:"acceptable_cas"`
+	Clock              time.Time           `json:"clock"`
+	ClockSource        ClockSource         `json:"clock_source"`
+	RTTMillis          float64             `json:"rtt_ms,omitempty"`
+	API                *API                `json:"api,omitempty"`
+	Handshakes         []Handshake         `json:"handshakes"`
+	Failures           []Failure           `json:"failures"`
+	// KeyUnproven says why the appliance did not prove, in a handshake,
+	// that it holds the key of the certificate it presented (its signature
+	// did not verify): a replayed chain. Such a chain is not kept in Chain.
+	KeyUnproven string `json:"key_unproven,omitempty"`
+	// ConnectionsDiffer says which other certificate the verifying
+	// connection was answered with, when it was not the observed leaf:
+	// something on the path answers some connections.
+	ConnectionsDiffer string `json:"connections_differ,omitempty"`
+	// Mutual is the verifying connection, for the live rules to judge (nil
+	// when none was attempted).
+	Mutual *MutualAttempt `json:"-"`
+}
