@@ -82,6 +82,10 @@ type observer struct {
 	mutual *mutualResult
 	// dateErr is why the observing connection's GET / failed.
 	dateErr error
+	// dialed is done when the observing and the verifying connections have
+	// been dialled: the suites' ClientHello goes third, so that whatever
+	// sits on the path sees the two that judge the appliance first.
+	dialed sync.WaitGroup
 }
 
 // apiReader fills a report.API from GETs made at the same time.
@@ -111,6 +115,7 @@ type mutualResult struct {
 	err        error
 	stage      report.Stage
 	status     int
+	body       string // the start of the answer's body, for the rules
 	unproven   string // the server's handshake signature did not verify
 	differs    string // answered with another leaf than the observing connection
 }
@@ -122,7 +127,7 @@ func spkiPrefix(c *x509.Certificate) string {
 
 // attempt is the verifying connection as the rules get it, unjudged.
 func (m *mutualResult) attempt() *report.MutualAttempt {
-	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, Differs: m.differs}
+	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, HTTPBody: m.body, Differs: m.differs}
 	if st := m.state; st != nil {
 		a.Made, a.Version, a.CipherSuite, a.Peer = true, tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.PeerCertificates
 	}
@@ -197,9 +202,15 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	var observeDate, verifyDate *dated
 	var api *apiReader
 	mutual := &mutualResult{}
-	wg.Add(2)
+	obs.dialed.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); observeDate = obs.observeTLS(ctx, o) }()
 	go func() { defer wg.Done(); verifyDate, api = obs.verifying(ctx, o, mutual) }()
+	go func() {
+		defer wg.Done()
+		obs.dialed.Wait()
+		obs.OMESuites = offerOME(ctx, hostport, obs.ServerName)
+	}()
 	wg.Wait()
 	obs.mutual, obs.API = mutual, api.result()
 	if st := mutual.state; st != nil && len(obs.Chain) > 0 && len(st.PeerCertificates) > 0 && !st.PeerCertificates[0].Equal(obs.Chain[0]) {
@@ -246,6 +257,29 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 		log.Debug().Str("user", o.User).Bool("read", obs.API.Read()).Msg("api")
 	}
 	return obs.Observation
+}
+
+// maxBodyShown bounds the start of an HTTP answer kept for the rules.
+const maxBodyShown = 512
+
+// offerOME offers exactly OME's four TLS 1.2 suites in a connection of its
+// own, at the same time as the others (no round trip added), and records
+// the ServerHello's choice or the alert.
+func offerOME(ctx context.Context, addr, serverName string) *report.SuiteProbe {
+	sp := &report.SuiteProbe{}
+	for _, s := range OMESuites {
+		sp.Offered = append(sp.Offered, SuiteName(s))
+	}
+	h, err := OfferSuites(ctx, addr, serverName, OMESuites)
+	switch {
+	case err != nil:
+		sp.Error = describe(err)
+	case h.Refused():
+		sp.Alert = AlertName(h.Alert)
+	default:
+		sp.Chosen, sp.GoCompletes = SuiteName(h.Suite), GoCanComplete(h.Suite)
+	}
+	return sp
 }
 
 func (obs *observer) setDate(d dated) {
@@ -335,6 +369,7 @@ func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 		mu.Unlock()
 	})
 	conn, err := dial(ctx, obs.Address)
+	obs.dialed.Done()
 	if err != nil {
 		obs.fail("connect", err)
 		return nil
@@ -587,6 +622,7 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		},
 	}
 	conn, err := dial(ctx, obs.Address)
+	obs.dialed.Done()
 	if err != nil {
 		m.err, m.stage = err, stageOf(err, false)
 		api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(err), true)
@@ -630,6 +666,7 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		return nil, api
 	}
 	m.status = resp.StatusCode
+	m.body = strings.ToValidUTF8(string(body[:min(len(body), maxBodyShown)]), "")
 	var date *dated
 	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		date = &dated{d, rtt}

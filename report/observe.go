@@ -77,8 +77,12 @@ type MutualAttempt struct {
 	Failed bool
 	Error  string
 	Stage  Stage
-	// HTTPStatus is the answer to the request made over it.
+	// HTTPStatus is the answer to the request made over it, HTTPBody the
+	// start of its body (at most 512 bytes): a server that checks client
+	// certificates at the HTTP level (nginx: 400 "The SSL certificate
+	// error", 495, 496) completes the handshake and refuses there.
 	HTTPStatus int
+	HTTPBody   string
 	// Differs says which other certificate answered it, when it was not the
 	// observed leaf.
 	Differs string
@@ -168,4 +172,21 @@ type Observation struct {
 	// Mutual is the verifying connection, for the live rules to judge (nil
 	// when none was attempted).
 	Mutual *MutualAttempt `json:"-"`
+	// OMESuites is how the appliance answered a TLS 1.2 ClientHello that
+	// offered exactly OME's four cipher suites (nil: not tried).
+	OMESuites *SuiteProbe `json:"ome_suites,omitempty"`
+}
+
+// SuiteProbe is the answer to a ClientHello offering exactly OME's four
+// TLS 1.2 suites: the suite the ServerHello chose, or the alert it
+// refused with, or why there was neither.
+type SuiteProbe struct {
+	Offered []string `json:"offered"`
+	Chosen  string   `json:"chosen,omitempty"`
+	// GoCompletes is false for a chosen suite Go's crypto/tls cannot
+	// complete (DHE, CBC-SHA384): the other connections then fail where a
+	// Java client would connect.
+	GoCompletes bool   `json:"go_completes,omitempty"`
+	Alert       string `json:"alert,omitempty"`
+	Error       string `json:"error,omitempty"`
 }
