@@ -316,9 +316,11 @@ func provedKey(hsErr error, asked bool, st *tls.ConnectionState) bool {
 	return st.Version == tls.VersionTLS13 || isTLSAlert(hsErr)
 }
 
+// isTLSAlert reports an alert the peer sent: crypto/tls returns it as a
+// *net.OpError whose Op is "remote error".
 func isTLSAlert(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "remote error: tls:")
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error"
 }
 
 // describe words network errors for people.
