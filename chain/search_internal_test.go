@@ -320,8 +320,12 @@ func TestClassify(t *testing.T) {
 	path := []*x509.Certificate{leaf, inter, anchor}
 	weak := syn("inter", "root", func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA })
 	notCA := syn("inter", "root", func(c *x509.Certificate) { c.BasicConstraintsValid = true })
-	critical := syn("inter", "root", func(c *x509.Certificate) { c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, oidNameConstraints) })
-	cie := func(c *x509.Certificate, r x509.InvalidReason) error { return x509.CertificateInvalidError{Cert: c, Reason: r} }
+	critical := syn("inter", "root", func(c *x509.Certificate) {
+		c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, oidNameConstraints)
+	})
+	cie := func(c *x509.Certificate, r x509.InvalidReason) error {
+		return x509.CertificateInvalidError{Cert: c, Reason: r}
+	}
 	cases := []struct {
 		name   string
 		path   []*x509.Certificate
@@ -418,7 +422,9 @@ func TestPathFacts(t *testing.T) {
 			t.Errorf("notCAOnPath %s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
-	crit := syn("crit", "x", func(c *x509.Certificate) { c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, oidNameConstraints) })
+	crit := syn("crit", "x", func(c *x509.Certificate) {
+		c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, oidNameConstraints)
+	})
 	if got := name(criticalOnPath(exact(plain("leaf"), plain("root")))); got != "<nil>" {
 		t.Errorf("criticalOnPath without any: %s", got)
 	}
@@ -493,7 +499,9 @@ func TestCannotJudge(t *testing.T) {
 	nc := syn("inter", "root", func(c *x509.Certificate) {
 		c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, []int{1, 2, 3}, oidNameConstraints)
 	})
-	other := syn("inter", "root", func(c *x509.Certificate) { c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, []int{1, 2, 3}) })
+	other := syn("inter", "root", func(c *x509.Certificate) {
+		c.UnhandledCriticalExtensions = append(c.UnhandledCriticalExtensions, []int{1, 2, 3})
+	})
 	selfIssued := syn("root", "root", withKey("rollover"))
 	selfLeaf := syn("leaf", "leaf")
 	tmi := x509.CertificateInvalidError{Cert: leaf, Reason: x509.TooManyIntermediates}
