@@ -27,7 +27,9 @@ func trusted(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte{}, c.Raw...), aux...)})
 }
 
-func block(typ string, der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}) }
+func block(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
 
 // Every fact found in a file is said once in Notes, in a fixed order, and
 // nothing is said of a fact that does not hold.
@@ -212,7 +214,9 @@ func TestParseLimits(t *testing.T) {
 	p := fixtures.MustBuild(base, fixtures.Spec{ID: "c", CN: "c", KeyType: fixtures.ECDSAP256})
 	c := p.Certs["c"].Cert
 	onePEM := fixtures.PEM(c)
-	pad := func(b []byte, n int) []byte { return append(append([]byte{}, b...), bytes.Repeat([]byte("\n"), n-len(b))...) }
+	pad := func(b []byte, n int) []byte {
+		return append(append([]byte{}, b...), bytes.Repeat([]byte("\n"), n-len(b))...)
+	}
 	if in, err := chain.Parse("f", pad(onePEM, chain.MaxFileSize), chain.Options{}); err != nil || len(in.Certs) != 1 {
 		t.Errorf("exactly MaxFileSize: %v", err)
 	}
