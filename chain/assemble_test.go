@@ -86,6 +86,9 @@ func TestAssembleChanges(t *testing.T) {
 		{"the leaf given apart", func(t *testing.T) []*chain.Input {
 			return []*chain.Input{input(t, "ca.pem", fixtures.PEM(root, inter))}
 		}, leaf, nil},
+		{"the leaf given, first in the files", func(t *testing.T) []*chain.Input {
+			return []*chain.Input{input(t, "a.pem", fixtures.PEM(leaf, inter, root))}
+		}, leaf, nil},
 		{"the leaf given, in the files", func(t *testing.T) []*chain.Input {
 			return []*chain.Input{input(t, "a.pem", fixtures.PEM(inter, leaf, root))}
 		}, leaf, []string{"reordered to OMENT-310 -> Inter-CA1 -> Root-CA"}},
