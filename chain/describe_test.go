@@ -15,6 +15,8 @@ import (
 	"math/big"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -196,5 +198,36 @@ func TestParseCSRCases(t *testing.T) {
 	exact := append(bytes.Clone(csrPEM), bytes.Repeat([]byte("\n"), chain.MaxFileSize-len(csrPEM))...)
 	if _, err := chain.ParseCSR("a.csr", exact); err != nil {
 		t.Errorf("exactly MaxFileSize: %v", err)
+	}
+}
+
+// Anchors: the given ones when there are any, else the file's self-signed
+// certificates.
+func TestAnchors(t *testing.T) {
+	p := pki(t)
+	certs := p.Chain("leaf", "inter", "root", "other")
+	if got := chain.Anchors(certs, nil); len(got) != 2 || !got[0].Equal(p.Certs["root"].Cert) || !got[1].Equal(p.Certs["other"].Cert) {
+		t.Errorf("the file's own: %d", len(got))
+	}
+	if got := chain.Anchors(certs, p.Chain("inter")); len(got) != 1 || !got[0].Equal(p.Certs["inter"].Cert) {
+		t.Errorf("given: %d", len(got))
+	}
+	if got := chain.Anchors(p.Chain("leaf"), nil); got != nil {
+		t.Errorf("none: %d", len(got))
+	}
+}
+
+// ReadCSR reads a file, and names one it cannot read.
+func TestReadCSR(t *testing.T) {
+	p := pki(t)
+	path := filepath.Join(t.TempDir(), "a.csr")
+	if err := os.WriteFile(path, fixtures.CSR("OMENT-310", p.Certs["leaf"].Key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := chain.ReadCSR(path); err != nil || c.Req.Subject.CommonName != "OMENT-310" || c.File != path {
+		t.Errorf("ReadCSR: %v", err)
+	}
+	if _, err := chain.ReadCSR(path + ".missing"); !errors.Is(err, chain.ErrUnreadable) || !strings.Contains(err.Error(), "a.csr.missing") {
+		t.Errorf("a missing file: %v", err)
 	}
 }
