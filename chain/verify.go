@@ -555,14 +555,14 @@ var oidNameConstraints = asn1.ObjectIdentifier{2, 5, 29, 30}
 // applies to the leaf only.
 func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err error) {
 	leaf, anchor := path[0], path[len(path)-1]
-	if o.MaxIntermediates != nil {
+	if o.MaxIntermediates != nil && len(path) > 1 {
 		n := 0
 		for _, c := range path[1 : len(path)-1] {
 			if !bytes.Equal(c.RawSubject, c.RawIssuer) {
 				n++
 			}
 		}
-		if len(path) > 1 && n > *o.MaxIntermediates {
+		if n > *o.MaxIntermediates {
 			return "", &limitError{PathLength, nil, fmt.Sprintf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)}
 		}
 	}
