@@ -207,7 +207,7 @@ func stacksWorkers() int {
 // anchor's own Name Constraints extension as no constraint at all (a
 // TrustAnchor made from a certificate carries none, as in the JDK's
 // X509TrustManagerImpl), so rfc5280::nc::permitted-ip-mismatch (the
-// constraint on the root) is accepted by Java, refused by OpenSSL.
+// constraint on the root) is accepted by Java and refused by OpenSSL.
 var stacksSanity = map[string]string{
 	"rfc5280::eku::ee-without-eku":                       vAccept, // a plain valid DNS chain
 	"rfc5280::nc::permitted-ipv4-match":                  vAccept, // a valid IP chain

@@ -19,6 +19,12 @@
 // must allow an SSL server; then the name with
 // sun.security.util.HostnameChecker (TYPE_TLS), which falls back to the
 // subject CN when there is no dNSName SAN, as the JDK's TLS client does.
+// The name is checked after the path, on the same certificate object, as
+// X509TrustManagerImpl does (validate, then checkIdentity). That order
+// matters in JDK 17: NameConstraintsExtension.verify adds a CN that looks
+// like an IP address (or a DNS name) to the leaf's own in-memory SAN list
+// when the SAN has none of that type, so after a path with name
+// constraints the host name check matches that CN too.
 //
 // Build and run (the test does this in a temporary directory):
 //
