@@ -218,8 +218,9 @@ var stacksSanity = map[string]string{
 	"rfc5280::validity::expired-root":                    vRefuse, // time, on an anchor
 	"webpki::san::mismatch-domain-san":                   vRefuse, // host name
 	"rfc5280::eku::ee-wrong-eku":                         vRefuse, // server EKU
-	"rfc5280::nc::permitted-dns-mismatch":                vRefuse, // name constraints
-	"rfc5280::nc::permitted-ip-mismatch":                 vRefuse, // name constraints on an IP
+	"rfc5280::nc::permitted-dns-mismatch":                vRefuse, // host name (the root's constraint too)
+	"bettertls::nameconstraints::tc253":                  vRefuse, // name constraints on an intermediate
+	"rfc5280::san::ip-in-dns":                            vRefuse, // an IP name, only a DNS SAN
 }
 
 // TestStacksDifferential compares, per in-scope x509-limbo SERVER case, the
