@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -176,10 +177,9 @@ type limboToolResult struct {
 // command on it, in process through run: `check --mode server --format json
 // --at validation_time --name expected_peer_name FILE`, and reads the
 // report's chain_verdict.
-func limboRunTool(t *testing.T, file string, c limboCase) limboToolResult {
-	t.Helper()
+func limboRunTool(file string, c limboCase) (limboToolResult, error) {
 	if err := os.WriteFile(file, limboFile(c), 0o600); err != nil {
-		t.Fatal(err)
+		return limboToolResult{}, err
 	}
 	args := []string{"ome-preflight", "check", "--mode", "server", "--format", "json"}
 	if c.ValidationTime != nil {
@@ -213,7 +213,47 @@ func limboRunTool(t *testing.T, file string, c limboCase) limboToolResult {
 	default:
 		res.Detail = r.ChainVerdict.Reason + ": " + r.ChainVerdict.Error
 	}
-	return res
+	return res, nil
+}
+
+// limboToolCache holds the shipped command's answers on every in-scope
+// case, computed once per test process: TestLimboConformance and
+// TestStacksDifferential both need all of them, and one pass over the
+// suite takes about half a minute (minutes under -race).
+var limboToolCache struct {
+	once sync.Once
+	res  map[string]limboToolResult
+	err  error
+}
+
+// limboToolResults runs the shipped command on every in-scope case (once
+// per process) and gives its answers by case id.
+func limboToolResults(cases []limboCase) (map[string]limboToolResult, error) {
+	limboToolCache.once.Do(func() {
+		dir, err := os.MkdirTemp("", "limbo-tool-")
+		if err != nil {
+			limboToolCache.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		file := filepath.Join(dir, "case.pem")
+		res := map[string]limboToolResult{}
+		for _, c := range cases {
+			if limboOutOfScope(c) != "" {
+				continue
+			}
+			if _, dup := res[c.ID]; dup {
+				limboToolCache.err = fmt.Errorf("case id %s twice in the suite", c.ID)
+				return
+			}
+			if res[c.ID], err = limboRunTool(file, c); err != nil {
+				limboToolCache.err = err
+				return
+			}
+		}
+		limboToolCache.res = res
+	})
+	return limboToolCache.res, limboToolCache.err
 }
 
 // TestLimboConformance runs the shipped command on every in-scope SERVER
@@ -224,20 +264,22 @@ func limboRunTool(t *testing.T, file string, c limboCase) limboToolResult {
 // compares the report's chain_verdict with expected_result.
 func TestLimboConformance(t *testing.T) {
 	cases := loadLimbo(t)
-	dir := t.TempDir()
+	results, err := limboToolResults(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type tally struct{ n, agree int }
 	groups := map[string]*tally{}
 	total, scope := &tally{}, map[string]int{}
 	var disagree []string
 	deviated := map[string]bool{}
 	cannot, crashes := 0, 0
-	file := filepath.Join(dir, "case.pem")
 	for _, c := range cases {
 		if why := limboOutOfScope(c); why != "" {
 			scope[why]++
 			continue
 		}
-		res := limboRunTool(t, file, c)
+		res := results[c.ID]
 		got, detail := res.Got, res.Detail
 		if res.Crash {
 			crashes++

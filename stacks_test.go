@@ -299,20 +299,20 @@ func TestStacksDifferential(t *testing.T) {
 		osslTime = time.Since(t0)
 	}()
 
-	// The tool, in process, one case at a time as TestLimboConformance.
+	// The tool, in process, one case at a time, meanwhile: the answers
+	// TestLimboConformance judges (computed once per process).
 	t0 := time.Now()
-	tool := make([]limboToolResult, len(scs))
-	file := filepath.Join(dir, "case.pem")
-	for i, sc := range scs {
-		tool[i] = limboRunTool(t, file, sc.c)
-	}
+	toolRes, toolErr := limboToolResults(cases)
 	toolTime := time.Since(t0)
 	<-osslDone
 	<-javaDone
+	if toolErr != nil {
+		t.Fatal(toolErr)
+	}
 	if javaErr != nil {
 		t.Fatal(javaErr)
 	}
-	t.Logf("time: tool %v, openssl %v (%d workers), java %v; total %v",
+	t.Logf("time: tool %v (0 when TestLimboConformance ran it first), openssl %v (%d workers), java %v; total %v",
 		toolTime.Round(time.Millisecond), osslTime.Round(time.Millisecond), stacksWorkers(),
 		javaTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 
@@ -324,18 +324,21 @@ func TestStacksDifferential(t *testing.T) {
 	errs := map[string]int{}
 	for i, sc := range scs {
 		r := row{c: sc.c, ossl: ossl[i]}
-		switch tool[i].Got {
+		tr, ok := toolRes[sc.c.ID]
+		if !ok {
+			t.Fatalf("no answer of the tool on %s", sc.c.ID)
+		}
+		switch tr.Got {
 		case "SUCCESS":
 			r.tool = stackVerdict{vAccept, "valid"}
 		case "CANNOT-JUDGE":
-			r.tool = stackVerdict{vCannot, tool[i].Detail}
+			r.tool = stackVerdict{vCannot, tr.Detail}
 		default:
-			r.tool = stackVerdict{vRefuse, tool[i].Detail}
+			r.tool = stackVerdict{vRefuse, tr.Detail}
 		}
-		if tool[i].Crash {
+		if tr.Crash {
 			r.tool.V = vError
 		}
-		var ok bool
 		if r.java, ok = javaRes[sc.c.ID]; !ok {
 			r.java = stackVerdict{vError, "no line from PKIXCheck"}
 		}
