@@ -15,7 +15,7 @@ FUZZTIMEOUT ?= 10m
 FUZZTIME_TERMINAL ?= 20000x
 BENCHTIME   ?= 1s
 
-.PHONY: build test lint vuln demo golden fuzz bench cover clean dist mutation
+.PHONY: build test lint vuln demo golden fuzz bench cover clean dist mutation stacks
 
 # build links to a temporary file and installs a copy: the linker writes
 # its output through a memory map, and until the kernel drops those pages
@@ -108,6 +108,14 @@ GREMLINS := github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 mutation:
 	go run $(GREMLINS) unleash --workers 2 --timeout-coefficient 30 ./chain
 	go run $(GREMLINS) unleash --workers 2 --timeout-coefficient 30 ./pairing
+
+# stacks runs the differential of check against openssl verify and Java's
+# PKIX validation on x509-limbo (needs ../shared/limbo, openssl and a JDK;
+# about 1.5 minutes on two cores) and writes the per-case table.
+STACKS_OUT ?= $(CURDIR)/bin/stacks.tsv
+stacks:
+	@mkdir -p $(dir $(STACKS_OUT))
+	STACKS_OUT=$(STACKS_OUT) go test . -run '^TestStacksDifferential$$' -count=1 -v -timeout 15m
 
 cover:
 	go test -coverprofile=cover.out ./... && go tool cover -func=cover.out | tail -1

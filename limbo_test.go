@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -144,13 +145,9 @@ func limboFile(c limboCase) []byte {
 	return out
 }
 
-// TestLimboConformance runs the shipped command on every in-scope SERVER
-// case of x509-limbo: `check --mode server --format json --at
-// validation_time --name expected_peer_name FILE`, through run (the
-// binary's own pipeline: flags, the file reader, pairing.Check, the one
-// verifier with the file's own roots as anchors, the JSON renderer), and
-// compares the report's chain_verdict with expected_result.
-func TestLimboConformance(t *testing.T) {
+// loadLimbo reads the suite, or skips saying why it is absent.
+func loadLimbo(t *testing.T) []limboCase {
+	t.Helper()
 	f, err := os.Open(limboPath())
 	if err != nil {
 		t.Skipf("x509-limbo not here (%v): CI has ../shared/limbo; a clone of the project alone does not", err)
@@ -166,54 +163,129 @@ func TestLimboConformance(t *testing.T) {
 	if err := json.NewDecoder(zr).Decode(&suite); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	return suite.Testcases
+}
+
+// limboToolResult is the shipped command's answer on one case.
+type limboToolResult struct {
+	Got    string // SUCCESS, FAILURE or CANNOT-JUDGE
+	Detail string // why, when not SUCCESS
+	Crash  bool   // no JSON report at all
+}
+
+// limboRunTool writes the case as one PEM file at file and runs the shipped
+// command on it, in process through run: `check --mode server --format json
+// --at validation_time --name expected_peer_name FILE`, and reads the
+// report's chain_verdict.
+func limboRunTool(file string, c limboCase) (limboToolResult, error) {
+	if err := os.WriteFile(file, limboFile(c), 0o600); err != nil {
+		return limboToolResult{}, err
+	}
+	args := []string{"ome-preflight", "check", "--mode", "server", "--format", "json"}
+	if c.ValidationTime != nil {
+		args = append(args, "--at", *c.ValidationTime)
+	}
+	if c.ExpectedPeerName != nil {
+		args = append(args, "--name", c.ExpectedPeerName.Value)
+	}
+	var out, errb bytes.Buffer
+	code := run(append(args, file), strings.NewReader(""), &out, &errb, func() time.Time { return testBase })
+	res := limboToolResult{Got: "FAILURE"}
+	var r struct {
+		ChainVerdict *struct {
+			Valid  bool
+			Reason string
+			Error  string
+		} `json:"chain_verdict"`
+	}
+	switch {
+	case code == 2:
+		res.Detail = "exit 2: " + strings.TrimSpace(errb.String())
+	case json.Unmarshal(out.Bytes(), &r) != nil:
+		res.Crash = true
+		res.Detail = "no JSON report: " + errb.String()
+	case r.ChainVerdict == nil:
+		res.Detail = "no chain verdict (the file holds no certificate)"
+	case r.ChainVerdict.Reason == "cannot judge":
+		res.Got, res.Detail = "CANNOT-JUDGE", r.ChainVerdict.Error
+	case r.ChainVerdict.Valid:
+		res.Got = "SUCCESS"
+	default:
+		res.Detail = r.ChainVerdict.Reason + ": " + r.ChainVerdict.Error
+	}
+	return res, nil
+}
+
+// limboToolCache holds the shipped command's answers on every in-scope
+// case, computed once per test process: TestLimboConformance and
+// TestStacksDifferential both need all of them, and one pass over the
+// suite takes about half a minute (minutes under -race).
+var limboToolCache struct {
+	once sync.Once
+	res  map[string]limboToolResult
+	err  error
+}
+
+// limboToolResults runs the shipped command on every in-scope case (once
+// per process) and gives its answers by case id.
+func limboToolResults(cases []limboCase) (map[string]limboToolResult, error) {
+	limboToolCache.once.Do(func() {
+		dir, err := os.MkdirTemp("", "limbo-tool-")
+		if err != nil {
+			limboToolCache.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		file := filepath.Join(dir, "case.pem")
+		res := map[string]limboToolResult{}
+		for _, c := range cases {
+			if limboOutOfScope(c) != "" {
+				continue
+			}
+			if _, dup := res[c.ID]; dup {
+				limboToolCache.err = fmt.Errorf("case id %s twice in the suite", c.ID)
+				return
+			}
+			if res[c.ID], err = limboRunTool(file, c); err != nil {
+				limboToolCache.err = err
+				return
+			}
+		}
+		limboToolCache.res = res
+	})
+	return limboToolCache.res, limboToolCache.err
+}
+
+// TestLimboConformance runs the shipped command on every in-scope SERVER
+// case of x509-limbo: `check --mode server --format json --at
+// validation_time --name expected_peer_name FILE`, through run (the
+// binary's own pipeline: flags, the file reader, pairing.Check, the one
+// verifier with the file's own roots as anchors, the JSON renderer), and
+// compares the report's chain_verdict with expected_result.
+func TestLimboConformance(t *testing.T) {
+	cases := loadLimbo(t)
+	results, err := limboToolResults(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type tally struct{ n, agree int }
 	groups := map[string]*tally{}
 	total, scope := &tally{}, map[string]int{}
 	var disagree []string
 	deviated := map[string]bool{}
 	cannot, crashes := 0, 0
-	file := filepath.Join(dir, "case.pem")
-	for _, c := range suite.Testcases {
+	for _, c := range cases {
 		if why := limboOutOfScope(c); why != "" {
 			scope[why]++
 			continue
 		}
-		if err := os.WriteFile(file, limboFile(c), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		args := []string{"ome-preflight", "check", "--mode", "server", "--format", "json"}
-		if c.ValidationTime != nil {
-			args = append(args, "--at", *c.ValidationTime)
-		}
-		if c.ExpectedPeerName != nil {
-			args = append(args, "--name", c.ExpectedPeerName.Value)
-		}
-		var out, errb bytes.Buffer
-		code := run(append(args, file), strings.NewReader(""), &out, &errb, func() time.Time { return testBase })
-		got, detail := "FAILURE", ""
-		var r struct {
-			ChainVerdict *struct {
-				Valid  bool
-				Reason string
-				Error  string
-			} `json:"chain_verdict"`
-		}
-		switch {
-		case code == 2:
-			detail = "exit 2: " + strings.TrimSpace(errb.String())
-		case json.Unmarshal(out.Bytes(), &r) != nil:
+		res := results[c.ID]
+		got, detail := res.Got, res.Detail
+		if res.Crash {
 			crashes++
-			detail = "no JSON report: " + errb.String()
-		case r.ChainVerdict == nil:
-			detail = "no chain verdict (the file holds no certificate)"
-		case r.ChainVerdict.Reason == "cannot judge":
+		}
+		if got == "CANNOT-JUDGE" {
 			cannot++
-			got, detail = "CANNOT-JUDGE", r.ChainVerdict.Error
-		case r.ChainVerdict.Valid:
-			got = "SUCCESS"
-		default:
-			detail = r.ChainVerdict.Reason + ": " + r.ChainVerdict.Error
 		}
 		g := strings.SplitN(c.ID, "::", 3)
 		key := g[0]
