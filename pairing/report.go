@@ -215,7 +215,7 @@ func NotCertificate(file string, mode report.Mode, at time.Time, why error) *rep
 // chainVerdict is the Subject's verdict as the report shows it.
 func chainVerdict(s *Subject) *report.ChainVerdict {
 	v := s.Verdict
-	cv := &report.ChainVerdict{Valid: v.OK(), Reason: v.Reason.String()}
+	cv := &report.ChainVerdict{Valid: v.OK(), Reason: v.Reason.String(), Caveats: v.Caveats}
 	if v.Err != nil {
 		cv.Error = v.Err.Error()
 	}
