@@ -60,10 +60,10 @@ type Subject struct {
 	// anchorChoice says which of several self-signed certificates the
 	// verdict is anchored at ("" when there was no choice).
 	anchorChoice string
-	CSR   *chain.CSR // nil when no CSR was given
-	Mode  report.Mode
-	At    time.Time // the appliance's clock
-	Name  string    // the name the peer uses, "" when not given
+	CSR          *chain.CSR // nil when no CSR was given
+	Mode         report.Mode
+	At           time.Time // the appliance's clock
+	Name         string    // the name the peer uses, "" when not given
 	// Side is the appliance's side in a pair (SideNone for check); Flags
 	// words the inputs its rules ask for.
 	Side  report.Side
