@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/x509"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -24,6 +26,7 @@ Examples:
    ome-preflight check chain.pem
    ome-preflight check --csr appliance.csr chain.pem
    ome-preflight check --mode server --name ome.example.com server.cer
+   ome-preflight check --ca root.pem chain.pem
    ome-preflight check --at 2026-12-01T22:00:00Z --format json chain.pem`,
 		Flags: []cli.Flag{
 			formatFlag(),
@@ -31,6 +34,7 @@ Examples:
 			&cli.StringFlag{Name: "csr", Usage: "the CSR generated on the appliance, to check the key match (`FILE`)"},
 			&cli.StringFlag{Name: "at", Usage: "judge validity at this RFC 3339 `TIME` (default now)"},
 			&cli.StringFlag{Name: "name", Usage: "check that the leaf covers this `HOST` name or IP"},
+			&cli.StringFlag{Name: "ca", Usage: "the root CA `FILE` the peer appliance trusts: the chain must verify to it (default: the file's own self-signed root)"},
 		},
 		Action: func(c *cli.Context) error {
 			format, err := checkFormat(c)
@@ -65,7 +69,18 @@ Examples:
 				}
 			}
 			e.log.Debug().Str("file", in.File).Str("encoding", string(in.Encoding)).Int("certificates", len(in.Certs)).Msg("read")
-			r := pairing.Check(pairing.CheckOptions{Input: in, CSR: csr, Mode: mode, At: at, Name: c.String("name"), Flags: inputFlag})
+			var anchors []*x509.Certificate
+			if f := c.String("ca"); f != "" {
+				ca, err := chain.ReadFile(f, chain.Options{})
+				if err != nil {
+					return err
+				}
+				if len(ca.Certs) == 0 {
+					return usagef("give the PEM or DER file of the root CA the peer appliance trusts", "--ca %s holds no certificate", f)
+				}
+				anchors = ca.Certs
+			}
+			r := pairing.Check(pairing.CheckOptions{Input: in, CSR: csr, Mode: mode, At: at, Name: c.String("name"), Anchors: anchors, Flags: inputFlag})
 			return e.render(c, r, format)
 		},
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"sort"
 	"strings"
@@ -284,6 +285,9 @@ type Verdict struct {
 	// Err says why (crypto/x509's error, or ours); nil only when Valid.
 	// A "cannot judge" verdict has an error too: it is never a pass.
 	Err error
+	// Caveats qualify a valid verdict where OME's stacks (OpenSSL, Java)
+	// accept what current clients may not: a host name matched by the CN.
+	Caveats []string
 }
 
 // OK reports whether a path validated.
@@ -359,14 +363,14 @@ func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
 		err  error
 	}
 	var valid, cannot []int
-	var cannotWhy string
+	var cannotWhy, validCaveat string
 	var first, structural *failing
 	s.dfs([]int{start}, map[int]bool{start: true}, func(path []int) bool {
 		certs := s.pathCerts(path)
-		why, err := verifyPath(certs, o)
+		why, caveat, err := verifyPath(certs, o)
 		switch {
 		case err == nil && why == "":
-			valid = slices.Clone(path)
+			valid, validCaveat = slices.Clone(path), caveat
 			return true
 		case err == nil:
 			if cannot == nil {
@@ -385,7 +389,11 @@ func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
 	})
 	switch {
 	case valid != nil:
-		return valid, Verdict{Path: s.pathCerts(valid)}
+		v := Verdict{Path: s.pathCerts(valid)}
+		if validCaveat != "" {
+			v.Caveats = []string{validCaveat}
+		}
+		return valid, v
 	case cannot != nil:
 		return cannot, Verdict{Path: s.pathCerts(cannot), Reason: CannotJudge, Err: &CannotJudgeError{cannotWhy}}
 	case structural != nil:
@@ -553,7 +561,7 @@ var oidNameConstraints = asn1.ObjectIdentifier{2, 5, 29, 30}
 // verifyPath runs crypto/x509 on exactly one path (leaf first, anchor
 // last) and applies the model: the anchor needs no Basic Constraints, EKU
 // applies to the leaf only.
-func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err error) {
+func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat string, err error) {
 	leaf, anchor := path[0], path[len(path)-1]
 	if o.MaxIntermediates != nil && len(path) > 1 {
 		n := 0
@@ -563,21 +571,21 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 			}
 		}
 		if n > *o.MaxIntermediates {
-			return "", &limitError{PathLength, nil, fmt.Sprintf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)}
+			return "", "", &limitError{PathLength, nil, fmt.Sprintf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)}
 		}
 	}
 	if err := constraintWork(path); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
-		return "", &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])}
+		return "", "", &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])}
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
 		// Trust what the anchor signed (the search checked that signature),
 		// and judge the anchor's own validity here.
 		if !validAt(anchor, o.At) {
-			return "", x509.CertificateInvalidError{Cert: anchor, Reason: x509.Expired,
+			return "", "", x509.CertificateInvalidError{Cert: anchor, Reason: x509.Expired,
 				Detail: fmt.Sprintf("the trust anchor \"%s\" is not valid at %s", Name(anchor), o.At.UTC().Format(time.RFC3339))}
 		}
 		path = path[:len(path)-1]
@@ -592,15 +600,30 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 	if o.Name != "" {
 		opts.DNSName = strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]")
 	}
-	if _, err := leaf.Verify(opts); err != nil {
+	_, err = leaf.Verify(opts)
+	var he x509.HostnameError
+	if errors.As(err, &he) && len(leaf.DNSNames) == 0 && net.ParseIP(opts.DNSName) == nil && cnMatchesHost(leaf.Subject.CommonName, opts.DNSName) {
+		// OpenSSL and Java match a host name against the CN when the leaf
+		// has no dNSName SAN (crypto/x509 and browsers no longer do).
+		opts.DNSName = ""
+		_, err = leaf.Verify(opts)
+		caveat = fmt.Sprintf("the host name %s matches only the leaf's common name (it has no dNSName Subject Alternative Name): OpenSSL and Java accept it, Go and current browsers do not", o.Name)
+	}
+	if err == nil {
+		// OpenSSL and Java check a host-name CN against DNS name
+		// constraints when the leaf has no dNSName SAN; crypto/x509 ignores
+		// the CN.
+		return "", caveat, cnNameConstraints(path)
+	}
+	if err != nil {
 		if why := cannotJudge(path, err); why != "" {
-			return why, nil
+			return why, "", nil
 		}
 		var cie x509.CertificateInvalidError
 		if errors.As(err, &cie) && cie.Reason == x509.IncompatibleUsage {
 			for _, c := range path[1:] {
 				if !Allows(c, o.Usage) {
-					return "", caUsageError(c, o.Usage)
+					return "", "", caUsageError(c, o.Usage)
 				}
 			}
 		}
@@ -615,12 +638,91 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot string, err e
 			}
 			if len(constrained) == 1 {
 				cie.Cert = constrained[0]
-				return "", cie
+				return "", "", cie
 			}
 		}
-		return "", err
+		return "", "", err
 	}
-	return "", nil
+	return "", caveat, nil
+}
+
+// cnMatchesHost reports whether a host name matches a CN as OpenSSL and
+// Java match it when there is no dNSName SAN: equal ignoring case, or a
+// wildcard for exactly the left-most label.
+func cnMatchesHost(cn, host string) bool {
+	host = strings.TrimSuffix(host, ".")
+	if cn == "" || host == "" {
+		return false
+	}
+	if strings.EqualFold(cn, host) {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(cn, "*."); ok {
+		if i := strings.IndexByte(host, '.'); i > 0 && strings.EqualFold(host[i+1:], rest) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostLikeCN reports whether a CN is a DNS host name (labels of letters,
+// digits, '-' and '_', at least two of them), as OpenSSL decides whether to
+// check it against DNS name constraints; an IP address is not.
+func hostLikeCN(cn string) bool {
+	if net.ParseIP(cn) != nil || !strings.Contains(cn, ".") {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(cn, "."), ".") {
+		if label == "" {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cnNameConstraints applies the path's DNS name constraints to a host-name
+// CN when the leaf has no dNSName SAN, as OpenSSL
+// (NAME_CONSTRAINTS_check_CN) and Java (NameConstraintsExtension) do.
+func cnNameConstraints(path []*x509.Certificate) error {
+	leaf := path[0]
+	cn := leaf.Subject.CommonName
+	if len(leaf.DNSNames) > 0 || !hostLikeCN(cn) {
+		return nil
+	}
+	for _, c := range path[1:] {
+		permitted := len(c.PermittedDNSDomains) == 0
+		for _, d := range c.PermittedDNSDomains {
+			permitted = permitted || dnsConstraintMatches(d, cn)
+		}
+		excluded := slices.ContainsFunc(c.ExcludedDNSDomains, func(d string) bool { return dnsConstraintMatches(d, cn) })
+		if !permitted || excluded {
+			how := "is not permitted by"
+			if excluded {
+				how = "is excluded by"
+			}
+			return &limitError{NameConstraints, c, fmt.Sprintf("x509: the leaf's common name %q %s the DNS name constraints of \"%s\" (the leaf has no dNSName Subject Alternative Name, so OpenSSL and Java check its CN as a DNS name; crypto/x509 does not)", cn, how, Name(c))}
+		}
+	}
+	return nil
+}
+
+// dnsConstraintMatches applies one DNS name constraint (RFC 5280 4.2.1.10):
+// "example.com" covers it and its subdomains, ".example.com" subdomains
+// only, "" every name.
+func dnsConstraintMatches(constraint, host string) bool {
+	c, h := strings.ToLower(strings.TrimSuffix(constraint, ".")), strings.ToLower(strings.TrimSuffix(host, "."))
+	switch {
+	case c == "":
+		return true
+	case strings.HasPrefix(c, "."):
+		return strings.HasSuffix(h, c)
+	}
+	return h == c || strings.HasSuffix(h, "."+c)
 }
 
 // Allows reports whether c's Extended Key Usage (absent: any) allows usage.

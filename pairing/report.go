@@ -156,6 +156,9 @@ type CheckOptions struct {
 	Mode  report.Mode
 	At    time.Time
 	Name  string
+	// Anchors are the roots the peer trusts (--ca); nil: the file's own
+	// self-signed certificates.
+	Anchors []*x509.Certificate
 	// Flags words the inputs a check asks for when they are missing (nil:
 	// the command has none to ask for).
 	Flags Flags
@@ -163,7 +166,7 @@ type CheckOptions struct {
 
 // Check answers "will OME accept this upload?".
 func Check(o CheckOptions) *report.Report {
-	s := NewSubject(o.Input, o.CSR, o.Mode, o.At, o.Name)
+	s := newSubjectWith(o.Input, o.CSR, o.Mode, o.At, o.Name, nil, o.Anchors)
 	s.Flags = o.Flags
 	at := s.At.Truncate(time.Second) // reported to the second, as every time of the reports
 	r := newReport("check")
@@ -215,7 +218,7 @@ func NotCertificate(file string, mode report.Mode, at time.Time, why error) *rep
 // chainVerdict is the Subject's verdict as the report shows it.
 func chainVerdict(s *Subject) *report.ChainVerdict {
 	v := s.Verdict
-	cv := &report.ChainVerdict{Valid: v.OK(), Reason: v.Reason.String()}
+	cv := &report.ChainVerdict{Valid: v.OK(), Reason: v.Reason.String(), Caveats: v.Caveats}
 	if v.Err != nil {
 		cv.Error = v.Err.Error()
 	}

@@ -54,10 +54,16 @@ type Subject struct {
 	Verdict chain.Verdict
 	// Cache shares signature checks with the other verdicts of this run.
 	Cache *chain.SigCache
-	CSR   *chain.CSR // nil when no CSR was given
-	Mode  report.Mode
-	At    time.Time // the appliance's clock
-	Name  string    // the name the peer uses, "" when not given
+	// Anchors are the roots the peer trusts when given apart from the file
+	// (check --ca); nil: the file's own self-signed certificates.
+	Anchors []*x509.Certificate
+	// anchorChoice says which of several self-signed certificates the
+	// verdict is anchored at ("" when there was no choice).
+	anchorChoice string
+	CSR          *chain.CSR // nil when no CSR was given
+	Mode         report.Mode
+	At           time.Time // the appliance's clock
+	Name         string    // the name the peer uses, "" when not given
 	// Side is the appliance's side in a pair (SideNone for check); Flags
 	// words the inputs its rules ask for.
 	Side  report.Side
@@ -74,13 +80,19 @@ func NewSubject(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.Time,
 // newSubject is NewSubject sharing signature checks through cache (nil:
 // none).
 func newSubject(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.Time, name string, cache *chain.SigCache) *Subject {
+	return newSubjectWith(in, csr, mode, at, name, cache, nil)
+}
+
+// newSubjectWith is newSubject with the anchors the peer trusts (check
+// --ca); nil: the file's own self-signed certificates.
+func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.Time, name string, cache *chain.SigCache, anchors []*x509.Certificate) *Subject {
 	if mode == "" {
 		mode = report.ModeMigration
 	}
-	s := &Subject{Input: in, CSR: csr, Mode: mode, At: at.UTC(), Name: name, Cache: cache}
+	s := &Subject{Input: in, CSR: csr, Mode: mode, At: at.UTC(), Name: name, Cache: cache, Anchors: anchors}
 	// The whole question, as the peer asks it: serverAuth, the name when
 	// given, at this appliance's clock.
-	s.Path, s.Verdict = chain.Judge(in.Certs, chain.VerifyOptions{At: s.At, Usage: x509.ExtKeyUsageServerAuth, Name: name, Cache: cache})
+	s.Path, s.Verdict = chain.Judge(in.Certs, chain.VerifyOptions{At: s.At, Usage: x509.ExtKeyUsageServerAuth, Name: name, Cache: cache, Anchors: anchors})
 	leaf, _ := s.leaf()
 	if mode == report.ModeMigration && s.Verdict.OK() && leaf != nil {
 		// Each appliance is client too: the same path, for clientAuth (a
@@ -89,6 +101,11 @@ func newSubject(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.Time,
 		if v := chain.Validate(leaf, path, chain.VerifyOptions{Anchors: path[len(path)-1:], At: s.At, Usage: x509.ExtKeyUsageClientAuth, Cache: cache}); !v.OK() {
 			s.Verdict = v
 		}
+	}
+	if n := len(chain.Anchors(in.Certs, nil)); anchors == nil && n > 1 && len(s.Verdict.Path) > 0 {
+		s.anchorChoice = fmt.Sprintf("the file holds %d self-signed certificates that could each be a trust anchor; the path judged ends at \"%s\": give --ca with the root the peer appliance trusts",
+			n, chain.Name(s.Verdict.Path[len(s.Verdict.Path)-1]))
+		s.Verdict.Caveats = append(s.Verdict.Caveats, s.anchorChoice)
 	}
 	return s
 }
@@ -553,6 +570,10 @@ func checkChainVerify(s *Subject) []Result {
 	p, certs, v := s.Path, s.certs(), s.Verdict
 	switch v.Reason {
 	case chain.Valid:
+		if s.anchorChoice != "" {
+			return []Result{{Status: Warn, Details: s.anchorChoice,
+				Fix: "Keep only your CA's own root among the self-signed certificates of the file (the peer trusts one root), or name it with --ca root.pem."}}
+		}
 		return []Result{{Status: Pass}}
 	case chain.CannotJudge:
 		// Never a pass: crypto/x509 refuses what Java may accept.

@@ -143,6 +143,9 @@ type ChainVerdict struct {
 	Reason    string `json:"reason"`
 	CertIndex *int   `json:"cert_index"`
 	Error     string `json:"error,omitempty"`
+	// Caveats qualify a valid verdict: what OME's stacks accept and current
+	// clients may not (a host name matched only by the CN).
+	Caveats []string `json:"caveats,omitempty"`
 }
 
 // Count returns the number of findings of a severity.
