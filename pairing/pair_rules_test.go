@@ -99,6 +99,10 @@ func TestRulePairTrust(t *testing.T) {
 				details: `source -> target: the target would not accept the source as TLS server (serverAuth) at its clock 2026-11-23T09:00:00Z: "OMENT-310" does not verify to the target root "Root-CA"`}},
 		{name: "the target's chain has no root", run: compareOf(pairing.LabPKI(t, nil), srcChain, []string{"target", "inter"}, nil), side: report.SidePair,
 			want: pairErr(0, "source -> target: the target would not accept the source as TLS server (serverAuth) at its clock 2026-11-23T09:00:00Z: the target chain has no root certificate, so the target trusts nothing")},
+		{name: "a SHA-1 link: Go refuses, Java may accept", run: compareOf(pairing.LabPKI(t, nil,
+			fixtures.Spec{ID: "weak", CN: "Weak-CA", Issuer: "root", CA: true, Mutate: func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA }},
+			fixtures.Spec{ID: "target2", CN: "OMENT-400", Issuer: "weak"}), srcChain, []string{"target2", "weak", "root"}, nil), side: report.SidePair,
+			want: warn(0, "(Go refuses SHA-1; Java-based OME may accept it: see weak-signature)")},
 		{name: "expired at the peer's clock: pair-validity's finding", run: compareOf(pairing.LabPKI(t, nil), srcChain, tgtChain, func(o *pairing.CompareOptions) {
 			o.SourceTime = o.SourceTime.AddDate(2, 0, 0)
 			o.MaxSkew = 1000 * 24 * time.Hour

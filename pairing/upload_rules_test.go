@@ -1,9 +1,11 @@
 package pairing_test
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
 	"fmt"
 	"math/rand"
 	"net"
@@ -82,9 +84,21 @@ func TestRuleEncoding(t *testing.T) {
 			want: want{status: pairing.Error, cert: -1, details: "leaf.cer is DER (binary) X.509; OME accepts only Base64 PEM", msgID: "CSEC9002", args: noOME}},
 		{name: "PowerShell 5.1 UTF-16", run: checkFile("chain.pem", fixtures.UTF16(pemData, false, true)),
 			want: want{status: pairing.Error, cert: -1, details: "PEM saved as UTF-16 text", msgID: "CSEC9002", args: noOME}},
+		{name: "five broken blocks: three named, the rest counted", run: checkFile("chain.pem", append(pemData, bytes.Repeat([]byte("-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n"), 5)...)),
+			want: want{status: pairing.Error, cert: -1, details: "chain.pem: ", msgID: "CSEC9002", args: noOME, findings: 4}},
 		{name: "read from a TLS handshake", run: checkOf(p, labChain, func(o *pairing.CheckOptions) { o.Input.Encoding = chain.EncTLS }),
 			want: na("the chain was read from the appliance's TLS handshake")},
 	})
+	r := checkFile("chain.pem", append(pemData, bytes.Repeat([]byte("-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n"), 5)...))(t)
+	var last string
+	for _, f := range r.Findings {
+		if f.Rule == "encoding" {
+			last = f.Message
+		}
+	}
+	if last != "chain.pem: and 2 more blocks like these" {
+		t.Errorf("the fourth broken-block finding says %q", last)
+	}
 }
 
 func TestRuleEncodingText(t *testing.T) {
@@ -105,6 +119,12 @@ func TestRuleEncodingText(t *testing.T) {
 			want: warn(-1, "has text around the PEM blocks")},
 		{name: "CRLF line endings: said, not a warning", run: checkFile("chain.pem", crlf),
 			want: want{status: pairing.Info, cert: -1, details: "has CRLF (Windows) line endings; OME accepts them", args: noOME}},
+		{name: "the private key pasted in", run: checkFile("chain.pem", append(pemData, fixtures.KeyPEM(p.Certs["source"].Key)...)),
+			want: warn(-1, "chain.pem: holds a private key (not shown); never upload a private key to OME")},
+		{name: "an OpenSSL TRUSTED CERTIFICATE block", run: checkFile("chain.pem", append(pemData, pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: p.Certs["target"].Cert.Raw})...)),
+			want: warn(-1, "chain.pem: holds a TRUSTED CERTIFICATE block (OpenSSL trust format)")},
+		{name: "a CRL beside the certificates", run: checkFile("chain.pem", append(pemData, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: []byte{0x30, 0x00}})...)),
+			want: warn(-1, "chain.pem: holds a X509 CRL block, which is not a certificate")},
 		{name: "read from a TLS handshake", run: checkOf(p, labChain, func(o *pairing.CheckOptions) { o.Input.Encoding = chain.EncTLS }),
 			want: na("the chain was read from the appliance's TLS handshake")},
 	})
