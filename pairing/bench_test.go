@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"github.com/ome-preflight/ome-preflight/report"
 	"testing"
-	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/pairing"
 )
 
-var base = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+// base is the one test clock (testpki_test.go).
+var base = pairing.TestClock
 
 // deepChain builds leaf -> n-2 intermediates -> root as PEM.
 func deepChain(tb testing.TB, n int) []byte {

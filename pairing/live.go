@@ -40,89 +40,44 @@ var omeSuites = map[string]bool{
 	"TLS_DHE_RSA_WITH_AES_256_CBC_SHA256":   true,
 }
 
+// liveRule is a live or API rule, declared next to its check function: the
+// catalogue entry, whether it applies to each side, and its check.
 type liveRule struct {
-	*Rule
-	Check func(p *LivePair) []sideResult
+	Rule
+	// Applies says whether the rule applies to side sd, that is whether
+	// the evidence it judges is there, and when it does not, why. The
+	// check reports what it observed on both sides; a side it reports
+	// nothing on passes only when the rule applies there, and is na with
+	// Applies' reason otherwise: a check that did not run never passes.
+	// nil: it always applies.
+	Applies func(p *LivePair, sd liveSide) (ok bool, why string)
+	Check   func(p *LivePair) []sideResult
+}
+
+// run is the rule on p, each side completed by Applies.
+func (lr *liveRule) run(p *LivePair) []sideResult {
+	return judged(p, lr.Check(p), lr.Applies)
 }
 
 const apiRef = "docs/ome-api.md (GET only)"
 
-var liveRules = []liveRule{
-	{&Rule{ID: "live-unreachable", Family: FamilyLive, Severity: SevWarning,
-		Citation:    "probe",
-		Description: "Each appliance answers on its address within --timeout: connect, TLS handshake, HTTP.",
-		Fix:         "Check the address and port (443 unless the web server port was changed), that the appliance is up, and that no firewall between this machine and it drops the connection."},
-		checkUnreachable},
-	{&Rule{ID: "live-key", Family: FamilyLive, Severity: SevError,
-		Citation:    "RFC 8446 4.4.3 (CertificateVerify), RFC 5246 7.4.3 (ServerKeyExchange): the server signs with the key of its certificate",
-		Description: "Each appliance proves in the TLS handshake that it holds the private key of the certificate it presents.",
-		Fix:         "Something on the path answers with the appliance's certificate but without its key (a TLS-inspecting proxy or load balancer, or another host on that address): check the address, probe from the appliances' own network, and send no credentials there."},
-		checkKeyProof},
-	{&Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError,
-		Citation:    "KB 000221202 #5; dellemc-openmanage-ansible-modules issue 645",
-		Description: "Each appliance serves its full chain, not only its own certificate.",
-		Fix:         "Upload the full chain with Application Settings > Security > Certificates > Upload certificate chain (REST: ApplicationService.UploadCertChain), not UploadCertificate."},
-		checkLeafOnly},
-	{&Rule{ID: "live-chain-differs", Family: FamilyLive, Severity: SevError,
-		Citation:    "--source-chain/--target-chain",
-		Description: "Each appliance serves the chain you expect it to (the file given with --source-chain/--target-chain), the same on every connection.",
-		Fix:         "Upload the expected chain file to that appliance, or check that you probed the right address."},
-		checkChainDiffers},
-	{&Rule{ID: "live-client-ca", Family: FamilyLive, Severity: SevError, Inferred: true,
-		Citation:    "RFC 5246 7.4.4 certificate_authorities; mutual TLS between the appliances",
-		Description: "An appliance that requests client certificates names, among its acceptable CAs, an issuer of the peer appliance's chain.",
-		Fix:         "Upload, on the appliance that requests client certificates, a chain whose CAs include the peer's issuing CA (the same intermediates and root on both)."},
-		checkClientCA},
-	{&Rule{ID: "live-no-client-auth", Family: FamilyLive, Severity: SevInfo, Inferred: true,
-		Citation:    "probe; whether OME's port 443 ever requests a client certificate is not publicly documented",
-		Description: "Each appliance requests a client certificate on the probed port (otherwise the handshake proves server authentication only).",
-		Fix:         "Nothing to fix: the migration connection may use another listener; the server side was still checked."},
-		checkNoClientAuth},
-	{&Rule{ID: "live-tls", Family: FamilyLive, Severity: SevError, Inferred: true,
-		Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four RSA AES-256 suites",
-		Description: "Each appliance negotiates TLS 1.2 or later, with one of OME's cipher suites.",
-		Fix:         "Set the appliance's TLS protocol to TLS 1.2 or later (OME 4.1: Application Settings > Security > TLS protocol)."},
-		checkTLS},
-	{&Rule{ID: "live-handshake", Family: FamilyLive, Severity: SevError, Inferred: true,
-		Citation:    "KB 000221202 (connection validation): mutual authentication; a simulation of the migration's handshake on the probed port, whose real port and path are not publicly documented",
-		Description: "A real handshake to each appliance, verifying it with the peer appliance's root at the peer's clock (and presenting --client-cert), succeeds.",
-		Fix:         "Make both appliances serve chains under the same root, valid at both clocks; the stand-in client certificate must come from the same CA and template."},
-		checkHandshake},
-	{&Rule{ID: "live-clock", Family: FamilyLive, Severity: SevWarning,
-		Citation:    "probe",
-		Description: "Each appliance's clock was read (OME API UtcTime, or the HTTP Date header).",
-		Fix:         "Give --user (password from OME_PASSWORD) to read UtcTime, or make sure GET / answers with a Date header."},
-		checkClock},
-	{&Rule{ID: "api-access", Family: FamilyLive, Severity: SevWarning,
-		Citation:    apiRef,
-		Description: "With --user, the API was read: credentials accepted, endpoints answered with JSON.",
-		Fix:         "Check the user name and OME_PASSWORD; the account needs at least read access. Credentials are only sent to an appliance whose chain verifies against --source-chain/--target-chain or --ca (or with --insecure)."},
-		checkAPIAccess},
-	{&Rule{ID: "api-version", Family: FamilyLive, Severity: SevWarning,
-		Citation:    "Dell: migration is documented from OME 3.10.x to 4.0/4.0.1",
-		Description: "The source runs OME 3.10.x and the target OME 4.0 or 4.0.1.",
-		Fix:         "Update the source to 3.10.x, and deploy the target as 4.0 or 4.0.1, before migrating."},
-		checkAPIVersion},
-	{&Rule{ID: "api-ntp", Family: FamilyLive, Severity: SevWarning,
-		Citation:    apiRef + ": TimeConfiguration EnableNTP",
-		Description: "Each appliance takes its time from NTP.",
-		Fix:         "Enable NTP on both appliances (Application Settings > Network > Time Configuration), with the same servers."},
-		checkAPINTP},
-	{&Rule{ID: "api-cert", Family: FamilyLive, Severity: SevWarning,
-		Citation:    apiRef + ": ApplicationService/Certificate",
-		Description: "The certificate the API reports is the one the appliance presents.",
-		Fix:         "The web server may not have restarted after the upload: wait a few minutes, or restart the appliance services, then probe again."},
-		checkAPICert},
-	{&Rule{ID: "api-proxy", Family: FamilyLive, Severity: SevWarning, Inferred: true,
-		Citation:    apiRef + ": ProxyConfiguration",
-		Description: "When an appliance uses a proxy, the peer appliance is in its exclusion list.",
-		Fix:         "Add the peer appliance's address to the proxy exclusion list (Application Settings > Network > Proxy Configuration)."},
-		checkAPIProxy},
-	{&Rule{ID: "api-fips", Family: FamilyLive, Severity: SevInfo,
-		Citation:    apiRef + ": SecurityConfiguration FipsMode",
-		Description: "FIPS mode of each appliance, for the record.",
-		Fix:         "Nothing to fix."},
-		checkAPIFIPS},
+// liveRules are the live and API rules, in catalogue order.
+var liveRules = []*liveRule{
+	ruleUnreachable,
+	ruleKeyProof,
+	ruleLeafOnly,
+	ruleChainDiffers,
+	ruleClientCA,
+	ruleNoClientAuth,
+	ruleTLS,
+	ruleHandshake,
+	ruleClock,
+	ruleAPIAccess,
+	ruleAPIVersion,
+	ruleAPINTP,
+	ruleAPICert,
+	ruleAPIProxy,
+	ruleAPIFIPS,
 }
 
 // Probe judges two live appliances: first each verifying handshake (with
@@ -162,7 +117,7 @@ func Probe(o ProbeOptions) *report.Report {
 			why = "no certificate chain observed"
 		}
 		for _, u := range uploadRules {
-			r.record(u.Rule, sd.name, []sideResult{{sd.name, Result{Status: NA, Reason: why}}})
+			r.record(&u.Rule, sd.name, []sideResult{{sd.name, Result{Status: NA, Reason: why}}})
 		}
 	}
 	if lp.Src != nil && lp.Tgt != nil {
@@ -175,11 +130,11 @@ func Probe(o ProbeOptions) *report.Report {
 		why := "both chains are needed:" + missingChains(r.Source, lp.Src, report.SideSource) + missingChains(r.Target, lp.Tgt, report.SideTarget)
 		r.Incomplete = append(r.Incomplete, "pair rules: "+why)
 		for _, pr := range pairRules {
-			r.record(pr.Rule, report.SidePair, []sideResult{{Result: Result{Status: NA, Reason: why}}})
+			r.record(&pr.Rule, report.SidePair, []sideResult{{Result: Result{Status: NA, Reason: why}}})
 		}
 	}
 	for _, lr := range liveRules {
-		res := safely(func() []sideResult { return lr.Check(lp) })
+		res := safely(func() []sideResult { return lr.run(lp) })
 		for _, side := range []report.Side{report.SideSource, report.SideTarget} {
 			var mine []sideResult
 			for _, x := range res {
@@ -187,7 +142,7 @@ func Probe(o ProbeOptions) *report.Report {
 					mine = append(mine, x)
 				}
 			}
-			if r.record(lr.Rule, side, mine) && lr.ID == "live-handshake" {
+			if r.record(&lr.Rule, side, mine) && lr.ID == "live-handshake" {
 				r.WizardMessage = WizardMessage
 			}
 		}
@@ -237,9 +192,10 @@ func missingChains(sd *report.Appliance, s *Subject, name report.Side) string {
 }
 
 // judged completes a live rule's results: each side that produced none
-// passes only when missing(side) finds its evidence there ("" ); otherwise
-// it is na with missing's reason. A check that did not run never passes.
-func judged(p *LivePair, out []sideResult, missing func(sd liveSide) string) []sideResult {
+// passes only when the rule applies there (its evidence is there);
+// otherwise it is na with applies' reason. A check that did not run never
+// passes.
+func judged(p *LivePair, out []sideResult, applies func(p *LivePair, sd liveSide) (bool, string)) []sideResult {
 	for _, sd := range p.sides() {
 		seen := false
 		for _, x := range out {
@@ -248,11 +204,13 @@ func judged(p *LivePair, out []sideResult, missing func(sd liveSide) string) []s
 		if seen {
 			continue
 		}
-		if why := missing(sd); why != "" {
-			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: why}})
-		} else {
-			out = append(out, sideResult{sd.name, Result{Status: Pass}})
+		if applies != nil {
+			if ok, why := applies(p, sd); !ok {
+				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: why}})
+				continue
+			}
 		}
+		out = append(out, sideResult{sd.name, Result{Status: Pass}})
 	}
 	return out
 }
@@ -317,8 +275,8 @@ func apiNotRead(api *report.API) string {
 }
 
 // apiField needs the API read and the answer of one endpoint (path).
-func apiField(path string, present func(*report.API) bool, what string) func(sd liveSide) string {
-	return func(sd liveSide) string {
+func apiField(path string, present func(*report.API) bool, what string) func(p *LivePair, sd liveSide) string {
+	return func(_ *LivePair, sd liveSide) string {
 		if why := apiRead(sd); why != "" {
 			return why
 		}
@@ -361,6 +319,12 @@ func apiFix(f report.APIFailure) string {
 	return "Check the appliance's API with a browser session as the same user."
 }
 
+var ruleUnreachable = &liveRule{Rule: Rule{ID: "live-unreachable", Family: FamilyLive, Severity: SevWarning,
+	Citation:    "probe",
+	Description: "Each appliance answers on its address within --timeout: connect, TLS handshake, HTTP.",
+	Fix:         "Check the address and port (443 unless the web server port was changed), that the appliance is up, and that no firewall between this machine and it drops the connection."},
+	Check: checkUnreachable}
+
 func checkUnreachable(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
@@ -368,8 +332,15 @@ func checkUnreachable(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s failed: %s", sd.name, sd.obs.Address, f.Step, f.Error)}})
 		}
 	}
-	return judged(p, out, func(liveSide) string { return "" })
+	return out
 }
+
+var ruleKeyProof = &liveRule{Rule: Rule{ID: "live-key", Family: FamilyLive, Severity: SevError,
+	Citation:    "RFC 8446 4.4.3 (CertificateVerify), RFC 5246 7.4.3 (ServerKeyExchange): the server signs with the key of its certificate",
+	Description: "Each appliance proves in the TLS handshake that it holds the private key of the certificate it presents.",
+	Fix:         "Something on the path answers with the appliance's certificate but without its key (a TLS-inspecting proxy or load balancer, or another host on that address): check the address, probe from the appliances' own network, and send no credentials there."},
+	Applies: reachedApplies,
+	Check:   checkKeyProof}
 
 // checkKeyProof fails a side whose handshake signature did not verify with
 // the certificate it presented. A side passes when it was reached: probe
@@ -382,8 +353,15 @@ func checkKeyProof(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, sd.obs.KeyUnproven)}})
 		}
 	}
-	return judged(p, out, sideUnreached)
+	return out
 }
+
+var ruleLeafOnly = &liveRule{Rule: Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError,
+	Citation:    "KB 000221202 #5; dellemc-openmanage-ansible-modules issue 645",
+	Description: "Each appliance serves its full chain, not only its own certificate.",
+	Fix:         "Upload the full chain with Application Settings > Security > Certificates > Upload certificate chain (REST: ApplicationService.UploadCertChain), not UploadCertificate."},
+	Applies: reachedApplies,
+	Check:   checkLeafOnly}
 
 func checkLeafOnly(p *LivePair) []sideResult {
 	var out []sideResult
@@ -394,8 +372,15 @@ func checkLeafOnly(p *LivePair) []sideResult {
 				sd.name, sd.obs.Address, chain.Name(sd.obs.Chain[0]))}})
 		}
 	}
-	return judged(p, out, sideUnreached)
+	return out
 }
+
+var ruleChainDiffers = &liveRule{Rule: Rule{ID: "live-chain-differs", Family: FamilyLive, Severity: SevError,
+	Citation:    "--source-chain/--target-chain",
+	Description: "Each appliance serves the chain you expect it to (the file given with --source-chain/--target-chain), the same on every connection.",
+	Fix:         "Upload the expected chain file to that appliance, or check that you probed the right address."},
+	Applies: evidence(missingChainDiffers),
+	Check:   checkChainDiffers}
 
 func checkChainDiffers(p *LivePair) []sideResult {
 	var out []sideResult
@@ -423,12 +408,16 @@ func checkChainDiffers(p *LivePair) []sideResult {
 		}
 		out = append(out, sideResult{sd.name, Result{Status: Error, Details: d}})
 	}
-	return judged(p, out, func(sd liveSide) string {
-		if sd.expected == nil {
-			return fmt.Sprintf("no %s given: nothing to compare with", p.Flags.flag(sd.name, ChainInput))
-		}
-		return sideUnreached(sd)
-	})
+	return out
+}
+
+// missingChainDiffers is checkChainDiffers\'s applies step: why side sd lacks the evidence the check
+// judges ("" when it has it).
+func missingChainDiffers(p *LivePair, sd liveSide) string {
+	if sd.expected == nil {
+		return fmt.Sprintf("no %s given: nothing to compare with", p.Flags.flag(sd.name, ChainInput))
+	}
+	return sideUnreached(sd)
 }
 
 func describeCerts(cs []*x509.Certificate) string {
@@ -438,6 +427,13 @@ func describeCerts(cs []*x509.Certificate) string {
 	}
 	return strings.Join(n, " -> ")
 }
+
+var ruleClientCA = &liveRule{Rule: Rule{ID: "live-client-ca", Family: FamilyLive, Severity: SevError, Inferred: true,
+	Citation:    "RFC 5246 7.4.4 certificate_authorities; mutual TLS between the appliances",
+	Description: "An appliance that requests client certificates names, among its acceptable CAs, an issuer of the peer appliance's chain.",
+	Fix:         "Upload, on the appliance that requests client certificates, a chain whose CAs include the peer's issuing CA (the same intermediates and root on both)."},
+	Applies: evidence(missingClientCA),
+	Check:   checkClientCA}
 
 func checkClientCA(p *LivePair) []sideResult {
 	var out []sideResult
@@ -465,16 +461,27 @@ func checkClientCA(p *LivePair) []sideResult {
 				sd.name, sd.obs.Address, strings.Join(report.ShortNames(sd.obs.AcceptableCAs), ", "), sd.name.Other(), strings.Join(names, ", "))}})
 		}
 	}
-	return judged(p, out, func(sd liveSide) string {
-		if why := bothReached(sd); why != "" {
-			return why
-		}
-		if !sd.obs.RequestsClientCert {
-			return fmt.Sprintf("the %s %s does not request a client certificate on this port, so it names no acceptable CAs", sd.name, sd.obs.Address)
-		}
-		return ""
-	})
+	return out
 }
+
+// missingClientCA is checkClientCA\'s applies step: why side sd lacks the evidence the check
+// judges ("" when it has it).
+func missingClientCA(p *LivePair, sd liveSide) string {
+	if why := bothReached(sd); why != "" {
+		return why
+	}
+	if !sd.obs.RequestsClientCert {
+		return fmt.Sprintf("the %s %s does not request a client certificate on this port, so it names no acceptable CAs", sd.name, sd.obs.Address)
+	}
+	return ""
+}
+
+var ruleNoClientAuth = &liveRule{Rule: Rule{ID: "live-no-client-auth", Family: FamilyLive, Severity: SevInfo, Inferred: true,
+	Citation:    "probe; whether OME's port 443 ever requests a client certificate is not publicly documented",
+	Description: "Each appliance requests a client certificate on the probed port (otherwise the handshake proves server authentication only).",
+	Fix:         "Nothing to fix: the migration connection may use another listener; the server side was still checked."},
+	Applies: reachedApplies,
+	Check:   checkNoClientAuth}
 
 func checkNoClientAuth(p *LivePair) []sideResult {
 	var out []sideResult
@@ -484,8 +491,15 @@ func checkNoClientAuth(p *LivePair) []sideResult {
 				"%s %s does not request a client certificate on this port: the handshake proves server authentication only", sd.name, sd.obs.Address)}})
 		}
 	}
-	return judged(p, out, sideUnreached)
+	return out
 }
+
+var ruleTLS = &liveRule{Rule: Rule{ID: "live-tls", Family: FamilyLive, Severity: SevError, Inferred: true,
+	Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four RSA AES-256 suites",
+	Description: "Each appliance negotiates TLS 1.2 or later, with one of OME's cipher suites.",
+	Fix:         "Set the appliance's TLS protocol to TLS 1.2 or later (OME 4.1: Application Settings > Security > TLS protocol)."},
+	Applies: evidence(missingTLS),
+	Check:   checkTLS}
 
 func checkTLS(p *LivePair) []sideResult {
 	var out []sideResult
@@ -504,16 +518,27 @@ func checkTLS(p *LivePair) []sideResult {
 				Fix: "Check that you probed an OME appliance (a load balancer or proxy in front of it negotiates its own suites)."}})
 		}
 	}
-	return judged(p, out, func(sd liveSide) string {
-		if sd.obs.TLSVersion == "" {
-			if why := sideUnreached(sd); why != "" {
-				return why
-			}
-			return "no TLS version was negotiated"
-		}
-		return ""
-	})
+	return out
 }
+
+// missingTLS is checkTLS\'s applies step: why side sd lacks the evidence the check
+// judges ("" when it has it).
+func missingTLS(p *LivePair, sd liveSide) string {
+	if sd.obs.TLSVersion == "" {
+		if why := sideUnreached(sd); why != "" {
+			return why
+		}
+		return "no TLS version was negotiated"
+	}
+	return ""
+}
+
+var ruleHandshake = &liveRule{Rule: Rule{ID: "live-handshake", Family: FamilyLive, Severity: SevError, Inferred: true,
+	Citation:    "KB 000221202 (connection validation): mutual authentication; a simulation of the migration's handshake on the probed port, whose real port and path are not publicly documented",
+	Description: "A real handshake to each appliance, verifying it with the peer appliance's root at the peer's clock (and presenting --client-cert), succeeds.",
+	Fix:         "Make both appliances serve chains under the same root, valid at both clocks; the stand-in client certificate must come from the same CA and template."},
+	Applies: evidence(missingHandshake),
+	Check:   checkHandshake}
 
 func checkHandshake(p *LivePair) []sideResult {
 	var out []sideResult
@@ -545,18 +570,29 @@ func checkHandshake(p *LivePair) []sideResult {
 			}
 		}
 	}
-	return judged(p, out, func(sd liveSide) string {
-		if why := bothReached(sd); why != "" {
-			return why + ", so no verifying handshake was made"
-		}
-		for _, hs := range sd.obs.Handshakes {
-			if hs.Kind == report.KindMutual && hs.OK {
-				return ""
-			}
-		}
-		return fmt.Sprintf("no verifying handshake was made to the %s %s", sd.name, sd.obs.Address)
-	})
+	return out
 }
+
+// missingHandshake is checkHandshake\'s applies step: why side sd lacks the evidence the check
+// judges ("" when it has it).
+func missingHandshake(p *LivePair, sd liveSide) string {
+	if why := bothReached(sd); why != "" {
+		return why + ", so no verifying handshake was made"
+	}
+	for _, hs := range sd.obs.Handshakes {
+		if hs.Kind == report.KindMutual && hs.OK {
+			return ""
+		}
+	}
+	return fmt.Sprintf("no verifying handshake was made to the %s %s", sd.name, sd.obs.Address)
+}
+
+var ruleClock = &liveRule{Rule: Rule{ID: "live-clock", Family: FamilyLive, Severity: SevWarning,
+	Citation:    "probe",
+	Description: "Each appliance's clock was read (OME API UtcTime, or the HTTP Date header).",
+	Fix:         "Give --user (password from OME_PASSWORD) to read UtcTime, or make sure GET / answers with a Date header."},
+	Applies: reachedApplies,
+	Check:   checkClock}
 
 func checkClock(p *LivePair) []sideResult {
 	var out []sideResult
@@ -566,8 +602,15 @@ func checkClock(p *LivePair) []sideResult {
 				"%s %s: its clock could not be read; judged at this machine's clock %s", sd.name, sd.obs.Address, sd.obs.Clock.Format(time.RFC3339))}})
 		}
 	}
-	return judged(p, out, sideUnreached)
+	return out
 }
+
+var ruleAPIAccess = &liveRule{Rule: Rule{ID: "api-access", Family: FamilyLive, Severity: SevWarning,
+	Citation:    apiRef,
+	Description: "With --user, the API was read: credentials accepted, endpoints answered with JSON.",
+	Fix:         "Check the user name and OME_PASSWORD; the account needs at least read access. Credentials are only sent to an appliance whose chain verifies against --source-chain/--target-chain or --ca (or with --insecure)."},
+	Applies: evidence(missingAPIAccess),
+	Check:   checkAPIAccess}
 
 func checkAPIAccess(p *LivePair) []sideResult {
 	var out []sideResult
@@ -587,13 +630,24 @@ func checkAPIAccess(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, f.Error), Fix: apiFix(f)}})
 		}
 	}
-	return judged(p, out, func(sd liveSide) string {
-		if sd.obs.API == nil {
-			return apiRead(sd)
-		}
-		return ""
-	})
+	return out
 }
+
+// missingAPIAccess is checkAPIAccess\'s applies step: why side sd lacks the evidence the check
+// judges ("" when it has it).
+func missingAPIAccess(p *LivePair, sd liveSide) string {
+	if sd.obs.API == nil {
+		return apiRead(sd)
+	}
+	return ""
+}
+
+var ruleAPIVersion = &liveRule{Rule: Rule{ID: "api-version", Family: FamilyLive, Severity: SevWarning,
+	Citation:    "Dell: migration is documented from OME 3.10.x to 4.0/4.0.1",
+	Description: "The source runs OME 3.10.x and the target OME 4.0 or 4.0.1.",
+	Fix:         "Update the source to 3.10.x, and deploy the target as 4.0 or 4.0.1, before migrating."},
+	Applies: evidence(apiField(report.PathInfo, func(a *report.API) bool { return a.Version != "" }, "its version")),
+	Check:   checkAPIVersion}
 
 func checkAPIVersion(p *LivePair) []sideResult {
 	var out []sideResult
@@ -611,8 +665,15 @@ func checkAPIVersion(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want)}})
 		}
 	}
-	return judged(p, out, apiField(report.PathInfo, func(a *report.API) bool { return a.Version != "" }, "its version"))
+	return out
 }
+
+var ruleAPINTP = &liveRule{Rule: Rule{ID: "api-ntp", Family: FamilyLive, Severity: SevWarning,
+	Citation:    apiRef + ": TimeConfiguration EnableNTP",
+	Description: "Each appliance takes its time from NTP.",
+	Fix:         "Enable NTP on both appliances (Application Settings > Network > Time Configuration), with the same servers."},
+	Applies: evidence(apiField(report.PathTime, func(a *report.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)")),
+	Check:   checkAPINTP}
 
 func checkAPINTP(p *LivePair) []sideResult {
 	var out []sideResult
@@ -621,8 +682,15 @@ func checkAPINTP(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s does not use NTP (time source \"%s\")", sd.name, sd.obs.Address, sd.obs.API.TimeSource)}})
 		}
 	}
-	return judged(p, out, apiField(report.PathTime, func(a *report.API) bool { return a.NTP != nil }, "its NTP setting (TimeConfiguration)"))
+	return out
 }
+
+var ruleAPICert = &liveRule{Rule: Rule{ID: "api-cert", Family: FamilyLive, Severity: SevWarning,
+	Citation:    apiRef + ": ApplicationService/Certificate",
+	Description: "The certificate the API reports is the one the appliance presents.",
+	Fix:         "The web server may not have restarted after the upload: wait a few minutes, or restart the appliance services, then probe again."},
+	Applies: evidence(missingAPICert),
+	Check:   checkAPICert}
 
 func checkAPICert(p *LivePair) []sideResult {
 	var out []sideResult
@@ -638,12 +706,16 @@ func checkAPICert(p *LivePair) []sideResult {
 				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), issuerName(leaf))}})
 		}
 	}
-	return judged(p, out, func(sd liveSide) string {
-		if why := apiField(report.PathCert, func(a *report.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(sd); why != "" {
-			return why
-		}
-		return sideUnreached(sd)
-	})
+	return out
+}
+
+// missingAPICert is checkAPICert\'s applies step: why side sd lacks the evidence the check
+// judges ("" when it has it).
+func missingAPICert(p *LivePair, sd liveSide) string {
+	if why := apiField(report.PathCert, func(a *report.API) bool { return a.CertIssuedTo != "" }, "its certificate (ApplicationService/Certificate)")(p, sd); why != "" {
+		return why
+	}
+	return sideUnreached(sd)
 }
 
 // sameName compares what OME's API reports as a DistinguishedName (the
@@ -662,6 +734,13 @@ func issuerName(c *x509.Certificate) string {
 	return c.Issuer.String()
 }
 
+var ruleAPIProxy = &liveRule{Rule: Rule{ID: "api-proxy", Family: FamilyLive, Severity: SevWarning, Inferred: true,
+	Citation:    apiRef + ": ProxyConfiguration",
+	Description: "When an appliance uses a proxy, the peer appliance is in its exclusion list.",
+	Fix:         "Add the peer appliance's address to the proxy exclusion list (Application Settings > Network > Proxy Configuration)."},
+	Applies: evidence(apiField(report.PathProxy, func(a *report.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)")),
+	Check:   checkAPIProxy}
+
 func checkAPIProxy(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
@@ -676,7 +755,7 @@ func checkAPIProxy(p *LivePair) []sideResult {
 				"%s %s uses the proxy %s and the %s %s is not in its exclusion list \"%s\"", sd.name, sd.obs.Address, api.ProxyAddress, sd.name.Other(), peerHost, api.ProxyExcluded)}})
 		}
 	}
-	return judged(p, out, apiField(report.PathProxy, func(a *report.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)"))
+	return out
 }
 
 // proxyExcluded reports whether any entry of OME's ';'-joined exclusion
@@ -724,6 +803,13 @@ func globMatch(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
+var ruleAPIFIPS = &liveRule{Rule: Rule{ID: "api-fips", Family: FamilyLive, Severity: SevInfo,
+	Citation:    apiRef + ": SecurityConfiguration FipsMode",
+	Description: "FIPS mode of each appliance, for the record.",
+	Fix:         "Nothing to fix."},
+	Applies: evidence(apiField(report.PathSecurity, func(a *report.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)")),
+	Check:   checkAPIFIPS}
+
 func checkAPIFIPS(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
@@ -731,5 +817,20 @@ func checkAPIFIPS(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf("%s %s: FIPS mode %s", sd.name, sd.obs.Address, sd.obs.API.FIPSMode)}})
 		}
 	}
-	return judged(p, out, apiField(report.PathSecurity, func(a *report.API) bool { return a.FIPSMode != "" }, "a FIPS mode (SecurityConfiguration)"))
+	return out
+}
+
+// evidence is an Applies made of a function that says why a side lacks the
+// evidence a rule judges ("" when it has it).
+func evidence(missing func(p *LivePair, sd liveSide) string) func(*LivePair, liveSide) (bool, string) {
+	return func(p *LivePair, sd liveSide) (bool, string) {
+		why := missing(p, sd)
+		return why == "", why
+	}
+}
+
+// reachedApplies: the rule applies to a side that showed its chain.
+func reachedApplies(_ *LivePair, sd liveSide) (bool, string) {
+	why := sideUnreached(sd)
+	return why == "", why
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ome-preflight/ome-preflight/fixtures"
 )
 
 // api-cert compares OME's plain common name with the certificate's decoded
@@ -30,13 +28,8 @@ func TestSameNameSpecials(t *testing.T) {
 // Each live rule's "not evaluated" paths: the evidence it needs is missing,
 // so the rule is na with a reason naming what is missing, never pass.
 func TestLiveRulesNotEvaluated(t *testing.T) {
-	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	p := fixtures.MustBuild(base,
-		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
-		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
-		fixtures.Spec{ID: "source", CN: "OMENT-310", Issuer: "inter"},
-		fixtures.Spec{ID: "target", CN: "OMENT-400", Issuer: "inter"},
-	)
+	base := testClock
+	p := labPKI(t, nil)
 	reached := func(addr, leaf string) *report.Observation {
 		return &report.Observation{Address: addr, Chain: p.Chain(leaf, "inter", "root"), TLSVersion: "TLS 1.2",
 			CipherSuite: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", Clock: base, ClockSource: report.ClockSourceHTTP, AcceptableCAs: []report.Name{}}

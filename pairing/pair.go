@@ -169,9 +169,25 @@ func rowCert(c *x509.Certificate, i int) *report.RowCert {
 
 func (s *Subject) sideLabel(side report.Side, i int) string { return string(side) + " " + s.label(i) }
 
+// pairRule is a pair rule, declared next to its check function: the
+// catalogue entry, whether it applies to the pair, and its check.
 type pairRule struct {
-	*Rule
-	Check func(p *Pair) []sideResult
+	Rule
+	// Applies says whether the rule applies to p and, when it does not,
+	// why (the check's na reason). nil: it always applies.
+	Applies func(p *Pair) (ok bool, why string)
+	Check   func(p *Pair) []sideResult
+}
+
+// run is the rule on p: na with Applies' reason when it does not apply,
+// otherwise its check.
+func (pr *pairRule) run(p *Pair) []sideResult {
+	if pr.Applies != nil {
+		if ok, why := pr.Applies(p); !ok {
+			return []sideResult{{Result: Result{Status: NA, Reason: why}}}
+		}
+	}
+	return pr.Check(p)
 }
 
 type sideResult struct {
@@ -181,32 +197,14 @@ type sideResult struct {
 
 const kbPair = "KB 000221202 (connection validation)"
 
-var pairRules = []pairRule{
-	{&Rule{ID: "pair-ca-names", Family: FamilyPair, Severity: SevError,
-		Citation:    kbPair + ": issued to / issued by table",
-		Description: "Row by row, leaf first, both chains name the same CAs: the leaves have the same issuer, every CA row has the same issued-to and issued-by.",
-		Fix:         "Have both appliance certificates issued by the same intermediate CA, and upload both chains with the same intermediates and root."},
-		checkPairNames},
-	{&Rule{ID: "pair-ca-keys", Family: FamilyPair, Severity: SevError, Inferred: true,
-		Citation:    kbPair + "; a CA re-issued with a new key under the same name passes the name check but not the handshake",
-		Description: "CA rows that match by name also carry the same public key.",
-		Fix:         "Upload, on both appliances, the CA certificates that actually signed each leaf: a CA renewed with a new key must be the same certificate on both sides."},
-		checkPairKeys},
-	{&Rule{ID: "pair-trust", Family: FamilyPair, Severity: SevError, Inferred: true,
-		Citation:    kbPair + "; mutual TLS: each appliance verifies the other's chain with its own root, as server and as client",
-		Description: "Each chain verifies to the other appliance's root, for serverAuth and clientAuth, at the other appliance's clock.",
-		Fix:         "Issue both appliance certificates under the same root, with serverAuth and clientAuth, and upload the full chains."},
-		checkPairTrust},
-	{&Rule{ID: "pair-validity", Family: FamilyPair, Severity: SevError,
-		Citation:    kbPair + ": validity period against each appliance's date and time",
-		Description: "Every certificate of both chains is valid at both appliances' clocks, through the end of the change window.",
-		Fix:         "Renew the certificate that expires before the window ends, or fix the appliance clock (enable NTP) that sees a certificate as not yet valid."},
-		checkPairValidity},
-	{&Rule{ID: "pair-clock-skew", Family: FamilyPair, Severity: SevWarning, Inferred: true,
-		Citation:    kbPair + ": each appliance judges validity at its own clock",
-		Description: "The two appliances' clocks agree within --max-skew (default 5m).",
-		Fix:         "Point both appliances at the same NTP server (Application Settings > Network > Time Configuration)."},
-		checkPairSkew},
+// pairRules are the pair rules, in catalogue order: the KB's connection
+// validation, then what makes the real handshake fail when names match.
+var pairRules = []*pairRule{
+	rulePairNames,
+	rulePairKeys,
+	rulePairTrust,
+	rulePairValidity,
+	rulePairSkew,
 }
 
 func (r *build) runPair(p *Pair) {
@@ -214,7 +212,7 @@ func (r *build) runPair(p *Pair) {
 	r.Clocks = &report.ClockInfo{Source: p.Src.At, Target: p.Tgt.At, Skew: p.Src.At.Sub(p.Tgt.At), MaxSkew: p.MaxSkew, Window: p.Window}
 	failed := false
 	for _, pr := range pairRules {
-		if r.record(pr.Rule, report.SidePair, safely(func() []sideResult { return pr.Check(p) })) {
+		if r.record(&pr.Rule, report.SidePair, safely(func() []sideResult { return pr.run(p) })) {
 			failed = true
 		}
 	}
@@ -222,6 +220,12 @@ func (r *build) runPair(p *Pair) {
 		r.WizardMessage = WizardMessage
 	}
 }
+
+var rulePairNames = &pairRule{Rule: Rule{ID: "pair-ca-names", Family: FamilyPair, Severity: SevError,
+	Citation:    kbPair + ": issued to / issued by table",
+	Description: "Row by row, leaf first, both chains name the same CAs: the leaves have the same issuer, every CA row has the same issued-to and issued-by.",
+	Fix:         "Have both appliance certificates issued by the same intermediate CA, and upload both chains with the same intermediates and root."},
+	Check: checkPairNames}
 
 func checkPairNames(p *Pair) []sideResult {
 	var out []sideResult
@@ -252,6 +256,12 @@ func checkPairNames(p *Pair) []sideResult {
 	return out
 }
 
+var rulePairKeys = &pairRule{Rule: Rule{ID: "pair-ca-keys", Family: FamilyPair, Severity: SevError, Inferred: true,
+	Citation:    kbPair + "; a CA re-issued with a new key under the same name passes the name check but not the handshake",
+	Description: "CA rows that match by name also carry the same public key.",
+	Fix:         "Upload, on both appliances, the CA certificates that actually signed each leaf: a CA renewed with a new key must be the same certificate on both sides."},
+	Check: checkPairKeys}
+
 func checkPairKeys(p *Pair) []sideResult {
 	var out []sideResult
 	for k, row := range p.Rows {
@@ -267,6 +277,12 @@ func checkPairKeys(p *Pair) []sideResult {
 	}
 	return out
 }
+
+var rulePairTrust = &pairRule{Rule: Rule{ID: "pair-trust", Family: FamilyPair, Severity: SevError, Inferred: true,
+	Citation:    kbPair + "; mutual TLS: each appliance verifies the other's chain with its own root, as server and as client",
+	Description: "Each chain verifies to the other appliance's root, for serverAuth and clientAuth, at the other appliance's clock.",
+	Fix:         "Issue both appliance certificates under the same root, with serverAuth and clientAuth, and upload the full chains."},
+	Check: checkPairTrust}
 
 func checkPairTrust(p *Pair) []sideResult {
 	var out []sideResult
@@ -323,6 +339,12 @@ func anchorName(side report.Side, p *Pair) string {
 	return fmt.Sprintf("the %s root \"%s\"", side, chain.Name(a[0]))
 }
 
+var rulePairValidity = &pairRule{Rule: Rule{ID: "pair-validity", Family: FamilyPair, Severity: SevError,
+	Citation:    kbPair + ": validity period against each appliance's date and time",
+	Description: "Every certificate of both chains is valid at both appliances' clocks, through the end of the change window.",
+	Fix:         "Renew the certificate that expires before the window ends, or fix the appliance clock (enable NTP) that sees a certificate as not yet valid."},
+	Check: checkPairValidity}
+
 // checkPairValidity judges every certificate of both chains at the peer's
 // clock and at both clocks plus the window; each side's own clock is
 // already judged by the upload rule "validity".
@@ -374,10 +396,20 @@ func checkPairValidity(p *Pair) []sideResult {
 	return out
 }
 
+var rulePairSkew = &pairRule{Rule: Rule{ID: "pair-clock-skew", Family: FamilyPair, Severity: SevWarning, Inferred: true,
+	Citation:    kbPair + ": each appliance judges validity at its own clock",
+	Description: "The two appliances' clocks agree within --max-skew (default 5m).",
+	Fix:         "Point both appliances at the same NTP server (Application Settings > Network > Time Configuration)."},
+	Applies: clocksMeasured,
+	Check:   checkPairSkew}
+
+// clocksMeasured: the skew is judged only between clocks that were given or
+// read, not between two readings of this machine's clock.
+func clocksMeasured(p *Pair) (bool, string) {
+	return p.ClocksUnmeasured == "", p.ClocksUnmeasured
+}
+
 func checkPairSkew(p *Pair) []sideResult {
-	if p.ClocksUnmeasured != "" {
-		return []sideResult{{Result: Result{Status: NA, Reason: p.ClocksUnmeasured}}}
-	}
 	skew := p.Src.At.Sub(p.Tgt.At)
 	if skew < 0 {
 		skew = -skew

@@ -89,9 +89,9 @@ func (r *build) finish() {
 // runUpload runs every upload rule on s for side, appending to r.
 func (r *build) runUpload(s *Subject, side report.Side) {
 	for _, u := range uploadRules {
-		r.record(u.Rule, side, safely(func() []sideResult {
+		r.record(&u.Rule, side, safely(func() []sideResult {
 			var out []sideResult
-			for _, x := range u.Check(s) {
+			for _, x := range u.run(s) {
 				out = append(out, sideResult{side, x})
 			}
 			return out
@@ -204,12 +204,12 @@ func NotCertificate(file string, mode report.Mode, at time.Time, why error) *rep
 	r.Input = &report.InputInfo{File: file, Encoding: report.Encoding(chain.EncUnknown), Notes: []string{what}}
 	for _, u := range uploadRules {
 		if u.ID == "encoding" {
-			r.record(u.Rule, report.SideNone, []sideResult{{Result: Result{Status: Error, Details: fmt.Sprintf(
+			r.record(&u.Rule, report.SideNone, []sideResult{{Result: Result{Status: Error, Details: fmt.Sprintf(
 				"%s holds no certificate (%s); OME refuses it: Unable to upload the certificate because the certificate file provided is invalid", file, what),
 				Fix: "Upload the certificate chain your CA issued for this appliance's CSR, as Base64 PEM (leaf, intermediates, root); not the private key, the CSR or another file."}}})
 			continue
 		}
-		r.record(u.Rule, report.SideNone, []sideResult{{Result: Result{Status: NA, Reason: "the file holds no certificate"}}})
+		r.record(&u.Rule, report.SideNone, []sideResult{{Result: Result{Status: NA, Reason: "the file holds no certificate"}}})
 	}
 	r.finish()
 	return r.Report

@@ -104,13 +104,13 @@ func Catalogue() []report.RuleInfo {
 func allRules() []*Rule {
 	var all []*Rule
 	for _, u := range uploadRules {
-		all = append(all, u.Rule)
+		all = append(all, &u.Rule)
 	}
 	for _, p := range pairRules {
-		all = append(all, p.Rule)
+		all = append(all, &p.Rule)
 	}
 	for _, l := range liveRules {
-		all = append(all, l.Rule)
+		all = append(all, &l.Rule)
 	}
 	return all
 }

@@ -6,14 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
 )
 
 // pair-clock-skew names only certificates whose validity starts or ends
 // between the two clocks: one valid at both clocks is not "not yet valid".
 func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
-	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	base := testClock
 	srcAt, tgtAt := base, base.Add(2*time.Hour)
 	cases := []struct {
 		name      string
@@ -28,17 +27,9 @@ func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := fixtures.MustBuild(base,
-				fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
-				fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
-				fixtures.Spec{ID: "source", CN: "OMENT-310", Issuer: "inter"},
-				fixtures.Spec{ID: "target", CN: "OMENT-400", Issuer: "inter", NotBefore: tc.notBefore, NotAfter: tc.notAfter},
-			)
-			in := func(ids ...string) *chain.Input {
-				return &chain.Input{File: ids[0] + ".pem", Encoding: chain.EncPEM, Certs: p.Chain(ids...)}
-			}
-			src := NewSubject(in("source", "inter", "root"), nil, report.ModeMigration, srcAt, "")
-			tgt := NewSubject(in("target", "inter", "root"), nil, report.ModeMigration, tgtAt, "")
+			p := labPKI(t, map[string]func(*fixtures.Spec){"target": func(s *fixtures.Spec) { s.NotBefore, s.NotAfter = tc.notBefore, tc.notAfter }})
+			src := NewSubject(labInput(p, "source", "inter", "root"), nil, report.ModeMigration, srcAt, "")
+			tgt := NewSubject(labInput(p, "target", "inter", "root"), nil, report.ModeMigration, tgtAt, "")
 			res := checkPairSkew(NewPair(src, tgt, 0, 5*time.Minute))
 			if len(res) != 1 || res[0].Status != Warn || !strings.Contains(res[0].Details, tc.want) {
 				t.Errorf("%+v, want a warning with %q", res, tc.want)
@@ -53,12 +44,8 @@ func TestPairSkewNamesOnlyCertificatesBetweenTheClocks(t *testing.T) {
 // Two sides judged at this machine's clock say nothing about the
 // appliances' skew: pair-clock-skew is na, not pass. Given clocks earn it.
 func TestPairSkewNeedsClocks(t *testing.T) {
-	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	p := fixtures.MustBuild(base,
-		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
-		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "root"},
-	)
-	in := &chain.Input{File: "a.pem", Encoding: chain.EncPEM, Certs: p.Chain("leaf", "root")}
+	base := testClock
+	in := labInput(labPKI(t, nil), "source", "inter", "root")
 	status := func(srcSrc, tgtSrc report.ClockSource) report.CheckResult {
 		r := Compare(CompareOptions{Source: in, Target: in, SourceTime: base, TargetTime: base, MaxSkew: DefaultMaxSkew,
 			SourceClockSource: srcSrc, TargetClockSource: tgtSrc})

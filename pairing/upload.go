@@ -111,6 +111,15 @@ func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.T
 }
 
 func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
+
+// hasLeaf: a rule on the leaf (or on the path from it) needs a
+// certificate.
+func hasLeaf(s *Subject) (bool, string) {
+	if len(s.Path.Order) == 0 {
+		return false, "no certificate to judge"
+	}
+	return true, ""
+}
 func (s *Subject) leaf() (*x509.Certificate, int) {
 	if len(s.Path.Order) == 0 {
 		return nil, -1
@@ -123,9 +132,28 @@ func (s *Subject) label(i int) string {
 	return fmt.Sprintf("certificate %d \"%s\" (%s)", i, chain.Name(s.Input.Certs[i]), s.Path.Role(s.Input.Certs, i))
 }
 
+// uploadRule is an upload rule, declared as zlint declares a lint: the
+// catalogue entry, whether it applies to a subject, and its check. Each is
+// declared next to its check function; uploadRules lists them in catalogue
+// order.
 type uploadRule struct {
-	*Rule
-	Check func(s *Subject) []Result
+	Rule
+	// Applies says whether the rule applies to s; when it does not, why
+	// (the check's na reason; "" when the rule was not asked for at all and
+	// the check is na without one). nil: it always applies.
+	Applies func(s *Subject) (ok bool, why string)
+	Check   func(s *Subject) []Result
+}
+
+// run is the rule on s: na with Applies' reason when it does not apply,
+// otherwise its check.
+func (u *uploadRule) run(s *Subject) []Result {
+	if u.Applies != nil {
+		if ok, why := u.Applies(s); !ok {
+			return []Result{{Status: NA, Reason: why}}
+		}
+	}
+	return u.Check(s)
 }
 
 const (
@@ -140,133 +168,52 @@ var convertFix = `Export the certificates as "Base-64 encoded X.509 (.CER)" in t
 
 // uploadRules are the KB's upload requirements, in the KB's order, then our
 // inferred ones.
-var uploadRules = []uploadRule{
-	{&Rule{ID: "csr-key", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgCSR},
-		Citation:    kb + " #1",
-		Description: "The leaf certificate was issued for a CSR generated on this appliance: its public key is the CSR's.",
-		Cause:       "the uploaded certificate was not issued for the CSR generated on this appliance (its public key differs), or a new CSR was generated after it was signed",
-		Fix:         "Have the CA sign the CSR generated on this appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request), and upload what it returns; do not generate a new CSR in between."},
-		checkCSRKey},
-	{&Rule{ID: "csr-wildcard", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN6002", OMEMessageArgs: []string{"DistinguishedName"},
-		Citation:    kb + " #6",
-		Description: "The CSR's distinguished name has no wildcard (*); OME refuses to generate such a CSR.",
-		Cause:       "the CSR's distinguished name is missing or invalid, e.g. a wildcard (*) in the common name",
-		Fix:         "Generate the CSR on the appliance with the appliance's own host name as common name, without '*'; OME does not support wildcard certificates."},
-		checkCSRWildcard},
-	{&Rule{ID: "encoding", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CSEC9002", OMEMessageArgs: []string{},
-		Citation:    kb + " #2",
-		Description: "The file is Base64-encoded (PEM) X.509: not DER, PKCS#7, PKCS#12 or UTF-16 text.",
-		Cause:       "the file is not a Base64 PEM X.509 certificate (DER, PKCS#7, PKCS#12 or UTF-16 text), or, for a single server certificate, its Key Usage lacks Key Encipherment",
-		Fix:         convertFix + "openssl x509 -inform DER -in cert.cer -out cert.pem"},
-		checkEncoding},
-	{&Rule{ID: "encoding-text", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    kb + " #2 (text around the Base64 is our reading)",
-		Description: "The PEM file holds only certificate blocks: no BOM, no text around them, no indented lines or missing Base64 padding, no keys.",
-		Fix:         "Keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks, saved as plain ASCII (ome-preflight reads the file either way; OME's parser may not)."},
-		checkEncodingText},
-	{&Rule{ID: "leaf-eku", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgEKU},
-		Citation:    kb + " #3",
-		Description: "The leaf's Extended Key Usage has Server Authentication and Client Authentication (a single server certificate: Server Authentication).",
-		Cause:       "the appliance certificate lacks Server Authentication and/or Client Authentication in its Extended Key Usage",
-		Fix:         "Reissue the appliance certificate from a CA template whose Application Policies / Extended Key Usage include both Server Authentication (1.3.6.1.5.5.7.3.1) and Client Authentication (1.3.6.1.5.5.7.3.2), e.g. a copy of the AD CS \"Web Server\" template with Client Authentication added."},
-		checkLeafEKU},
-	{&Rule{ID: "leaf-key-usage", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgWebServer},
-		Citation:    kb + " #4",
-		Description: "The leaf's Key Usage has Key Encipherment.",
-		Cause:       "the appliance certificate lacks Key Encipherment in its Key Usage",
-		Fix:         "Reissue the appliance certificate from a template whose Key Usage includes Key Encipherment (AD CS: Request Handling > \"Allow key exchange ... (key encipherment)\")."},
-		checkLeafKU},
-	{&Rule{ID: "chain-complete", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
-		Citation:    kb + " #5",
-		Description: "The file holds the full chain: the leaf, every intermediate, and the self-signed root.",
-		Cause:       "the chain is incomplete (root or an intermediate missing), out of order, holds an unrelated certificate, is deeper than 10, or a link's signature does not verify",
-		Fix:         "Add the missing CA certificates (export them from the CA or the Windows certificate store as Base-64 X.509) so the file reads leaf, intermediates, root."},
-		checkChainComplete},
-	{&Rule{ID: "chain-signature", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
-		Citation:    kb + " #5",
-		Description: "Each certificate is signed by the next one's key (a CA re-issued with a new key under the same name breaks this).",
-		Fix:         "Use the CA certificate that actually signed the certificate before it: the current CA certificate may have been renewed with a new key; export the one whose key matches (compare Authority Key Identifier and Subject Key Identifier)."},
-		checkChainSignature},
-	{&Rule{ID: "chain-order", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
-		Citation:    kb + " #5 (order)",
-		Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
-		Fix:         "Reorder the file to leaf, intermediates, root."},
-		checkChainOrder},
-	{&Rule{ID: "chain-unrelated", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
-		Citation:    kb + " #5",
-		Description: "The file holds nothing but the chain: no unrelated certificates, no duplicates.",
-		Fix:         "Remove the certificates that are not on the leaf's chain."},
-		checkChainUnrelated},
-	{&Rule{ID: "chain-depth", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
-		Citation:    kb + " #5 (the depth limit is stated; its message is our reading)",
-		Description: "The chain has at most 10 certificates.",
-		Fix:         "Issue the appliance certificate from a CA closer to the root; OME accepts at most 10 certificates."},
-		checkChainDepth},
-	{&Rule{ID: "chain-verify", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
-		Citation:    kb + " #5 (verified as an X.509 path to the file's own root)",
-		Description: "The path verifies as X.509 to the file's own root: CA constraints, path length, name constraints, critical extensions.",
-		Fix:         "Reissue the certificate named in the message from a CA whose certificate allows it (basic constraints, path length, name constraints, an Extended Key Usage that includes serverAuth and clientAuth), without unknown critical extensions."},
-		checkChainVerify},
-	{&Rule{ID: "ca-constraints", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
-		Citation:    kb + " #5 (PKIX path validation, RFC 5280 4.2.1.9 and 4.2.1.3)",
-		Description: "Every CA certificate on the path is marked as a CA (basic constraints) and, when it has Key Usage, has keyCertSign.",
-		Fix:         "Reissue the CA certificate named in the message with Basic Constraints CA:TRUE and Key Usage keyCertSign."},
-		checkCAConstraints},
-	{&Rule{ID: "common-name", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
-		Citation:    kb + " #6 (\"No common name found in the leaf certificate\"; OME's MessageArgs for it are not documented)",
-		Description: "Every certificate has a common name (CN).",
-		Fix:         "Reissue the certificate with a CN in its subject: for the appliance, its host name."},
-		checkCommonName},
-	{&Rule{ID: "leaf-cn-wildcard", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
-		Citation:    kb + " #6 (OME's MessageArgs for it are not documented)",
-		Description: "The leaf's common name has no wildcard (*): OME does not support wildcard certificates.",
-		Fix:         "Generate a CSR on the appliance for its own host name and have it signed; OME does not support wildcard certificates."},
-		checkLeafWildcard},
-	{&Rule{ID: "validity", Family: FamilyUpload, Severity: SevError,
-		Citation:    kb + " (connection validation: validity period against the appliance's date and time)",
-		Description: "Every certificate is valid at the appliance's clock (notBefore <= now <= notAfter).",
-		Fix:         "Renew the expired certificate, or correct the appliance's clock (enable NTP) if the certificate is not yet valid."},
-		checkValidity},
-	{&Rule{ID: "validity-expiring", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    kb + " (validity period; the 30-day margin is ours)",
-		Description: "No certificate expires within 30 days.",
-		Fix:         "Renew the certificate before the change window, then upload the renewed chain."},
-		checkExpiring},
-	{&Rule{ID: "leaf-key-type", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four ECDHE-RSA/DHE-RSA AES-256 suites",
-		Description: "The leaf key is RSA: OME's TLS 1.2 cipher suites are all RSA-authenticated.",
-		Fix:         "Generate the CSR on the appliance (it makes an RSA key) and have the CA sign it with an RSA template."},
-		checkLeafKeyType},
-	{&Rule{ID: "key-size", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    "NIST SP 800-131A; Java's jdk.certpath.disabledAlgorithms",
-		Description: "RSA keys are at least 2048 bits.",
-		Fix:         "Reissue the certificate with an RSA key of 2048 bits or more."},
-		checkKeySize},
-	{&Rule{ID: "weak-signature", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    "Java's jdk.certpath.disabledAlgorithms (MD2, MD5; SHA-1 restricted)",
-		Description: "No certificate below the root is signed with SHA-1 or MD5.",
-		Fix:         "Reissue the certificate with a SHA-256 (or stronger) signature."},
-		checkWeakSignature},
-	{&Rule{ID: "leaf-is-ca", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    "RFC 5280 4.2.1.9; CA/Browser Forum baseline requirements",
-		Description: "The leaf is not a CA certificate.",
-		Fix:         "Reissue the appliance certificate from an end-entity (web server) template, not a CA template."},
-		checkLeafIsCA},
-	{&Rule{ID: "leaf-name", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
-		Citation:    "RFC 6125 / RFC 2818 host name check (--name)",
-		Description: "With --name, the leaf covers that host name or IP address (SAN, or CN when there is no SAN).",
-		Fix:         "Generate the CSR with the name the peer appliance uses to reach this one, and add it as a Subject Alternative Name."},
-		checkLeafName},
+var uploadRules = []*uploadRule{
+	ruleCSRKey,
+	ruleCSRWildcard,
+	ruleEncoding,
+	ruleEncodingText,
+	ruleLeafEKU,
+	ruleLeafKU,
+	ruleChainComplete,
+	ruleChainSignature,
+	ruleChainOrder,
+	ruleChainUnrelated,
+	ruleChainDepth,
+	ruleChainVerify,
+	ruleCAConstraints,
+	ruleCommonName,
+	ruleLeafWildcard,
+	ruleValidity,
+	ruleExpiring,
+	ruleLeafKeyType,
+	ruleKeySize,
+	ruleWeakSignature,
+	ruleLeafIsCA,
+	ruleLeafName,
+}
+
+var ruleCSRKey = &uploadRule{Rule: Rule{ID: "csr-key", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgCSR},
+	Citation:    kb + " #1",
+	Description: "The leaf certificate was issued for a CSR generated on this appliance: its public key is the CSR's.",
+	Cause:       "the uploaded certificate was not issued for the CSR generated on this appliance (its public key differs), or a new CSR was generated after it was signed",
+	Fix:         "Have the CA sign the CSR generated on this appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request), and upload what it returns; do not generate a new CSR in between."},
+	Applies: csrKeyApplies,
+	Check:   checkCSRKey}
+
+// csrKeyApplies: csr-key needs the CSR (without one it is na, saying which
+// flag gives it when the command takes one) and a leaf.
+func csrKeyApplies(s *Subject) (bool, string) {
+	if s.CSR == nil {
+		if flag := s.Flags.flag(s.Side, CSRInput); flag != "" {
+			return false, "no CSR given (use " + flag + " with the CSR generated on this appliance)"
+		}
+		return false, ""
+	}
+	return hasLeaf(s)
 }
 
 func checkCSRKey(s *Subject) []Result {
-	flag := s.Flags.flag(s.Side, CSRInput)
-	if s.CSR == nil && flag == "" {
-		return []Result{{Status: NA}}
-	}
-	if s.CSR == nil {
-		return []Result{{Status: NA, Reason: "no CSR given (use " + flag + " with the CSR generated on this appliance)"}}
-	}
 	leaf, li := s.leaf()
 	type eq interface{ Equal(crypto.PublicKey) bool }
 	k, ok := leaf.PublicKey.(eq)
@@ -282,10 +229,19 @@ func spki(r *x509.CertificateRequest) string {
 	return "SPKI SHA-256 " + short(hexSHA(r.RawSubjectPublicKeyInfo))
 }
 
+var ruleCSRWildcard = &uploadRule{Rule: Rule{ID: "csr-wildcard", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN6002", OMEMessageArgs: []string{"DistinguishedName"},
+	Citation:    kb + " #6",
+	Description: "The CSR's distinguished name has no wildcard (*); OME refuses to generate such a CSR.",
+	Cause:       "the CSR's distinguished name is missing or invalid, e.g. a wildcard (*) in the common name",
+	Fix:         "Generate the CSR on the appliance with the appliance's own host name as common name, without '*'; OME does not support wildcard certificates."},
+	Applies: csrGiven,
+	Check:   checkCSRWildcard}
+
+// csrGiven: a rule on the CSR applies when one was given (otherwise it is
+// na without a reason: csr-key asks for the CSR).
+func csrGiven(s *Subject) (bool, string) { return s.CSR != nil, "" }
+
 func checkCSRWildcard(s *Subject) []Result {
-	if s.CSR == nil {
-		return []Result{{Status: NA}}
-	}
 	var out []Result
 	if strings.Contains(s.CSR.Req.Subject.String(), "*") {
 		out = append(out, Result{Status: Error, Details: fmt.Sprintf("the CSR %s has a wildcard in its subject \"%s\"", s.CSR.File, s.CSR.Req.Subject.String())})
@@ -303,11 +259,25 @@ func checkCSRWildcard(s *Subject) []Result {
 // could be judged.
 const fromTLS = "the chain was read from the appliance's TLS handshake, not from the file that was uploaded"
 
+var ruleEncoding = &uploadRule{Rule: Rule{ID: "encoding", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CSEC9002", OMEMessageArgs: []string{},
+	Citation:    kb + " #2",
+	Description: "The file is Base64-encoded (PEM) X.509: not DER, PKCS#7, PKCS#12 or UTF-16 text.",
+	Cause:       "the file is not a Base64 PEM X.509 certificate (DER, PKCS#7, PKCS#12 or UTF-16 text), or, for a single server certificate, its Key Usage lacks Key Encipherment",
+	Fix:         convertFix + "openssl x509 -inform DER -in cert.cer -out cert.pem"},
+	Applies: fromFile,
+	Check:   checkEncoding}
+
+// fromFile: a rule on the file's format applies to a chain read from a
+// file, not to one read from a TLS handshake.
+func fromFile(s *Subject) (bool, string) {
+	if s.Input.Encoding == chain.EncTLS {
+		return false, fromTLS
+	}
+	return true, ""
+}
+
 func checkEncoding(s *Subject) []Result {
 	in := s.Input
-	if in.Encoding == chain.EncTLS {
-		return []Result{{Status: NA, Reason: fromTLS}}
-	}
 	var out []Result
 	var how string
 	switch in.Encoding {
@@ -356,10 +326,14 @@ func checkEncoding(s *Subject) []Result {
 	return out
 }
 
+var ruleEncodingText = &uploadRule{Rule: Rule{ID: "encoding-text", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    kb + " #2 (text around the Base64 is our reading)",
+	Description: "The PEM file holds only certificate blocks: no BOM, no text around them, no indented lines or missing Base64 padding, no keys.",
+	Fix:         "Keep only the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks, saved as plain ASCII (ome-preflight reads the file either way; OME's parser may not)."},
+	Applies: fromFile,
+	Check:   checkEncodingText}
+
 func checkEncodingText(s *Subject) []Result {
-	if s.Input.Encoding == chain.EncTLS {
-		return []Result{{Status: NA, Reason: fromTLS}}
-	}
 	f := s.Input.Facts
 	var out []Result
 	warn := func(d string) { out = append(out, Result{Status: Warn, Details: s.Input.File + ": " + d}) }
@@ -401,6 +375,14 @@ func checkEncodingText(s *Subject) []Result {
 	return out
 }
 
+var ruleLeafEKU = &uploadRule{Rule: Rule{ID: "leaf-eku", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgEKU},
+	Citation:    kb + " #3",
+	Description: "The leaf's Extended Key Usage has Server Authentication and Client Authentication (a single server certificate: Server Authentication).",
+	Cause:       "the appliance certificate lacks Server Authentication and/or Client Authentication in its Extended Key Usage",
+	Fix:         "Reissue the appliance certificate from a CA template whose Application Policies / Extended Key Usage include both Server Authentication (1.3.6.1.5.5.7.3.1) and Client Authentication (1.3.6.1.5.5.7.3.2), e.g. a copy of the AD CS \"Web Server\" template with Client Authentication added."},
+	Applies: hasLeaf,
+	Check:   checkLeafEKU}
+
 func checkLeafEKU(s *Subject) []Result {
 	leaf, li := s.leaf()
 	server, client := chain.HasEKU(leaf, x509.ExtKeyUsageServerAuth), chain.HasEKU(leaf, x509.ExtKeyUsageClientAuth)
@@ -428,6 +410,14 @@ func checkLeafEKU(s *Subject) []Result {
 		s.label(li), strings.Join(missing, " and "), have)}}
 }
 
+var ruleLeafKU = &uploadRule{Rule: Rule{ID: "leaf-key-usage", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgWebServer},
+	Citation:    kb + " #4",
+	Description: "The leaf's Key Usage has Key Encipherment.",
+	Cause:       "the appliance certificate lacks Key Encipherment in its Key Usage",
+	Fix:         "Reissue the appliance certificate from a template whose Key Usage includes Key Encipherment (AD CS: Request Handling > \"Allow key exchange ... (key encipherment)\")."},
+	Applies: hasLeaf,
+	Check:   checkLeafKU}
+
 func checkLeafKU(s *Subject) []Result {
 	leaf, li := s.leaf()
 	if leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0 {
@@ -443,6 +433,14 @@ func checkLeafKU(s *Subject) []Result {
 	}
 	return []Result{r}
 }
+
+var ruleChainComplete = &uploadRule{Rule: Rule{ID: "chain-complete", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	Citation:    kb + " #5",
+	Description: "The file holds the full chain: the leaf, every intermediate, and the self-signed root.",
+	Cause:       "the chain is incomplete (root or an intermediate missing), out of order, holds an unrelated certificate, is deeper than 10, or a link's signature does not verify",
+	Fix:         "Add the missing CA certificates (export them from the CA or the Windows certificate store as Base-64 X.509) so the file reads leaf, intermediates, root."},
+	Applies: hasLeaf,
+	Check:   checkChainComplete}
 
 func checkChainComplete(s *Subject) []Result {
 	p, certs := s.Path, s.certs()
@@ -482,6 +480,12 @@ func checkChainComplete(s *Subject) []Result {
 		Fix: fmt.Sprintf("Add the certificate of \"%s\" (and any CA above it up to the self-signed root) to the file, after \"%s\".", p.MissingIssuer, chain.Name(certs[last]))}}
 }
 
+var ruleChainSignature = &uploadRule{Rule: Rule{ID: "chain-signature", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	Citation:    kb + " #5",
+	Description: "Each certificate is signed by the next one's key (a CA re-issued with a new key under the same name breaks this).",
+	Fix:         "Use the CA certificate that actually signed the certificate before it: the current CA certificate may have been renewed with a new key; export the one whose key matches (compare Authority Key Identifier and Subject Key Identifier)."},
+	Check: checkChainSignature}
+
 func checkChainSignature(s *Subject) []Result {
 	if len(s.Path.BrokenLinks) == 0 {
 		return []Result{{Status: Pass}}
@@ -497,18 +501,35 @@ func checkChainSignature(s *Subject) []Result {
 	return out
 }
 
-func checkChainOrder(s *Subject) []Result {
+var ruleChainOrder = &uploadRule{Rule: Rule{ID: "chain-order", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	Citation:    kb + " #5 (order)",
+	Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
+	Fix:         "Reorder the file to leaf, intermediates, root."},
+	Applies: chainOrderApplies,
+	Check:   checkChainOrder}
+
+// chainOrderApplies: a file that lists the path in order is judged (and
+// passes) whatever its mode or format; otherwise the order is judged only
+// for a migration chain without unrelated certificates (chain-unrelated's
+// finding) in a file whose order the admin chose: a container's order is
+// not, and converting it (encoding's fix) writes the right one.
+func chainOrderApplies(s *Subject) (bool, string) {
 	if s.Path.FileOrder {
-		return []Result{{Status: Pass}} // observed: the file lists the path in order
+		return true, ""
 	}
 	if s.Mode == report.ModeServer || len(s.Path.Unrelated) > 0 {
-		return []Result{{Status: NA}}
+		return false, ""
 	}
 	switch s.Input.Encoding {
 	case chain.EncPKCS7DER, chain.EncPKCS7PEM, chain.EncPKCS12, chain.EncTLS:
-		// A container's order is not one the admin chose, and converting it
-		// (encoding's fix) writes the right one.
-		return []Result{{Status: NA}}
+		return false, ""
+	}
+	return true, ""
+}
+
+func checkChainOrder(s *Subject) []Result {
+	if s.Path.FileOrder {
+		return []Result{{Status: Pass}} // observed: the file lists the path in order
 	}
 	return []Result{{Status: Error, Details: fmt.Sprintf("%s lists the certificates as %s; OME wants each certificate followed by its issuer: %s",
 		s.Input.File, fileOrder(s), chain.Describe(s.certs(), s.Path.Order)),
@@ -529,14 +550,24 @@ func fileOrder(s *Subject) string {
 	return chain.Describe(s.certs(), idx)
 }
 
+var ruleChainUnrelated = &uploadRule{Rule: Rule{ID: "chain-unrelated", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
+	Citation:    kb + " #5",
+	Description: "The file holds nothing but the chain: no unrelated certificates, no duplicates.",
+	Fix:         "Remove the certificates that are not on the leaf's chain."},
+	Applies: chainUnrelatedApplies,
+	Check:   checkChainUnrelated}
+
+// chainUnrelatedApplies: a single server certificate alone has nothing
+// unrelated beside it.
+func chainUnrelatedApplies(s *Subject) (bool, string) {
+	return s.Mode != report.ModeServer || len(s.certs()) > 1, ""
+}
+
 func checkChainUnrelated(s *Subject) []Result {
 	var out []Result
 	if s.Mode == report.ModeServer {
-		if len(s.certs()) > 1 {
-			return []Result{{Status: Warn, Details: fmt.Sprintf("%s holds %d certificates; a single server certificate upload takes only the first", s.Input.File, len(s.certs())),
-				Fix: "Use --mode migration to check a chain, or keep only the appliance certificate."}}
-		}
-		return []Result{{Status: NA}}
+		return []Result{{Status: Warn, Details: fmt.Sprintf("%s holds %d certificates; a single server certificate upload takes only the first", s.Input.File, len(s.certs())),
+			Fix: "Use --mode migration to check a chain, or keep only the appliance certificate."}}
 	}
 	for _, i := range s.Path.Unrelated {
 		if !s.Path.Root && chain.SelfSigned(s.certs()[i]) {
@@ -555,6 +586,12 @@ func checkChainUnrelated(s *Subject) []Result {
 	return out
 }
 
+var ruleChainDepth = &uploadRule{Rule: Rule{ID: "chain-depth", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+	Citation:    kb + " #5 (the depth limit is stated; its message is our reading)",
+	Description: "The chain has at most 10 certificates.",
+	Fix:         "Issue the appliance certificate from a CA closer to the root; OME accepts at most 10 certificates."},
+	Check: checkChainDepth}
+
 func checkChainDepth(s *Subject) []Result {
 	n := len(s.Path.Order)
 	if len(s.certs()) > n {
@@ -565,6 +602,12 @@ func checkChainDepth(s *Subject) []Result {
 	}
 	return []Result{{Status: Error, Details: fmt.Sprintf("%s holds %d certificates; OME accepts at most %d", s.Input.File, n, MaxDepth)}}
 }
+
+var ruleChainVerify = &uploadRule{Rule: Rule{ID: "chain-verify", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+	Citation:    kb + " #5 (verified as an X.509 path to the file's own root)",
+	Description: "The path verifies as X.509 to the file's own root: CA constraints, path length, name constraints, critical extensions.",
+	Fix:         "Reissue the certificate named in the message from a CA whose certificate allows it (basic constraints, path length, name constraints, an Extended Key Usage that includes serverAuth and clientAuth), without unknown critical extensions."},
+	Check: checkChainVerify}
 
 func checkChainVerify(s *Subject) []Result {
 	p, certs, v := s.Path, s.certs(), s.Verdict
@@ -654,6 +697,12 @@ func commonInstant(certs []*x509.Certificate, order []int) (time.Time, bool) {
 	return lo.Add(time.Second), !lo.Add(time.Second).After(hi)
 }
 
+var ruleCAConstraints = &uploadRule{Rule: Rule{ID: "ca-constraints", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain}, Inferred: true,
+	Citation:    kb + " #5 (PKIX path validation, RFC 5280 4.2.1.9 and 4.2.1.3)",
+	Description: "Every CA certificate on the path is marked as a CA (basic constraints) and, when it has Key Usage, has keyCertSign.",
+	Fix:         "Reissue the CA certificate named in the message with Basic Constraints CA:TRUE and Key Usage keyCertSign."},
+	Check: checkCAConstraints}
+
 func checkCAConstraints(s *Subject) []Result {
 	var out []Result
 	certs := s.certs()
@@ -679,6 +728,12 @@ func checkCAConstraints(s *Subject) []Result {
 	return out
 }
 
+var ruleCommonName = &uploadRule{Rule: Rule{ID: "common-name", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
+	Citation:    kb + " #6 (\"No common name found in the leaf certificate\"; OME's MessageArgs for it are not documented)",
+	Description: "Every certificate has a common name (CN).",
+	Fix:         "Reissue the certificate with a CN in its subject: for the appliance, its host name."},
+	Check: checkCommonName}
+
 func checkCommonName(s *Subject) []Result {
 	var out []Result
 	for i, c := range s.certs() {
@@ -697,6 +752,13 @@ func checkCommonName(s *Subject) []Result {
 	return out
 }
 
+var ruleLeafWildcard = &uploadRule{Rule: Rule{ID: "leaf-cn-wildcard", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{},
+	Citation:    kb + " #6 (OME's MessageArgs for it are not documented)",
+	Description: "The leaf's common name has no wildcard (*): OME does not support wildcard certificates.",
+	Fix:         "Generate a CSR on the appliance for its own host name and have it signed; OME does not support wildcard certificates."},
+	Applies: hasLeaf,
+	Check:   checkLeafWildcard}
+
 func checkLeafWildcard(s *Subject) []Result {
 	leaf, li := s.leaf()
 	var out []Result
@@ -713,6 +775,12 @@ func checkLeafWildcard(s *Subject) []Result {
 	}
 	return out
 }
+
+var ruleValidity = &uploadRule{Rule: Rule{ID: "validity", Family: FamilyUpload, Severity: SevError,
+	Citation:    kb + " (connection validation: validity period against the appliance's date and time)",
+	Description: "Every certificate is valid at the appliance's clock (notBefore <= now <= notAfter).",
+	Fix:         "Renew the expired certificate, or correct the appliance's clock (enable NTP) if the certificate is not yet valid."},
+	Check: checkValidity}
 
 func checkValidity(s *Subject) []Result {
 	var out []Result
@@ -735,6 +803,12 @@ func checkValidity(s *Subject) []Result {
 	return out
 }
 
+var ruleExpiring = &uploadRule{Rule: Rule{ID: "validity-expiring", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    kb + " (validity period; the 30-day margin is ours)",
+	Description: "No certificate expires within 30 days.",
+	Fix:         "Renew the certificate before the change window, then upload the renewed chain."},
+	Check: checkExpiring}
+
 func checkExpiring(s *Subject) []Result {
 	var out []Result
 	for _, i := range s.Path.Order {
@@ -749,6 +823,13 @@ func checkExpiring(s *Subject) []Result {
 	}
 	return out
 }
+
+var ruleLeafKeyType = &uploadRule{Rule: Rule{ID: "leaf-key-type", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    "OME 3.6 Security Configuration Guide: TLS 1.2 with four ECDHE-RSA/DHE-RSA AES-256 suites",
+	Description: "The leaf key is RSA: OME's TLS 1.2 cipher suites are all RSA-authenticated.",
+	Fix:         "Generate the CSR on the appliance (it makes an RSA key) and have the CA sign it with an RSA template."},
+	Applies: hasLeaf,
+	Check:   checkLeafKeyType}
 
 func checkLeafKeyType(s *Subject) []Result {
 	leaf, li := s.leaf()
@@ -773,6 +854,12 @@ func withArticle(s string) string {
 	return "a " + s
 }
 
+var ruleKeySize = &uploadRule{Rule: Rule{ID: "key-size", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    "NIST SP 800-131A; Java's jdk.certpath.disabledAlgorithms",
+	Description: "RSA keys are at least 2048 bits.",
+	Fix:         "Reissue the certificate with an RSA key of 2048 bits or more."},
+	Check: checkKeySize}
+
 func checkKeySize(s *Subject) []Result {
 	var out []Result
 	for i, c := range s.certs() {
@@ -785,6 +872,12 @@ func checkKeySize(s *Subject) []Result {
 	}
 	return out
 }
+
+var ruleWeakSignature = &uploadRule{Rule: Rule{ID: "weak-signature", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    "Java's jdk.certpath.disabledAlgorithms (MD2, MD5; SHA-1 restricted)",
+	Description: "No certificate below the root is signed with SHA-1 or MD5.",
+	Fix:         "Reissue the certificate with a SHA-256 (or stronger) signature."},
+	Check: checkWeakSignature}
 
 func checkWeakSignature(s *Subject) []Result {
 	var out []Result
@@ -803,6 +896,13 @@ func checkWeakSignature(s *Subject) []Result {
 	return out
 }
 
+var ruleLeafIsCA = &uploadRule{Rule: Rule{ID: "leaf-is-ca", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    "RFC 5280 4.2.1.9; CA/Browser Forum baseline requirements",
+	Description: "The leaf is not a CA certificate.",
+	Fix:         "Reissue the appliance certificate from an end-entity (web server) template, not a CA template."},
+	Applies: hasLeaf,
+	Check:   checkLeafIsCA}
+
 func checkLeafIsCA(s *Subject) []Result {
 	leaf, li := s.leaf()
 	if len(s.Path.Order) == 1 || !leaf.IsCA {
@@ -811,14 +911,26 @@ func checkLeafIsCA(s *Subject) []Result {
 	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s is marked as a CA (Basic Constraints CA:TRUE)", s.label(li))}}
 }
 
-func checkLeafName(s *Subject) []Result {
-	flag := s.Flags.flag(s.Side, NameInput)
-	if s.Name == "" && flag == "" {
-		return []Result{{Status: NA}}
-	}
+var ruleLeafName = &uploadRule{Rule: Rule{ID: "leaf-name", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
+	Citation:    "RFC 6125 / RFC 2818 host name check (--name)",
+	Description: "With --name, the leaf covers that host name or IP address (SAN, or CN when there is no SAN).",
+	Fix:         "Generate the CSR with the name the peer appliance uses to reach this one, and add it as a Subject Alternative Name."},
+	Applies: leafNameApplies,
+	Check:   checkLeafName}
+
+// leafNameApplies: leaf-name needs the name the peer uses (without one it
+// is na, saying which flag gives it when the command takes one) and a leaf.
+func leafNameApplies(s *Subject) (bool, string) {
 	if s.Name == "" {
-		return []Result{{Status: NA, Reason: "no host name given: give " + flag + " with the name or IP the peer appliance uses"}}
+		if flag := s.Flags.flag(s.Side, NameInput); flag != "" {
+			return false, "no host name given: give " + flag + " with the name or IP the peer appliance uses"
+		}
+		return false, ""
 	}
+	return hasLeaf(s)
+}
+
+func checkLeafName(s *Subject) []Result {
 	leaf, li := s.leaf()
 	host := strings.Trim(s.Name, "[]")
 	if err := leaf.VerifyHostname(host); err == nil {
