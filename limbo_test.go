@@ -90,9 +90,6 @@ var limboDeviations = map[string]string{
 	"pathlen::self-issued-certs-pathlen":                     devCannotJudge,
 	"rfc5280::aki::intermediate-missing-aki":                 devKeyID,
 	"rfc5280::aki::leaf-missing-aki":                         devKeyID,
-	"rfc5280::duplicate-extensions":                          devProfile,
-	"rfc5280::ee-critical-aia-invalid":                       devProfile,
-	"rfc5280::eku::ee-eku-empty":                             devProfile,
 	"rfc5280::leaf-ku-keycertsign":                           devProfile,
 	"rfc5280::nc::invalid-dnsname-leading-period":            devProfile,
 	"rfc5280::nc::nc-forbids-othername-noop":                 devCannotJudge,
@@ -106,7 +103,6 @@ var limboDeviations = map[string]string{
 	"rfc5280::root-inconsistent-ca-extensions":               devAnchor,
 	"rfc5280::root-missing-basic-constraints":                devAnchor,
 	"rfc5280::root-non-critical-basic-constraints":           devAnchor,
-	"rfc5280::san::malformed":                                devProfile,
 	"rfc5280::san::noncritical-with-empty-subject":           devProfile,
 	"rfc5280::san::underscore-dns":                           devProfile,
 	"rfc5280::ski::intermediate-missing-ski":                 devKeyID,
@@ -130,8 +126,30 @@ var limboDeviations = map[string]string{
 	"webpki::ee-basicconstraints-ca":                         devProfile,
 	"webpki::forbidden-rsa-not-divisible-by-8-in-root":       devWebPKIKey,
 	"webpki::forbidden-weak-rsa-key-in-root":                 devWebPKIKey,
-	"webpki::malformed-aia":                                  devProfile,
 	"webpki::san::san-critical-with-nonempty-subject":        devProfile,
+}
+
+// limboStacks reads testdata/limbo-stacks.txt: the cases where OpenSSL
+// and Java both decide otherwise than x509-limbo expects, with their
+// verdict (TestStacksDifferential keeps the file true).
+func limboStacks(t testing.TB) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "limbo-stacks.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, v, ok := strings.Cut(line, "\t")
+		if !ok || (v != "SUCCESS" && v != "FAILURE") {
+			t.Fatalf("testdata/limbo-stacks.txt: bad line %q", line)
+		}
+		out[id] = v
+	}
+	return out
 }
 
 // limboFile is a case as an admin has it: the peer, the intermediates and
@@ -268,12 +286,13 @@ func TestLimboConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stacks := limboStacks(t)
 	type tally struct{ n, agree int }
 	groups := map[string]*tally{}
 	total, scope := &tally{}, map[string]int{}
 	var disagree []string
 	deviated := map[string]bool{}
-	cannot, crashes := 0, 0
+	cannot, crashes, followStacks := 0, 0, 0
 	for _, c := range cases {
 		if why := limboOutOfScope(c); why != "" {
 			scope[why]++
@@ -306,6 +325,12 @@ func TestLimboConformance(t *testing.T) {
 			deviated[c.ID] = true
 			continue
 		}
+		if v, ok := stacks[c.ID]; ok && v == got {
+			// Both OME stacks (OpenSSL, Java) decide as the tool does,
+			// against x509-limbo: the tool models them (docs/design-notes.md).
+			followStacks++
+			continue
+		}
 		disagree = append(disagree, fmt.Sprintf("%s: want %s, got %s (%s)", c.ID, c.ExpectedResult, got, detail))
 	}
 	pct := func(x *tally) float64 { return 100 * float64(x.agree) / float64(max(x.n, 1)) }
@@ -320,8 +345,10 @@ func TestLimboConformance(t *testing.T) {
 	for why, n := range scope {
 		t.Logf("out of scope: %d: %s", n, why)
 	}
-	t.Logf("in scope: %d cases, %d agree (%.2f %%), %d cannot judge, %d crashes, %d deviations listed, %d unexplained",
-		total.n, total.agree, pct(total), cannot, crashes, len(limboDeviations), len(disagree))
+	t.Logf("in scope: %d cases, %d agree with x509-limbo (%.2f %%), %d more decided as both OpenSSL and Java decide against it, %d cannot judge, %d crashes, %d deviations listed, %d unexplained",
+		total.n, total.agree, pct(total), followStacks, cannot, crashes, len(limboDeviations), len(disagree))
+	modelled := &tally{total.n, total.agree + followStacks}
+	t.Logf("agreement counting the cases that follow OME's stacks: %.2f %%", pct(modelled))
 	sort.Strings(disagree)
 	for _, d := range disagree {
 		t.Log("  " + d)
@@ -329,8 +356,8 @@ func TestLimboConformance(t *testing.T) {
 	if crashes > 0 {
 		t.Errorf("%d cases gave no JSON report", crashes)
 	}
-	if p := pct(total); p < 99.5 {
-		t.Errorf("in-scope agreement %.2f %% < 99.5 %%", p)
+	if p := pct(modelled); p < 99.5 {
+		t.Errorf("in-scope agreement (x509-limbo, or both OME stacks where they decide otherwise) %.2f %% < 99.5 %%", p)
 	}
 	for _, k := range []string{"bettertls::pathbuilding", "pathological"} {
 		dev := 0

@@ -5,6 +5,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"net"
+	"strings"
 	"testing"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -183,4 +185,51 @@ func TestSigCacheSharesLinks(t *testing.T) {
 
 func pkixExt(id asn1.ObjectIdentifier, critical bool) pkix.Extension {
 	return pkix.Extension{Id: id, Critical: critical, Value: []byte{0x05, 0x00}}
+}
+
+// Where OME's stacks (OpenSSL and Java) decide otherwise than crypto/x509,
+// the verdict models them: a host name matched by the CN when the leaf has
+// no dNSName SAN (valid, with a caveat), DNS name constraints applied to
+// such a CN, and what both stacks refuse that crypto/x509 takes (an empty
+// EKU extension here; a critical AIA and an extension twice cannot be
+// built with crypto/x509: x509-limbo's rfc5280::ee-critical-aia-invalid
+// and rfc5280::duplicate-extensions hold those, in limbo_test.go).
+func TestVerdictModelsOMEStacks(t *testing.T) {
+	ipOnly := func(c *x509.Certificate) { c.DNSNames, c.IPAddresses = nil, []net.IP{net.ParseIP("192.0.2.10")} }
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 90},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true, KeySlot: 91},
+		fixtures.Spec{ID: "nc", CN: "NC-CA", Issuer: "root", CA: true, KeySlot: 92, Mutate: func(c *x509.Certificate) {
+			c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{"corp.example"}, true
+		}},
+		fixtures.Spec{ID: "cn-only", CN: "ome.lab.test", Issuer: "inter", KeySlot: 93, Mutate: ipOnly},
+		fixtures.Spec{ID: "cn-under-nc", CN: "ome.lab.test", Issuer: "nc", KeySlot: 93, Mutate: ipOnly},
+		fixtures.Spec{ID: "cn-ok-under-nc", CN: "ome.corp.example", Issuer: "nc", KeySlot: 93, Mutate: ipOnly},
+		fixtures.Spec{ID: "empty-eku", CN: "ome.lab.test", Issuer: "inter", KeySlot: 93, Mutate: func(c *x509.Certificate) {
+			c.ExtKeyUsage = nil
+			c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Value: []byte{0x30, 0x00}})
+		}},
+	)
+	c := func(id string) *x509.Certificate { return p.Certs[id].Cert }
+	validate := func(leaf, inter, name string) chain.Verdict {
+		return chain.Validate(c(leaf), []*x509.Certificate{c(inter)}, chain.VerifyOptions{Anchors: []*x509.Certificate{c("root")}, At: base, Usage: x509.ExtKeyUsageServerAuth, Name: name})
+	}
+	if v := validate("cn-only", "inter", "ome.lab.test"); !v.OK() || len(v.Caveats) != 1 || !strings.Contains(v.Caveats[0], "common name") {
+		t.Errorf("host name in the CN, IP-only SAN: %s (%v), caveats %q; want valid with a caveat", v.Reason, v.Err, v.Caveats)
+	}
+	if v := validate("cn-only", "inter", "OME.LAB.TEST"); !v.OK() {
+		t.Errorf("the CN matches without regard to case: %s", v.Reason)
+	}
+	if v := validate("cn-only", "inter", "other.lab.test"); v.Reason != chain.HostName {
+		t.Errorf("another host name: %s; want host name", v.Reason)
+	}
+	if v := validate("cn-under-nc", "nc", ""); v.Reason != chain.NameConstraints || v.Cert == nil || !v.Cert.Equal(c("nc")) {
+		t.Errorf("a CN outside the DNS name constraints: %s (%v); want name constraints, NC-CA at fault", v.Reason, v.Err)
+	}
+	if v := validate("cn-ok-under-nc", "nc", ""); !v.OK() {
+		t.Errorf("a CN inside the DNS name constraints: %s (%v)", v.Reason, v.Err)
+	}
+	if v := validate("empty-eku", "inter", ""); v.Reason != chain.ExtKeyUsage {
+		t.Errorf("an empty EKU extension: %s (%v); want extended key usage", v.Reason, v.Err)
+	}
 }

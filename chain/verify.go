@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -259,11 +260,12 @@ const (
 	NoAnchor                 // nothing to anchor trust to
 	CannotJudge              // crypto/x509 refuses what Java accepts: neither proven good nor bad
 	Other                    // anything else crypto/x509 refuses
+	Unreadable               // a certificate of the input could not be parsed: it was not judged
 )
 
 var reasonNames = [...]string{"valid", "expired", "not yet valid", "weak signature", "CA usage", "extended key usage",
 	"name constraints", "path length", "host name", "unknown authority", "bad signature", "critical extension",
-	"search bound", "no anchor", "cannot judge", "other"}
+	"search bound", "no anchor", "cannot judge", "other", "unreadable certificate"}
 
 func (r Reason) String() string {
 	if r >= 0 && int(r) < len(reasonNames) {
@@ -610,6 +612,9 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		caveat = fmt.Sprintf("the host name %s matches only the leaf's common name (it has no dNSName Subject Alternative Name): OpenSSL and Java accept it, Go and current browsers do not", o.Name)
 	}
 	if err == nil {
+		if err := stackProfile(path); err != nil {
+			return "", "", err
+		}
 		// OpenSSL and Java check a host-name CN against DNS name
 		// constraints when the leaf has no dNSName SAN; crypto/x509 ignores
 		// the CN.
@@ -644,6 +649,37 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		return "", "", err
 	}
 	return "", caveat, nil
+}
+
+var (
+	oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+	oidAIA         = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}
+)
+
+// stackProfile refuses what both OpenSSL and Java refuse and crypto/x509
+// accepts: the same extension twice in a certificate, a critical Authority
+// Information Access below the anchor (OpenSSL: unhandled critical
+// extension), a leaf whose Extended Key Usage extension is empty (it
+// allows nothing).
+func stackProfile(path []*x509.Certificate) error {
+	for k, c := range path {
+		seen := map[string]bool{}
+		for _, e := range c.Extensions {
+			id := e.Id.String()
+			if seen[id] {
+				return &limitError{Other, c, fmt.Sprintf("x509: \"%s\" carries the extension %s twice (RFC 5280 4.2): OpenSSL and Java refuse the certificate", Name(c), id)}
+			}
+			seen[id] = true
+			if e.Critical && e.Id.Equal(oidAIA) && k < len(path)-1 {
+				return &limitError{CriticalExtension, c, fmt.Sprintf("x509: \"%s\" marks its Authority Information Access critical: OpenSSL refuses it as an unhandled critical extension, and Java refuses the path", Name(c))}
+			}
+		}
+	}
+	leaf := path[0]
+	if len(leaf.ExtKeyUsage)+len(leaf.UnknownExtKeyUsage) == 0 && slices.ContainsFunc(leaf.Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidExtKeyUsage) }) {
+		return &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: the leaf \"%s\" has an empty Extended Key Usage extension, which allows no usage: OpenSSL and Java refuse it", Name(leaf))}
+	}
+	return nil
 }
 
 // cnMatchesHost reports whether a host name matches a CN as OpenSSL and

@@ -102,6 +102,13 @@ func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.T
 			s.Verdict = v
 		}
 	}
+	if bad := in.Facts.BadBlocks; len(bad) > 0 {
+		// A certificate crypto/x509 could not read was not judged: the
+		// verdict on the others is not the file's (the encoding rule says
+		// what the block is).
+		s.Verdict = chain.Verdict{Path: s.Verdict.Path, Reason: chain.Unreadable,
+			Err: fmt.Errorf("%s: %s could not be read as X.509, so the chain was judged without it", in.File, strings.Join(bad, "; "))}
+	}
 	if n := len(chain.Anchors(in.Certs, nil)); anchors == nil && n > 1 && len(s.Verdict.Path) > 0 {
 		s.anchorChoice = fmt.Sprintf("the file holds %d self-signed certificates that could each be a trust anchor; the path judged ends at \"%s\": give --ca with the root the peer appliance trusts",
 			n, chain.Name(s.Verdict.Path[len(s.Verdict.Path)-1]))
@@ -621,8 +628,8 @@ func checkChainVerify(s *Subject) []Result {
 	case chain.CannotJudge:
 		// Never a pass: crypto/x509 refuses what Java may accept.
 		return []Result{{Status: Info, Details: v.Err.Error()}}
-	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound:
-		return []Result{{Status: NA}} // chain-complete and chain-signature report these
+	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound, chain.Unreadable:
+		return []Result{{Status: NA}} // chain-complete, chain-signature and encoding report these
 	case chain.CAUsage, chain.WeakSignature:
 		return []Result{{Status: NA}} // ca-constraints and weak-signature report these
 	case chain.ExtKeyUsage, chain.HostName, chain.Expired, chain.NotYetValid:

@@ -124,3 +124,22 @@ func TestWeakSignatureJudgesThePath(t *testing.T) {
 		t.Errorf("a SHA-1 intermediate on the path: %s %v; want one warning naming certificate 1", st, fs)
 	}
 }
+
+// A certificate block crypto/x509 cannot read (a duplicate extension, a
+// critical AIA, broken DER) was not judged: the chain verdict is not valid,
+// whatever the certificates around it say.
+func TestUnreadableBlockIsNotJudgedValid(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "root"},
+	)
+	bogus := "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n"
+	in, err := chain.Parse("chain.pem", append([]byte(bogus), fixtures.PEM(p.Chain("leaf", "root")...)...), chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
+	if r.ChainVerdict == nil || r.ChainVerdict.Valid || r.ChainVerdict.Reason != "unreadable certificate" {
+		t.Errorf("chain verdict %+v; want not valid, unreadable certificate", r.ChainVerdict)
+	}
+}

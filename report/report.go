@@ -139,7 +139,8 @@ type ChainVerdict struct {
 	// signature", "CA usage", "extended key usage", "name constraints",
 	// "path length", "host name", "unknown authority", "bad signature",
 	// "critical extension", "search bound", "no anchor", "cannot judge"
-	// (never valid), "other".
+	// (never valid), "other", "unreadable certificate" (a block of the file
+	// could not be read, so it was not judged).
 	Reason    string `json:"reason"`
 	CertIndex *int   `json:"cert_index"`
 	Error     string `json:"error,omitempty"`
