@@ -682,6 +682,21 @@ func stackProfile(path []*x509.Certificate) error {
 	return nil
 }
 
+// HostMatch says whether leaf covers host as OME's stacks (OpenSSL, Java)
+// decide it: a SAN that crypto/x509 matches, or, when the leaf has no
+// dNSName SAN, its CN for a host name (viaCN: current clients and Go do not
+// accept that).
+func HostMatch(leaf *x509.Certificate, host string) (ok, viaCN bool) {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if leaf.VerifyHostname(host) == nil {
+		return true, false
+	}
+	if len(leaf.DNSNames) == 0 && net.ParseIP(host) == nil && cnMatchesHost(leaf.Subject.CommonName, host) {
+		return true, true
+	}
+	return false, false
+}
+
 // cnMatchesHost reports whether a host name matches a CN as OpenSSL and
 // Java match it when there is no dNSName SAN: equal ignoring case, or a
 // wildcard for exactly the left-most label.

@@ -453,8 +453,15 @@ func checkChainComplete(s *Subject) []Result {
 	p, certs := s.Path, s.certs()
 	last := p.Order[len(p.Order)-1]
 	if s.Mode == report.ModeServer {
-		if p.Root {
+		if p.Root || p.Anchor != nil {
 			return []Result{{Status: Pass}}
+		}
+		if len(p.Order) > 1 || len(certs) > 1 {
+			// CA certificates were given, and the path still stops short of
+			// a root: OpenSSL and Java refuse it (x509-limbo too).
+			return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
+				"the chain stops at %s, issued by \"%s\", which is not in %s: OpenSSL and Java cannot verify it to a root", s.label(last), p.MissingIssuer, s.Input.File),
+				Fix: fmt.Sprintf("Add the certificate of \"%s\" (and any CA above it up to the self-signed root) to the file, after \"%s\".", p.MissingIssuer, chain.Name(certs[last]))}}
 		}
 		return []Result{{Status: Warn, CertIndex: intp(last), Details: fmt.Sprintf(
 			"chain not verified: %s is issued by \"%s\", which is not in %s, so nothing here proves the certificate chains to a root", s.label(last), p.MissingIssuer, s.Input.File),
@@ -940,12 +947,14 @@ func leafNameApplies(s *Subject) (bool, string) {
 func checkLeafName(s *Subject) []Result {
 	leaf, li := s.leaf()
 	host := strings.Trim(s.Name, "[]")
-	if err := leaf.VerifyHostname(host); err == nil {
+	ok, viaCN := chain.HostMatch(leaf, host)
+	if ok && !viaCN {
 		return []Result{{Status: Pass}}
 	}
-	// Java still falls back to the CN when there is no SAN; say so.
-	if len(leaf.DNSNames) == 0 && len(leaf.IPAddresses) == 0 && strings.EqualFold(leaf.Subject.CommonName, host) {
-		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s names \"%s\" only in its CN, without Subject Alternative Names; modern TLS clients ignore the CN", s.label(li), host)}}
+	if viaCN {
+		// OpenSSL and Java fall back to the CN when the leaf has no dNSName
+		// SAN (an iPAddress-only SAN included): OME's stacks accept it.
+		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s names \"%s\" only in its CN, without a DNS Subject Alternative Name: OpenSSL and Java (OME's stacks) accept it, but current TLS clients ignore the CN", s.label(li), host)}}
 	}
 	kind := "host name"
 	if net.ParseIP(host) != nil {

@@ -436,6 +436,10 @@ func TestRuleLeafName(t *testing.T) {
 		s.DNS, s.IPs = []string{"ome310.example.com"}, []net.IP{net.ParseIP("10.0.0.5"), net.ParseIP("fd00::5")}
 	}})
 	cnOnly := pairing.LabPKI(t, edits{"source": func(s *fixtures.Spec) { s.Mutate = func(c *x509.Certificate) { c.DNSNames = nil } }})
+	cnIP := pairing.LabPKI(t, edits{"source": func(s *fixtures.Spec) {
+		s.CN = "ome310.example.com"
+		s.Mutate = func(c *x509.Certificate) { c.DNSNames, c.IPAddresses = nil, []net.IP{net.ParseIP("10.0.0.5")} }
+	}})
 	name := func(n string) func(o *pairing.CheckOptions) { return func(o *pairing.CheckOptions) { o.Name = n } }
 	runRuleCases(t, "leaf-name", []ruleCase{
 		{name: "the SAN's host name", run: checkOf(p, labChain, name("ome310.example.com")), want: pass()},
@@ -445,7 +449,11 @@ func TestRuleLeafName(t *testing.T) {
 			want: warn(0, `certificate 0 "OMENT-310" (leaf) does not cover the host name "ome400.example.com" (it covers ome310.example.com, 10.0.0.5, fd00::5)`)},
 		{name: "another IP", run: checkOf(p, labChain, name("10.0.0.6")), want: warn(0, `does not cover the IP address "10.0.0.6"`)},
 		{name: "the name only in the CN", run: checkOf(cnOnly, labChain, name("oment-310")),
-			want: warn(0, `names "oment-310" only in its CN, without Subject Alternative Names`)},
+			want: warn(0, `names "oment-310" only in its CN, without a DNS Subject Alternative Name: OpenSSL and Java (OME's stacks) accept it`)},
+		{name: "an IP-only SAN, the host name in the CN (OpenSSL and Java fall back to it)", run: checkOf(cnIP, labChain, name("OME310.example.com")),
+			want: warn(0, `names "OME310.example.com" only in its CN`)},
+		{name: "an IP-only SAN, an IP in the CN is no fallback for an IP", run: checkOf(cnIP, labChain, name("10.0.0.6")),
+			want: warn(0, `does not cover the IP address "10.0.0.6"`)},
 		{name: "no SAN, another name", run: checkOf(cnOnly, labChain, name("ome400")), want: warn(0, "(it covers CN OMENT-310 and no SAN)")},
 		{name: "no name given, the command takes --name", run: checkOf(p, labChain, nil),
 			want: na("no host name given: give --name with the name or IP the peer appliance uses")},

@@ -143,3 +143,37 @@ func TestUnreadableBlockIsNotJudgedValid(t *testing.T) {
 		t.Errorf("chain verdict %+v; want not valid, unreadable certificate", r.ChainVerdict)
 	}
 }
+
+// In server mode, a file that gives CA certificates but whose path stops at
+// a missing intermediate is refused (OpenSSL and Java cannot verify it); a
+// lone server certificate keeps its warning.
+func TestServerModeMissingIntermediate(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"},
+	)
+	status := func(ids ...string) report.Status {
+		in, err := chain.Parse("server.pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
+		for _, c := range r.Checks {
+			if c.Rule == "chain-complete" {
+				return c.Status
+			}
+		}
+		t.Fatal("no chain-complete check")
+		return 0
+	}
+	if st := status("leaf", "root"); st != report.Error {
+		t.Errorf("leaf and root, the intermediate missing: %s; want error", st)
+	}
+	if st := status("leaf"); st != report.Warn {
+		t.Errorf("a lone server certificate: %s; want warn", st)
+	}
+	if st := status("leaf", "inter", "root"); st != report.Pass {
+		t.Errorf("the whole chain: %s; want pass", st)
+	}
+}
