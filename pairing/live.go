@@ -223,6 +223,9 @@ func unreached(name report.Side, obs *report.Observation) string {
 	if obs.KeyUnproven != "" {
 		return fmt.Sprintf("the %s %s did not prove it holds the key of the certificate it presented: %s", name, obs.Address, obs.KeyUnproven)
 	}
+	if goCannot(obs) {
+		return fmt.Sprintf("the %s %s speaks only %s among OME's suites, which Go's TLS (this tool) cannot complete; a Java client such as OME's connects to it: its chain, clock and API were not read", name, obs.Address, obs.OMESuites.Chosen)
+	}
 	why := "no chain observed"
 	if len(obs.Failures) > 0 {
 		why = obs.Failures[0].Step + " failed: " + obs.Failures[0].Error
@@ -231,6 +234,12 @@ func unreached(name report.Side, obs *report.Observation) string {
 }
 
 func sideUnreached(sd liveSide) string { return unreached(sd.name, sd.obs) }
+
+// goCannot reports a side whose TLS handshakes failed while it accepted one
+// of OME's suites that Go's crypto/tls cannot complete (DHE, CBC-SHA384).
+func goCannot(obs *report.Observation) bool {
+	return len(obs.Chain) == 0 && obs.TLSVersion == "" && obs.OMESuites != nil && obs.OMESuites.Chosen != "" && !obs.OMESuites.GoCompletes
+}
 
 // bothReached needs the chains of the side and of its peer.
 func bothReached(sd liveSide) string {
@@ -328,7 +337,16 @@ var ruleUnreachable = &liveRule{Rule: Rule{ID: "live-unreachable", Family: Famil
 func checkUnreachable(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
+		if goCannot(sd.obs) {
+			// Reached: it answered OME's suites; this tool cannot finish
+			// that handshake (live-tls says so). Not unreachable.
+			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: unreached(sd.name, sd.obs)}})
+			continue
+		}
 		for _, f := range sd.obs.Failures {
+			if f.Clock && f.Answered {
+				continue // it answered without a Date header: live-clock says so
+			}
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s failed: %s", sd.name, sd.obs.Address, f.Step, f.Error)}})
 		}
 	}
@@ -505,16 +523,33 @@ func checkTLS(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
 		switch sd.obs.TLSVersion {
-		case "":
-			continue
 		case "TLS 1.0", "TLS 1.1", "SSLv3":
 			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf("%s %s negotiated %s; OME appliances speak TLS 1.2", sd.name, sd.obs.Address, sd.obs.TLSVersion)}})
 			continue
-		case "TLS 1.3":
-			continue // OME 4.1 and later allow TLS 1.3
 		}
-		if !omeSuites[sd.obs.CipherSuite] {
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s negotiated %s, which is not one of OME's TLS 1.2 suites", sd.name, sd.obs.Address, sd.obs.CipherSuite),
+		sp := sd.obs.OMESuites
+		switch {
+		case goCannot(sd.obs):
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s accepts %s, one of OME's four suites, but no suite Go's TLS can complete: OME's Java client connects to it; this tool read no chain, clock or API from it", sd.name, sd.obs.Address, sp.Chosen),
+				Fix: "Nothing to fix on the appliance for OME; to let this tool check it, enable TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 too, or check its chain from the uploaded file (ome-preflight check)."}})
+		case sd.obs.TLSVersion == "":
+			continue
+		case sp != nil && sp.Chosen != "":
+			// A client limited to OME's four suites connects: judged, not
+			// guessed from the suite Go's own ClientHello got.
+		case sp != nil && sp.Alert != "":
+			how := fmt.Sprintf("; this tool's own handshake used %s", sd.obs.CipherSuite)
+			if sd.obs.TLSVersion == "TLS 1.3" {
+				how = fmt.Sprintf("; this tool's own handshake succeeded only over TLS 1.3 (%s), and whether OME's client offers TLS 1.3 is not documented (inferred)", sd.obs.CipherSuite)
+			}
+			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
+				"%s %s refuses a TLS 1.2 ClientHello that offers only OME's four suites (%s): a client limited to them, as OME's is, would not connect%s", sd.name, sd.obs.Address, sp.Alert, how),
+				Fix: "Enable at least one of OME's suites (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, TLS_DHE_RSA_WITH_AES_256_CBC_SHA256) with an RSA certificate; check that you probed the appliance itself and not a proxy or load balancer in front of it."}})
+		case sd.obs.TLSVersion == "TLS 1.3":
+			// OME 4.1 and later allow TLS 1.3; OME's suites were not tried.
+		case !omeSuites[sd.obs.CipherSuite]:
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s negotiated %s, which is not one of OME's TLS 1.2 suites, and OME's own suites were not tried", sd.name, sd.obs.Address, sd.obs.CipherSuite),
 				Fix: "Check that you probed an OME appliance (a load balancer or proxy in front of it negotiates its own suites)."}})
 		}
 	}
@@ -524,7 +559,7 @@ func checkTLS(p *LivePair) []sideResult {
 // missingTLS is checkTLS\'s applies step: why side sd lacks the evidence the check
 // judges ("" when it has it).
 func missingTLS(p *LivePair, sd liveSide) string {
-	if sd.obs.TLSVersion == "" {
+	if sd.obs.TLSVersion == "" && !goCannot(sd.obs) {
 		if why := sideUnreached(sd); why != "" {
 			return why
 		}

@@ -250,6 +250,7 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	case obs.dateErr != nil:
 		obs.fail("clock (HTTP GET /)", obs.dateErr)
 		obs.Failures[len(obs.Failures)-1].Clock = true // this machine's clock stands in
+		obs.Failures[len(obs.Failures)-1].Answered = errors.Is(obs.dateErr, errNoDate)
 	}
 	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource.Text).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
@@ -258,6 +259,10 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	}
 	return obs.Observation
 }
+
+// errNoDate is an HTTP answer without a usable Date header: the appliance
+// answered, its clock was not read.
+var errNoDate = errors.New("no usable Date header")
 
 // maxBodyShown bounds the start of an HTTP answer kept for the rules.
 const maxBodyShown = 512
@@ -442,7 +447,7 @@ func dateOver(ctx context.Context, tc *tls.Conn, obs *observer) (*dated, error) 
 	}
 	d, err := http.ParseTime(resp.Header.Get("Date"))
 	if err != nil {
-		return nil, fmt.Errorf("no usable Date header: %q", resp.Header.Get("Date"))
+		return nil, fmt.Errorf("%w: %q", errNoDate, resp.Header.Get("Date"))
 	}
 	return &dated{d, rtt}, nil
 }

@@ -16,8 +16,11 @@ type Failure struct {
 	Step string `json:"step"`
 	// Clock marks the failed reading of the clock: this machine's clock
 	// stands in, with a warning, and the report is not incomplete for it.
-	Clock bool   `json:"-"`
-	Error string `json:"error"`
+	Clock bool `json:"-"`
+	// Answered marks a clock that could not be read from an answer that
+	// came (no usable Date header): the appliance was reached.
+	Answered bool   `json:"-"`
+	Error    string `json:"error"`
 }
 
 // HandshakeKind says which connection a handshake was.

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/report"
+)
+
+// openSSLServer starts `openssl s_server` on a loopback port serving the
+// lab pair's target chain with the given options; the test ends it by its
+// PID.
+func openSSLServer(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	requireOpenSSL(t)
+	certs, _ := loadPair(t, dir, "target")
+	os.WriteFile(dir+"/srv-leaf.pem", fixtures.PEM(certs[0]), 0o600)
+	os.WriteFile(dir+"/srv-cas.pem", fixtures.PEM(certs[1:]...), 0o600)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	l.Close()
+	cmd := exec.Command("openssl", append([]string{"s_server", "-accept", "127.0.0.1:" + port, "-cert", "srv-leaf.pem", "-key", "target.key",
+		"-cert_chain", "srv-cas.pem", "-www", "-quiet"}, args...)...)
+	cmd.Dir = dir
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; i < 100; i++ {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("s_server did not start: %s", errb.String())
+	return ""
+}
+
+// live-tls is judged with a ClientHello that offers exactly OME's four
+// suites, against OpenSSL servers: one that speaks only a suite Go cannot
+// complete (reported as such, not as unreachable), one that speaks none of
+// OME's (refused: an error), and the Go mock that speaks OME's GCM suite.
+func TestProbeJudgesOMESuites(t *testing.T) {
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	cases := []struct {
+		name      string
+		args      []string
+		tls       report.Status
+		unreached report.Status
+		detail    string
+	}{
+		{"only DHE-RSA-AES256-GCM-SHA384 (Go cannot complete it)", []string{"-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384"},
+			report.Warn, report.NA, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, one of OME's four suites, but no suite Go's TLS can complete"},
+		{"only AES-128 suites (none of OME's)", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"},
+			report.Error, report.Pass, "refuses a TLS 1.2 ClientHello that offers only OME's four suites (handshake_failure)"},
+		{"OME's ECDHE GCM suite", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"}, report.Pass, report.Pass, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := openSSLServer(t, dir, tc.args...)
+			res := runCLI(t, probeArgs(src.Addr, addr)...)
+			r, status := reportChecks(t, res)
+			if st := status["live-tls/target"].Status; st != tc.tls {
+				t.Errorf("live-tls target %s (%s), want %s", st, status["live-tls/target"].Reason, tc.tls)
+			}
+			for _, f := range r.Findings {
+				if f.Rule == "live-unreachable" {
+					t.Logf("unreachable: %s", f.Message)
+				}
+			}
+			if st := status["live-unreachable/target"].Status; st != tc.unreached {
+				t.Errorf("live-unreachable target %s (%s), want %s", st, status["live-unreachable/target"].Reason, tc.unreached)
+			}
+			found := tc.detail == ""
+			for _, f := range r.Findings {
+				if f.Rule == "live-tls" && strings.Contains(f.Message, tc.detail) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no live-tls finding says %q:\n%s", tc.detail, res.stdout)
+			}
+			if sp := r.Target.Observed.OMESuites; sp == nil || len(sp.Offered) != 4 {
+				t.Errorf("ome_suites %+v: want OME's four suites offered", sp)
+			}
+		})
+	}
+}
