@@ -3,6 +3,8 @@ package pairing
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -52,8 +54,36 @@ func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.T
 		hs.Error, hs.Stage = m.Error, m.Stage
 	case !m.Made:
 		hs.Error, hs.Stage = "no handshake was made", report.StageConnect
+	case httpRefusal(m) != "":
+		// The TLS handshake completed, and the server refused the client
+		// certificate (or its absence) in its HTTP answer: a refusal, not
+		// a pass.
+		hs.Error, hs.Stage, hs.HTTPStatus = "refused at the HTTP level after the handshake ("+httpRefusal(m)+")", report.StageClientCert, m.HTTPStatus
 	default:
 		hs.OK, hs.HTTPStatus = true, m.HTTPStatus
 	}
 	return hs
+}
+
+// httpRefusal recognises a client certificate refused in the HTTP answer
+// of a completed handshake, as nginx answers it (ssl_verify_client): 495
+// "SSL Certificate Error", 496 "SSL Certificate Required", or 400 with
+// "The SSL certificate error" / "No required SSL certificate was sent".
+// It returns the status and the answer's title, or "".
+func httpRefusal(m *report.MutualAttempt) string {
+	title := m.HTTPBody
+	if i := strings.Index(strings.ToLower(title), "<title>"); i >= 0 {
+		title = title[i+len("<title>"):]
+		if j := strings.Index(strings.ToLower(title), "</title>"); j >= 0 {
+			title = title[:j]
+		}
+	}
+	title = strings.TrimSpace(strings.SplitN(title, "\n", 2)[0])
+	switch {
+	case m.HTTPStatus == 495 || m.HTTPStatus == 496:
+	case m.HTTPStatus == 400 && strings.Contains(strings.ToLower(m.HTTPBody), "ssl certificate"):
+	default:
+		return ""
+	}
+	return fmt.Sprintf("HTTP %d: %s", m.HTTPStatus, title)
 }
