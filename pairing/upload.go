@@ -428,6 +428,17 @@ var ruleLeafKU = &uploadRule{Rule: Rule{ID: "leaf-key-usage", Family: FamilyUplo
 func checkLeafKU(s *Subject) []Result {
 	leaf, li := s.leaf()
 	if leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0 {
+		if leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+			// Every one of OME's suites is (EC)DHE_RSA: the server signs its
+			// key exchange, and a TLS client signs CertificateVerify, with
+			// this key. Java refuses it as a server certificate ("KeyUsage
+			// does not allow digital signatures"); OpenSSL refuses it as a
+			// client (-purpose sslclient); nginx answers 400.
+			return []Result{{Status: Error, CertIndex: intp(li), MessageID: strp(""), Args: []string{}, Details: fmt.Sprintf(
+				"%s has Key Encipherment but not Digital Signature in its Key Usage (it has %s): with OME's (EC)DHE_RSA suites the appliance signs with this key as server and as client, which Java and OpenSSL refuse (inferred: OME's own message for it is not documented)",
+				s.label(li), strings.Join(chain.KeyUsageNames(leaf.KeyUsage), ", ")),
+				Fix: "Reissue the appliance certificate from a template whose Key Usage includes Digital Signature and Key Encipherment (AD CS: Extensions > Key Usage > Digital signature, and Request Handling > \"Allow key exchange ... (key encipherment)\")."}}
+		}
 		return []Result{{Status: Pass}}
 	}
 	have := strings.Join(chain.KeyUsageNames(leaf.KeyUsage), ", ")
