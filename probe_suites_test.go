@@ -102,3 +102,22 @@ func TestProbeJudgesOMESuites(t *testing.T) {
 		})
 	}
 }
+
+// The same appliance as source and target is one appliance twice: an error
+// (it passed before), for probe as for compare of a file with itself.
+func TestSameApplianceTwice(t *testing.T) {
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	res := runCLI(t, probeArgs(src.Addr, src.Addr)...)
+	_, status := reportChecks(t, res)
+	if c := status["pair-distinct/pair"]; c.Status != report.Error || res.code != 1 {
+		t.Errorf("probe of one address twice: pair-distinct %s, exit %d; want error, 1", c.Status, res.code)
+	}
+	res = runCLI(t, "compare", "--format", "json", "source.pem", "source.pem")
+	_, status = reportChecks(t, res)
+	if c := status["pair-distinct/pair"]; c.Status != report.Error || res.code != 1 {
+		t.Errorf("compare of a file with itself: pair-distinct %s, exit %d; want error, 1", c.Status, res.code)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -205,6 +206,7 @@ var pairRules = []*pairRule{
 	rulePairTrust,
 	rulePairValidity,
 	rulePairSkew,
+	rulePairDistinct,
 }
 
 func (r *build) runPair(p *Pair) {
@@ -460,4 +462,36 @@ func earliest(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+var rulePairDistinct = &pairRule{Rule: Rule{ID: "pair-distinct", Family: FamilyPair, Severity: SevError, Inferred: true,
+	Citation:    "OME generates each appliance's key with its CSR (KB 000221202 #1): two appliances never share a leaf",
+	Description: "The source and the target are two appliances: not the same file or address, not the same leaf key.",
+	Fix:         "Give the source appliance's chain (or address) and the target's: each appliance serves the chain issued for its own CSR."},
+	Check: checkPairDistinct}
+
+// checkPairDistinct refuses a pair that is one appliance twice: the same
+// file or address on both sides, or the same leaf public key.
+func checkPairDistinct(p *Pair) []sideResult {
+	var out []sideResult
+	sf, tf := p.Src.Input.File, p.Tgt.Input.File
+	if sf != "" && (sf == tf || filepath.Clean(sf) == filepath.Clean(tf)) {
+		what := "file"
+		if p.Src.Input.Encoding == chain.EncTLS {
+			what = "address"
+		}
+		out = append(out, sideResult{report.SideNone, Result{Status: Error, Details: fmt.Sprintf(
+			"the source and the target are the same %s, %s: the pair would be one appliance with itself", what, sf)}})
+	}
+	sl, si := p.Src.leaf()
+	tl, ti := p.Tgt.leaf()
+	if sl != nil && tl != nil && bytes.Equal(sl.RawSubjectPublicKeyInfo, tl.RawSubjectPublicKeyInfo) {
+		out = append(out, sideResult{report.SideNone, Result{Status: Error, CertIndex: intp(si), Details: fmt.Sprintf(
+			"the source leaf \"%s\" (certificate %d) and the target leaf \"%s\" (certificate %d) have the same public key (spki_sha256 in --format json): two OME appliances never share a key, each generates its own with its CSR",
+			chain.Name(sl), si, chain.Name(tl), ti)}})
+	}
+	if len(out) == 0 {
+		return []sideResult{{Result: Result{Status: Pass}}}
+	}
+	return out
 }
