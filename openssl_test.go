@@ -155,6 +155,11 @@ func buildOpenSSLPKI(t *testing.T) *osslPKI {
 		"-extfile", "ext.cnf", "-extensions", "leaf", "-out", "target2.pem")
 	o.cat("target-good.pem", "target.pem", "inter.pem", "root.pem")
 	o.cat("target-inter2.pem", "target2.pem", "inter2.pem", "root.pem")
+	// The target's own key for the one-sided faults: two appliances never
+	// share a leaf key (pair-distinct).
+	sign("target.csr", "serveronly", "target-serveronly.pem")
+	o.cat("target-missing-root.pem", "target.pem", "inter.pem")
+	o.cat("target-server-auth-only.pem", "target-serveronly.pem", "inter.pem", "root.pem")
 	o.write("utf16.pem", string(fixtures.UTF16(o.read("good.pem"), false, true)))
 	o.write("crlf.pem", strings.ReplaceAll(string(o.read("good.pem")), "\n", "\r\n"))
 	return o
@@ -346,8 +351,8 @@ func TestOpenSSLPairMatchesFixtures(t *testing.T) {
 	cases := []struct{ scenario, source, target string }{
 		{"good-pair", "good.pem", "target-good.pem"},
 		{"different-intermediates", "good.pem", "target-inter2.pem"},
-		{"root-missing-target", "good.pem", "missing-root.pem"},
-		{"target-server-auth-only", "good.pem", "server-auth-only.pem"},
+		{"root-missing-target", "good.pem", "target-missing-root.pem"},
+		{"target-server-auth-only", "good.pem", "target-server-auth-only.pem"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario, func(t *testing.T) {

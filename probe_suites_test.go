@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
 	"net"
 	"os"
 	"os/exec"
@@ -119,5 +120,39 @@ func TestSameApplianceTwice(t *testing.T) {
 	_, status = reportChecks(t, res)
 	if c := status["pair-distinct/pair"]; c.Status != report.Error || res.code != 1 {
 		t.Errorf("compare of a file with itself: pair-distinct %s, exit %d; want error, 1", c.Status, res.code)
+	}
+}
+
+// One fact, one severity: a SHA-1-signed leaf is weak-signature's warning,
+// and the verifying handshake that Go refuses for it says the same, as a
+// warning (it was an error, exit 1), and so does pair-trust.
+func TestSHA1LeafOneSeverity(t *testing.T) {
+	now := labClock(t)
+	sha1 := func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA }
+	p := fixtures.MustBuild(testBase,
+		fixtures.Spec{ID: "root", CN: fixtures.RootCN, CA: true},
+		fixtures.Spec{ID: "inter", CN: fixtures.InterCN, Issuer: "root", CA: true},
+		fixtures.Spec{ID: "source", CN: fixtures.SourceCN, Issuer: "inter", Mutate: sha1},
+		fixtures.Spec{ID: "target", CN: fixtures.TargetCN, Issuer: "inter"},
+	)
+	src, tgt := mockOf(t, p, now, "source", nil), mockOf(t, p, now, "target", nil)
+	res := runCLI(t, probeArgs(src.Addr, tgt.Addr)...)
+	r, status := reportChecks(t, res)
+	for _, id := range []string{"weak-signature/source", "live-handshake/source", "pair-trust/pair"} {
+		if c := status[id]; c.Status != report.Warn {
+			t.Errorf("%s: %s (%s), want warn", id, c.Status, c.Reason)
+		}
+	}
+	n := 0
+	for _, f := range r.Findings {
+		if strings.Contains(f.Message, "SHA1-RSA") || strings.Contains(f.Message, "SHA-1") {
+			n++
+			if f.Severity != report.SevWarning || !strings.Contains(f.Message, "Java refuses MD2 and MD5 but accepts SHA-1") {
+				t.Errorf("%s %s: %q; want a warning saying which stack refuses", f.Rule, f.Severity, f.Message)
+			}
+		}
+	}
+	if n == 0 || res.code != 0 {
+		t.Errorf("%d SHA-1 findings, exit %d; want warnings and exit 0", n, res.code)
 	}
 }

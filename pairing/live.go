@@ -586,6 +586,9 @@ func checkHandshake(p *LivePair) []sideResult {
 			case report.StageVerify:
 				out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
 					"%s %s: its chain does not verify with the %s's root at the %s's clock %s: %s", sd.name, sd.obs.Address, sd.name.Other(), sd.name.Other(), hs.VerifiedAt, hs.Error)}})
+			case report.StageWeak:
+				out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+					"%s %s: its chain verifies with the %s's root but for a weak signature, which Go refuses: %s; %s", sd.name, sd.obs.Address, sd.name.Other(), hs.Error, weakNote)}})
 			case report.StageDiffers:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
 					"the verifying handshake to the %s %s reached another certificate than the observed one (live-chain-differs)", sd.name, sd.obs.Address)}})

@@ -30,7 +30,7 @@ func judgeMutuals(a, b *report.Observation) {
 
 func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.Time) report.Handshake {
 	hs := report.Handshake{Kind: report.KindMutual, VerifiedAt: at.UTC().Format(time.RFC3339), ClientCert: m.ClientCert}
-	var verifyErr error
+	var verifyErr, weak error
 	if m.Made {
 		hs.Version, hs.CipherSuite = m.Version, m.CipherSuite
 		for _, c := range m.Peer {
@@ -42,12 +42,20 @@ func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.T
 		case len(anchors) == 0:
 			verifyErr = errors.New("the peer appliance's chain has no root, so it trusts nothing")
 		default:
-			verifyErr = chain.Verify(m.Peer[0], m.Peer[1:], anchors, at, x509.ExtKeyUsageServerAuth)
+			v := chain.Validate(m.Peer[0], m.Peer[1:], chain.VerifyOptions{Anchors: anchors, At: at, Usage: x509.ExtKeyUsageServerAuth})
+			verifyErr = v.Err
+			if v.Reason == chain.WeakSignature {
+				weak = v.Err
+			}
 		}
 	}
 	switch {
 	case m.Differs != "":
 		hs.Error, hs.Stage = m.Differs, report.StageDiffers
+	case weak != nil:
+		// One fact, one severity: weak-signature's warning, not Go's
+		// refusal as OME's verdict.
+		hs.Error, hs.Stage = weak.Error(), report.StageWeak
 	case verifyErr != nil:
 		hs.Error, hs.Stage = verifyErr.Error(), report.StageVerify
 	case m.Failed:

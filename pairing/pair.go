@@ -311,7 +311,7 @@ func checkPairTrust(p *Pair) []sideResult {
 		case chain.NoAnchor:
 			why = "the " + string(tc.Verifier) + " chain has no root certificate, so the " + string(tc.Verifier) + " trusts nothing"
 		case chain.WeakSignature:
-			status, why = Warn, why+" (Go refuses SHA-1; Java-based OME may accept it: see weak-signature)"
+			status, why = Warn, why+"; "+weakNote
 		case chain.CannotJudge:
 			status = Warn // not proven either way: never a pass
 		}

@@ -898,6 +898,11 @@ func checkKeySize(s *Subject) []Result {
 	return out
 }
 
+// weakNote is what every rule that sees a SHA-1 or MD5 signature says, with
+// one severity (a warning): which of OME's stacks would refuse it, and why.
+const weakNote = "OpenSSL at Debian's default security level refuses SHA-1 and MD5 signatures where it verifies (on OME's side, a server checking a client certificate, a step no public source documents), " +
+	"and Java refuses MD2 and MD5 but accepts SHA-1 outside its built-in roots; Go refuses both (inferred)"
+
 var ruleWeakSignature = &uploadRule{Rule: Rule{ID: "weak-signature", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
 	Citation:    "Java's jdk.certpath.disabledAlgorithms (MD2, MD5; SHA-1 restricted)",
 	Description: "No certificate below the root is signed with SHA-1 or MD5.",
@@ -913,7 +918,7 @@ func checkWeakSignature(s *Subject) []Result {
 		if chain.SelfSigned(c) || !chain.WeakAlgorithm(c) {
 			continue
 		}
-		out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s is signed with %s, which current TLS stacks refuse or will refuse", s.label(i), c.SignatureAlgorithm)})
+		out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s is signed with %s: %s", s.label(i), c.SignatureAlgorithm, weakNote)})
 	}
 	if len(out) == 0 {
 		return []Result{{Status: Pass}}

@@ -50,6 +50,9 @@ const (
 	StageTimeout    Stage = "timeout"
 	StageKey        Stage = "key"
 	StageDiffers    Stage = "differs"
+	// StageWeak: the chain verifies but for a SHA-1 or MD5 signature,
+	// which Go refuses and OME's stacks may not (see weak-signature).
+	StageWeak Stage = "weak-signature"
 )
 
 // Handshake is one TLS handshake, as a transcript: never keys.
