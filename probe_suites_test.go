@@ -156,3 +156,25 @@ func TestSHA1LeafOneSeverity(t *testing.T) {
 		t.Errorf("%d SHA-1 findings, exit %d; want warnings and exit 0", n, res.code)
 	}
 }
+
+// A chain served out of order (leaf, root, intermediate) is a warning that
+// names the order: the appliance serves what it was given.
+func TestServedChainOutOfOrder(t *testing.T) {
+	now := labClock(t)
+	p := mitmPKI()
+	src := mockOf(t, p, now, "source", func(o *fixtures.MockOptions) { o.Chain = p.Chain("source", "root", "inter") })
+	tgt := mockOf(t, p, now, "target", nil)
+	res := runCLI(t, probeArgs(src.Addr, tgt.Addr)...)
+	r, status := reportChecks(t, res)
+	if c := status["chain-order/source"]; c.Status != report.Warn {
+		t.Errorf("chain-order source: %s (%s), want warn", c.Status, c.Reason)
+	}
+	if c := status["chain-order/target"]; c.Status != report.Pass {
+		t.Errorf("chain-order target (in order): %s (%s), want pass", c.Status, c.Reason)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == "chain-order" && !strings.Contains(f.Message, "serves the certificates as") {
+			t.Errorf("chain-order: %q", f.Message)
+		}
+	}
+}

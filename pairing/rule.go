@@ -88,6 +88,56 @@ func (r *Rule) doc() string {
 }
 
 // Catalogue lists every rule, upload rules first, then pair and live rules.
+// models says, per rule, whose behaviour it models: OME policy (the KB),
+// OpenSSL (Apache mod_ssl on the appliance's port 443), Java (the
+// appliance's client side, inferred), both stacks, or this tool's own
+// probe; with the source. The README's rules table prints it.
+var models = map[string]string{
+	"csr-key":             "OME policy (KB 000221202 #1)",
+	"csr-wildcard":        "OME policy (KB 000221202 #6)",
+	"encoding":            "OME policy (KB 000221202 #2)",
+	"encoding-text":       "OpenSSL's PEM reader (indented lines, missing padding; inferred)",
+	"leaf-eku":            "OME policy (KB 000221202 #3); a leaf without EKU is refused as OME's message says, not as the stacks would",
+	"leaf-key-usage":      "OME policy (KB 000221202 #4: Key Encipherment); both stacks for Digital Signature (Java as server, OpenSSL -purpose sslclient; inferred)",
+	"chain-complete":      "OME policy (KB 000221202 #5); both stacks refuse a path that stops short of a root",
+	"chain-signature":     "both stacks (RFC 5280 6.1)",
+	"chain-order":         "OME policy (KB 000221202 #5, order); for a served chain, a warning (TLS 1.3 clients reorder)",
+	"chain-unrelated":     "OME policy (KB 000221202 #5)",
+	"chain-depth":         "OME policy (KB 000221202 #5, depth 10)",
+	"chain-verify":        "both stacks: crypto/x509 plus the CN rules of OpenSSL and Java (host name and DNS name constraints on the CN without dNSName SAN); differences listed by stacks_test.go",
+	"ca-constraints":      "both stacks (RFC 5280 4.2.1.9, 4.2.1.3)",
+	"common-name":         "OME policy (KB 000221202 #6)",
+	"leaf-cn-wildcard":    "OME policy (KB 000221202 #6)",
+	"validity":            "both stacks, at each appliance's clock (KB connection validation)",
+	"validity-expiring":   "this tool's margin (30 days)",
+	"leaf-key-type":       "OME's TLS 1.2 suites, all RSA (OME 3.6 Security Configuration Guide; inferred)",
+	"key-size":            "Java's jdk.certpath.disabledAlgorithms, NIST SP 800-131A (inferred)",
+	"weak-signature":      "OpenSSL at security level 2 refuses SHA-1/MD5; Java refuses MD2/MD5, accepts SHA-1 outside its roots (inferred)",
+	"leaf-is-ca":          "RFC 5280 4.2.1.9 profile (inferred)",
+	"leaf-name":           "both stacks: SAN, else the CN when there is no dNSName SAN (OpenSSL X509_check_host, Java HostnameChecker)",
+	"pair-ca-names":       "OME policy (KB connection validation: issued to / issued by)",
+	"pair-ca-keys":        "both stacks: a renamed CA key breaks the handshake (inferred)",
+	"pair-trust":          "both stacks, each appliance's root at its clock (inferred)",
+	"pair-validity":       "both stacks at both clocks (KB connection validation)",
+	"pair-clock-skew":     "this tool (each appliance judges at its own clock; inferred)",
+	"pair-distinct":       "OME: each appliance generates its own key with its CSR (inferred)",
+	"live-unreachable":    "this tool's probe",
+	"live-key":            "both stacks: RFC 8446 4.4.3, RFC 5246 7.4.3",
+	"live-leaf-only":      "OME policy (KB 000221202 #5): the appliance serves what was uploaded (inferred)",
+	"live-chain-differs":  "this tool's probe (--source-chain/--target-chain)",
+	"live-client-ca":      "OpenSSL (port 443) requesting client certificates, RFC 5246 7.4.4 (inferred)",
+	"live-no-client-auth": "OpenSSL (port 443): whether it requests a client certificate is not documented (inferred)",
+	"live-tls":            "OME's four TLS 1.2 suites (OME 3.6 Security Configuration Guide), offered exactly as OME's client would (inferred)",
+	"live-handshake":      "Go's TLS client as a stand-in for OME's Java client; nginx-style HTTP refusals recognised (inferred)",
+	"live-clock":          "this tool's probe (OME API UtcTime, HTTP Date)",
+	"api-access":          "OME API (GET only)",
+	"api-version":         "OME migration prerequisites (source 3.10.x, target 4.0/4.0.1)",
+	"api-ntp":             "OME API TimeConfiguration",
+	"api-cert":            "OME API Certificate",
+	"api-proxy":           "OME API ProxyConfiguration (inferred)",
+	"api-fips":            "OME API SecurityConfiguration (OME-Modular)",
+}
+
 func Catalogue() []report.RuleInfo {
 	var out []report.RuleInfo
 	for _, r := range allRules() {
@@ -96,7 +146,7 @@ func Catalogue() []report.RuleInfo {
 			args = []string{}
 		}
 		out = append(out, report.RuleInfo{ID: r.ID, Family: r.Family, Severity: r.Severity, OMEMessageID: r.OMEMessageID,
-			OMEMessageArgs: args, Reference: r.reference(), Description: r.Description, Fix: r.Fix})
+			OMEMessageArgs: args, Reference: r.reference(), Models: models[r.ID], Description: r.Description, Fix: r.Fix})
 	}
 	return out
 }

@@ -546,7 +546,7 @@ func chainOrderApplies(s *Subject) (bool, string) {
 		return false, ""
 	}
 	switch s.Input.Encoding {
-	case chain.EncPKCS7DER, chain.EncPKCS7PEM, chain.EncPKCS12, chain.EncTLS:
+	case chain.EncPKCS7DER, chain.EncPKCS7PEM, chain.EncPKCS12:
 		return false, ""
 	}
 	return true, ""
@@ -555,6 +555,14 @@ func chainOrderApplies(s *Subject) (bool, string) {
 func checkChainOrder(s *Subject) []Result {
 	if s.Path.FileOrder {
 		return []Result{{Status: Pass}} // observed: the file lists the path in order
+	}
+	if s.Input.Encoding == chain.EncTLS {
+		// Served out of order: TLS 1.3 clients reorder, but an appliance
+		// serves the order it was given, so the upload was misordered
+		// (OME's message for a wrong order is inferred).
+		return []Result{{Status: Warn, Details: fmt.Sprintf("%s serves the certificates as %s; the chain in order is %s: the uploaded file was probably not leaf, intermediates, root",
+			s.Input.File, fileOrder(s), chain.Describe(s.certs(), s.Path.Order)),
+			Fix: "Upload the chain again in the order leaf, intermediates, root (ome-preflight assemble writes it): " + chain.Describe(s.certs(), s.Path.Order) + "."}}
 	}
 	return []Result{{Status: Error, Details: fmt.Sprintf("%s lists the certificates as %s; OME wants each certificate followed by its issuer: %s",
 		s.Input.File, fileOrder(s), chain.Describe(s.certs(), s.Path.Order)),

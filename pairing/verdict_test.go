@@ -177,3 +177,12 @@ func TestServerModeMissingIntermediate(t *testing.T) {
 		t.Errorf("the whole chain: %s; want pass", st)
 	}
 }
+
+// Every rule says whose behaviour it models (README rules table).
+func TestEveryRuleSaysWhatItModels(t *testing.T) {
+	for _, r := range pairing.Catalogue() {
+		if strings.TrimSpace(r.Models) == "" {
+			t.Errorf("%s: no models entry", r.ID)
+		}
+	}
+}

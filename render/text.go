@@ -425,7 +425,7 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 		return RenderJSON(w, report.RulesReport{SchemaVersion: report.SchemaVersion, Command: "rules", Rules: rules})
 	case "markdown", "md":
 		b := &strings.Builder{}
-		b.WriteString("| rule | family | severity | OME error | reference | checks |\n|---|---|---|---|---|---|\n")
+		b.WriteString("| rule | family | severity | OME error | reference | models | checks |\n|---|---|---|---|---|---|---|\n")
 		for _, r := range rules {
 			ome := r.OMEMessageID
 			if len(r.OMEMessageArgs) > 0 {
@@ -434,7 +434,7 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 			if ome == "" {
 				ome = "-"
 			}
-			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Description))
+			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Models), mdEsc(r.Description))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err

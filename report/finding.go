@@ -86,8 +86,11 @@ type RuleInfo struct {
 	OMEMessageID   string   `json:"ome_message_id"`
 	OMEMessageArgs []string `json:"ome_message_args"`
 	Reference      string   `json:"reference"`
-	Description    string   `json:"description"`
-	Fix            string   `json:"fix"`
+	// Models says whose behaviour the rule models: OME policy, OpenSSL,
+	// Java, both stacks, or this tool's probe, with the source.
+	Models      string `json:"models"`
+	Description string `json:"description"`
+	Fix         string `json:"fix"`
 }
 
 // RulesReport is `rules --format json`: the catalogue with the schema
