@@ -196,7 +196,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 		return res
 	}
 	res.Kind = report.KindCompare
-	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, Flags: inputFlag}
+	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, Flags: inputFlag, Local: e.now().UTC()}
 	var incomplete []string
 	for k, s := range sides {
 		name := []report.Side{report.SideSource, report.SideTarget}[k]

@@ -49,7 +49,7 @@ Examples:
 				return usagef("durations are like 30m or 4h", "--window and --max-skew cannot be negative")
 			}
 			o := pairing.CompareOptions{Window: durationOf(c, "window"), MaxSkew: durationOf(c, "max-skew"),
-				SourceName: c.String("source-name"), TargetName: c.String("target-name"), Flags: inputFlag}
+				SourceName: c.String("source-name"), TargetName: c.String("target-name"), Flags: inputFlag, Local: e.now().UTC()}
 			if o.SourceTime, o.SourceClockSource, err = e.clock(c, "source-time"); err != nil {
 				return err
 			}

@@ -132,9 +132,13 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input
 		return nil, err
 	}
 	a, b := probe.Pair(ctx, p.source, p.target, so, to)
+	var local time.Time
+	if o.Now != nil {
+		local = o.Now().UTC()
+	}
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
 		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
-		Flags: probeInputFlag}), nil
+		Flags: probeInputFlag, Local: local}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its

@@ -21,6 +21,8 @@ type ProbeOptions struct {
 	SourceCSR, TargetCSR           *chain.CSR
 	Window, MaxSkew                time.Duration
 	ClientCertGiven                bool
+	// Local is this machine's clock (zero: not known).
+	Local time.Time
 	// Flags words the inputs a check asks for when they are missing.
 	Flags Flags
 }
@@ -122,6 +124,7 @@ func Probe(o ProbeOptions) *report.Report {
 	}
 	if lp.Src != nil && lp.Tgt != nil {
 		p := NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew)
+		p.Local = o.Local
 		if localClock(o.Source.ClockSource) && localClock(o.Target.ClockSource) {
 			p.ClocksUnmeasured = "neither appliance's clock could be read: both are judged at this machine's clock, so their skew is not measured"
 		}

@@ -25,6 +25,8 @@ type Pair struct {
 	Trust    []report.TrustCheck
 	// trust holds the one verifier's verdict behind each Trust entry.
 	trust []chain.Verdict
+	// Local is this machine's clock (zero: not known).
+	Local time.Time
 	// ClocksUnmeasured says why the two clocks say nothing about each other
 	// ("": they were given or read): both are this machine's, so their
 	// skew is zero by construction, not by observation.
@@ -42,6 +44,9 @@ type CompareOptions struct {
 	SourceClockSource, TargetClockSource report.ClockSource
 	SourceName, TargetName               string // names the peer uses, for leaf-name
 	Window, MaxSkew                      time.Duration
+	// Local is this machine's clock, to tell a wrong appliance clock from a
+	// wrong certificate (zero: not known).
+	Local time.Time
 	// Flags words the inputs a check asks for when they are missing.
 	Flags Flags
 }
@@ -60,6 +65,7 @@ func Compare(o CompareOptions) *report.Report {
 	r.Source = sideOf(src, o.SourceClockSource)
 	r.Target = sideOf(tgt, o.TargetClockSource)
 	p := NewPair(src, tgt, o.Window, o.MaxSkew)
+	p.Local = o.Local
 	if localClock(o.SourceClockSource) && localClock(o.TargetClockSource) {
 		p.ClocksUnmeasured = "no appliance clock was given (--source-time, --target-time): both sides are judged at this machine's clock, so their skew is not measured"
 	}
@@ -221,6 +227,49 @@ func (r *build) runPair(p *Pair) {
 	if failed {
 		r.WizardMessage = WizardMessage
 	}
+	r.clockCause = clockCause(p)
+}
+
+// clockCause finds a wrong appliance clock behind validity failures: a
+// certificate of the pair is outside its validity at one appliance's clock
+// only, valid at the peer's clock (and at this machine's when known), and
+// that clock is off by more than the maximum skew from the peer's (and from
+// this machine's). Then the clock is what to fix, not the certificate.
+func clockCause(p *Pair) *report.Finding {
+	abs := func(d time.Duration) time.Duration {
+		if d < 0 {
+			return -d
+		}
+		return d
+	}
+	valid := func(c *x509.Certificate, at time.Time) bool { return !at.Before(c.NotBefore) && !at.After(c.NotAfter) }
+	for _, sd := range []struct {
+		name       report.Side
+		self, peer *Subject
+	}{{report.SideSource, p.Src, p.Tgt}, {report.SideTarget, p.Tgt, p.Src}} {
+		at, peerAt := sd.self.At, sd.peer.At
+		if abs(at.Sub(peerAt)) <= p.MaxSkew || (!p.Local.IsZero() && abs(at.Sub(p.Local)) <= p.MaxSkew) {
+			continue
+		}
+		for _, c := range append(append([]*x509.Certificate{}, sd.self.certs()...), sd.peer.certs()...) {
+			if valid(c, at) || !valid(c, peerAt) || (!p.Local.IsZero() && !valid(c, p.Local)) {
+				continue
+			}
+			off, dir := at.Sub(peerAt), "ahead of"
+			if off < 0 {
+				off, dir = -off, "behind"
+			}
+			also := ""
+			if !p.Local.IsZero() {
+				also = " and this machine's clock"
+			}
+			return &report.Finding{Rule: "pair-clock-skew", Severity: SevWarning, Side: sd.name, Message: fmt.Sprintf(
+				"the %s clock %s is %s %s the %s's clock%s: \"%s\" is valid at those clocks and not at the %s's; the certificates are fine, the clock is wrong",
+				sd.name, at.Format(time.RFC3339), report.Human(off), dir, sd.peer.Side, also, chain.Name(c), sd.name),
+				Fix: fmt.Sprintf("Fix the %s appliance's clock first (Application Settings > Network > Time Configuration: use NTP), then run this again; do not renew certificates for it.", sd.name)}
+		}
+	}
+	return nil
 }
 
 var rulePairNames = &pairRule{Rule: Rule{ID: "pair-ca-names", Family: FamilyPair, Severity: SevError,

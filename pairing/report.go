@@ -13,10 +13,15 @@ import (
 
 // build is a report as the rules build it: the methods that record
 // results, order findings and set the verdict.
-type build struct{ *report.Report }
+type build struct {
+	*report.Report
+	// clockCause, when set, is the wrong appliance clock that explains the
+	// pair's validity failures (clockCause in pair.go).
+	clockCause *report.Finding
+}
 
 func newReport(command string) *build {
-	return &build{&report.Report{SchemaVersion: report.SchemaVersion, Command: command}}
+	return &build{Report: &report.Report{SchemaVersion: report.SchemaVersion, Command: command}}
 }
 
 // causes are the rules that, when they fail, explain others, most
@@ -41,6 +46,19 @@ var causes = []struct {
 // follow from it.
 func (r *build) findCause() {
 	r.FixFirst = nil
+	if c := r.clockCause; c != nil {
+		// A wrong appliance clock explains the validity failures it causes.
+		if rule, ok := RuleByID(c.Rule); ok {
+			c.Doc, c.Reference, c.OMEMessageArgs = DocBase+rule.ID, rule.reference(), []string{}
+		}
+		r.FixFirst = c
+		for j := range r.Findings {
+			if slices.Contains([]string{"validity", "pair-validity", "pair-trust", "live-handshake", "chain-verify"}, r.Findings[j].Rule) && r.Findings[j].Severity != SevInfo {
+				r.Findings[j].ConsequenceOf = c.Rule
+			}
+		}
+		return
+	}
 	for _, c := range causes {
 		for i, f := range r.Findings {
 			if f.Rule != c.rule || f.Severity != SevError && !(c.rule == "live-unreachable" && f.Severity == SevWarning) {

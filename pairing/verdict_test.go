@@ -186,3 +186,45 @@ func TestEveryRuleSaysWhatItModels(t *testing.T) {
 		}
 	}
 }
+
+// A certificate that fails validity only at one appliance's clock, when
+// that clock is off from the peer's and from this machine's, is a clock to
+// fix first, not a certificate to renew.
+func TestWrongClockIsFixedFirst(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "inter"},
+		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "inter"},
+	)
+	read := func(ids ...string) *chain.Input {
+		in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	ahead := base.AddDate(0, 0, 400) // past the leaves' notAfter (base + 1 year)
+	o := pairing.CompareOptions{Source: read("src", "inter", "root"), Target: read("tgt", "inter", "root"),
+		SourceTime: base, TargetTime: ahead, Local: base, MaxSkew: pairing.DefaultMaxSkew}
+	r := pairing.Compare(o)
+	if r.FixFirst == nil || r.FixFirst.Rule != "pair-clock-skew" || r.FixFirst.Side != report.SideTarget ||
+		!strings.Contains(r.FixFirst.Message, "the target clock") || !strings.Contains(r.FixFirst.Message, "ahead of") {
+		t.Fatalf("fix first %+v; want the target clock", r.FixFirst)
+	}
+	follows := 0
+	for _, f := range r.Findings {
+		if (f.Rule == "validity" || f.Rule == "pair-validity") && f.ConsequenceOf == "pair-clock-skew" {
+			follows++
+		}
+	}
+	if follows == 0 {
+		t.Error("no validity finding follows from the clock")
+	}
+	// This machine agrees with the target: the certificates really expired
+	// for it too, so the clock is not the cause.
+	o.Local = ahead
+	if r := pairing.Compare(o); r.FixFirst != nil && r.FixFirst.Rule == "pair-clock-skew" {
+		t.Errorf("with this machine at the target's time, the clock is still blamed: %s", r.FixFirst.Message)
+	}
+}
