@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/explain"
 	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
 )
@@ -59,7 +59,7 @@ Examples:
 				defer f.Close()
 				r = f
 			}
-			rep, err := pairing.Explain(name, r)
+			rep, err := explain.Explain(name, r)
 			if err != nil {
 				return err
 			}

@@ -151,6 +151,10 @@ func Catalogue() []report.RuleInfo {
 	return out
 }
 
+// Rules is the catalogue's rules, in order (explain maps OME's messages to
+// them).
+func Rules() []*Rule { return allRules() }
+
 func allRules() []*Rule {
 	var all []*Rule
 	for _, u := range uploadRules {

@@ -1,10 +1,11 @@
-package pairing
+package explain
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/pairing"
 	"hash/maphash"
 	"io"
 	"regexp"
@@ -542,7 +543,7 @@ func sortedKeys(m map[string]any) []string {
 
 // ruleForMessage finds, in catalogue order, the rule that predicts an OME
 // message: same MessageId and same first MessageArg.
-func ruleForMessage(id, arg string) *Rule {
+func ruleForMessage(id, arg string) *pairing.Rule {
 	if rs := rulesForMessage(id, arg); len(rs) > 0 {
 		return rs[0]
 	}
@@ -550,9 +551,9 @@ func ruleForMessage(id, arg string) *Rule {
 }
 
 // rulesForMessage lists every rule that predicts the message.
-func rulesForMessage(id, arg string) []*Rule {
-	var out []*Rule
-	for _, r := range allRules() {
+func rulesForMessage(id, arg string) []*pairing.Rule {
+	var out []*pairing.Rule
+	for _, r := range pairing.Rules() {
 		// A rule that names no MessageArgs matches only a message without
 		// them (CGEN1008 is OME's general error: its args say which).
 		if r.OMEMessageID == id && (len(r.OMEMessageArgs) == 0 && arg == "" || len(r.OMEMessageArgs) > 0 && r.OMEMessageArgs[0] == arg) {
@@ -562,7 +563,7 @@ func rulesForMessage(id, arg string) []*Rule {
 	return out
 }
 
-func causeOf(r *Rule) string {
+func causeOf(r *pairing.Rule) string {
 	if r.Cause != "" {
 		return r.Cause
 	}
@@ -602,7 +603,7 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 		what := strings.Join(args, ", ")
 		lc := strings.ToLower(context)
 		if strings.Contains(strings.ToLower(what), "distinguishedname") || strings.Contains(lc, "for distinguishedname") || strings.Contains(lc, "csr") || strings.Contains(lc, "wildcard") {
-			r, _ := RuleByID("csr-wildcard")
+			r, _ := pairing.RuleByID("csr-wildcard")
 			return r.ID, true, causeOf(r), r.Fix
 		}
 		if what == "" {

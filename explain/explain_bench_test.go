@@ -1,4 +1,4 @@
-package pairing
+package explain
 
 import (
 	"encoding/json"

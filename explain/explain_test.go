@@ -1,17 +1,19 @@
-package pairing
+package explain
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/ome-preflight/ome-preflight/report"
 	"io"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/report"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 )
@@ -209,7 +211,7 @@ func TestExplainGenericMessages(t *testing.T) {
 // explain's message map is the catalogue's: every rule that names an OME
 // MessageId and MessageArgs is found again from them.
 func TestExplainMapFollowsCatalogue(t *testing.T) {
-	for _, r := range Catalogue() {
+	for _, r := range pairing.Catalogue() {
 		if r.OMEMessageID == "" || len(r.OMEMessageArgs) == 0 {
 			continue
 		}
@@ -218,7 +220,7 @@ func TestExplainMapFollowsCatalogue(t *testing.T) {
 			t.Errorf("%s (%s %q): explain does not know it", r.ID, r.OMEMessageID, r.OMEMessageArgs)
 			continue
 		}
-		got, _ := RuleByID(rule)
+		got, _ := pairing.RuleByID(rule)
 		if got.OMEMessageID != r.OMEMessageID || got.OMEMessageArgs[0] != r.OMEMessageArgs[0] {
 			t.Errorf("%s: explain maps its message to %s", r.ID, rule)
 		}
