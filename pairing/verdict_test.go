@@ -228,3 +228,105 @@ func TestWrongClockIsFixedFirst(t *testing.T) {
 		t.Errorf("with this machine at the target's time, the clock is still blamed: %s", r.FixFirst.Message)
 	}
 }
+
+// Each appliance is client too: in migration mode the judged path must
+// also allow clientAuth, so a CA whose EKU allows serverAuth only fails
+// the chain verdict (naming that CA) where server mode passes it.
+func TestMigrationNeedsClientAuthOnThePath(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true, EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"},
+	)
+	in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain("leaf", "inter", "root")...), chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeMigration, At: base})
+	if cv := r.ChainVerdict; cv.Valid || cv.Reason != "extended key usage" || cv.CertIndex == nil || *cv.CertIndex != 1 {
+		t.Errorf("migration: %+v; want extended key usage at certificate 1", cv)
+	}
+	r = pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
+	if cv := r.ChainVerdict; !cv.Valid {
+		t.Errorf("server mode: %+v; want valid (serverAuth only is asked)", cv)
+	}
+}
+
+// Two self-signed certificates that could each anchor the file: the
+// verdict says which one it used (a caveat) and chain-verify warns; --ca
+// removes the doubt.
+func TestSeveralPossibleAnchors(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "other", CN: "Other-Root", CA: true},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "root"},
+	)
+	in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain("leaf", "root", "other")...), chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(r *report.Report) report.Status {
+		for _, c := range r.Checks {
+			if c.Rule == "chain-verify" {
+				return c.Status
+			}
+		}
+		return -1
+	}
+	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
+	if !r.ChainVerdict.Valid || len(r.ChainVerdict.Caveats) != 1 || !strings.Contains(r.ChainVerdict.Caveats[0], `ends at "Root-CA"`) || status(r) != report.Warn {
+		t.Errorf("two roots: %+v, chain-verify %s; want valid with a caveat naming Root-CA, and a warning", r.ChainVerdict, status(r))
+	}
+	r = pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base, Anchors: p.Chain("root")})
+	if !r.ChainVerdict.Valid || len(r.ChainVerdict.Caveats) != 0 || status(r) != report.Pass {
+		t.Errorf("with --ca: %+v, chain-verify %s; want valid, no caveat, pass", r.ChainVerdict, status(r))
+	}
+	r = pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base, Anchors: p.Chain("other")})
+	if r.ChainVerdict.Valid {
+		t.Errorf("--ca another root: %+v; want not valid", r.ChainVerdict)
+	}
+}
+
+// The finding to fix first is the most fundamental error, and the errors
+// that follow from it say so; warnings never come first.
+func TestFixFirstAndConsequences(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true},
+		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "inter"},
+		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "inter"},
+	)
+	read := func(ids ...string) *chain.Input {
+		in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	r := pairing.Compare(pairing.CompareOptions{Source: read("src", "inter", "root"), Target: read("tgt", "inter"),
+		SourceTime: base, TargetTime: base, MaxSkew: pairing.DefaultMaxSkew})
+	if r.FixFirst == nil || r.FixFirst.Rule != "chain-complete" || r.FixFirst.Side != report.SideTarget {
+		t.Fatalf("fix first %+v; want the target's chain-complete", r.FixFirst)
+	}
+	follows := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.ConsequenceOf != "" {
+			if f.ConsequenceOf != "chain-complete" || f.Severity == report.SevInfo {
+				t.Errorf("%s (%s) follows from %q", f.Rule, f.Severity, f.ConsequenceOf)
+			}
+			follows[f.Rule] = true
+		}
+		if f.Rule == "chain-complete" && f.ConsequenceOf != "" {
+			t.Error("the cause follows from itself")
+		}
+	}
+	if !follows["pair-ca-names"] || !follows["pair-trust"] {
+		t.Errorf("consequences %v; want pair-ca-names and pair-trust", follows)
+	}
+	// Only warnings: nothing to fix first.
+	r = pairing.Compare(pairing.CompareOptions{Source: read("src", "inter", "root"), Target: read("tgt", "inter", "root"),
+		SourceTime: base, TargetTime: base.Add(10 * time.Minute), MaxSkew: pairing.DefaultMaxSkew})
+	if r.FixFirst != nil {
+		t.Errorf("fix first %+v with warnings only", r.FixFirst)
+	}
+}
