@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/report"
@@ -60,23 +58,8 @@ http {
 	os.MkdirAll(filepath.Join(dir, "tmp"), 0o755)
 	cf := filepath.Join(dir, "nginx.conf")
 	os.WriteFile(cf, []byte(conf), 0o600)
-	cmd := exec.Command(bin, "-c", cf, "-p", dir, "-e", filepath.Join(dir, "error.log"))
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 100; i++ {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return addr
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-	t.Fatalf("nginx did not start: %s %s", errb.String(), log)
-	return ""
+	startListening(t, exec.Command(bin, "-c", cf, "-p", dir, "-e", filepath.Join(dir, "error.log")), addr)
+	return addr
 }
 
 // A client certificate refused at the HTTP level (nginx answers 400 after a

@@ -33,6 +33,14 @@ func openSSLServer(t *testing.T, dir string, args ...string) string {
 	cmd := exec.Command("openssl", append([]string{"s_server", "-accept", "127.0.0.1:" + port, "-cert", "srv-leaf.pem", "-key", "target.key",
 		"-cert_chain", "srv-cas.pem", "-www", "-quiet"}, args...)...)
 	cmd.Dir = dir
+	startListening(t, cmd, addr)
+	return addr
+}
+
+// startListening starts cmd (a server of the test's own) and waits until
+// addr accepts connections; the test ends it by its PID.
+func startListening(t *testing.T, cmd *exec.Cmd, addr string) {
+	t.Helper()
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
@@ -42,12 +50,11 @@ func openSSLServer(t *testing.T, dir string, args ...string) string {
 	for i := 0; i < 100; i++ {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			return addr
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("s_server did not start: %s", errb.String())
-	return ""
+	t.Fatalf("%s did not start listening on %s: %s", cmd.Path, addr, errb.String())
 }
 
 // live-tls is judged with a ClientHello that offers exactly OME's four

@@ -22,13 +22,7 @@ func TestCannotJudgeIsNeverAPass(t *testing.T) {
 		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "roll"},
 		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "roll"},
 	)
-	read := func(ids ...string) *chain.Input {
-		in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return in
-	}
+	read := func(ids ...string) *chain.Input { return readChain(t, p, ids...) }
 	r := pairing.Check(pairing.CheckOptions{Input: read("src", "roll", "root"), Mode: report.ModeMigration, At: base})
 	if r.ChainVerdict == nil || r.ChainVerdict.Valid || r.ChainVerdict.Reason != "cannot judge" {
 		t.Errorf("check chain_verdict %+v; want not valid, cannot judge", r.ChainVerdict)
@@ -197,13 +191,7 @@ func TestWrongClockIsFixedFirst(t *testing.T) {
 		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "inter"},
 		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "inter"},
 	)
-	read := func(ids ...string) *chain.Input {
-		in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return in
-	}
+	read := func(ids ...string) *chain.Input { return readChain(t, p, ids...) }
 	ahead := base.AddDate(0, 0, 400) // past the leaves' notAfter (base + 1 year)
 	o := pairing.CompareOptions{Source: read("src", "inter", "root"), Target: read("tgt", "inter", "root"),
 		SourceTime: base, TargetTime: ahead, Local: base, MaxSkew: pairing.DefaultMaxSkew}
@@ -296,13 +284,7 @@ func TestFixFirstAndConsequences(t *testing.T) {
 		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "inter"},
 		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "inter"},
 	)
-	read := func(ids ...string) *chain.Input {
-		in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return in
-	}
+	read := func(ids ...string) *chain.Input { return readChain(t, p, ids...) }
 	r := pairing.Compare(pairing.CompareOptions{Source: read("src", "inter", "root"), Target: read("tgt", "inter"),
 		SourceTime: base, TargetTime: base, MaxSkew: pairing.DefaultMaxSkew})
 	if r.FixFirst == nil || r.FixFirst.Rule != "chain-complete" || r.FixFirst.Side != report.SideTarget {
@@ -329,4 +311,15 @@ func TestFixFirstAndConsequences(t *testing.T) {
 	if r.FixFirst != nil {
 		t.Errorf("fix first %+v with warnings only", r.FixFirst)
 	}
+}
+
+// readChain parses the PKI's certificates ids as one file named after the
+// first, as check and compare read it.
+func readChain(t *testing.T, p *fixtures.PKI, ids ...string) *chain.Input {
+	t.Helper()
+	in, err := chain.Parse(ids[0]+".pem", fixtures.PEM(p.Chain(ids...)...), chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
 }
