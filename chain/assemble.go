@@ -240,7 +240,7 @@ func WriteAtomicFunc(path string, force bool, mode os.FileMode, write func(io.Wr
 	return commitNoReplace(tmp.Name(), path)
 }
 
-// BeforeCommit, when set, is called with the destination after the
+// BeforeCommit is called, when set, with the destination after the
 // temporary file is complete and before it is moved into place. Tests set it
 // to create the file in between; the program leaves it nil.
 var BeforeCommit func(path string)

@@ -239,7 +239,7 @@ func TestDFSVisitBudget(t *testing.T) {
 			t.Errorf("w1 %d: %d steps (%d signatures), exhausted %v; want %d steps", tc.w1, s.visits, s.sigs, s.exhausted, tc.steps)
 		}
 	}
-	if 8+7*713+1 != maxVisits {
+	if maxVisits != 8+7*713+1 {
 		t.Fatal("the case no longer sits on the bound")
 	}
 }

@@ -1,3 +1,7 @@
+// Package explain reads OME's logs (tomcat/application.log from the console
+// log bundle) or pasted error JSON, streamed and bounded, and maps every
+// MessageId to the rule of pairing's catalogue that predicts it, with the
+// cause and the fix.
 package explain
 
 import (

@@ -35,7 +35,6 @@ func liveErr(cert int, d string) want {
 func TestRuleLiveRules(t *testing.T) {
 	p := pairing.LabPKI(t, nil)
 	src := report.SideSource
-	type mod = func(s, d *report.Observation, o *pairing.ProbeOptions)
 	yes, no := true, false
 	cases := []struct {
 		rule string

@@ -17,8 +17,6 @@ import (
 	"github.com/ome-preflight/ome-preflight/probe"
 )
 
-var helloBase = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-
 // rsaLeaf writes an RSA server certificate and its key for s_server.
 func rsaLeaf(t *testing.T) (dir string, cert tls.Certificate) {
 	t.Helper()
