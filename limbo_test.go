@@ -93,7 +93,6 @@ var limboDeviations = map[string]string{
 	"rfc5280::leaf-ku-keycertsign":                           devProfile,
 	"rfc5280::nc::invalid-dnsname-leading-period":            devProfile,
 	"rfc5280::nc::nc-forbids-othername-noop":                 devCannotJudge,
-	"rfc5280::nc::nc-forbids-othername":                      devCannotJudge,
 	"rfc5280::nc::not-allowed-in-ee-critical":                devProfile,
 	"rfc5280::nc::not-allowed-in-ee-noncritical":             devProfile,
 	"rfc5280::nc::permitted-dn-match":                        devCannotJudge,

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
 )
@@ -231,5 +234,47 @@ func TestVerdictModelsOMEStacks(t *testing.T) {
 	}
 	if v := validate("empty-eku", "inter", ""); v.Reason != chain.ExtKeyUsage {
 		t.Errorf("an empty EKU extension: %s (%v); want extended key usage", v.Reason, v.Err)
+	}
+}
+
+// A leaf with an otherName SAN under a critical otherName name constraint:
+// both OpenSSL and Java refuse it (they cannot evaluate it), so it is a
+// refusal naming the CA, not "cannot judge".
+func TestOtherNameUnderConstraintIsRefused(t *testing.T) {
+	otherName := func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 20, 2, 3})
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte("ome@corp.example")) })
+			})
+		})
+	}
+	var san, nc cryptobyte.Builder
+	san.AddASN1(cbasn1.SEQUENCE, otherName)
+	nc.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, otherName)
+		})
+	})
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 95},
+		fixtures.Spec{ID: "nc", CN: "NC-CA", Issuer: "root", CA: true, KeySlot: 96, Mutate: func(c *x509.Certificate) {
+			c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 30}, Critical: true, Value: nc.BytesOrPanic()})
+		}},
+		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "nc", KeySlot: 97, Mutate: func(c *x509.Certificate) {
+			c.DNSNames = nil
+			c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Value: san.BytesOrPanic()})
+		}},
+		fixtures.Spec{ID: "plain", CN: "OMENT-400", Issuer: "nc", KeySlot: 97},
+	)
+	c := func(id string) *x509.Certificate { return p.Certs[id].Cert }
+	o := chain.VerifyOptions{Anchors: []*x509.Certificate{c("root")}, At: base, Usage: x509.ExtKeyUsageServerAuth}
+	if v := chain.Validate(c("leaf"), []*x509.Certificate{c("nc")}, o); v.Reason != chain.NameConstraints || v.Cert == nil || !v.Cert.Equal(c("nc")) {
+		t.Errorf("otherName SAN under the otherName constraint: %s (%v); want name constraints at NC-CA", v.Reason, v.Err)
+	}
+	// Without an otherName SAN the constraint cannot be judged by
+	// crypto/x509 and both stacks may accept: still not a pass.
+	if v := chain.Validate(c("plain"), []*x509.Certificate{c("nc")}, o); v.Reason != chain.CannotJudge {
+		t.Errorf("no otherName SAN: %s (%v); want cannot judge", v.Reason, v.Err)
 	}
 }

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // The one verifier. check, compare, probe's credential gate and its mutual
@@ -621,6 +624,12 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		return "", caveat, cnNameConstraints(path)
 	}
 	if err != nil {
+		if ca := otherNameUnderConstraint(path); ca != nil {
+			// Both stacks refuse an otherName SAN under an otherName
+			// constraint they cannot evaluate (OpenSSL: unsupported name
+			// constraint type; Java: matching otherName not supported).
+			return "", "", &limitError{NameConstraints, ca, fmt.Sprintf("x509: the leaf \"%s\" has an otherName Subject Alternative Name under a critical otherName name constraint of \"%s\": OpenSSL and Java refuse it (they cannot evaluate it)", Name(path[0]), Name(ca))}
+		}
 		if why := cannotJudge(path, err); why != "" {
 			return why, "", nil
 		}
@@ -829,6 +838,66 @@ func NameConstraintCount(c *x509.Certificate) int {
 
 func validAt(c *x509.Certificate, at time.Time) bool {
 	return !at.Before(c.NotBefore) && !at.After(c.NotAfter)
+}
+
+var oidSAN = asn1.ObjectIdentifier{2, 5, 29, 17}
+
+// otherNameUnderConstraint is the CA of path whose critical name
+// constraints name otherName subtrees, when the leaf carries an otherName
+// SAN; nil otherwise.
+func otherNameUnderConstraint(path []*x509.Certificate) *x509.Certificate {
+	if !slices.ContainsFunc(path[0].Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidSAN) && hasOtherName(e.Value) }) {
+		return nil
+	}
+	for _, c := range path[1:] {
+		for _, e := range c.Extensions {
+			if !e.Critical || !e.Id.Equal(oidNameConstraints) {
+				continue
+			}
+			nc := cryptobyte.String(e.Value)
+			var seq cryptobyte.String
+			if !nc.ReadASN1(&seq, cbasn1.SEQUENCE) {
+				continue
+			}
+			for !seq.Empty() {
+				var subtrees cryptobyte.String
+				var tag cbasn1.Tag
+				if !seq.ReadAnyASN1(&subtrees, &tag) {
+					break
+				}
+				for !subtrees.Empty() {
+					var subtree cryptobyte.String
+					if !subtrees.ReadASN1(&subtree, cbasn1.SEQUENCE) {
+						break
+					}
+					if subtree.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+						return c
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// hasOtherName reports an otherName ([0]) among a SAN extension's names.
+func hasOtherName(san []byte) bool {
+	in := cryptobyte.String(san)
+	var names cryptobyte.String
+	if !in.ReadASN1(&names, cbasn1.SEQUENCE) {
+		return false
+	}
+	for !names.Empty() {
+		var name cryptobyte.String
+		var tag cbasn1.Tag
+		if !names.ReadAnyASN1(&name, &tag) {
+			return false
+		}
+		if tag == cbasn1.Tag(0).ContextSpecific().Constructed() {
+			return true
+		}
+	}
+	return false
 }
 
 // cannotJudge recognises crypto/x509 refusals that Java would not make.
