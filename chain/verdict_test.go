@@ -278,3 +278,38 @@ func TestOtherNameUnderConstraintIsRefused(t *testing.T) {
 		t.Errorf("no otherName SAN: %s (%v); want cannot judge", v.Reason, v.Err)
 	}
 }
+
+// An IP address in the CN, with no SAN of the kind: OpenSSL checks it as a
+// DNS name against DNS constraints, Java as an IP address against IP
+// constraints. When one refuses and the other accepts, the verdict is
+// "stacks disagree", never valid, naming the CA.
+func TestIPCommonNameWhereTheStacksDisagree(t *testing.T) {
+	_, ipnet, _ := net.ParseCIDR("10.0.0.0/8")
+	noSAN := func(c *x509.Certificate) { c.DNSNames, c.IPAddresses = nil, nil }
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 100},
+		fixtures.Spec{ID: "dns-nc", CN: "DNS-NC", Issuer: "root", CA: true, KeySlot: 101, Mutate: func(c *x509.Certificate) {
+			c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{"corp.example"}, true
+		}},
+		fixtures.Spec{ID: "ip-nc", CN: "IP-NC", Issuer: "root", CA: true, KeySlot: 102, Mutate: func(c *x509.Certificate) {
+			c.PermittedIPRanges, c.PermittedDNSDomainsCritical = []*net.IPNet{ipnet}, true
+		}},
+		fixtures.Spec{ID: "under-dns", CN: "192.0.2.10", Issuer: "dns-nc", KeySlot: 103, Mutate: noSAN},
+		fixtures.Spec{ID: "under-ip", CN: "192.0.2.10", Issuer: "ip-nc", KeySlot: 103, Mutate: noSAN},
+		fixtures.Spec{ID: "inside-ip", CN: "10.1.2.3", Issuer: "ip-nc", KeySlot: 103, Mutate: noSAN},
+	)
+	c := func(id string) *x509.Certificate { return p.Certs[id].Cert }
+	o := chain.VerifyOptions{Anchors: []*x509.Certificate{c("root")}, At: base, Usage: x509.ExtKeyUsageServerAuth}
+	for _, tc := range []struct{ leaf, ca, says string }{
+		{"under-dns", "dns-nc", "OpenSSL refuses, Java accepts"},
+		{"under-ip", "ip-nc", "Java refuses, OpenSSL accepts"},
+	} {
+		v := chain.Validate(c(tc.leaf), []*x509.Certificate{c(tc.ca)}, o)
+		if v.OK() || v.Reason != chain.StacksDisagree || v.Cert == nil || !v.Cert.Equal(c(tc.ca)) || !strings.Contains(v.Err.Error(), tc.says) {
+			t.Errorf("%s: %s (%v); want stacks disagree at %s saying %q", tc.leaf, v.Reason, v.Err, tc.ca, tc.says)
+		}
+	}
+	if v := chain.Validate(c("inside-ip"), []*x509.Certificate{c("ip-nc")}, o); !v.OK() {
+		t.Errorf("an IP CN inside the IP constraints, no DNS constraints: %s (%v); want valid", v.Reason, v.Err)
+	}
+}

@@ -264,11 +264,12 @@ const (
 	CannotJudge              // crypto/x509 refuses what Java accepts: neither proven good nor bad
 	Other                    // anything else crypto/x509 refuses
 	Unreadable               // a certificate of the input could not be parsed: it was not judged
+	StacksDisagree           // OpenSSL refuses and Java accepts, or the reverse: not a pass
 )
 
 var reasonNames = [...]string{"valid", "expired", "not yet valid", "weak signature", "CA usage", "extended key usage",
 	"name constraints", "path length", "host name", "unknown authority", "bad signature", "critical extension",
-	"search bound", "no anchor", "cannot judge", "other", "unreadable certificate"}
+	"search bound", "no anchor", "cannot judge", "other", "unreadable certificate", "stacks disagree"}
 
 func (r Reason) String() string {
 	if r >= 0 && int(r) < len(reasonNames) {
@@ -751,6 +752,9 @@ func hostLikeCN(cn string) bool {
 func cnNameConstraints(path []*x509.Certificate) error {
 	leaf := path[0]
 	cn := leaf.Subject.CommonName
+	if ip := net.ParseIP(cn); ip != nil {
+		return ipCNConstraints(path, ip)
+	}
 	if len(leaf.DNSNames) > 0 || !hostLikeCN(cn) {
 		return nil
 	}
@@ -767,6 +771,39 @@ func cnNameConstraints(path []*x509.Certificate) error {
 			}
 			return &limitError{NameConstraints, c, fmt.Sprintf("x509: the leaf's common name %q %s the DNS name constraints of \"%s\" (the leaf has no dNSName Subject Alternative Name, so OpenSSL and Java check its CN as a DNS name; crypto/x509 does not)", cn, how, Name(c))}
 		}
+	}
+	return nil
+}
+
+// ipCNConstraints judges a CN that is an IP address, where OME's stacks
+// part ways: OpenSSL checks it as a DNS name against DNS constraints when
+// the leaf has no dNSName SAN, Java checks it as an IP address against IP
+// constraints when the leaf has no iPAddress SAN. Both refusing is a name
+// constraints refusal; one refusing is StacksDisagree, never a pass.
+func ipCNConstraints(path []*x509.Certificate, ip net.IP) error {
+	leaf, cn := path[0], path[0].Subject.CommonName
+	var opensslCA, javaCA *x509.Certificate
+	for _, c := range path[1:] {
+		if len(leaf.DNSNames) == 0 && opensslCA == nil {
+			permitted := len(c.PermittedDNSDomains) == 0 || slices.ContainsFunc(c.PermittedDNSDomains, func(d string) bool { return dnsConstraintMatches(d, cn) })
+			if !permitted || slices.ContainsFunc(c.ExcludedDNSDomains, func(d string) bool { return dnsConstraintMatches(d, cn) }) {
+				opensslCA = c
+			}
+		}
+		if len(leaf.IPAddresses) == 0 && javaCA == nil {
+			permitted := len(c.PermittedIPRanges) == 0 || slices.ContainsFunc(c.PermittedIPRanges, func(n *net.IPNet) bool { return n.Contains(ip) })
+			if !permitted || slices.ContainsFunc(c.ExcludedIPRanges, func(n *net.IPNet) bool { return n.Contains(ip) }) {
+				javaCA = c
+			}
+		}
+	}
+	switch {
+	case opensslCA != nil && javaCA != nil:
+		return &limitError{NameConstraints, opensslCA, fmt.Sprintf("x509: the leaf's common name %q breaks the name constraints of \"%s\" as OpenSSL reads it (a DNS name) and of \"%s\" as Java reads it (an IP address)", cn, Name(opensslCA), Name(javaCA))}
+	case opensslCA != nil:
+		return &limitError{StacksDisagree, opensslCA, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): the leaf has no dNSName SAN, so OpenSSL checks its IP-address common name %q as a DNS name against the DNS name constraints of \"%s\"; Java reads it as an IP address", cn, Name(opensslCA))}
+	case javaCA != nil:
+		return &limitError{StacksDisagree, javaCA, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the leaf has no iPAddress SAN, so Java checks its IP-address common name %q against the IP name constraints of \"%s\"; OpenSSL reads it as a DNS name", cn, Name(javaCA))}
 	}
 	return nil
 }

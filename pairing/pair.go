@@ -361,8 +361,8 @@ func checkPairTrust(p *Pair) []sideResult {
 			why = "the " + string(tc.Verifier) + " chain has no root certificate, so the " + string(tc.Verifier) + " trusts nothing"
 		case chain.WeakSignature:
 			status, why = Warn, why+"; "+weakNote
-		case chain.CannotJudge:
-			status = Warn // not proven either way: never a pass
+		case chain.CannotJudge, chain.StacksDisagree:
+			status = Warn // not proven either way, or one stack refuses: never a pass
 		}
 		because := fmt.Sprintf("\"%s\" does not verify to %s: %s", chain.Name(leaf), anchorName(tc.Verifier, p), why)
 		if v.Reason == chain.NoAnchor {

@@ -654,6 +654,17 @@ func checkChainVerify(s *Subject) []Result {
 	case chain.CannotJudge:
 		// Never a pass: crypto/x509 refuses what Java may accept.
 		return []Result{{Status: Info, Details: v.Err.Error()}}
+	case chain.StacksDisagree:
+		// One of OME's stacks refuses what the other accepts: not a pass,
+		// and the finding says which (inferred).
+		var ci *int
+		for i, c := range certs {
+			if v.Cert != nil && c.Equal(v.Cert) {
+				ci = intp(i)
+			}
+		}
+		return []Result{{Status: Warn, CertIndex: ci, Details: fmt.Sprintf("the chain %s: %v", chain.Describe(certs, p.Order), v.Err),
+			Fix: "Reissue the leaf with its name in a Subject Alternative Name (dNSName or iPAddress), so that both stacks read the same name."}}
 	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound, chain.Unreadable:
 		return []Result{{Status: NA}} // chain-complete, chain-signature and encoding report these
 	case chain.CAUsage, chain.WeakSignature:

@@ -140,7 +140,8 @@ type ChainVerdict struct {
 	// "path length", "host name", "unknown authority", "bad signature",
 	// "critical extension", "search bound", "no anchor", "cannot judge"
 	// (never valid), "other", "unreadable certificate" (a block of the file
-	// could not be read, so it was not judged).
+	// could not be read, so it was not judged), "stacks disagree" (OpenSSL
+	// refuses and Java accepts, or the reverse: never valid).
 	Reason    string `json:"reason"`
 	CertIndex *int   `json:"cert_index"`
 	Error     string `json:"error,omitempty"`
