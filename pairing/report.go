@@ -240,12 +240,7 @@ func chainVerdict(s *Subject) *report.ChainVerdict {
 	if v.Err != nil {
 		cv.Error = v.Err.Error()
 	}
-	for i, c := range s.certs() {
-		if v.Cert != nil && c.Equal(v.Cert) {
-			cv.CertIndex = intp(i)
-			break
-		}
-	}
+	cv.CertIndex = s.indexOf(v.Cert)
 	return cv
 }
 

@@ -119,6 +119,20 @@ func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.T
 
 func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
 
+// indexOf is the file position of c (its first occurrence), or nil: the
+// verdict's certificate at fault as findings and chain_verdict name it.
+func (s *Subject) indexOf(c *x509.Certificate) *int {
+	if c == nil {
+		return nil
+	}
+	for i, x := range s.certs() {
+		if x.Equal(c) {
+			return intp(i)
+		}
+	}
+	return nil
+}
+
 // hasLeaf: a rule on the leaf (or on the path from it) needs a
 // certificate.
 func hasLeaf(s *Subject) (bool, string) {
@@ -657,13 +671,7 @@ func checkChainVerify(s *Subject) []Result {
 	case chain.StacksDisagree:
 		// One of OME's stacks refuses what the other accepts: not a pass,
 		// and the finding says which (inferred).
-		var ci *int
-		for i, c := range certs {
-			if v.Cert != nil && c.Equal(v.Cert) {
-				ci = intp(i)
-			}
-		}
-		return []Result{{Status: Warn, CertIndex: ci, Details: fmt.Sprintf("the chain %s: %v", chain.Describe(certs, p.Order), v.Err),
+		return []Result{{Status: Warn, CertIndex: s.indexOf(v.Cert), Details: fmt.Sprintf("the chain %s: %v", chain.Describe(certs, p.Order), v.Err),
 			Fix: "Reissue the leaf with its name in a Subject Alternative Name (dNSName or iPAddress), so that both stacks read the same name."}}
 	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound, chain.Unreadable:
 		return []Result{{Status: NA}} // chain-complete, chain-signature and encoding report these
@@ -698,14 +706,7 @@ func checkChainVerify(s *Subject) []Result {
 			return []Result{{Status: Info, Details: v.Err.Error()}}
 		}
 	}
-	var ci *int
-	if v.Cert != nil {
-		for i, c := range certs {
-			if c.Equal(v.Cert) {
-				ci = intp(i)
-			}
-		}
-	}
+	ci := s.indexOf(v.Cert)
 	if v.Reason == chain.CriticalExtension {
 		return []Result{{Status: Error, CertIndex: ci, Details: fmt.Sprintf("the chain %s does not verify: a certificate has a critical extension that X.509 libraries do not know (%v)", chain.Describe(certs, p.Order), v.Err)}}
 	}
