@@ -140,10 +140,18 @@ func TestLoopDetectionBySubjectAndKey(t *testing.T) {
 // and when every path fails, the one reported avoids weak signatures.
 func TestJudgeShowsTheJudgedPath(t *testing.T) {
 	p := verdictPKI(t)
-	certs := p.Chain("leaf", "inter-nc", "inter", "root")
+	certs := p.Chain("leaf", "inter", "inter-nc", "root")
 	path, v := chain.Judge(certs, chain.VerifyOptions{At: base, Usage: x509.ExtKeyUsageServerAuth})
-	if !v.OK() || len(path.Order) != 3 || path.Order[1] != 2 || !path.Root {
+	if !v.OK() || len(path.Order) != 3 || path.Order[1] != 1 || !path.Root {
 		t.Errorf("verdict %s (%v), path %s; want the valid path through the unconstrained intermediate", v.Reason, v.Err, names(certs, path.Order))
+	}
+	// Listed first, the constrained intermediate is OpenSSL's path (it
+	// does not backtrack): the path shown is still the valid one, and the
+	// verdict says the stacks disagree, naming the intermediate to drop.
+	certs = p.Chain("leaf", "inter-nc", "inter", "root")
+	path, v = chain.Judge(certs, chain.VerifyOptions{At: base, Usage: x509.ExtKeyUsageServerAuth})
+	if v.Reason != chain.StacksDisagree || v.Cert == nil || !v.Cert.Equal(certs[1]) || len(path.Order) != 3 || path.Order[1] != 2 || !path.Root {
+		t.Errorf("verdict %s at %v (%v), path %s; want stacks disagree naming the constrained intermediate, path through the other", v.Reason, v.Cert, v.Err, names(certs, path.Order))
 	}
 	// Both paths fail on the host name: the one shown is not the SHA-1 one.
 	certs = p.Chain("leaf", "inter-sha1", "inter", "root")

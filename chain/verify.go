@@ -395,6 +395,10 @@ func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
 	})
 	switch {
 	case valid != nil:
+		if err := s.opensslRefusesFirstPath(start, valid, o); err != nil {
+			le := err.(*limitError)
+			return valid, Verdict{Path: s.pathCerts(valid), Reason: le.reason, Cert: le.cert, Err: err}
+		}
 		v := Verdict{Path: s.pathCerts(valid)}
 		if validCaveat != "" {
 			v.Caveats = []string{validCaveat}
@@ -622,7 +626,10 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		// OpenSSL and Java check a host-name CN against DNS name
 		// constraints when the leaf has no dNSName SAN; crypto/x509 ignores
 		// the CN.
-		return "", caveat, cnNameConstraints(path)
+		if err := cnNameConstraints(path); err != nil {
+			return "", "", err
+		}
+		return "", caveat, stackDivergence(path, o)
 	}
 	if err != nil {
 		if ca := otherNameUnderConstraint(path); ca != nil {

@@ -50,8 +50,10 @@ func TestCannotJudgeIsNeverAPass(t *testing.T) {
 }
 
 // check's chain verdict is the verdict of the path it shows: the file lists
-// a constrained copy of the intermediate first, the valid path goes
-// through the other, and both the verdict and the path say so.
+// a constrained copy of the intermediate, the valid path goes through the
+// other, and both the verdict and the path say so. Listed first, the
+// constrained copy is the path OpenSSL builds (it does not backtrack): the
+// verdict is then "stacks disagree", naming the copy to leave out.
 func TestCheckShowsTheJudgedPath(t *testing.T) {
 	p := fixtures.MustBuild(base,
 		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 80},
@@ -61,20 +63,35 @@ func TestCheckShowsTheJudgedPath(t *testing.T) {
 		fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true, KeySlot: 81},
 		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter", KeySlot: 82},
 	)
-	in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain("leaf", "nc", "inter", "root")...), chain.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
-	if !r.ChainVerdict.Valid {
-		t.Errorf("chain verdict %+v; want valid", r.ChainVerdict)
-	}
-	if r.Chain[1].PathPosition != nil || r.Chain[2].PathPosition == nil || *r.Chain[2].PathPosition != 1 {
-		t.Errorf("path %q: the constrained copy (index 1) is on it, or the other (index 2) is not", r.Path)
-	}
-	for _, c := range r.Checks {
-		if c.Rule == "chain-verify" && c.Status != report.Pass {
-			t.Errorf("chain-verify %s; want pass", c.Status)
+	for _, tc := range []struct {
+		order         []string
+		nc, inter     int
+		valid         bool
+		verify        report.Status
+		reason, names string
+	}{
+		{[]string{"leaf", "inter", "nc", "root"}, 2, 1, true, report.Pass, "valid", ""},
+		{[]string{"leaf", "nc", "inter", "root"}, 1, 2, false, report.Warn, "stacks disagree", "leave \"Inter-CA1\""},
+	} {
+		in, err := chain.Parse("chain.pem", fixtures.PEM(p.Chain(tc.order...)...), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := pairing.Check(pairing.CheckOptions{Input: in, Mode: report.ModeServer, At: base})
+		v := r.ChainVerdict
+		if v.Valid != tc.valid || v.Reason != tc.reason || !strings.Contains(v.Error, tc.names) {
+			t.Errorf("%v: chain verdict %+v; want valid %v, reason %q, naming %q", tc.order, v, tc.valid, tc.reason, tc.names)
+		}
+		if !tc.valid && (v.CertIndex == nil || *v.CertIndex != tc.nc) {
+			t.Errorf("%v: the certificate at fault is %v; want the constrained copy, index %d", tc.order, v.CertIndex, tc.nc)
+		}
+		if r.Chain[tc.nc].PathPosition != nil || r.Chain[tc.inter].PathPosition == nil || *r.Chain[tc.inter].PathPosition != 1 {
+			t.Errorf("%v: path %q: the constrained copy (index %d) is on it, or the other (index %d) is not", tc.order, r.Path, tc.nc, tc.inter)
+		}
+		for _, c := range r.Checks {
+			if c.Rule == "chain-verify" && c.Status != tc.verify {
+				t.Errorf("%v: chain-verify %s; want %s", tc.order, c.Status, tc.verify)
+			}
 		}
 	}
 }

@@ -1,0 +1,319 @@
+package chain
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"math/big"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Where OME's two stacks part ways with crypto/x509, or with each other,
+// on a path crypto/x509 accepts. Port 443 is Apache httpd with OpenSSL;
+// the appliance's outgoing client is most likely Java (inferred; see
+// docs/design-notes.md). Each check here names the stack it models, and
+// every one was measured against `openssl verify` (OpenSSL 3.0) and Java's
+// PKIX validation (OpenJDK 17) on x509-limbo (stacks_test.go).
+
+// opensslPath is the one path OpenSSL 3.0 builds from start
+// (x509_vfy.c build_chain with its defaults: trusted first, no
+// backtracking). At each step it takes the first trusted certificate that
+// could have issued the top (ossl_x509_likely_issued: names, Authority Key
+// Identifier, the key's algorithm, keyCertSign), else the first of the
+// others in the order given, one valid at the instant before one that is
+// not (find_issuer). The path is complete at a trusted certificate OpenSSL
+// counts as self-signed (without -partial_chain, which Apache does not
+// set, a trusted intermediate is not enough). stop says why an incomplete
+// path ends.
+func (s *search) opensslPath(start int) (path []int, complete bool, stop string) {
+	path = []int{start}
+	on := map[int]bool{start: true}
+	trustedOnly := false
+	for len(path) < maxPathLen {
+		top := path[len(path)-1]
+		c := s.certs[top]
+		if s.anchor[top] {
+			if opensslSelfSigned(c) {
+				return path, true, ""
+			}
+			// Without -partial_chain (Apache sets none), a trusted
+			// certificate OpenSSL does not count self-signed is not an
+			// anchor: it looks in the trust store for its issuer.
+			trustedOnly = true
+		} else if opensslSelfSigned(c) {
+			return path, false, fmt.Sprintf("it ends at the self-signed \"%s\", which is not trusted (self-signed certificate in certificate chain)", Name(c))
+		}
+		next := s.opensslIssuer(top, on, true)
+		if next < 0 && !trustedOnly {
+			next = s.opensslIssuer(top, on, false)
+		}
+		if next < 0 {
+			if s.anchor[top] && !bytes.Equal(c.RawSubject, c.RawIssuer) {
+				return path, false, fmt.Sprintf("it trusts \"%s\", but that is not a self-signed root, and without partial-chain verification (which Apache does not set) OpenSSL looks for its issuer among the trusted certificates and finds none (unable to get issuer certificate)", Name(c))
+			}
+			if s.anchor[top] {
+				return path, false, fmt.Sprintf("it does not count the trusted root \"%s\" as self-signed (its Authority Key Identifier does not name itself, or its key cannot have signed it) and finds no issuer for it (unable to get issuer certificate)", Name(c))
+			}
+			return path, false, fmt.Sprintf("it finds no issuer for \"%s\" (unable to get local issuer certificate)", Name(c))
+		}
+		path = append(path, next)
+		on[next] = true
+	}
+	return path, false, "the path grows past its bound"
+}
+
+// opensslIssuer is OpenSSL's choice of issuer for top among the trusted
+// certificates (trusted) or the others, in the order given: the first that
+// is valid at the instant, else the one that expires last.
+func (s *search) opensslIssuer(top int, on map[int]bool, trusted bool) int {
+	child := s.certs[top]
+	best := -1
+	for _, j := range s.bySubject[string(child.RawIssuer)] {
+		if on[j] || s.anchor[j] != trusted || !opensslLikelyIssued(s.certs[j], child) {
+			continue
+		}
+		p := s.certs[j]
+		if s.at.IsZero() || !s.at.Before(p.NotBefore) && s.at.Before(p.NotAfter) {
+			return j
+		}
+		if best < 0 || p.NotAfter.After(s.certs[best].NotAfter) {
+			best = j
+		}
+	}
+	return best
+}
+
+// opensslSelfSigned is OpenSSL's EXFLAG_SS: self-issued, and the
+// certificate could have issued itself.
+func opensslSelfSigned(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawSubject, c.RawIssuer) && opensslLikelyIssued(c, c)
+}
+
+// opensslLikelyIssued is ossl_x509_likely_issued with the keyCertSign check
+// of X509_check_issued, without a signature check (OpenSSL checks
+// signatures after it has built the path): the issuer's subject is the
+// child's issuer, the child's Authority Key Identifier (key id, issuer
+// name, serial number) does not contradict the issuer, the issuer's key
+// fits the child's signature algorithm, and a Key Usage extension on the
+// issuer allows certificate signing.
+func opensslLikelyIssued(issuer, child *x509.Certificate) bool {
+	if !bytes.Equal(issuer.RawSubject, child.RawIssuer) {
+		return false
+	}
+	if len(child.AuthorityKeyId) > 0 && len(issuer.SubjectKeyId) > 0 && !bytes.Equal(child.AuthorityKeyId, issuer.SubjectKeyId) {
+		return false
+	}
+	if name, serial, ok := akidIssuerSerial(child); ok {
+		if serial != nil && serial.Cmp(issuer.SerialNumber) != 0 {
+			return false
+		}
+		if name != nil && !bytes.Equal(name, issuer.RawIssuer) {
+			return false
+		}
+	}
+	if want := keyAlgorithmOf(child.SignatureAlgorithm); want != x509.UnknownPublicKeyAlgorithm && issuer.PublicKeyAlgorithm != want {
+		return false
+	}
+	if hasKeyUsage(issuer) && issuer.KeyUsage&x509.KeyUsageCertSign == 0 && issuer != child {
+		return false
+	}
+	return true
+}
+
+var oidKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 15}
+
+// hasKeyUsage reports whether c carries a Key Usage extension (crypto/x509
+// reads an empty one as 0, like none).
+func hasKeyUsage(c *x509.Certificate) bool {
+	return slices.ContainsFunc(c.Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidKeyUsage) })
+}
+
+func keyAlgorithmOf(a x509.SignatureAlgorithm) x509.PublicKeyAlgorithm {
+	switch a {
+	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
+		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS:
+		return x509.RSA
+	case x509.ECDSAWithSHA1, x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512:
+		return x509.ECDSA
+	case x509.DSAWithSHA1, x509.DSAWithSHA256:
+		return x509.DSA
+	case x509.PureEd25519:
+		return x509.Ed25519
+	}
+	return x509.UnknownPublicKeyAlgorithm
+}
+
+var oidAuthorityKeyID = asn1.ObjectIdentifier{2, 5, 29, 35}
+
+// akidIssuerSerial reads the authorityCertIssuer (its first directoryName,
+// as DER) and authorityCertSerialNumber of c's Authority Key Identifier,
+// which crypto/x509 does not expose. ok is false when there is neither or
+// the extension does not parse (then OpenSSL would not use them either).
+func akidIssuerSerial(c *x509.Certificate) (dirName []byte, serial *big.Int, ok bool) {
+	i := slices.IndexFunc(c.Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidAuthorityKeyID) })
+	if i < 0 {
+		return nil, nil, false
+	}
+	in := cryptobyte.String(c.Extensions[i].Value)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) {
+		return nil, nil, false
+	}
+	seq.SkipOptionalASN1(cbasn1.Tag(0).ContextSpecific())
+	var gens cryptobyte.String
+	var hasGens bool
+	if !seq.ReadOptionalASN1(&gens, &hasGens, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		return nil, nil, false
+	}
+	for hasGens && !gens.Empty() {
+		var gn cryptobyte.String
+		var tag cbasn1.Tag
+		if !gens.ReadAnyASN1(&gn, &tag) {
+			return nil, nil, false
+		}
+		if tag == cbasn1.Tag(4).ContextSpecific().Constructed() && dirName == nil {
+			// directoryName [4] EXPLICIT Name.
+			var name cryptobyte.String
+			if !gn.ReadASN1Element(&name, cbasn1.SEQUENCE) {
+				return nil, nil, false
+			}
+			dirName = name
+		}
+	}
+	var raw cryptobyte.String
+	var hasSerial bool
+	if !seq.ReadOptionalASN1(&raw, &hasSerial, cbasn1.Tag(2).ContextSpecific()) {
+		return nil, nil, false
+	}
+	if hasSerial {
+		serial = new(big.Int).SetBytes(raw)
+		if len(raw) > 0 && raw[0]&0x80 != 0 {
+			serial.Sub(serial, new(big.Int).Lsh(big.NewInt(1), uint(len(raw))*8))
+		}
+	}
+	return dirName, serial, dirName != nil || serial != nil
+}
+
+// opensslRefusesFirstPath reports, for a valid path found by backtracking,
+// whether OpenSSL (which does not backtrack) refuses: its one path is
+// another and fails. Java's path builder backtracks as this tool's does,
+// so the verdict is StacksDisagree (inferred: Java's builder may still
+// stop on some graphs).
+func (s *search) opensslRefusesFirstPath(start int, valid []int, o VerifyOptions) error {
+	op, complete, stop := s.opensslPath(start)
+	if complete && slices.Equal(op, valid) {
+		return nil
+	}
+	var fault *x509.Certificate
+	extra := false
+	for _, i := range op {
+		if !slices.Contains(valid, i) {
+			fault, extra = s.certs[i], true
+			break
+		}
+	}
+	why := stop
+	if complete {
+		cannot, _, err := verifyPath(s.pathCerts(op), o)
+		if cannot != "" || err == nil {
+			return nil // OpenSSL's own path passes (or cannot be judged): no claim
+		}
+		why = "that path fails: " + err.Error()
+	}
+	if fault == nil {
+		fault = s.certs[op[len(op)-1]]
+	}
+	msg := fmt.Sprintf("OpenSSL refuses, Java accepts (inferred from OpenSSL 3.0's path building, which does not backtrack): OpenSSL builds %s and %s; Java's path builder backtracks to %s",
+		pathNames(s.pathCerts(op)), why, pathNames(s.pathCerts(valid)))
+	if extra {
+		msg += fmt.Sprintf(". Serve only that path: leave \"%s\" (issued by \"%s\", serial %X) out of the chain", Name(fault), issuerName(fault), fault.SerialNumber)
+	}
+	return &limitError{StacksDisagree, fault, msg}
+}
+
+func issuerName(c *x509.Certificate) string {
+	if c.Issuer.CommonName != "" {
+		return c.Issuer.CommonName
+	}
+	return c.Issuer.String()
+}
+
+func pathNames(p []*x509.Certificate) string {
+	names := make([]string, len(p))
+	for i, c := range p {
+		names[i] = "\"" + Name(c) + "\""
+	}
+	return strings.Join(names, " <- ")
+}
+
+// stackDivergence applies, to a path crypto/x509 accepts, what OpenSSL
+// or Java decide differently (measured on x509-limbo):
+//   - notAfter equal to the instant: OpenSSL counts the certificate expired
+//     (X509_cmp_time), Java and Go do not.
+//   - an RSA key below 2048 bits: OpenSSL at security level 2 (the Debian
+//     and Ubuntu default; OME's own setting is not documented) refuses it on
+//     any certificate; Java refuses below 1024 only, and never on a trust
+//     anchor (jdk.certpath.disabledAlgorithms).
+//   - a leaf Key Usage without digitalSignature, keyEncipherment or
+//     keyAgreement: OpenSSL's sslserver purpose refuses it; Java's PKIX
+//     validation does not look (its TLS handshake does: see ku_test.go).
+//   - a leaf with an empty subject whose Subject Alternative Name is not
+//     critical: Java cannot parse it (RFC 5280 4.2.1.6); OpenSSL reads it.
+//   - a host name with characters outside letters, digits, '-' and '.':
+//     Java's HostnameChecker refuses it; OpenSSL matches it.
+func stackDivergence(path []*x509.Certificate, o VerifyOptions) error {
+	leaf := path[0]
+	anchor := path[len(path)-1]
+	for _, c := range path {
+		if !o.At.IsZero() && c.NotAfter.Equal(o.At) {
+			return &limitError{StacksDisagree, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" expires at exactly %s, the instant judged; OpenSSL counts a certificate expired at its notAfter, Java and Go one second later", Name(c), o.At.UTC().Format(time.RFC3339))}
+		}
+	}
+	for _, c := range path {
+		k, ok := c.PublicKey.(*rsa.PublicKey)
+		if !ok || k.N.BitLen() >= 2048 {
+			continue
+		}
+		bits := k.N.BitLen()
+		if c != anchor && bits < 1024 {
+			return &limitError{Other, c, fmt.Sprintf("x509: \"%s\" has a %d-bit RSA key: OpenSSL (security level 2) and Java (below 1024 bits) refuse it", Name(c), bits)}
+		}
+		java := "Java accepts it (it allows 1024 bits and more)"
+		if c == anchor {
+			java = "Java accepts it on a trust anchor"
+		}
+		return &limitError{StacksDisagree, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" has a %d-bit RSA key, which OpenSSL refuses at security level 2 (the Debian default; OME's setting is not documented); %s. Use 2048 bits or more", Name(c), bits, java)}
+	}
+	if hasKeyUsage(leaf) && leaf.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment|x509.KeyUsageKeyAgreement) == 0 {
+		return &limitError{StacksDisagree, leaf, fmt.Sprintf("OpenSSL refuses, Java's path validation accepts (inferred): the leaf \"%s\" has a Key Usage with none of digitalSignature, keyEncipherment, keyAgreement, which OpenSSL's TLS purpose check refuses (unsuitable certificate purpose); a Java TLS handshake refuses it too", Name(leaf))}
+	}
+	if len(leaf.RawSubject) <= 2 {
+		for _, e := range leaf.Extensions {
+			if e.Id.Equal(oidSAN) && !e.Critical {
+				return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the leaf \"%s\" has an empty subject and a non-critical Subject Alternative Name; Java cannot read it (RFC 5280 4.2.1.6: the extension must then be critical)", Name(leaf))}
+			}
+		}
+	}
+	if h := strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]"); h != "" && net.ParseIP(h) == nil && !ldhName(h) {
+		return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the host name %q has characters other than letters, digits, '-' and '.', which Java's host name check refuses (non-LDH)", h)}
+	}
+	return nil
+}
+
+func ldhName(h string) bool {
+	for _, r := range strings.TrimSuffix(h, ".") {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '*') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,96 @@
+package chain_test
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"strings"
+	"testing"
+
+	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/fixtures"
+)
+
+// Each place where OME's stacks (OpenSSL 3.0 on port 443, Java as the
+// client) part ways with crypto/x509 on a path it accepts: the verdict is
+// never valid, and says which stack refuses. The same facts are measured
+// against `openssl verify` and Java's PKIX on x509-limbo by
+// TestStacksDifferential (root package); these are the lab's own cases.
+func TestStackDivergence(t *testing.T) {
+	var oidSAN = asn1.ObjectIdentifier{2, 5, 29, 17}
+	specs := []fixtures.Spec{
+		{ID: "root", CN: "Root-CA", CA: true, KeySlot: 90},
+		{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true, KeySlot: 91},
+		{ID: "leaf", CN: "oment-310.example.com", Issuer: "inter", KeySlot: 92, DNS: []string{"oment-310.example.com", "oment_310.example.com"}},
+		{ID: "leaf-exact", CN: "oment-310.example.com", Issuer: "inter", KeySlot: 92, DNS: []string{"oment-310.example.com"}, NotAfter: base},
+		{ID: "leaf-certsign", CN: "oment-310.example.com", Issuer: "inter", KeySlot: 92, DNS: []string{"oment-310.example.com"}, KU: x509.KeyUsageCertSign},
+		{ID: "leaf-nosubject", CN: "-", Issuer: "inter", KeySlot: 92, Mutate: func(c *x509.Certificate) {
+			// An empty subject with a non-critical SAN.
+			v, err := asn1.Marshal([]asn1.RawValue{{Class: 2, Tag: 2, Bytes: []byte("oment-310.example.com")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Subject = pkix.Name{}
+			c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: oidSAN, Value: v})
+		}},
+		{ID: "weak-root", CN: "Weak-Root", CA: true, KeyType: fixtures.RSA1024},
+		{ID: "leaf-weak", CN: "oment-400.example.com", Issuer: "weak-root", KeySlot: 93, DNS: []string{"oment-400.example.com"}},
+		// A root whose Authority Key Identifier names another key: OpenSSL
+		// does not count it self-signed, and looks for its issuer.
+		{ID: "aki-root", CN: "AKI-Root", CA: true, KeySlot: 94, Mutate: func(c *x509.Certificate) { c.AuthorityKeyId = []byte("another key") }},
+		{ID: "leaf-aki", CN: "oment-410.example.com", Issuer: "aki-root", KeySlot: 95, DNS: []string{"oment-410.example.com"}},
+	}
+	p := fixtures.MustBuild(base, specs...)
+	for _, tc := range []struct {
+		name  string
+		chain []string
+		host  string
+		who   string // the stack that refuses; "" for valid
+		fault string // the certificate at fault
+	}{
+		{"control", []string{"leaf", "inter", "root"}, "oment-310.example.com", "", ""},
+		{"expires at the instant", []string{"leaf-exact", "inter", "root"}, "", "OpenSSL refuses", "leaf-exact"},
+		{"leaf Key Usage certSign only", []string{"leaf-certsign", "inter", "root"}, "", "OpenSSL refuses", "leaf-certsign"},
+		{"empty subject, SAN not critical", []string{"leaf-nosubject", "inter", "root"}, "", "Java refuses", "leaf-nosubject"},
+		{"non-LDH host name", []string{"leaf", "inter", "root"}, "oment_310.example.com", "Java refuses", "leaf"},
+		{"1024-bit RSA root", []string{"leaf-weak", "weak-root"}, "", "OpenSSL refuses", "weak-root"},
+		{"root with a foreign AKI", []string{"leaf-aki", "aki-root"}, "", "OpenSSL refuses", "aki-root"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			certs := p.Chain(tc.chain...)
+			_, v := chain.Judge(certs, chain.VerifyOptions{At: base, Usage: x509.ExtKeyUsageServerAuth, Name: tc.host})
+			if tc.who == "" {
+				if !v.OK() {
+					t.Fatalf("verdict %s (%v); want valid", v.Reason, v.Err)
+				}
+				return
+			}
+			if v.OK() || v.Reason != chain.StacksDisagree || v.Err == nil || !strings.HasPrefix(v.Err.Error(), tc.who) {
+				t.Fatalf("verdict %s (%v); want stacks disagree, %q", v.Reason, v.Err, tc.who)
+			}
+			if v.Cert == nil || !v.Cert.Equal(p.Certs[tc.fault].Cert) {
+				t.Errorf("certificate at fault %v; want %s", v.Cert, tc.fault)
+			}
+			if len(v.Path) != len(tc.chain) {
+				t.Errorf("path of %d certificates; want the valid path of %d", len(v.Path), len(tc.chain))
+			}
+		})
+	}
+}
+
+// OpenSSL skips an issuer whose Key Usage does not allow certificate
+// signing, even an empty Key Usage (crypto/x509 reads it as none at all).
+func TestOpenSSLSkipsIssuerWithoutCertSign(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 96, NoKU: true, Mutate: func(c *x509.Certificate) {
+			// A Key Usage extension with no bit set.
+			c.KeyUsage = 0
+			c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 15}, Critical: true, Value: []byte{3, 1, 0}})
+		}},
+		fixtures.Spec{ID: "leaf", CN: "oment-310.example.com", Issuer: "root", KeySlot: 97, DNS: []string{"oment-310.example.com"}},
+	)
+	_, v := chain.Judge(p.Chain("leaf", "root"), chain.VerifyOptions{At: base, Usage: x509.ExtKeyUsageServerAuth})
+	if v.OK() || v.Reason != chain.StacksDisagree || v.Err == nil || !strings.Contains(v.Err.Error(), "OpenSSL refuses") {
+		t.Errorf("verdict %s (%v); want not valid, saying OpenSSL refuses", v.Reason, v.Err)
+	}
+}
