@@ -95,7 +95,7 @@ func (r *Rule) doc() string {
 var models = map[string]string{
 	"csr-key":             "OME policy (KB 000221202 #1)",
 	"csr-wildcard":        "OME policy (KB 000221202 #6)",
-	"encoding":            "OME policy (KB 000221202 #2)",
+	"encoding":            "OME policy (KB 000221202 #2); a PEM PKCS#7 chain is a warning: the KB and Dell's Ansible module ome_application_certificate disagree",
 	"encoding-text":       "OpenSSL's PEM reader (indented lines, missing padding; inferred)",
 	"leaf-eku":            "OME policy (KB 000221202 #3); a leaf without EKU is refused as OME's message says, not as the stacks would",
 	"leaf-key-usage":      "OME policy (KB 000221202 #4: Key Encipherment); both stacks for Digital Signature (Java as server, OpenSSL -purpose sslclient; inferred)",
