@@ -187,7 +187,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	src, tgt := sides[0], sides[1]
 	if src.inv.Address != "" && tgt.inv.Address != "" {
 		res.Kind = report.KindProbe
-		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint},
+		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint, "", ""},
 			o, ca, p.window, maxSkew)
 		if err != nil {
 			return fail(err)

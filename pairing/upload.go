@@ -226,10 +226,7 @@ var ruleCSRKey = &uploadRule{Rule: Rule{ID: "csr-key", Family: FamilyUpload, Sev
 // flag gives it when the command takes one) and a leaf.
 func csrKeyApplies(s *Subject) (bool, string) {
 	if s.CSR == nil {
-		if flag := s.Flags.flag(s.Side, CSRInput); flag != "" {
-			return false, "no CSR given (use " + flag + " with the CSR generated on this appliance)"
-		}
-		return false, ""
+		return false, noCSR(s)
 	}
 	return hasLeaf(s)
 }
@@ -259,8 +256,22 @@ var ruleCSRWildcard = &uploadRule{Rule: Rule{ID: "csr-wildcard", Family: FamilyU
 	Check:   checkCSRWildcard}
 
 // csrGiven: a rule on the CSR applies when one was given (otherwise it is
-// na without a reason: csr-key asks for the CSR).
-func csrGiven(s *Subject) (bool, string) { return s.CSR != nil, "" }
+// na, saying which input gives it, as csr-key does).
+func csrGiven(s *Subject) (bool, string) {
+	if s.CSR == nil {
+		return false, noCSR(s)
+	}
+	return true, ""
+}
+
+// noCSR is why a rule on the CSR did not run: no CSR, and which flag gives
+// it when the command takes one.
+func noCSR(s *Subject) string {
+	if flag := s.Flags.flag(s.Side, CSRInput); flag != "" {
+		return "no CSR given (use " + flag + " with the CSR generated on this appliance)"
+	}
+	return "no CSR given (the CSR generated on this appliance)"
+}
 
 func checkCSRWildcard(s *Subject) []Result {
 	var out []Result
@@ -994,7 +1005,7 @@ func leafNameApplies(s *Subject) (bool, string) {
 		if flag := s.Flags.flag(s.Side, NameInput); flag != "" {
 			return false, "no host name given: give " + flag + " with the name or IP the peer appliance uses"
 		}
-		return false, ""
+		return false, "no host name given (the name or IP the peer appliance uses)"
 	}
 	return hasLeaf(s)
 }
