@@ -122,7 +122,7 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 		ctx = context.Background()
 	}
 	cl := &report.Checklist{SchemaVersion: report.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC().Truncate(time.Second),
-		Pairs: make([]report.ChecklistPair, len(inv.Pairs))}
+		Pairs: make([]report.ChecklistPair, len(inv.Pairs)), Manual: pairing.ManualChecks()}
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
