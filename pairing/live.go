@@ -380,8 +380,8 @@ func checkKeyProof(p *LivePair) []sideResult {
 	return out
 }
 
-var ruleLeafOnly = &liveRule{Rule: Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError,
-	Citation:    "KB 000221202 #5; dellemc-openmanage-ansible-modules issue 645",
+var ruleLeafOnly = &liveRule{Rule: Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError, Inferred: true,
+	Citation:    "KB 000221202 #5 (the full chain); dellemc-openmanage-ansible-modules issue 645 (a chain uploaded with UploadCertificate is not stored as a chain); that the appliance then serves only its leaf is our reading",
 	Description: "Each appliance serves its full chain, not only its own certificate.",
 	Fix:         "Upload the full chain with Application Settings > Security > Certificates > Upload certificate chain (REST: ApplicationService.UploadCertChain), not UploadCertificate."},
 	Applies: reachedApplies,
@@ -687,7 +687,7 @@ func missingAPIAccess(p *LivePair, sd liveSide) string {
 }
 
 var ruleAPIVersion = &liveRule{Rule: Rule{ID: "api-version", Family: FamilyLive, Severity: SevWarning,
-	Citation:    "Dell: migration is documented from OME 3.10.x to 4.0/4.0.1",
+	Citation:    "OME 4.0.x User's Guide, \"Migrate in\": the source runs OME 3.10.x, the target 4.0 or 4.0.1",
 	Description: "The source runs OME 3.10.x and the target OME 4.0 or 4.0.1.",
 	Fix:         "Update the source to 3.10.x, and deploy the target as 4.0 or 4.0.1, before migrating."},
 	Applies: evidence(apiField(report.PathInfo, func(a *report.API) bool { return a.Version != "" }, "its version")),
@@ -779,7 +779,7 @@ func issuerName(c *x509.Certificate) string {
 }
 
 var ruleAPIProxy = &liveRule{Rule: Rule{ID: "api-proxy", Family: FamilyLive, Severity: SevWarning, Inferred: true,
-	Citation:    apiRef + ": ProxyConfiguration",
+	Citation:    apiRef + ": ProxyConfiguration; the OME 4.0.x User's Guide names \"Proxy requirements for Migrate an appliance\" (that the peer must be in the exclusion list is our reading)",
 	Description: "When an appliance uses a proxy, the peer appliance is in its exclusion list.",
 	Fix:         "Add the peer appliance's address to the proxy exclusion list (Application Settings > Network > Proxy Configuration)."},
 	Applies: evidence(apiField(report.PathProxy, func(a *report.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)")),

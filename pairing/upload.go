@@ -571,7 +571,7 @@ func checkChainSignature(s *Subject) []Result {
 }
 
 var ruleChainOrder = &uploadRule{Rule: Rule{ID: "chain-order", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
-	Citation:    kb + " #5 (order)",
+	Citation:    kb + " #5 (order: \"the chain begins with the standalone certificate, followed by certificates signed by the entity identified in the next certificate in the chain\", version 4 of 11 Jun 2024; OME's message for a wrong order is inferred)",
 	Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
 	Fix:         "Reorder the file to leaf, intermediates, root."},
 	Applies: chainOrderApplies,
