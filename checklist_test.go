@@ -7,10 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
@@ -102,6 +104,30 @@ func TestChecklistMixedInventory(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.stdout), &cl); err != nil {
 		t.Fatal(err)
 	}
+	// The manual prerequisites: listed apart from the checks, each the
+	// admin's to confirm, none passed; the verdicts do not count them.
+	wantManual := []string{"migrate-source-version", "migrate-target-version", "migrate-target-snapshot", "migrate-target-no-plugins",
+		"migrate-local-admin", "migrate-update-repository", "migrate-tls12", "login-ip-range", "ansible-upload-cert-chain"}
+	var gotManual []string
+	for _, m := range cl.Manual {
+		gotManual = append(gotManual, m.ID)
+		if m.Status != report.ToConfirm || m.Text == "" || m.Why == "" || m.Reference == "" {
+			t.Errorf("manual item %+v: want status to_confirm with text, why and reference", m)
+		}
+	}
+	if diff := cmp.Diff(wantManual, gotManual); diff != "" {
+		t.Errorf("manual items (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(res.stdout, `"status": "to_confirm"`) || strings.Count(res.stdout, `"to_confirm"`) != len(wantManual) {
+		t.Errorf("JSON: want %d manual items with status \"to_confirm\"", len(wantManual))
+	}
+	for _, p := range cl.Pairs {
+		for _, c := range p.Report.Checks {
+			if slices.Contains(wantManual, c.Rule) {
+				t.Errorf("%s: manual item %s reported as a check (%s)", p.Name, c.Rule, c.Status)
+			}
+		}
+	}
 	want := map[string]report.Verdict{"files-good": "pass", "files-kb-invalid": "fail", "files-window": "fail", "live-leaf-only": "fail", "live-unreachable": "incomplete"}
 	for _, p := range cl.Pairs {
 		if want[p.Name] != p.Verdict {
@@ -127,6 +153,12 @@ func TestChecklistMixedInventory(t *testing.T) {
 	norm := addrRe.ReplaceAllString(string(md), "MOCK")
 	norm = strings.ReplaceAll(norm, dir+string(os.PathSeparator), "")
 	golden(t, "checklist/mixed.md", norm)
+	for _, id := range wantManual {
+		line := regexp.MustCompile("(?m)^- (\\[.\\]) \\(to confirm\\) .*`" + id + "`: ").FindStringSubmatch(string(md))
+		if line == nil || line[1] != "[ ]" {
+			t.Errorf("checklist.md: %s is not an open box marked to confirm: %q", id, line)
+		}
+	}
 
 	if ents, _ := os.ReadDir(out); len(ents) != 2 {
 		t.Errorf("out holds %d entries, want checklist.md and checklist.html only (no spool left)", len(ents))
@@ -140,7 +172,8 @@ func TestChecklistMixedInventory(t *testing.T) {
 			t.Errorf("checklist.html is not self-contained: it has %q", bad)
 		}
 	}
-	for _, must := range []string{"<svg", "source clock", "target clock", "Pair files-kb-invalid", "The migration wizard would say"} {
+	for _, must := range []string{"<svg", "source clock", "target clock", "Pair files-kb-invalid", "The migration wizard would say",
+		"To confirm by hand", "<code>login-ip-range</code>", "upload_cert_chain"} {
 		if !strings.Contains(string(html), must) {
 			t.Errorf("checklist.html lacks %q", must)
 		}

@@ -381,15 +381,6 @@ func inputFlag(side report.Side, kind pairing.InputKind) string {
 	return ""
 }
 
-// probeInputFlag words the inputs probe takes: --source-chain and
-// --source-fingerprint, but no CSR or name flags (nothing to hint).
-func probeInputFlag(side report.Side, kind pairing.InputKind) string {
-	if kind == pairing.CSRInput || kind == pairing.NameInput {
-		return ""
-	}
-	return inputFlag(side, kind)
-}
-
 // maxDuration bounds a window or a timeout: ten years.
 const maxDuration = 10 * 365 * 24 * time.Hour
 

@@ -122,7 +122,7 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o pr
 		ctx = context.Background()
 	}
 	cl := &report.Checklist{SchemaVersion: report.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC().Truncate(time.Second),
-		Pairs: make([]report.ChecklistPair, len(inv.Pairs))}
+		Pairs: make([]report.ChecklistPair, len(inv.Pairs)), Manual: pairing.ManualChecks()}
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -187,7 +187,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	src, tgt := sides[0], sides[1]
 	if src.inv.Address != "" && tgt.inv.Address != "" {
 		res.Kind = report.KindProbe
-		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint},
+		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint, "", ""},
 			o, ca, p.window, maxSkew)
 		if err != nil {
 			return fail(err)

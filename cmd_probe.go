@@ -33,6 +33,7 @@ Addresses are HOST[:PORT] (443 by default; IPv6 in brackets).
 Examples:
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6
    ome-preflight probe --source ome310.example.com --target [fd00::6]:443 --source-chain src.pem --target-chain dst.pem
+   ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-csr src.csr --target-csr dst.csr --source-name ome310.example.com --target-name ome400.example.com
    OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
 
 Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
@@ -48,6 +49,10 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); --source-chain/--target-chain then pin the leaf's key and must verify to it too"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
+			&cli.StringFlag{Name: "source-csr", Usage: "the CSR generated on the source appliance (`FILE`): csr-key and csr-wildcard for the source"},
+			&cli.StringFlag{Name: "target-csr", Usage: "the CSR generated on the target appliance (`FILE`)"},
+			&cli.StringFlag{Name: "source-name", Usage: "the `HOST` name or IP the target uses to reach the source (leaf-name)"},
+			&cli.StringFlag{Name: "target-name", Usage: "the `HOST` name or IP the source uses to reach the target"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials without checking that the appliance is the expected one (TLS 1.2 or later is still required)"},
 			durationFlag("timeout", probe.DefaultTimeout, "bound on all the work for one appliance"),
@@ -87,6 +92,19 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 					return err
 				}
 			}
+			spec := pairSpec{source: src, target: tgt, sourceExp: expSrc, targetExp: expTgt,
+				sourceFP: c.String("source-fingerprint"), targetFP: c.String("target-fingerprint"),
+				sourceName: c.String("source-name"), targetName: c.String("target-name")}
+			if f := c.String("source-csr"); f != "" {
+				if spec.sourceCSR, err = chain.ReadCSR(f); err != nil {
+					return err
+				}
+			}
+			if f := c.String("target-csr"); f != "" {
+				if spec.targetCSR, err = chain.ReadCSR(f); err != nil {
+					return err
+				}
+			}
 			ctx := c.Context
 			if ctx == nil {
 				ctx = context.Background()
@@ -98,8 +116,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if progress {
 				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
-			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint")},
-				o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
+			r, err := probePair(ctx, spec, o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
 				e.progress("")
 			}
@@ -112,12 +129,14 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 }
 
 // pairSpec is one pair to probe: addresses, the chains expected (nil when
-// not given), CSRs and fingerprints.
+// not given), CSRs, fingerprints and the names each peer uses (leaf-name;
+// "" when not given).
 type pairSpec struct {
-	source, target       string
-	sourceExp, targetExp *chain.Input
-	sourceCSR, targetCSR *chain.CSR
-	sourceFP, targetFP   string
+	source, target         string
+	sourceExp, targetExp   *chain.Input
+	sourceCSR, targetCSR   *chain.CSR
+	sourceFP, targetFP     string
+	sourceName, targetName string
 }
 
 // probePair is the one probe-a-pair sequence (probe and checklist): pin each
@@ -137,8 +156,8 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input
 		local = o.Now().UTC()
 	}
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
-		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
-		Flags: probeInputFlag, Local: local}), nil
+		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, SourceName: p.sourceName, TargetName: p.targetName,
+		Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil, Flags: inputFlag, Local: local}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its

@@ -245,6 +245,53 @@ func TestOpenSSLChainsMatchFixtures(t *testing.T) {
 			t.Errorf("input notes: %s", notes)
 		}
 	})
+	// A PEM-armoured PKCS#7 made by openssl crl2pkcs7: read and judged, with
+	// a warning naming both Dell sources (the KB's "Base 64" and the Ansible
+	// module's .p7b), never CSEC9002; its chain's faults are still found. The
+	// same bundle in binary DER stays a CSEC9002 error.
+	t.Run("pkcs7-pem-warns", func(t *testing.T) {
+		o.run("crl2pkcs7", "-nocrl", "-certfile", "missing-root.pem", "-out", "missing-root-p7.pem")
+		o.run("crl2pkcs7", "-nocrl", "-certfile", "good.pem", "-outform", "DER", "-out", "good-der.p7b")
+		for _, tc := range []struct {
+			file     string
+			code     int
+			errs     []string
+			warnings []string
+		}{
+			{"chain-p7.pem", 0, nil, []string{"encoding"}},
+			{"missing-root-p7.pem", 1, []string{"chain-complete"}, []string{"encoding"}},
+			{"good-der.p7b", 1, []string{"encoding"}, nil},
+		} {
+			res := runCLI(t, "check", "--format", "json", tc.file)
+			var r report.Report
+			if err := json.Unmarshal([]byte(res.stdout), &r); err != nil {
+				t.Fatalf("%s: code %d: %v\n%s", tc.file, res.code, err, res.stderr)
+			}
+			if res.code != tc.code || !slices.Equal(rulesWith(r, report.SevError), tc.errs) || len(r.Chain) == 0 {
+				t.Errorf("%s: code %d, errors %v, %d certificates; want code %d, errors %v", tc.file, res.code, rulesWith(r, report.SevError), len(r.Chain), tc.code, tc.errs)
+			}
+			for _, f := range r.Findings {
+				if f.Rule != "encoding" {
+					continue
+				}
+				switch f.Severity {
+				case report.SevWarning:
+					if r.Input.Encoding != "pkcs7-pem" || f.OMEMessageID != "" ||
+						!strings.Contains(f.Message, "KB 000221202") || !strings.Contains(f.Message, "ome_application_certificate") || !strings.Contains(f.Message, ".p7b") ||
+						!strings.Contains(f.Reference, "ome_application_certificate") {
+						t.Errorf("%s (%s): the warning does not name both sources: %+v", tc.file, r.Input.Encoding, f)
+					}
+				case report.SevError:
+					if r.Input.Encoding != "pkcs7-der" || f.OMEMessageID != "CSEC9002" {
+						t.Errorf("%s (%s): encoding error %+v", tc.file, r.Input.Encoding, f)
+					}
+				}
+			}
+			if !slices.Equal(tc.warnings, filter(rulesWith(r, report.SevWarning), "encoding")) {
+				t.Errorf("%s: warnings %v", tc.file, rulesWith(r, report.SevWarning))
+			}
+		}
+	})
 	// Indented PEM (pasted from mail): OpenSSL reads no certificate from it;
 	// ome-preflight reads it and warns.
 	t.Run("indented", func(t *testing.T) {
@@ -387,4 +434,15 @@ func TestOpenSSLPairMatchesFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// filter keeps the elements of ss equal to one of keep.
+func filter(ss []string, keep ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if slices.Contains(keep, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -567,6 +567,46 @@ func rulesForMessage(id, arg string) []*pairing.Rule {
 	return out
 }
 
+// controllerRe finds the logging class and method of an OME log entry:
+// "[ERROR] 2024-01-25 11:10:34.735 [thread] SSLController - upload(): ...".
+var controllerRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\]\s+([A-Za-z_]\w*)\s+-\s+(?:(\w+)\(\))?`)
+})
+
+// controllerOf names the class (and method) that logged the entry, or "".
+func controllerOf(text string) string {
+	if len(text) > 4096 {
+		text = text[:runeCut(text[:4096])]
+	}
+	m := controllerRe().FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	if m[2] != "" {
+		return m[1] + " - " + m[2] + "()"
+	}
+	return m[1]
+}
+
+// fromCertController: the entry was logged by OME's certificate
+// controller (SSLController in Dell KB 000221202's log lines), or by a
+// method about certificates or CSRs.
+func fromCertController(text string) bool {
+	c := strings.ToLower(controllerOf(text))
+	return c != "" && (strings.Contains(c, "ssl") || strings.Contains(c, "cert") || strings.Contains(c, "csr"))
+}
+
+// namesSAN: a property list names the CSR's subject alternative names
+// ("San", "#/San").
+func namesSAN(props []string) bool {
+	for _, p := range props {
+		if strings.EqualFold(strings.TrimLeft(strings.TrimSpace(p), "#/"), "San") {
+			return true
+		}
+	}
+	return false
+}
+
 func causeOf(r *pairing.Rule) string {
 	if r.Cause != "" {
 		return r.Cause
@@ -586,6 +626,17 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 		var ids []string
 		for _, r := range rs {
 			ids = append(ids, r.ID)
+		}
+		if id == "CGEN1008" && !fromCertController(context) {
+			// CGEN1008 without MessageArgs is also OME's general error of
+			// controllers that have nothing to do with certificates (Dell's
+			// Terraform provider mocks it for TemplateService/Baselines).
+			where := "the log entry does not show that it came from the certificate controller (SSLController)"
+			if c := controllerOf(context); c != "" {
+				where = "it came from " + c + ", not from the certificate controller (SSLController)"
+			}
+			return "", true, "CGEN1008 without MessageArgs is OME's general error (\"Unable to process the request because an error occurred.\"): " + where + ", so it is not a certificate error",
+				fmt.Sprintf("look at the request or the page that sent it (Dell's resolution: retry; if it persists, contact your system administrator); if it did come from a certificate upload, it is one of rules %s: run 'ome-preflight check' on the file that was uploaded", strings.Join(ids, ", "))
 		}
 		return "", true, fmt.Sprintf("%s without MessageArgs is what OME answers for several requirements (rules %s)", id, strings.Join(ids, ", ")),
 			"run 'ome-preflight check' on the file that was uploaded to see which"
@@ -618,12 +669,22 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 	case "CGEN1001":
 		return "api-access", true, "authentication failed: invalid user name or password", "check the account and password; migration needs the peer appliance's local administrator credentials"
 	case "CGEN1004":
+		if namesSAN(related) || namesSAN(args) {
+			return "", true, "CSR generation refused the subject alternative names (San): OME takes at most 4, separated by commas without spaces",
+				"Generate the CSR again with at most 4 names, separated by commas only (ome1.example.com,10.0.0.5, not 'ome1.example.com, 10.0.0.5'); Dell's Ansible module ome_application_certificate documents 'up to 4 comma separated values' for subject_alternative_names and removes the spaces itself since its fix for issue 537"
+		}
 		what := strings.Join(append(append([]string{}, related...), args...), ", ")
 		if what == "" {
 			what = "a request field (OME named none)"
 		}
-		return "", true, "OME's generic error: the value for " + what + " is invalid or not applicable here",
-			"check " + what + " in the request; on a migration, check the OME version on both appliances (3.10.x to 4.0/4.0.1)"
+		return "", true, "OME's generic error (\"Unable to complete the request because {0} does not exist or is not applicable for the resource URI.\"): the value for " + what + " is invalid or not applicable here; not a certificate rule",
+			"check " + what + " in the request or the UI form that sent it"
+	case "CGEN1006":
+		return "", true, "OME's answer (HTTP 404) to a URI it does not have: \"Unable to complete the request because the resource URI does not exist or is not implemented.\" Not a certificate error; a standalone OME answers it for endpoints documented for OME-Modular only (Security/SecurityConfiguration)",
+			"check the request's resource URI against the API guide of the appliance's OME version (Dell's resolution: \"Check the request resource URI.\")"
+	case "CGEN1002":
+		return "", true, "OME refused the request's URI: \"Unable to complete the operation because the requested URI is invalid.\" Not a certificate error",
+			"check the request's URI and the ids in it (Dell's resolution: \"Enter a valid URI and retry the operation.\")"
 	}
 	return "", false, "unknown message ID: not one ome-preflight predicts", "look it up in the OME Message Reference (Event and Error Message Reference Guide) for your version"
 }

@@ -225,8 +225,71 @@ func TestExplainMapFollowsCatalogue(t *testing.T) {
 			t.Errorf("%s: explain maps its message to %s", r.ID, rule)
 		}
 	}
-	if rule, known, cause, _ := lookup("CGEN1008", nil, nil, ""); rule != "" || !known || !strings.Contains(cause, "common-name") {
-		t.Errorf("CGEN1008 without args: %q %v %q; want the candidate rules named", rule, known, cause)
+	ssl := `[ERROR] 2024-01-25 11:10:34.735 [ajp-nio-0:0:0:0:0:0:0:1-8009-exec-10] SSLController - uploadNewCertificateChain(): Error uploading certificate chain: {}`
+	if rule, known, cause, _ := lookup("CGEN1008", nil, nil, ssl); rule != "" || !known || !strings.Contains(cause, "common-name") {
+		t.Errorf("CGEN1008 without args from SSLController: %q %v %q; want the candidate rules named", rule, known, cause)
+	}
+}
+
+// Dell's own texts: CGEN1008 without MessageArgs is a certificate error
+// only from the certificate controller (Dell's Terraform provider mocks it
+// for TemplateService/Baselines); CGEN1006 and CGEN1002 have known texts;
+// CGEN1004 naming San comes from CSR generation.
+func TestExplainDellTexts(t *testing.T) {
+	entry := func(controller, info string) string {
+		return `[ERROR] 2024-02-01 10:00:00.000 [ajp-nio-8009-exec-1] ` + controller + ` {"error":{"code":"Base.1.0.GeneralError","@Message.ExtendedInfo":[` + info + `]}}`
+	}
+	const cgen1008 = `{"MessageId":"CGEN1008","RelatedProperties":[],"Message":"Unable to process the request because an error occurred.","MessageArgs":[],"Severity":"Critical"}`
+	cases := []struct {
+		name       string
+		log        string
+		rule       string
+		cause, not []string // substrings the cause must have, and must not
+		fix        string
+	}{
+		{"CGEN1008 no args from SSLController", entry("SSLController - uploadNewCertificateChain():", cgen1008), "",
+			[]string{"several requirements", "common-name", "leaf-cn-wildcard"}, []string{"general error"}, "ome-preflight check"},
+		{"CGEN1008 no args from SSLController without a method", entry("SSLController -", cgen1008), "",
+			[]string{"common-name"}, []string{"general error"}, "ome-preflight check"},
+		{"CGEN1008 no args from another controller", entry("TemplateController - getBaseline():", cgen1008), "",
+			[]string{"general error", "TemplateController - getBaseline()", "not a certificate error"}, nil, "common-name"},
+		{"CGEN1008 no args pasted without context", `{"error":{"@Message.ExtendedInfo":[` + cgen1008 + `]}}`, "",
+			[]string{"general error", "does not show", "not a certificate error"}, nil, "ome-preflight check"},
+		{"CGEN1008 with args from another controller stays the rule", entry("Other - x():", `{"MessageId":"CGEN1008","MessageArgs":["Invalid CSR key."]}`), "csr-key",
+			nil, []string{"general error"}, ""},
+		{"CGEN1006", entry("ApplicationController - get():", `{"MessageId":"CGEN1006","RelatedProperties":[],"Message":"Unable to complete the request because the resource URI does not exist or is not implemented.","MessageArgs":[]}`), "",
+			[]string{"resource URI does not exist or is not implemented", "HTTP 404", "Not a certificate error"}, []string{"unknown"}, "Check the request resource URI"},
+		{"CGEN1002", entry("DeviceController - run():", `{"MessageId":"CGEN1002","RelatedProperties":[],"MessageArgs":[]}`), "",
+			[]string{"requested URI is invalid"}, []string{"unknown"}, "Enter a valid URI"},
+		{"CGEN1004 San", entry("ApplicationController - generateCSR():", `{"MessageId":"CGEN1004","RelatedProperties":["San"],"MessageArgs":["San"]}`), "",
+			[]string{"CSR generation", "at most 4", "without spaces"}, []string{"version", "generic"}, "commas only"},
+		{"CGEN1004 other property", entry("ProxyController - set():", `{"MessageId":"CGEN1004","RelatedProperties":["#/PortNumber"],"MessageArgs":["PortNumber"]}`), "",
+			[]string{"generic", "#/PortNumber"}, []string{"CSR", "3.10"}, "PortNumber"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Explain("application.log", strings.NewReader(tc.log))
+			if err != nil || len(rep.Entries) != 1 {
+				t.Fatalf("%v, %d entries", err, len(rep.Entries))
+			}
+			e := rep.Entries[0]
+			if e.Rule != tc.rule || !e.Known {
+				t.Errorf("rule %q known %v; want %q, known", e.Rule, e.Known, tc.rule)
+			}
+			for _, w := range tc.cause {
+				if !strings.Contains(e.Cause, w) {
+					t.Errorf("cause lacks %q: %s", w, e.Cause)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(e.Cause, w) || strings.Contains(e.Fix, w) {
+					t.Errorf("cause or fix has %q: %s / %s", w, e.Cause, e.Fix)
+				}
+			}
+			if !strings.Contains(e.Fix, tc.fix) {
+				t.Errorf("fix lacks %q: %s", tc.fix, e.Fix)
+			}
+		})
 	}
 }
 

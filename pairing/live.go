@@ -19,8 +19,11 @@ type ProbeOptions struct {
 	Source, Target                 *report.Observation
 	SourceExpected, TargetExpected *chain.Input
 	SourceCSR, TargetCSR           *chain.CSR
-	Window, MaxSkew                time.Duration
-	ClientCertGiven                bool
+	// SourceName and TargetName are the names each peer uses to reach the
+	// appliance (leaf-name; "" when not given).
+	SourceName, TargetName string
+	Window, MaxSkew        time.Duration
+	ClientCertGiven        bool
 	// Local is this machine's clock (zero: not known).
 	Local time.Time
 	// Flags words the inputs a check asks for when they are missing.
@@ -89,21 +92,21 @@ func Probe(o ProbeOptions) *report.Report {
 	judgeMutuals(o.Source, o.Target)
 	r := newReport("probe")
 	lp := &LivePair{ProbeOptions: o}
-	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR) (*Subject, *report.Appliance) {
+	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR, host string) (*Subject, *report.Appliance) {
 		side := &report.Appliance{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []report.Cert{}, Observed: obs}
 		if len(obs.Chain) == 0 {
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: no certificate chain observed", name, obs.Address))
 			return nil, side
 		}
 		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
-		s := NewSubject(in, csr, report.ModeMigration, obs.Clock, "")
+		s := NewSubject(in, csr, report.ModeMigration, obs.Clock, host)
 		s.Side, s.Flags = name, o.Flags
 		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
 		side.Input = inputInfo(in)
 		return s, side
 	}
-	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR)
-	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR)
+	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR, o.SourceName)
+	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR, o.TargetName)
 	for _, sd := range []struct {
 		s    *Subject
 		name report.Side
@@ -377,8 +380,8 @@ func checkKeyProof(p *LivePair) []sideResult {
 	return out
 }
 
-var ruleLeafOnly = &liveRule{Rule: Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError,
-	Citation:    "KB 000221202 #5; dellemc-openmanage-ansible-modules issue 645",
+var ruleLeafOnly = &liveRule{Rule: Rule{ID: "live-leaf-only", Family: FamilyLive, Severity: SevError, Inferred: true,
+	Citation:    "KB 000221202 #5 (the full chain); dellemc-openmanage-ansible-modules issue 645 (a chain uploaded with UploadCertificate is not stored as a chain); that the appliance then serves only its leaf is our reading",
 	Description: "Each appliance serves its full chain, not only its own certificate.",
 	Fix:         "Upload the full chain with Application Settings > Security > Certificates > Upload certificate chain (REST: ApplicationService.UploadCertChain), not UploadCertificate."},
 	Applies: reachedApplies,
@@ -684,7 +687,7 @@ func missingAPIAccess(p *LivePair, sd liveSide) string {
 }
 
 var ruleAPIVersion = &liveRule{Rule: Rule{ID: "api-version", Family: FamilyLive, Severity: SevWarning,
-	Citation:    "Dell: migration is documented from OME 3.10.x to 4.0/4.0.1",
+	Citation:    "OME 4.0.x User's Guide, \"Migrate in\": the source runs OME 3.10.x, the target 4.0 or 4.0.1",
 	Description: "The source runs OME 3.10.x and the target OME 4.0 or 4.0.1.",
 	Fix:         "Update the source to 3.10.x, and deploy the target as 4.0 or 4.0.1, before migrating."},
 	Applies: evidence(apiField(report.PathInfo, func(a *report.API) bool { return a.Version != "" }, "its version")),
@@ -776,7 +779,7 @@ func issuerName(c *x509.Certificate) string {
 }
 
 var ruleAPIProxy = &liveRule{Rule: Rule{ID: "api-proxy", Family: FamilyLive, Severity: SevWarning, Inferred: true,
-	Citation:    apiRef + ": ProxyConfiguration",
+	Citation:    apiRef + ": ProxyConfiguration; the OME 4.0.x User's Guide names \"Proxy requirements for Migrate an appliance\" (that the peer must be in the exclusion list is our reading)",
 	Description: "When an appliance uses a proxy, the peer appliance is in its exclusion list.",
 	Fix:         "Add the peer appliance's address to the proxy exclusion list (Application Settings > Network > Proxy Configuration)."},
 	Applies: evidence(apiField(report.PathProxy, func(a *report.API) bool { return a.Proxy != nil }, "its proxy settings (ProxyConfiguration)")),

@@ -226,10 +226,7 @@ var ruleCSRKey = &uploadRule{Rule: Rule{ID: "csr-key", Family: FamilyUpload, Sev
 // flag gives it when the command takes one) and a leaf.
 func csrKeyApplies(s *Subject) (bool, string) {
 	if s.CSR == nil {
-		if flag := s.Flags.flag(s.Side, CSRInput); flag != "" {
-			return false, "no CSR given (use " + flag + " with the CSR generated on this appliance)"
-		}
-		return false, ""
+		return false, noCSR(s)
 	}
 	return hasLeaf(s)
 }
@@ -259,8 +256,22 @@ var ruleCSRWildcard = &uploadRule{Rule: Rule{ID: "csr-wildcard", Family: FamilyU
 	Check:   checkCSRWildcard}
 
 // csrGiven: a rule on the CSR applies when one was given (otherwise it is
-// na without a reason: csr-key asks for the CSR).
-func csrGiven(s *Subject) (bool, string) { return s.CSR != nil, "" }
+// na, saying which input gives it, as csr-key does).
+func csrGiven(s *Subject) (bool, string) {
+	if s.CSR == nil {
+		return false, noCSR(s)
+	}
+	return true, ""
+}
+
+// noCSR is why a rule on the CSR did not run: no CSR, and which flag gives
+// it when the command takes one.
+func noCSR(s *Subject) string {
+	if flag := s.Flags.flag(s.Side, CSRInput); flag != "" {
+		return "no CSR given (use " + flag + " with the CSR generated on this appliance)"
+	}
+	return "no CSR given (the CSR generated on this appliance)"
+}
 
 func checkCSRWildcard(s *Subject) []Result {
 	var out []Result
@@ -280,9 +291,17 @@ func checkCSRWildcard(s *Subject) []Result {
 // could be judged.
 const fromTLS = "the chain was read from the appliance's TLS handshake, not from the file that was uploaded"
 
+// ruleEncoding: "Het certificaatbestand vereist een codering van basis 64"
+// (KB 000221202 #2: the file must be Base 64). A PEM-armoured PKCS#7 chain
+// is where Dell's sources disagree: the KB asks for Base 64 X.509, while
+// Dell's Ansible module ome_application_certificate lists .p7b among the
+// formats of upload_file (".crt, .cer, .ca-bundle, .p7b, .der, and .pem")
+// and uploads "/path/certificate_chain.p7b" with command upload_cert_chain
+// in its example. That is a warning naming both; a binary (DER) file stays
+// an error.
 var ruleEncoding = &uploadRule{Rule: Rule{ID: "encoding", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CSEC9002", OMEMessageArgs: []string{},
-	Citation:    kb + " #2",
-	Description: "The file is Base64-encoded (PEM) X.509: not DER, PKCS#7, PKCS#12 or UTF-16 text.",
+	Citation:    kb + " #2; PEM PKCS#7: " + ansibleP7B,
+	Description: "The file is Base64-encoded (PEM) X.509: not DER, PKCS#7, PKCS#12 or UTF-16 text (a PEM-armoured PKCS#7 chain is a warning: Dell's sources disagree).",
 	Cause:       "the file is not a Base64 PEM X.509 certificate (DER, PKCS#7, PKCS#12 or UTF-16 text), or, for a single server certificate, its Key Usage lacks Key Encipherment",
 	Fix:         convertFix + "openssl x509 -inform DER -in cert.cer -out cert.pem"},
 	Applies: fromFile,
@@ -306,13 +325,15 @@ func checkEncoding(s *Subject) []Result {
 	case chain.EncDER:
 		how = "DER (binary) X.509"
 		out = append(out, Result{Fix: convertFix + fmt.Sprintf("openssl x509 -inform DER -in %s -out upload.pem", in.File)})
-	case chain.EncPKCS7DER, chain.EncPKCS7PEM:
-		how = "a PKCS#7 (.p7b) bundle"
-		inf := "DER"
-		if in.Encoding == chain.EncPKCS7PEM {
-			inf = "PEM"
-		}
-		out = append(out, Result{Fix: fmt.Sprintf("Run 'ome-preflight assemble -o upload.pem %s' (it writes leaf, intermediates, root in Base64 PEM). Or export each certificate as \"Base-64 encoded X.509 (.CER)\" in the Windows export wizard and join them in that order; or: openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem, then put the certificates in order", in.File, inf, in.File)})
+	case chain.EncPKCS7DER:
+		how = "a binary (DER) PKCS#7 (.p7b) bundle"
+		out = append(out, Result{Fix: pkcs7Fix(in.File, "DER")})
+	case chain.EncPKCS7PEM:
+		// Dell's sources disagree (see ruleEncoding): a warning naming
+		// both; the certificates are judged by the other rules.
+		out = append(out, Result{Status: Warn,
+			Details: fmt.Sprintf("%s is a PEM-armoured PKCS#7 bundle (-----BEGIN PKCS7-----). Dell's sources disagree on whether OME takes it: KB 000221202 asks for a Base 64 X.509 file (else CSEC9002), while Dell's Ansible module ome_application_certificate lists .p7b among its upload formats and uploads a .p7b chain in its own example (command: upload_cert_chain). The certificates in it were read and judged", in.File),
+			Fix:     "To be safe, upload Base64 PEM X.509, which both sources accept. " + pkcs7Fix(in.File, "PEM")})
 	case chain.EncPKCS12:
 		how = "a PKCS#12 (.pfx/.p12) file"
 		out = append(out, Result{Fix: fmt.Sprintf("Run 'ome-preflight assemble -o upload.pem %s' (certificates only, in order, Base64 PEM; the key is left out). Or: openssl pkcs12 -in %s -nokeys | openssl crl2pkcs7 -nocrl -certfile /dev/stdin | openssl pkcs7 -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem, then put the certificates in order", in.File, in.File)})
@@ -345,6 +366,15 @@ func checkEncoding(s *Subject) []Result {
 		return []Result{{Status: Pass}}
 	}
 	return out
+}
+
+// ansibleP7B cites the Dell source that takes a .p7b chain.
+const ansibleP7B = "Dell's Ansible module ome_application_certificate (.p7b among its upload formats; its example uploads a .p7b chain)"
+
+// pkcs7Fix converts a PKCS#7 bundle (inform DER or PEM) into the file the
+// KB asks for.
+func pkcs7Fix(file, inform string) string {
+	return fmt.Sprintf("Run 'ome-preflight assemble -o upload.pem %s' (it writes leaf, intermediates, root in Base64 PEM). Or export each certificate as \"Base-64 encoded X.509 (.CER)\" in the Windows export wizard and join them in that order; or: openssl pkcs7 -inform %s -in %s -print_certs | grep -v -e '^subject=' -e '^issuer=' -e '^$' > upload.pem, then put the certificates in order", file, inform, file)
 }
 
 var ruleEncodingText = &uploadRule{Rule: Rule{ID: "encoding-text", Family: FamilyUpload, Severity: SevWarning, Inferred: true,
@@ -541,7 +571,7 @@ func checkChainSignature(s *Subject) []Result {
 }
 
 var ruleChainOrder = &uploadRule{Rule: Rule{ID: "chain-order", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
-	Citation:    kb + " #5 (order)",
+	Citation:    kb + " #5 (order: \"the chain begins with the standalone certificate, followed by certificates signed by the entity identified in the next certificate in the chain\", version 4 of 11 Jun 2024; OME's message for a wrong order is inferred)",
 	Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
 	Fix:         "Reorder the file to leaf, intermediates, root."},
 	Applies: chainOrderApplies,
@@ -975,7 +1005,7 @@ func leafNameApplies(s *Subject) (bool, string) {
 		if flag := s.Flags.flag(s.Side, NameInput); flag != "" {
 			return false, "no host name given: give " + flag + " with the name or IP the peer appliance uses"
 		}
-		return false, ""
+		return false, "no host name given (the name or IP the peer appliance uses)"
 	}
 	return hasLeaf(s)
 }

@@ -51,7 +51,8 @@ func TestRuleCSRKey(t *testing.T) {
 			want: want{status: pairing.Error, cert: 0, details: `certificate 0 "OMENT-310" (leaf) has a different public key`, msgID: "CGEN1008", args: []string{msgCSR}}},
 		{name: "no CSR given, the command takes --csr", run: checkOf(p, labChain, nil),
 			want: na("no CSR given (use --csr with the CSR generated on this appliance)")},
-		{name: "no CSR given, the command takes none", run: checkOf(p, labChain, func(o *pairing.CheckOptions) { o.Flags = nil }), want: na("")},
+		{name: "no CSR given, the command takes none: still a reason", run: checkOf(p, labChain, func(o *pairing.CheckOptions) { o.Flags = nil }),
+			want: na("no CSR given (the CSR generated on this appliance)")},
 	})
 }
 
@@ -71,7 +72,8 @@ func TestRuleCSRWildcard(t *testing.T) {
 			want: want{status: pairing.Error, cert: -1, details: `the CSR appliance.csr has a wildcard in its subject "CN=*.example.com`, msgID: "CGEN6002", args: []string{"DistinguishedName"}}},
 		{name: "damaged CSR signature", run: checkOf(p, labChain, withCSR("OMENT-310", true)),
 			want: warn(-1, "the CSR appliance.csr's signature does not verify")},
-		{name: "no CSR: not asked for (csr-key asks)", run: checkOf(p, labChain, nil), want: na("")},
+		{name: "no CSR: na with csr-key's reason", run: checkOf(p, labChain, nil),
+			want: na("no CSR given (use --csr with the CSR generated on this appliance)")},
 	})
 }
 
@@ -457,6 +459,7 @@ func TestRuleLeafName(t *testing.T) {
 		{name: "no SAN, another name", run: checkOf(cnOnly, labChain, name("ome400")), want: warn(0, "(it covers CN OMENT-310 and no SAN)")},
 		{name: "no name given, the command takes --name", run: checkOf(p, labChain, nil),
 			want: na("no host name given: give --name with the name or IP the peer appliance uses")},
-		{name: "no name given, the command takes none", run: checkOf(p, labChain, func(o *pairing.CheckOptions) { o.Flags = nil }), want: na("")},
+		{name: "no name given, the command takes none: still a reason", run: checkOf(p, labChain, func(o *pairing.CheckOptions) { o.Flags = nil }),
+			want: na("no host name given (the name or IP the peer appliance uses)")},
 	})
 }

@@ -45,6 +45,19 @@ func checklistHeadMarkdown(b *bufio.Writer, c *report.Checklist) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(string(p.Verdict)), e, wn, cause)
 	}
+	manualMarkdown(b, c.Manual)
+}
+
+// manualMarkdown lists the prerequisites the admin confirms by hand: open
+// boxes marked "to confirm", never ticked by the tool.
+func manualMarkdown(b *bufio.Writer, items []report.ManualItem) {
+	if len(items) == 0 {
+		return
+	}
+	b.WriteString("\n## To confirm by hand (every pair)\n\nome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed.\n\n")
+	for _, m := range items {
+		fmt.Fprintf(b, "- [ ] (to confirm) %s `%s`: %s. Source: %s\n", mdEsc(m.Text), m.ID, mdEsc(m.Why), mdEsc(m.Reference))
+	}
 }
 
 // checklistPairMarkdown is one pair's section.
@@ -395,13 +408,17 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 li.error{color:#b00020}li.warning{color:#a35d00}li.info{color:#555}.fix{color:#333;font-size:.9em}
 svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#d9534f}
 .clock.src{stroke:#1f5fbf}.clock.tgt{stroke:#8a2be2}.win.src{fill:#1f5fbf;opacity:.25}.win.tgt{fill:#8a2be2;opacity:.25}
-.mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}table.cl td.notchecked{color:#5a4a8a;background:repeating-linear-gradient(45deg,#f4f2fa,#f4f2fa 6px,#fff 6px,#fff 12px);border:1px dashed #8a7ab8;font-style:italic}table.cl .why{font-size:.8em;white-space:normal;max-width:18em}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}
+.mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}table.cl td.notchecked{color:#5a4a8a;background:repeating-linear-gradient(45deg,#f4f2fa,#f4f2fa 6px,#fff 6px,#fff 12px);border:1px dashed #8a7ab8;font-style:italic}table.cl .why{font-size:.8em;white-space:normal;max-width:18em}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}ul.manual{list-style:none;padding-left:0}ul.manual .toconfirm{color:#5a4a8a;font-style:italic}ul.manual .why{font-size:.8em;color:#555;margin-left:1.6em}
 </style></head><body>
 <h1>OME migration change-window checklist</h1>
 <p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
 <table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th><th>fix first</th></tr>
 {{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td><td>{{with .Report}}{{with .FixFirst}}<code>{{.Rule}}</code>{{end}}{{end}}</td></tr>
 {{end}}</table>
+{{with .Manual}}<h2>To confirm by hand (every pair)</h2>
+<p>ome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed.</p>
+<ul class="manual">{{range .}}<li><input type="checkbox"> <span class="toconfirm">to confirm</span> {{.Text}} <code>{{.ID}}</code><div class="why">{{.Why}}. Source: {{.Reference}}</div></li>
+{{end}}</ul>{{end}}
 {{end}}{{define "pair"}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}

@@ -683,8 +683,21 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 		if a.NTP != nil {
 			ntp = map[bool]string{true: "on", false: "off"}[*a.NTP]
 		}
-		fmt.Fprintf(b, "  API: OME %s, NTP %s, FIPS %s\n", a.Version, ntp, a.FIPSMode)
+		fmt.Fprintf(b, "  API: OME %s, NTP %s, FIPS %s\n", a.Version, ntp, fipsText(a))
 	}
+}
+
+// fipsText is the FIPS mode as the API gave it; a standalone OME has no
+// SecurityConfiguration (it answers 404, CGEN1006: documented for
+// OME-Modular only), so the mode does not apply there.
+func fipsText(a *report.API) string {
+	switch {
+	case a.FIPSMode != "":
+		return a.FIPSMode
+	case slices.Contains(a.Unavailable, report.PathSecurity):
+		return "n/a (OME-Modular only)"
+	}
+	return "not read"
 }
 
 func orDash(s string) string {

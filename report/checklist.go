@@ -67,6 +67,27 @@ type Checklist struct {
 	Inventory     string          `json:"inventory"`
 	Generated     time.Time       `json:"generated"`
 	Pairs         []ChecklistPair `json:"pairs"`
+	// Manual are the prerequisites the admin confirms by hand, for every
+	// pair: the tool cannot observe them, so none is ever a pass.
+	Manual []ManualItem `json:"manual"`
+}
+
+// ManualStatus is the status of a manual item: the admin's to confirm.
+// It is not a Status: a rule's pass needs an observation, and these have
+// none.
+type ManualStatus string
+
+// ToConfirm is the only status a manual item has: the tool never ticks it.
+const ToConfirm ManualStatus = "to_confirm"
+
+// ManualItem is one prerequisite the admin ticks: what to confirm, why the
+// tool cannot, and where it is stated.
+type ManualItem struct {
+	ID        string       `json:"id"`
+	Status    ManualStatus `json:"status"`
+	Text      string       `json:"text"`
+	Why       string       `json:"why"`
+	Reference string       `json:"reference"`
 }
 
 // Finish sets the overall verdict: fail if any pair fails, incomplete if
