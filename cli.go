@@ -387,6 +387,9 @@ func probeInputFlag(side report.Side, kind pairing.InputKind) string {
 	if kind == pairing.CSRInput || kind == pairing.NameInput {
 		return ""
 	}
+	if kind == pairing.CredentialInput {
+		return "--" + string(side) + "-user (or --user) and " + passwordEnv(side) + " (or OME_PASSWORD)"
+	}
 	return inputFlag(side, kind)
 }
 

@@ -136,6 +136,7 @@ var models = map[string]string{
 	"api-cert":            "OME API Certificate",
 	"api-proxy":           "OME API ProxyConfiguration (inferred)",
 	"api-fips":            "OME API SecurityConfiguration (OME-Modular)",
+	"api-webserver":       "OME API WebServerConfiguration (Dell's Ansible module ome_application_network_webserver); the wizard dialling 443 is inferred",
 }
 
 func Catalogue() []report.RuleInfo {
