@@ -169,7 +169,11 @@ func Probe(o ProbeOptions) *report.Report {
 			}
 		}
 		if obs.API != nil && !obs.API.Read() {
-			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s", obs.Address, apiNotRead(obs.API)))
+			side := report.SideSource
+			if obs == o.Target {
+				side = report.SideTarget
+			}
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: %s", side, obs.Address, apiNotRead(obs.API)))
 		}
 	}
 	if !o.ClientCertGiven {

@@ -817,14 +817,53 @@ func (obs *observer) read(ctx context.Context, o Options, api *apiReader, pool *
 	}
 }
 
+// errPeerClosed: the appliance closed a connection before a request was
+// sent on it.
+var errPeerClosed = errors.New("the appliance had closed the connection before the request was sent")
+
 // errNoConn: no gated connection was ready for a GET.
 var errNoConn = errors.New("no gated connection was ready")
 
 // countConn counts the bytes written on a connection, to tell whether a
-// request left this machine.
+// request left this machine, and can tell whether the peer closed it.
 type countConn struct {
 	net.Conn
-	written atomic.Int64
+	written  atomic.Int64
+	deadline time.Time // the work's deadline, restored after a peek
+	peeked   []byte    // read by closed, handed to the next Read
+}
+
+// closed reports whether the peer already closed the connection (an
+// expired keep-alive, a server that takes one request per connection): a
+// read that finds nothing within a millisecond leaves it as it was, and
+// what it finds is kept for the TLS layer.
+func (c *countConn) closed() bool {
+	defer c.Conn.SetReadDeadline(c.deadline)
+	buf := make([]byte, 4<<10)
+	// Before a request nothing is expected but a close_notify alert (or a
+	// TLS 1.3 session ticket): read until the peer is quiet or gone.
+	for range 16 {
+		c.Conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+		n, err := c.Conn.Read(buf)
+		c.peeked = append(c.peeked, buf[:n]...)
+		var ne net.Error
+		if err != nil {
+			return !(errors.As(err, &ne) && ne.Timeout())
+		}
+		if len(c.peeked) > 64<<10 {
+			break
+		}
+	}
+	return false
+}
+
+func (c *countConn) Read(p []byte) (int, error) {
+	if len(c.peeked) > 0 {
+		n := copy(p, c.peeked)
+		c.peeked = c.peeked[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
 }
 
 func (c *countConn) Write(p []byte) (int, error) {
@@ -846,11 +885,17 @@ type apiConn struct {
 func (c *apiConn) wrote() bool { return c.raw.written.Load() != c.sent }
 
 func (obs *observer) getOver(ctx context.Context, c *apiConn, path string, o Options) (*http.Response, []byte, time.Duration, error) {
+	c.sent = c.raw.written.Load()
 	if c.client == nil {
+		// A connection dialled ahead: the peer may have closed it while
+		// Info was read.
+		if c.raw.closed() {
+			c.raw.Conn.Close() // not tc.Close: its close_notify would count as sent
+			return nil, nil, 0, errPeerClosed
+		}
 		c.client = oneConnClient(c.tc)
 		defer c.client.CloseIdleConnections()
 	}
-	c.sent = c.raw.written.Load()
 	return obs.get(ctx, c.client, path, o, true)
 }
 
@@ -927,6 +972,7 @@ func (p *connPool) dial(ctx context.Context) (*apiConn, error) {
 		return nil, err
 	}
 	cc := &countConn{Conn: raw}
+	cc.deadline, _ = ctx.Deadline()
 	tc := tls.Client(cc, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		raw.Close()
