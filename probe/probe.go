@@ -485,24 +485,6 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
 	return conn, nil
 }
 
-// client is an HTTP client for one appliance: no redirects followed, no
-// proxy, every request bounded by ctx.
-func (obs *observer) client(o Options, cert *tls.Certificate, verify func(tls.ConnectionState) error) *http.Client {
-	cfg := obs.tlsConfig(o, cert, nil)
-	if verify != nil {
-		cfg.VerifyConnection = verify
-	}
-	tr := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            func(ctx context.Context, _, addr string) (net.Conn, error) { return dial(ctx, addr) },
-		TLSClientConfig:        cfg,
-		DisableKeepAlives:      true,
-		TLSHandshakeTimeout:    o.timeout(),
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
 func (obs *observer) get(ctx context.Context, c *http.Client, path string, o Options, auth bool) (*http.Response, []byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+obs.Address+path, nil)
 	if err != nil {
