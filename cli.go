@@ -381,6 +381,15 @@ func inputFlag(side report.Side, kind pairing.InputKind) string {
 	return ""
 }
 
+// probeInputFlag words the inputs probe takes: inputFlag's, and the
+// credentials of a side.
+func probeInputFlag(side report.Side, kind pairing.InputKind) string {
+	if kind == pairing.CredentialInput {
+		return "--" + string(side) + "-user (or --user) and " + passwordEnv(side) + " (or OME_PASSWORD)"
+	}
+	return inputFlag(side, kind)
+}
+
 // maxDuration bounds a window or a timeout: ten years.
 const maxDuration = 10 * 365 * 24 * time.Hour
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,7 @@ Examples:
    ome-preflight probe --source ome310.example.com --target [fd00::6]:443 --source-chain src.pem --target-chain dst.pem
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-csr src.csr --target-csr dst.csr --source-name ome310.example.com --target-name ome400.example.com
    OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
+   OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source 10.0.0.5 --target 10.0.0.6
 
 Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 (unreachable, timed out, credentials refused) and no error finding.`,
@@ -54,6 +56,8 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "source-name", Usage: "the `HOST` name or IP the target uses to reach the source (leaf-name)"},
 			&cli.StringFlag{Name: "target-name", Usage: "the `HOST` name or IP the source uses to reach the target"},
 			&cli.StringFlag{Name: "user", Usage: "OME user to read the API (GET only); the password comes from OME_PASSWORD or a prompt"},
+			&cli.StringFlag{Name: "source-user", Usage: "OME user for the source's API (default --user); password from OME_SOURCE_PASSWORD, else OME_PASSWORD, else a prompt"},
+			&cli.StringFlag{Name: "target-user", Usage: "OME user for the target's API (default --user); password from OME_TARGET_PASSWORD, else OME_PASSWORD, else a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials without checking that the appliance is the expected one (TLS 1.2 or later is still required)"},
 			durationFlag("timeout", probe.DefaultTimeout, "bound on all the work for one appliance"),
 			durationFlag("window", 0, "certificates must stay valid this long after each clock (the change window)"),
@@ -76,9 +80,28 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 					return usagef("addresses are HOST[:PORT], IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", a, err)
 				}
 			}
-			o, ca, err := liveOptions(c, e)
+			o, ca, err := liveOptionsFor(c, e, false)
 			if err != nil {
 				return err
+			}
+			so, to := o, o
+			for _, sd := range []struct {
+				o       *probe.Options
+				side    report.Side
+				address string
+			}{{&so, report.SideSource, src}, {&to, report.SideTarget, tgt}} {
+				user := c.String(string(sd.side) + "-user")
+				if user == "" {
+					user = c.String("user")
+				}
+				if user == "" {
+					continue
+				}
+				cred, err := applianceCredential(e, sd.side, sd.address, user, passwordEnv(sd.side))
+				if err != nil {
+					return err
+				}
+				sd.o.User, sd.o.Password = cred.User, cred.Password
 			}
 			var expSrc, expTgt *chain.Input
 			readOpt := chain.Options{Password: pfxPassword(e.stdin, e.stderr)}
@@ -116,7 +139,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if progress {
 				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
-			r, err := probePair(ctx, spec, o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
+			r, err := probePairAs(ctx, spec, so, to, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
 				e.progress("")
 			}
@@ -143,7 +166,14 @@ type pairSpec struct {
 // appliance for credentials, observe both at once, then the rules (which
 // judge the verifying handshakes first).
 func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
-	so, to := o, o
+	return probePairAs(ctx, p, o, o, ca, window, maxSkew)
+}
+
+// probePairAs is probePair with each appliance's own options: src and tgt
+// differ in their credentials (User, Password), the rest is shared.
+func probePairAs(ctx context.Context, p pairSpec, src, tgt probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
+	so, to := src, tgt
+	o := src
 	if err := pin(&so, p.sourceExp, ca, p.sourceFP, "source fingerprint"); err != nil {
 		return nil, err
 	}
@@ -157,7 +187,7 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input
 	}
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
 		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, SourceName: p.sourceName, TargetName: p.targetName,
-		Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil, Flags: inputFlag, Local: local}), nil
+		Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil, Flags: probeInputFlag, Local: local}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
@@ -204,6 +234,13 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 // --insecure, the stand-in identity, --ca and --user (password from the
 // environment or a prompt).
 func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
+	return liveOptionsFor(c, e, true)
+}
+
+// liveOptionsFor is liveOptions; without password it leaves User and
+// Password empty, for a command that reads each appliance's credentials
+// itself (applianceCredential).
+func liveOptionsFor(c *cli.Context, e *env, password bool) (probe.Options, *chain.Input, error) {
 	o := probe.Options{Timeout: durationOf(c, "timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
 		return o, nil, usagef("e.g. --timeout 10s", "--timeout must be positive")
@@ -229,7 +266,7 @@ func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 		}
 		ca = in
 	}
-	if u := c.String("user"); u != "" {
+	if u := c.String("user"); u != "" && password {
 		pw, err := omePassword(e)
 		if err != nil {
 			return o, nil, err
@@ -250,4 +287,43 @@ func omePassword(e *env) (string, error) {
 			hints: []string{"the password is never taken as a flag, so that it stays out of shell history and process lists"}}
 	}
 	return pw, nil
+}
+
+// credential is one appliance's API login: the user name, and the password
+// (never printed, never logged) with where it came from.
+type credential struct {
+	User, Password string
+	// From names the source of the password: an environment variable, or
+	// "a prompt".
+	From string
+}
+
+// passwordEnv is the variable that holds side's password for probe:
+// OME_SOURCE_PASSWORD or OME_TARGET_PASSWORD (OME_PASSWORD is the fallback
+// for both).
+func passwordEnv(side report.Side) string {
+	return "OME_" + strings.ToUpper(string(side)) + "_PASSWORD"
+}
+
+// applianceCredential reads the password of user for one appliance (side
+// and address name it in the prompt and in errors): from the first of envs
+// that is set (the side's own variable: passwordEnv, or an inventory's
+// password_env), else OME_PASSWORD, else a prompt on the terminal that
+// names the appliance (never echoed). Checklist and probe share it.
+func applianceCredential(e *env, side report.Side, address, user string, envs ...string) (*credential, error) {
+	for _, v := range append(envs, "OME_PASSWORD") {
+		if v == "" {
+			continue
+		}
+		if pw, ok := os.LookupEnv(v); ok {
+			return &credential{User: user, Password: pw, From: v}, nil
+		}
+	}
+	pw, err := prompt(e, fmt.Sprintf("OME password of %s for the %s %s", user, side, address))
+	if err != nil {
+		want := strings.Join(append(slices.DeleteFunc(slices.Clone(envs), func(s string) bool { return s == "" }), "OME_PASSWORD"), " or ")
+		return nil, &usageError{msg: fmt.Sprintf("the %s %s needs a password for %s: set %s, or run in a terminal to be asked", side, address, user, want),
+			hints: []string{"the password is never taken as a flag, so that it stays out of shell history and process lists"}}
+	}
+	return &credential{User: user, Password: pw, From: "a prompt"}, nil
 }

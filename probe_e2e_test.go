@@ -218,7 +218,8 @@ func TestProbeWrongPassword(t *testing.T) {
 		"--client-cert", "standin.pem", "--client-key", "standin.key")...)
 	named := false
 	for _, s := range r.Incomplete {
-		named = named || (strings.Contains(s, src.Addr) && strings.Contains(s, "credentials were refused") && strings.Contains(s, "CGEN1001"))
+		named = named || (strings.Contains(s, "source "+src.Addr) && strings.Contains(s, `credentials of "admin" were refused`) &&
+			strings.Contains(s, "CGEN1001: Unable to complete the operation because the user is not authenticated."))
 	}
 	if r.Verdict != "incomplete" || !named {
 		t.Errorf("verdict %s, incomplete %v: want the credentials named", r.Verdict, r.Incomplete)

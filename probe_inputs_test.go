@@ -51,7 +51,8 @@ func TestProbeSideInputs(t *testing.T) {
 			{"leaf-name", report.SideSource, report.Pass, ""},
 			{"csr-key", report.SideTarget, report.NA, "no CSR given (use --target-csr with the CSR generated on this appliance)"},
 			{"csr-wildcard", report.SideTarget, report.NA, "no CSR given (use --target-csr with the CSR generated on this appliance)"},
-			{"leaf-name", report.SideTarget, report.NA, "no host name given: give --target-name with the name or IP the peer appliance uses"},
+			// No --target-name: the names OME gives in AddressConfiguration.
+			{"leaf-name", report.SideTarget, report.Pass, ""},
 		} {
 			if st, reason := checkOf(r, c.rule, c.side); st != c.status || reason != c.reason {
 				t.Errorf("%s %s %s: %s %q, want %s %q", product, c.rule, c.side, st, reason, c.status, c.reason)
@@ -65,8 +66,7 @@ func TestProbeSideInputs(t *testing.T) {
 		}
 		t.Setenv("OME_PASSWORD", "pw")
 		text := runCLI(t, withFormat(args, "text")...)
-		if text.code != 0 || !regexp.MustCompile(`(?m)^  \? csr-key, csr-wildcard \(target\) not checked: no CSR given \(use --target-csr`).MatchString(text.stdout) ||
-			!strings.Contains(text.stdout, "? leaf-name (target) not checked: no host name given: give --target-name") {
+		if text.code != 0 || !regexp.MustCompile(`(?m)^  \? csr-key, csr-wildcard \(target\) not checked: no CSR given \(use --target-csr`).MatchString(text.stdout) {
 			t.Errorf("%s text: code %d, the not-checked rows are missing:\n%s", product, text.code, text.stdout)
 		}
 		wantFIPS := map[string]string{"ome": "FIPS n/a (OME-Modular only)", "ome-m": "FIPS OFF"}[product]
@@ -74,10 +74,23 @@ func TestProbeSideInputs(t *testing.T) {
 			t.Errorf("%s text: want %q on both appliances:\n%s", product, wantFIPS, text.stdout)
 		}
 		md := runCLI(t, withFormat(args, "markdown")...)
-		for _, want := range []string{"- (not checked) target: ", "`csr-key`: no CSR given (use --target-csr", "`leaf-name`: no host name given: give --target-name"} {
+		for _, want := range []string{"- (not checked) target: ", "`csr-key`: no CSR given (use --target-csr"} {
 			if !strings.Contains(md.stdout, want) {
 				t.Errorf("%s markdown lacks %q:\n%s", product, want, md.stdout)
 			}
+		}
+		// Without --user (no AddressConfiguration) and no --target-name,
+		// leaf-name is na with its reason, in every format.
+		bare := append(probeArgs(src.Addr, tgt.Addr, "--source-chain", "source.pem", "--target-chain", "target.pem"), "--source-name", "oment-310.example.com")
+		r = probeReport(t, 0, bare...)
+		if st, reason := checkOf(r, "leaf-name", report.SideTarget); st != report.NA || !strings.HasPrefix(reason, "no host name given: give --target-name") {
+			t.Errorf("%s: leaf-name target without --user: %s %q, want na naming --target-name", product, st, reason)
+		}
+		text = runCLI(t, withFormat(bare, "text")...)
+		md = runCLI(t, withFormat(bare, "markdown")...)
+		if !strings.Contains(text.stdout, "? leaf-name (target) not checked: no host name given: give --target-name") ||
+			!strings.Contains(md.stdout, "`leaf-name`: no host name given: give --target-name") {
+			t.Errorf("%s: the leaf-name not-checked row is missing:\n%s\n%s", product, text.stdout, md.stdout)
 		}
 
 		// The target's CSR is not its key's and has a wildcard; the source

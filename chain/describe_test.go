@@ -104,13 +104,13 @@ func TestAllows(t *testing.T) {
 func TestReasonNames(t *testing.T) {
 	want := []string{"valid", "expired", "not yet valid", "weak signature", "CA usage", "extended key usage",
 		"name constraints", "path length", "host name", "unknown authority", "bad signature", "critical extension",
-		"search bound", "no anchor", "cannot judge", "other", "unreadable certificate", "stacks disagree"}
+		"search bound", "no anchor", "cannot judge", "other", "unreadable certificate", "stacks disagree", "weak key"}
 	for r, w := range want {
 		if got := chain.Reason(r).String(); got != w {
 			t.Errorf("Reason(%d) = %q, want %q", r, got, w)
 		}
 	}
-	if got := chain.Reason(len(want)).String(); got != "reason(18)" {
+	if got := chain.Reason(len(want)).String(); got != "reason(19)" {
 		t.Errorf("past the end: %q", got)
 	}
 	if got := chain.Reason(-1).String(); got != "reason(-1)" {

@@ -334,8 +334,8 @@ func TestClassify(t *testing.T) {
 		reason Reason
 		cert   *x509.Certificate
 	}{
-		{"ours", path, &limitError{PathLength, inter, "x"}, base, PathLength, inter},
-		{"ours, wrapped", path, fmt.Errorf("w: %w", &limitError{SearchBound, anchor, "x"}), base, SearchBound, anchor},
+		{"ours", path, &limitError{PathLength, inter, "x", ""}, base, PathLength, inter},
+		{"ours, wrapped", path, fmt.Errorf("w: %w", &limitError{SearchBound, anchor, "x", ""}), base, SearchBound, anchor},
 		{"expired", path, cie(inter, x509.Expired), base, Expired, inter},
 		{"not yet valid", path, cie(inter, x509.Expired), inter.NotBefore.Add(-time.Second), NotYetValid, inter},
 		{"valid from this instant", path, cie(inter, x509.Expired), inter.NotBefore, Expired, inter},

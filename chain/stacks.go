@@ -38,7 +38,7 @@ func (s *search) opensslPath(start int) (path []int, complete bool, stop string)
 	path = []int{start}
 	on := map[int]bool{start: true}
 	trustedOnly := false
-	for len(path) < maxPathLen {
+	for len(path) <= opensslMaxDepth {
 		top := path[len(path)-1]
 		c := s.certs[top]
 		if s.anchor[top] {
@@ -68,8 +68,13 @@ func (s *search) opensslPath(start int) (path []int, complete bool, stop string)
 		path = append(path, next)
 		on[next] = true
 	}
-	return path, false, "the path grows past its bound"
+	return path, false, "the path grows past OpenSSL's verify depth"
 }
+
+// opensslMaxDepth is OpenSSL's default verify depth (100 certificates
+// above the leaf); each step costs only name and key-identifier
+// comparisons, no signature.
+const opensslMaxDepth = 100
 
 // opensslIssuer is OpenSSL's choice of issuer for top among the trusted
 // certificates (trusted) or the others, in the order given: the first that
@@ -237,7 +242,8 @@ func (s *search) opensslRefusesFirstPath(start int, valid []int, o VerifyOptions
 	if extra {
 		msg += fmt.Sprintf(". Serve only that path: leave \"%s\" (issued by \"%s\", serial %X) out of the chain", Name(fault), issuerName(fault), fault.SerialNumber)
 	}
-	return &limitError{StacksDisagree, fault, msg}
+	fix := "Upload (and serve) exactly one path, leaf first and root last, without alternative or cross-signed copies of its CAs: OpenSSL uses the certificates in the order given and does not try another path."
+	return &limitError{StacksDisagree, fault, msg, fix}
 }
 
 func issuerName(c *x509.Certificate) string {
@@ -275,7 +281,7 @@ func stackDivergence(path []*x509.Certificate, o VerifyOptions) error {
 	anchor := path[len(path)-1]
 	for _, c := range path {
 		if !o.At.IsZero() && c.NotAfter.Equal(o.At) {
-			return &limitError{StacksDisagree, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" expires at exactly %s, the instant judged; OpenSSL counts a certificate expired at its notAfter, Java and Go one second later", Name(c), o.At.UTC().Format(time.RFC3339))}
+			return &limitError{StacksDisagree, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" expires at exactly %s, the instant judged; OpenSSL counts a certificate expired at its notAfter, Java and Go one second later", Name(c), o.At.UTC().Format(time.RFC3339)), "Renew the certificate before the change window: it expires at the instant judged."}
 		}
 	}
 	for _, c := range path {
@@ -285,26 +291,26 @@ func stackDivergence(path []*x509.Certificate, o VerifyOptions) error {
 		}
 		bits := k.N.BitLen()
 		if c != anchor && bits < 1024 {
-			return &limitError{Other, c, fmt.Sprintf("x509: \"%s\" has a %d-bit RSA key: OpenSSL (security level 2) and Java (below 1024 bits) refuse it", Name(c), bits)}
+			return &limitError{WeakKey, c, fmt.Sprintf("x509: \"%s\" has a %d-bit RSA key: OpenSSL (security level 2) and Java (below 1024 bits) refuse it", Name(c), bits), ""}
 		}
 		java := "Java accepts it (it allows 1024 bits and more)"
 		if c == anchor {
 			java = "Java accepts it on a trust anchor"
 		}
-		return &limitError{StacksDisagree, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" has a %d-bit RSA key, which OpenSSL refuses at security level 2 (the Debian default; OME's setting is not documented); %s. Use 2048 bits or more", Name(c), bits, java)}
+		return &limitError{WeakKey, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" has a %d-bit RSA key, which OpenSSL refuses at security level 2 (the Debian default; OME's setting is not documented); %s", Name(c), bits, java), ""}
 	}
 	if hasKeyUsage(leaf) && leaf.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment|x509.KeyUsageKeyAgreement) == 0 {
-		return &limitError{StacksDisagree, leaf, fmt.Sprintf("OpenSSL refuses, Java's path validation accepts (inferred): the leaf \"%s\" has a Key Usage with none of digitalSignature, keyEncipherment, keyAgreement, which OpenSSL's TLS purpose check refuses (unsuitable certificate purpose); a Java TLS handshake refuses it too", Name(leaf))}
+		return &limitError{StacksDisagree, leaf, fmt.Sprintf("OpenSSL refuses, Java's path validation accepts (inferred): the leaf \"%s\" has a Key Usage with none of digitalSignature, keyEncipherment, keyAgreement, which OpenSSL's TLS purpose check refuses (unsuitable certificate purpose); a Java TLS handshake refuses it too", Name(leaf)), "Reissue the appliance certificate with Digital Signature and Key Encipherment in its Key Usage."}
 	}
 	if len(leaf.RawSubject) <= 2 {
 		for _, e := range leaf.Extensions {
 			if e.Id.Equal(oidSAN) && !e.Critical {
-				return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the leaf \"%s\" has an empty subject and a non-critical Subject Alternative Name; Java cannot read it (RFC 5280 4.2.1.6: the extension must then be critical)", Name(leaf))}
+				return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the leaf \"%s\" has an empty subject and a non-critical Subject Alternative Name; Java cannot read it (RFC 5280 4.2.1.6: the extension must then be critical)", Name(leaf)), "Reissue the appliance certificate with its host name as the subject CN."}
 			}
 		}
 	}
 	if h := strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]"); h != "" && net.ParseIP(h) == nil && !ldhName(h) {
-		return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the host name %q has characters other than letters, digits, '-' and '.', which Java's host name check refuses (non-LDH)", h)}
+		return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the host name %q has characters other than letters, digits, '-' and '.', which Java's host name check refuses (non-LDH)", h), "Give the appliances host names of letters, digits and '-' only (no '_'), or pair them by IP address."}
 	}
 	return nil
 }

@@ -265,11 +265,12 @@ const (
 	Other                    // anything else crypto/x509 refuses
 	Unreadable               // a certificate of the input could not be parsed: it was not judged
 	StacksDisagree           // OpenSSL refuses and Java accepts, or the reverse: not a pass
+	WeakKey                  // an RSA key under 2048 bits: OpenSSL at security level 2 refuses it (Java below 1024)
 )
 
 var reasonNames = [...]string{"valid", "expired", "not yet valid", "weak signature", "CA usage", "extended key usage",
 	"name constraints", "path length", "host name", "unknown authority", "bad signature", "critical extension",
-	"search bound", "no anchor", "cannot judge", "other", "unreadable certificate", "stacks disagree"}
+	"search bound", "no anchor", "cannot judge", "other", "unreadable certificate", "stacks disagree", "weak key"}
 
 func (r Reason) String() string {
 	if r >= 0 && int(r) < len(reasonNames) {
@@ -546,9 +547,13 @@ type limitError struct {
 	reason Reason
 	cert   *x509.Certificate
 	msg    string
+	fix    string // what to do, when the cause has its own fix
 }
 
 func (e *limitError) Error() string { return e.msg }
+
+// Fix says what to do about the refusal, or "" for the rule's own fix.
+func (e *limitError) Fix() string { return e.fix }
 
 // noPath says, in the words of the greedy walk, why no path reaches an
 // anchor: a broken link, a missing issuer, or a root that is not trusted.
@@ -581,14 +586,14 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 			}
 		}
 		if n > *o.MaxIntermediates {
-			return "", "", &limitError{PathLength, nil, fmt.Sprintf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates)}
+			return "", "", &limitError{PathLength, nil, fmt.Sprintf("the path has %d intermediates; at most %d are allowed", n, *o.MaxIntermediates), ""}
 		}
 	}
 	if err := constraintWork(path); err != nil {
 		return "", "", err
 	}
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
-		return "", "", &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage])}
+		return "", "", &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""}
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
@@ -636,7 +641,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 			// Both stacks refuse an otherName SAN under an otherName
 			// constraint they cannot evaluate (OpenSSL: unsupported name
 			// constraint type; Java: matching otherName not supported).
-			return "", "", &limitError{NameConstraints, ca, fmt.Sprintf("x509: the leaf \"%s\" has an otherName Subject Alternative Name under a critical otherName name constraint of \"%s\": OpenSSL and Java refuse it (they cannot evaluate it)", Name(path[0]), Name(ca))}
+			return "", "", &limitError{NameConstraints, ca, fmt.Sprintf("x509: the leaf \"%s\" has an otherName Subject Alternative Name under a critical otherName name constraint of \"%s\": OpenSSL and Java refuse it (they cannot evaluate it)", Name(path[0]), Name(ca)), ""}
 		}
 		if why := cannotJudge(path, err); why != "" {
 			return why, "", nil
@@ -684,17 +689,17 @@ func stackProfile(path []*x509.Certificate) error {
 		for _, e := range c.Extensions {
 			id := e.Id.String()
 			if seen[id] {
-				return &limitError{Other, c, fmt.Sprintf("x509: \"%s\" carries the extension %s twice (RFC 5280 4.2): OpenSSL and Java refuse the certificate", Name(c), id)}
+				return &limitError{Other, c, fmt.Sprintf("x509: \"%s\" carries the extension %s twice (RFC 5280 4.2): OpenSSL and Java refuse the certificate", Name(c), id), ""}
 			}
 			seen[id] = true
 			if e.Critical && e.Id.Equal(oidAIA) && k < len(path)-1 {
-				return &limitError{CriticalExtension, c, fmt.Sprintf("x509: \"%s\" marks its Authority Information Access critical: OpenSSL refuses it as an unhandled critical extension, and Java refuses the path", Name(c))}
+				return &limitError{CriticalExtension, c, fmt.Sprintf("x509: \"%s\" marks its Authority Information Access critical: OpenSSL refuses it as an unhandled critical extension, and Java refuses the path", Name(c)), ""}
 			}
 		}
 	}
 	leaf := path[0]
 	if len(leaf.ExtKeyUsage)+len(leaf.UnknownExtKeyUsage) == 0 && slices.ContainsFunc(leaf.Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidExtKeyUsage) }) {
-		return &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: the leaf \"%s\" has an empty Extended Key Usage extension, which allows no usage: OpenSSL and Java refuse it", Name(leaf))}
+		return &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: the leaf \"%s\" has an empty Extended Key Usage extension, which allows no usage: OpenSSL and Java refuse it", Name(leaf)), ""}
 	}
 	return nil
 }
@@ -776,7 +781,7 @@ func cnNameConstraints(path []*x509.Certificate) error {
 			if excluded {
 				how = "is excluded by"
 			}
-			return &limitError{NameConstraints, c, fmt.Sprintf("x509: the leaf's common name %q %s the DNS name constraints of \"%s\" (the leaf has no dNSName Subject Alternative Name, so OpenSSL and Java check its CN as a DNS name; crypto/x509 does not)", cn, how, Name(c))}
+			return &limitError{NameConstraints, c, fmt.Sprintf("x509: the leaf's common name %q %s the DNS name constraints of \"%s\" (the leaf has no dNSName Subject Alternative Name, so OpenSSL and Java check its CN as a DNS name; crypto/x509 does not)", cn, how, Name(c)), ""}
 		}
 	}
 	return nil
@@ -806,11 +811,11 @@ func ipCNConstraints(path []*x509.Certificate, ip net.IP) error {
 	}
 	switch {
 	case opensslCA != nil && javaCA != nil:
-		return &limitError{NameConstraints, opensslCA, fmt.Sprintf("x509: the leaf's common name %q breaks the name constraints of \"%s\" as OpenSSL reads it (a DNS name) and of \"%s\" as Java reads it (an IP address)", cn, Name(opensslCA), Name(javaCA))}
+		return &limitError{NameConstraints, opensslCA, fmt.Sprintf("x509: the leaf's common name %q breaks the name constraints of \"%s\" as OpenSSL reads it (a DNS name) and of \"%s\" as Java reads it (an IP address)", cn, Name(opensslCA), Name(javaCA)), ""}
 	case opensslCA != nil:
-		return &limitError{StacksDisagree, opensslCA, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): the leaf has no dNSName SAN, so OpenSSL checks its IP-address common name %q as a DNS name against the DNS name constraints of \"%s\"; Java reads it as an IP address", cn, Name(opensslCA))}
+		return &limitError{StacksDisagree, opensslCA, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): the leaf has no dNSName SAN, so OpenSSL checks its IP-address common name %q as a DNS name against the DNS name constraints of \"%s\"; Java reads it as an IP address", cn, Name(opensslCA)), ipCNFix}
 	case javaCA != nil:
-		return &limitError{StacksDisagree, javaCA, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the leaf has no iPAddress SAN, so Java checks its IP-address common name %q against the IP name constraints of \"%s\"; OpenSSL reads it as a DNS name", cn, Name(javaCA))}
+		return &limitError{StacksDisagree, javaCA, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the leaf has no iPAddress SAN, so Java checks its IP-address common name %q against the IP name constraints of \"%s\"; OpenSSL reads it as a DNS name", cn, Name(javaCA)), ipCNFix}
 	}
 	return nil
 }
@@ -847,7 +852,7 @@ func constraintWork(path []*x509.Certificate) error {
 	for _, c := range path[1:] {
 		n := NameConstraintCount(c)
 		if n*names > maxConstraintWork {
-			return &limitError{SearchBound, c, fmt.Sprintf("refused: \"%s\" carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork)}
+			return &limitError{SearchBound, c, fmt.Sprintf("refused: \"%s\" carries %d name constraints to check against the leaf's %d names, beyond this tool's bound of %d comparisons", Name(c), n, names, maxConstraintWork), ""}
 		}
 	}
 	return nil
@@ -1086,3 +1091,6 @@ func (c *SigCache) signedBy(child, parent *x509.Certificate) error {
 	c.mu.Unlock()
 	return err
 }
+
+// ipCNFix is the fix of an IP-address CN the stacks read differently.
+const ipCNFix = "Reissue the leaf with its name in a Subject Alternative Name (dNSName or iPAddress), so that both stacks read the same name."

@@ -2,10 +2,14 @@ package pairing
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +87,7 @@ var liveRules = []*liveRule{
 	ruleAPICert,
 	ruleAPIProxy,
 	ruleAPIFIPS,
+	ruleAPIWebServer,
 }
 
 // Probe judges two live appliances: first each verifying handshake (with
@@ -101,6 +106,7 @@ func Probe(o ProbeOptions) *report.Report {
 		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
 		s := NewSubject(in, csr, report.ModeMigration, obs.Clock, host)
 		s.Side, s.Flags = name, o.Flags
+		s.APINames = apiNames(obs.API)
 		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
 		side.Input = inputInfo(in)
 		return s, side
@@ -166,7 +172,11 @@ func Probe(o ProbeOptions) *report.Report {
 			}
 		}
 		if obs.API != nil && !obs.API.Read() {
-			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s", obs.Address, apiNotRead(obs.API)))
+			side := report.SideSource
+			if obs == o.Target {
+				side = report.SideTarget
+			}
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: %s", side, obs.Address, apiNotRead(obs.API)))
 		}
 	}
 	if !o.ClientCertGiven {
@@ -255,6 +265,19 @@ func bothReached(sd liveSide) string {
 	return unreached(sd.name.Other(), sd.peer)
 }
 
+// apiNames are the names and addresses the appliance's API reports for
+// itself (AddressConfiguration), DNS name first; nil when not read.
+func apiNames(api *report.API) []string {
+	if !api.Read() {
+		return nil
+	}
+	var out []string
+	if api.DNSName != "" {
+		out = append(out, api.DNSName)
+	}
+	return append(out, api.Addresses...)
+}
+
 // apiRead says why a side's API answers are missing ("" when read).
 func apiRead(sd liveSide) string {
 	api := sd.obs.API
@@ -275,7 +298,7 @@ func apiNotRead(api *report.API) string {
 	case api.Refused != "":
 		return "API not read: " + api.Refused
 	case api.AuthFailed:
-		return "API not read: the credentials were refused (HTTP 401, CGEN1001): check --user and OME_PASSWORD"
+		return fmt.Sprintf("API not read: the credentials of \"%s\" were refused (%s)", api.User, authError(api))
 	}
 	var why []string
 	for _, f := range api.Failures {
@@ -317,11 +340,19 @@ func apiField(path string, present func(*report.API) bool, what string) func(p *
 	}
 }
 
+// authError is the refusal as the appliance worded it.
+func authError(api *report.API) string {
+	if api.AuthError != "" {
+		return api.AuthError
+	}
+	return "HTTP 401"
+}
+
 // apiFix is the fix for a failed GET, by its HTTP status.
 func apiFix(f report.APIFailure) string {
 	switch {
 	case f.Status == 401:
-		return "Check the user name and OME_PASSWORD (OME answered CGEN1001: user name or password incorrect)."
+		return "Check the user name and its password for this appliance (OME answers 401 CGEN1001, \"the user is not authenticated\", to a wrong user name or password)."
 	case f.Status == 403:
 		return "Give the account a role that may read Application Settings (an administrator or a device manager with read access)."
 	case f.Status == 404:
@@ -667,8 +698,12 @@ func checkAPIAccess(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, api.Refused),
 				Fix: "Give " + p.Flags.flag(sd.name, ChainInput) + " with the chain you uploaded (or " + p.Flags.flag(sd.name, FingerprintInput) + " with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
 		case api.AuthFailed:
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s refused the credentials (HTTP 401, CGEN1001)", sd.name, sd.obs.Address),
-				Fix: apiFix(report.APIFailure{Status: 401})}})
+			fix := apiFix(report.APIFailure{Status: 401})
+			if flag := p.Flags.flag(sd.name, CredentialInput); flag != "" {
+				fix = fmt.Sprintf("Check the user name and password for the %s %s: %s. %s", sd.name, sd.obs.Address, flag, fix)
+			}
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("the %s %s refused the credentials of \"%s\" (%s)", sd.name, sd.obs.Address, api.User, authError(api)),
+				Fix: fix}})
 		}
 		for _, f := range api.Failures {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, f.Error), Fix: apiFix(f)}})
@@ -748,6 +783,17 @@ func checkAPICert(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
 				"%s %s: the API reports a certificate issued to \"%s\" by \"%s\", but the appliance presents \"%s\" issued by \"%s\"",
 				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), issuerName(leaf))}})
+			continue
+		}
+		if api.CertSAN != "" && !sameSANs(api.CertSAN, leaf) {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
+				"%s %s: the API reports a certificate for \"%s\" with the SANs \"%s\", but the one it presents has %s",
+				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertSAN, sanText(leaf))}})
+		}
+		if bits := keyBits(leaf); api.CertKeySize > 0 && bits > 0 && api.CertKeySize != bits {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
+				"%s %s: the API reports a %d-bit key for \"%s\", but the certificate it presents has a %d-bit key",
+				sd.name, sd.obs.Address, api.CertKeySize, api.CertIssuedTo, bits)}})
 		}
 	}
 	return out
@@ -769,6 +815,52 @@ func missingAPICert(p *LivePair, sd liveSide) string {
 func sameName(api string, n pkix.Name) bool {
 	api = strings.TrimSpace(api)
 	return strings.EqualFold(api, n.CommonName) || strings.EqualFold(api, n.String())
+}
+
+// sameSANs compares OME's San (comma-separated; spaces tolerated) with
+// the leaf's DNS names and IP addresses, as sets, case-insensitively.
+func sameSANs(api string, leaf *x509.Certificate) bool {
+	var a []string
+	for _, f := range strings.FieldsFunc(api, func(r rune) bool { return r == ',' || r == ' ' }) {
+		f = strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(f), "DNS:"), "IP Address:"))
+		if ip := net.ParseIP(f); ip != nil {
+			f = ip.String()
+		}
+		a = append(a, f)
+	}
+	var b []string
+	for _, n := range leaf.DNSNames {
+		b = append(b, strings.ToLower(n))
+	}
+	for _, ip := range leaf.IPAddresses {
+		b = append(b, ip.String())
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+func sanText(c *x509.Certificate) string {
+	var names []string
+	names = append(names, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 {
+		return "no SAN"
+	}
+	return "\"" + strings.Join(names, ",") + "\""
+}
+
+// keyBits is the public key's size in bits (0 when unknown).
+func keyBits(c *x509.Certificate) int {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return k.N.BitLen()
+	case *ecdsa.PublicKey:
+		return k.Curve.Params().BitSize
+	}
+	return 0
 }
 
 func issuerName(c *x509.Certificate) string {
@@ -877,4 +969,42 @@ func evidence(missing func(p *LivePair, sd liveSide) string) func(*LivePair, liv
 func reachedApplies(_ *LivePair, sd liveSide) (bool, string) {
 	why := sideUnreached(sd)
 	return why == "", why
+}
+
+var ruleAPIWebServer = &liveRule{Rule: Rule{ID: "api-webserver", Family: FamilyLive, Severity: SevWarning, Inferred: true,
+	Citation:    apiRef + ": WebServerConfiguration PortNumber; the migration wizard takes an address without a port",
+	Description: "Each appliance's web server listens on the port probed, and on 443: the migration wizard takes only an address, so the peer dials 443.",
+	Fix:         "Set the web server port back to 443 (Application Settings > Network > Web Server Configuration) before migrating, and probe the address the peer appliance will dial."},
+	Applies: evidence(apiField(report.PathWebServer, func(a *report.API) bool { return a.WebServerPort != 0 }, "its web server port (WebServerConfiguration)")),
+	Check:   checkAPIWebServer}
+
+func checkAPIWebServer(p *LivePair) []sideResult {
+	var out []sideResult
+	for _, sd := range p.sides() {
+		api := sd.obs.API
+		if api == nil || api.WebServerPort == 0 {
+			continue
+		}
+		_, probed, _ := net.SplitHostPort(sd.obs.Address)
+		port := strconv.Itoa(api.WebServerPort)
+		switch {
+		case api.WebServerEnabled != nil && !*api.WebServerEnabled:
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s: OME reports its web server disabled (EnableWebServer false) on port %s, yet it answered on %s", sd.name, sd.obs.Address, port, probed)}})
+		case port == "443" && probed != "443":
+			// The appliance listens where the peer will dial; the probe went
+			// through a forward to it.
+			out = append(out, sideResult{sd.name, Result{Status: Info, Details: fmt.Sprintf(
+				"%s %s: OME reports its web server on port 443, where the peer appliance dials it; this probe reached it on port %s (a port forward or NAT): make sure the address the peer is given reaches port 443",
+				sd.name, sd.obs.Address, probed)}})
+		case port != probed:
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s: OME reports its web server on port %s, not on the probed port %s: something between (a NAT, a proxy, a port forward) answers here, and the peer appliance dials port %s of the address it is given",
+				sd.name, sd.obs.Address, port, probed, port)}})
+		case port != "443":
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s: its web server listens on port %s, not 443; the migration wizard takes only an address, so the peer appliance dials 443 (inferred)", sd.name, sd.obs.Address, port)}})
+		}
+	}
+	return out
 }

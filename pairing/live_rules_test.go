@@ -93,8 +93,16 @@ func TestRuleLiveRules(t *testing.T) {
 		{"live-clock", ruleCase{name: "clock not read", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) { s.ClockSource = report.ClockSourceThisMachine }),
 			side: src, want: liveWarn(-1, "source 10.0.0.5:443: its clock could not be read; judged at this machine's clock 2026-11-23T09:00:00Z")}},
 		{"api-access", ruleCase{name: "read", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }), side: src, want: pass()}},
-		{"api-access", ruleCase{name: "credentials refused", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) { s.API = &report.API{AuthFailed: true} }),
-			side: src, want: liveWarn(-1, "source 10.0.0.5:443 refused the credentials (HTTP 401, CGEN1001)")}},
+		{"api-access", ruleCase{name: "credentials refused", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{AuthFailed: true, User: "admin", AuthError: "HTTP 401, CGEN1001: Unable to complete the operation because the user is not authenticated."}
+		}), side: src, want: liveWarn(-1, `the source 10.0.0.5:443 refused the credentials of "admin" (HTTP 401, CGEN1001: Unable to complete the operation because the user is not authenticated.)`)}},
+		// The MessageId received is printed, whatever it is.
+		{"api-access", ruleCase{name: "credentials refused with another MessageId", run: probeOf(p, func(_, d *report.Observation, _ *pairing.ProbeOptions) {
+			d.API = &report.API{AuthFailed: true, User: "root", AuthError: "HTTP 401, CSEC5001: Unable to log in."}
+		}), side: report.SideTarget, want: liveWarn(-1, `the target 10.0.0.6:443 refused the credentials of "root" (HTTP 401, CSEC5001: Unable to log in.)`)}},
+		{"api-access", ruleCase{name: "credentials refused, no OME body", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{AuthFailed: true, User: "admin", AuthError: "HTTP 401 (no OME error body)"}
+		}), side: src, want: liveWarn(-1, `refused the credentials of "admin" (HTTP 401 (no OME error body))`)}},
 		{"api-version", ruleCase{name: "3.10.2 source", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }), side: src, want: pass()}},
 		{"api-version", ruleCase{name: "3.9 source", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) { s.API = &report.API{Version: "3.9.0"} }),
 			side: src, want: liveWarn(-1, "source 10.0.0.5:443 runs OME 3.9.0; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the source should be 3.10.x)")}},
@@ -113,6 +121,34 @@ func TestRuleLiveRules(t *testing.T) {
 		{"api-cert", ruleCase{name: "web server not restarted", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
 			s.API = &report.API{Version: "3.10.2", CertIssuedTo: "OMENT-OLD", CertIssuedBy: "Inter-CA1"}
 		}), side: src, want: liveWarn(0, `the API reports a certificate issued to "OMENT-OLD" by "Inter-CA1", but the appliance presents "OMENT-310" issued by "Inter-CA1"`)}},
+		{"api-cert", ruleCase{name: "the presented certificate's SANs and key size", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", CertIssuedTo: "OMENT-310", CertIssuedBy: "Inter-CA1", CertSAN: "oment-310", CertKeySize: 2048}
+		}), side: src, want: pass()}},
+		{"api-cert", ruleCase{name: "other SANs", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", CertIssuedTo: "OMENT-310", CertIssuedBy: "Inter-CA1", CertSAN: "OMENT-310,10.0.0.5"}
+		}), side: src, want: liveWarn(0, `the API reports a certificate for "OMENT-310" with the SANs "OMENT-310,10.0.0.5", but the one it presents has "OMENT-310"`)}},
+		{"api-cert", ruleCase{name: "other key size", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", CertIssuedTo: "OMENT-310", CertIssuedBy: "Inter-CA1", CertKeySize: 4096}
+		}), side: src, want: liveWarn(0, `the API reports a 4096-bit key for "OMENT-310", but the certificate it presents has a 2048-bit key`)}},
+		{"api-webserver", ruleCase{name: "443, probed on 443", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", WebServerPort: 443, WebServerEnabled: &yes}
+		}), side: src, want: pass()}},
+		{"api-webserver", ruleCase{name: "not the probed port", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", WebServerPort: 8443, WebServerEnabled: &yes}
+		}), side: src, want: liveWarn(-1, "source 10.0.0.5:443: OME reports its web server on port 8443, not on the probed port 443")}},
+		{"api-webserver", ruleCase{name: "probed on its port, not 443", run: probeOf(p, func(_, d *report.Observation, _ *pairing.ProbeOptions) {
+			d.Address = "10.0.0.6:8443"
+			d.API = &report.API{Version: "4.0.1", WebServerPort: 8443, WebServerEnabled: &yes}
+		}), side: report.SideTarget, want: liveWarn(-1, "target 10.0.0.6:8443: its web server listens on port 8443, not 443; the migration wizard takes only an address, so the peer appliance dials 443")}},
+		{"api-webserver", ruleCase{name: "disabled", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", WebServerPort: 443, WebServerEnabled: &no}
+		}), side: src, want: liveWarn(-1, "OME reports its web server disabled (EnableWebServer false)")}},
+		{"leaf-name", ruleCase{name: "a name the API reports is covered", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", DNSName: "oment-310", Addresses: []string{"10.0.0.5"}}
+		}), side: src, want: pass()}},
+		{"leaf-name", ruleCase{name: "none of the names the API reports", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", DNSName: "ome1.example.com", Addresses: []string{"10.0.0.5"}}
+		}), side: src, want: liveWarn(0, `covers none of the names the appliance's API reports for itself (AddressConfiguration: ome1.example.com, 10.0.0.5), which the peer appliance dials; it covers OMENT-310`)}},
 		{"api-proxy", ruleCase{name: "peer excluded", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
 			s.API = &report.API{Version: "3.10.2", Proxy: &yes, ProxyAddress: "proxy:3128", ProxyExcluded: "10.0.0.0/24"}
 		}), side: src, want: pass()}},

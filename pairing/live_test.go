@@ -46,7 +46,13 @@ func TestLiveRulesNotEvaluated(t *testing.T) {
 		{"credentials not sent", func(s *report.Observation, _ *ProbeOptions) {
 			s.API = &report.API{Refused: "credentials not sent to x: pin"}
 		}, "api-ntp", "credentials not sent"},
-		{"credentials refused", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{AuthFailed: true} }, "api-cert", "CGEN1001"},
+		{"credentials refused", func(s *report.Observation, _ *ProbeOptions) {
+			s.API = &report.API{AuthFailed: true, User: "admin", AuthError: "HTTP 401, CGEN1001: x"}
+		}, "api-cert", `credentials of "admin" were refused (HTTP 401, CGEN1001: x)`},
+		{"API read, no web server port", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }, "api-webserver", "did not report its web server port"},
+		{"web server endpoint not available", func(s *report.Observation, _ *ProbeOptions) {
+			s.API = &report.API{Version: "3.10.2", Unavailable: []string{report.PathWebServer}}
+		}, "api-webserver", "not available on this product: GET /api/ApplicationService/Network/WebServerConfiguration answered 404"},
 		{"API read, NTP not reported", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2", Proxy: &yes} }, "api-ntp", "did not report its NTP setting"},
 		{"API read, no FIPS", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }, "api-fips", "did not report a FIPS mode"},
 		{"API read, no proxy", func(s *report.Observation, _ *ProbeOptions) { s.API = &report.API{Version: "3.10.2"} }, "api-proxy", "did not report its proxy settings"},

@@ -2,6 +2,7 @@ package pairing
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
 	"path/filepath"
@@ -363,6 +364,12 @@ func checkPairTrust(p *Pair) []sideResult {
 			status, why = Warn, why+"; "+weakNote
 		case chain.CannotJudge, chain.StacksDisagree:
 			status = Warn // not proven either way, or one stack refuses: never a pass
+		case chain.WeakKey:
+			// As key-size says it: OpenSSL refuses under 2048 bits, Java
+			// under 1024 only.
+			if k, ok := v.Cert.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() >= 1024 {
+				status = Warn
+			}
 		}
 		because := fmt.Sprintf("\"%s\" does not verify to %s: %s", chain.Name(leaf), anchorName(tc.Verifier, p), why)
 		if v.Reason == chain.NoAnchor {

@@ -114,7 +114,7 @@ var models = map[string]string{
 	"key-size":            "Java's jdk.certpath.disabledAlgorithms, NIST SP 800-131A (inferred)",
 	"weak-signature":      "OpenSSL at security level 2 refuses SHA-1/MD5; Java refuses MD2/MD5, accepts SHA-1 outside its roots (inferred)",
 	"leaf-is-ca":          "RFC 5280 4.2.1.9 profile (inferred)",
-	"leaf-name":           "both stacks: SAN, else the CN when there is no dNSName SAN (OpenSSL X509_check_host, Java HostnameChecker)",
+	"leaf-name":           "both stacks: SAN, else the CN when there is no dNSName SAN (OpenSSL X509_check_host, Java HostnameChecker); in probe without a name, the names OME's AddressConfiguration reports",
 	"pair-ca-names":       "OME policy (KB connection validation: issued to / issued by)",
 	"pair-ca-keys":        "both stacks: a renamed CA key breaks the handshake (inferred)",
 	"pair-trust":          "both stacks, each appliance's root at its clock (inferred)",
@@ -136,6 +136,7 @@ var models = map[string]string{
 	"api-cert":            "OME API Certificate",
 	"api-proxy":           "OME API ProxyConfiguration; the 4.0.x User's Guide's \"Proxy requirements for Migrate an appliance\" (the rule's logic is inferred)",
 	"api-fips":            "OME API SecurityConfiguration (OME-Modular)",
+	"api-webserver":       "OME API WebServerConfiguration (Dell's Ansible module ome_application_network_webserver); the wizard dialling 443 is inferred",
 }
 
 func Catalogue() []report.RuleInfo {

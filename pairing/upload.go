@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -23,6 +24,7 @@ const (
 	NameInput                             // the name the peer uses to reach the appliance
 	ChainInput                            // the chain the appliance is expected to serve
 	FingerprintInput                      // the SHA-256 of the expected leaf
+	CredentialInput                       // the user and the variable holding its password
 )
 
 // Flags words, for a hint, how the user gives input kind for side: the
@@ -64,6 +66,10 @@ type Subject struct {
 	Mode         report.Mode
 	At           time.Time // the appliance's clock
 	Name         string    // the name the peer uses, "" when not given
+	// APINames are the DNS name and addresses the appliance's own API
+	// reports (AddressConfiguration): the names its peer may dial, judged
+	// by leaf-name when no Name was given.
+	APINames []string
 	// Side is the appliance's side in a pair (SideNone for check); Flags
 	// words the inputs its rules ask for.
 	Side  report.Side
@@ -701,8 +707,14 @@ func checkChainVerify(s *Subject) []Result {
 	case chain.StacksDisagree:
 		// One of OME's stacks refuses what the other accepts: not a pass,
 		// and the finding says which (inferred).
-		return []Result{{Status: Warn, CertIndex: s.indexOf(v.Cert), Details: fmt.Sprintf("the chain %s: %v", chain.Describe(certs, p.Order), v.Err),
-			Fix: "Reissue the leaf with its name in a Subject Alternative Name (dNSName or iPAddress), so that both stacks read the same name."}}
+		fix := "Make the chain one that both stacks accept: see the finding for which refuses and why."
+		var f interface{ Fix() string }
+		if errors.As(v.Err, &f) && f.Fix() != "" {
+			fix = f.Fix()
+		}
+		return []Result{{Status: Warn, CertIndex: s.indexOf(v.Cert), Details: fmt.Sprintf("the chain %s: %v", chain.Describe(certs, p.Order), v.Err), Fix: fix}}
+	case chain.WeakKey:
+		return []Result{{Status: NA}} // key-size reports it, saying which stack refuses
 	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound, chain.Unreadable:
 		return []Result{{Status: NA}} // chain-complete, chain-signature and encoding report these
 	case chain.CAUsage, chain.WeakSignature:
@@ -939,7 +951,16 @@ func checkKeySize(s *Subject) []Result {
 	var out []Result
 	for i, c := range s.certs() {
 		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
-			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s has an RSA %d-bit key; use at least 2048 bits", s.label(i), k.N.BitLen())})
+			// OpenSSL at security level 2 (the Debian and Ubuntu default;
+			// OME's own setting is not documented) refuses RSA under 2048
+			// bits anywhere on the path; Java refuses under 1024, and never
+			// on a trust anchor (jdk.certpath.disabledAlgorithms).
+			bits := k.N.BitLen()
+			if bits < 1024 {
+				out = append(out, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf("%s has an RSA %d-bit key: OpenSSL and Java refuse it (inferred); use at least 2048 bits", s.label(i), bits)})
+				continue
+			}
+			out = append(out, Result{Status: Warn, CertIndex: intp(i), Details: fmt.Sprintf("%s has an RSA %d-bit key: OpenSSL at security level 2 refuses it, Java accepts it (inferred); use at least 2048 bits", s.label(i), bits)})
 		}
 	}
 	if len(out) == 0 {
@@ -1001,6 +1022,9 @@ var ruleLeafName = &uploadRule{Rule: Rule{ID: "leaf-name", Family: FamilyUpload,
 // leafNameApplies: leaf-name needs the name the peer uses (without one it
 // is na, saying which flag gives it when the command takes one) and a leaf.
 func leafNameApplies(s *Subject) (bool, string) {
+	if s.Name == "" && len(s.APINames) > 0 {
+		return hasLeaf(s)
+	}
 	if s.Name == "" {
 		if flag := s.Flags.flag(s.Side, NameInput); flag != "" {
 			return false, "no host name given: give " + flag + " with the name or IP the peer appliance uses"
@@ -1012,6 +1036,9 @@ func leafNameApplies(s *Subject) (bool, string) {
 
 func checkLeafName(s *Subject) []Result {
 	leaf, li := s.leaf()
+	if s.Name == "" && len(s.APINames) > 0 {
+		return checkLeafAPINames(s, leaf, li)
+	}
 	host := strings.Trim(s.Name, "[]")
 	ok, viaCN := chain.HostMatch(leaf, host)
 	if ok && !viaCN {
@@ -1027,6 +1054,29 @@ func checkLeafName(s *Subject) []Result {
 		kind = "IP address"
 	}
 	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s does not cover the %s \"%s\" (it covers %s)", s.label(li), kind, host, covers(leaf))}}
+}
+
+// checkLeafAPINames judges the names the appliance's API reports for
+// itself (AddressConfiguration): the peer dials one of them, whichever the
+// admin types in the wizard, so the leaf must cover at least one (by a
+// SAN, or by the CN as OME's stacks accept it); it says which to use.
+func checkLeafAPINames(s *Subject, leaf *x509.Certificate, li int) []Result {
+	var byCN []string
+	for _, n := range s.APINames {
+		ok, viaCN := chain.HostMatch(leaf, n)
+		if ok && !viaCN {
+			return []Result{{Status: Pass}}
+		}
+		if viaCN {
+			byCN = append(byCN, n)
+		}
+	}
+	if len(byCN) > 0 {
+		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("of the names the appliance's API reports for itself (%s), %s covers only \"%s\", and only in its CN, without a DNS Subject Alternative Name: OpenSSL and Java (OME's stacks) accept it, but current TLS clients ignore the CN",
+			strings.Join(s.APINames, ", "), s.label(li), byCN[0])}}
+	}
+	return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s covers none of the names the appliance's API reports for itself (AddressConfiguration: %s), which the peer appliance dials; it covers %s",
+		s.label(li), strings.Join(s.APINames, ", "), covers(leaf))}}
 }
 
 func covers(c *x509.Certificate) string {

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -484,24 +485,6 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
 	return conn, nil
 }
 
-// client is an HTTP client for one appliance: no redirects followed, no
-// proxy, every request bounded by ctx.
-func (obs *observer) client(o Options, cert *tls.Certificate, verify func(tls.ConnectionState) error) *http.Client {
-	cfg := obs.tlsConfig(o, cert, nil)
-	if verify != nil {
-		cfg.VerifyConnection = verify
-	}
-	tr := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            func(ctx context.Context, _, addr string) (net.Conn, error) { return dial(ctx, addr) },
-		TLSClientConfig:        cfg,
-		DisableKeepAlives:      true,
-		TLSHandshakeTimeout:    o.timeout(),
-		MaxResponseHeaderBytes: 64 << 10,
-	}
-	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
 func (obs *observer) get(ctx context.Context, c *http.Client, path string, o Options, auth bool) (*http.Response, []byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+obs.Address+path, nil)
 	if err != nil {
@@ -598,8 +581,13 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		m.clientCert = report.NameOf(o.ClientCert.Leaf.Subject)
 	}
 	var api *apiReader
+	var pool *connPool
 	if o.User != "" {
-		api = &apiReader{API: &report.API{}}
+		api = &apiReader{API: &report.API{User: o.User}}
+		// The connections the GETs after Info go over, dialled and gated
+		// now, alongside this one: they are ready when Info answers.
+		pool = obs.predial(ctx, o, len(afterInfo))
+		defer pool.release()
 	}
 	var mu sync.Mutex
 	var seen *tls.ConnectionState
@@ -628,13 +616,14 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 			return &tls.Certificate{}, nil
 		},
 	}
-	conn, err := dial(ctx, obs.Address)
+	raw, err := dial(ctx, obs.Address)
 	obs.dialed.Done()
 	if err != nil {
 		m.err, m.stage = err, stageOf(err, false)
 		api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(err), true)
 		return nil, api
 	}
+	conn := &countConn{Conn: raw}
 	defer conn.Close()
 	tc := tls.Client(conn, cfg)
 	hsErr := tc.HandshakeContext(ctx)
@@ -686,67 +675,26 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		return date, api // bad credentials or a broken API: do not knock on every door
 	}
 	api.Version = info.Version
+	// TimeConfiguration goes over this connection when the appliance keeps
+	// it open; every other GET over a connection of the pool.
+	var verified *apiConn
+	if !resp.Close {
+		verified = &apiConn{tc: tc, raw: conn, client: c, sent: conn.written.Load()}
+	}
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var tcfg timeConfig
-		resp, body, rtt, err := obs.get(ctx, c, report.PathTime, o, true)
-		if err != nil {
-			api.fail(report.PathTime, 0, "", "GET "+report.PathTime+": "+describe(err), true)
-			return
+	for _, ep := range afterInfo {
+		var first *apiConn
+		if ep.path == report.PathTime && verified != nil {
+			first = verified
+		} else {
+			first = pool.take(ctx)
 		}
-		if api.take(report.PathTime, resp, body, &tcfg, true) {
-			api.mu.Lock()
-			api.UtcTime, api.NTP, api.TimeSource, api.timeRTT = tcfg.UtcTime, tcfg.EnableNTP, tcfg.TimeSource, rtt
-			api.mu.Unlock()
-		}
-	}()
-	// The optional endpoints, each on its own gated connection, at once.
-	gated := obs.client(o, o.ClientCert, func(cs tls.ConnectionState) error { return o.CredentialGate(cs.PeerCertificates, cs.Version) })
-	tr := gated.Transport.(*http.Transport)
-	tr.TLSClientConfig.MinVersion = tls.VersionTLS12
-	defer gated.CloseIdleConnections()
-	optional := func(path string, v any, use func()) {
-		defer wg.Done()
-		resp, body, _, err := obs.get(ctx, gated, path, o, true)
-		if err != nil {
-			api.fail(path, 0, "", "GET "+path+": "+describe(err), false)
-			return
-		}
-		if api.take(path, resp, body, v, false) {
-			api.mu.Lock()
-			use()
-			api.mu.Unlock()
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			obs.read(ctx, o, api, pool, first, ep)
+		}()
 	}
-	var cert struct {
-		Value []struct {
-			ValidTo  string
-			IssuedTo struct{ DistinguishedName string }
-			IssuedBy struct{ DistinguishedName string }
-		} `json:"value"`
-	}
-	var proxy struct {
-		EnableProxy        *bool
-		IPAddress          string `json:"IpAddress"`
-		PortNumber         any
-		ProxyExclusionList any
-	}
-	var sec struct{ FipsMode string }
-	wg.Add(3)
-	go optional(report.PathCert, &cert, func() {
-		if len(cert.Value) > 0 {
-			api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = cert.Value[0].IssuedTo.DistinguishedName, cert.Value[0].IssuedBy.DistinguishedName, cert.Value[0].ValidTo
-		}
-	})
-	go optional(report.PathProxy, &proxy, func() {
-		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, exclusionList(proxy.ProxyExclusionList)
-		if proxy.IPAddress != "" {
-			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IPAddress, proxy.PortNumber)
-		}
-	})
-	go optional(report.PathSecurity, &sec, func() { api.FIPSMode = sec.FipsMode })
 	wg.Wait()
 	sort.Slice(api.Failures, func(i, j int) bool { return pathRank(api.Failures[i].Path) < pathRank(api.Failures[j].Path) })
 	sort.Slice(api.Unavailable, func(i, j int) bool { return pathRank(api.Unavailable[i]) < pathRank(api.Unavailable[j]) })
@@ -754,9 +702,435 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	return date, api
 }
 
+// endpoint is one GET made after Info answered 200: required (the API is
+// not read without it) or optional, and what its answer fills.
+type endpoint struct {
+	path     string
+	required bool
+	// fill parses body into api (under api.mu); false: malformed.
+	fill func(api *apiReader, body []byte, rtt time.Duration) error
+}
+
+// afterInfo are the GETs sent once Info answered 200, at once, each over
+// its own gated connection (TimeConfiguration over the verifying one when
+// it stays open).
+var afterInfo = []endpoint{
+	{report.PathTime, true, func(api *apiReader, body []byte, rtt time.Duration) error {
+		var t timeConfig
+		if err := json.Unmarshal(body, &t); err != nil {
+			return err
+		}
+		api.UtcTime, api.NTP, api.TimeSource, api.timeRTT = t.UtcTime, t.EnableNTP, t.TimeSource, rtt
+		return nil
+	}},
+	{report.PathCert, false, fillCert},
+	{report.PathProxy, false, func(api *apiReader, body []byte, _ time.Duration) error {
+		var proxy struct {
+			EnableProxy        *bool
+			IPAddress          string `json:"IpAddress"`
+			PortNumber         any
+			ProxyExclusionList any
+		}
+		if err := json.Unmarshal(body, &proxy); err != nil {
+			return err
+		}
+		api.Proxy, api.ProxyExcluded = proxy.EnableProxy, exclusionList(proxy.ProxyExclusionList)
+		if proxy.IPAddress != "" {
+			api.ProxyAddress = fmt.Sprintf("%s:%v", proxy.IPAddress, proxy.PortNumber)
+		}
+		return nil
+	}},
+	{report.PathSecurity, false, func(api *apiReader, body []byte, _ time.Duration) error {
+		var sec struct{ FipsMode string }
+		if err := json.Unmarshal(body, &sec); err != nil {
+			return err
+		}
+		api.FIPSMode = sec.FipsMode
+		return nil
+	}},
+	{report.PathWebServer, false, fillWebServer},
+	{report.PathAddress, false, fillAddress},
+}
+
+// read makes one GET over first (a gated connection; nil when none could
+// be had) and, only when nothing of the request was sent on it (closed
+// before it was written: HTTP/1.0, Connection: close, an expired
+// keep-alive), once more over a new connection that passed the credential
+// gate in its own handshake. A request that was sent is never repeated:
+// one attempt per endpoint with a given password.
+func (obs *observer) read(ctx context.Context, o Options, api *apiReader, pool *connPool, first *apiConn, ep endpoint) {
+	c := first
+	var resp *http.Response
+	var body []byte
+	var rtt time.Duration
+	err := errNoConn
+	if c != nil {
+		resp, body, rtt, err = obs.getOver(ctx, c, ep.path, o)
+	}
+	if err != nil && (c == nil || !c.wrote()) {
+		var derr error
+		if c, derr = pool.dial(ctx); derr != nil {
+			msg := describe(derr)
+			if first != nil {
+				msg = describe(err) + "; on a new connection: " + msg
+			}
+			api.fail(ep.path, 0, "", "GET "+ep.path+": "+msg, ep.required)
+			return
+		}
+		if first != nil {
+			api.mu.Lock()
+			api.Redials++
+			api.mu.Unlock()
+		}
+		resp, body, rtt, err = obs.getOver(ctx, c, ep.path, o)
+	}
+	if err != nil {
+		api.fail(ep.path, 0, "", "GET "+ep.path+": "+describe(err), ep.required)
+		return
+	}
+	if !api.take(ep.path, resp, body, nil, ep.required) {
+		return
+	}
+	api.mu.Lock()
+	ferr := ep.fill(api, body, rtt)
+	api.mu.Unlock()
+	if ferr != nil {
+		api.fail(ep.path, resp.StatusCode, "", fmt.Sprintf("GET %s: malformed JSON: %v", ep.path, ferr), ep.required)
+	}
+}
+
+// errPeerClosed: the appliance closed a connection before a request was
+// sent on it.
+var errPeerClosed = errors.New("the appliance had closed the connection before the request was sent")
+
+// errNoConn: no gated connection was ready for a GET.
+var errNoConn = errors.New("no gated connection was ready")
+
+// countConn counts the bytes written on a connection, to tell whether a
+// request left this machine, and can tell whether the peer closed it.
+type countConn struct {
+	net.Conn
+	written  atomic.Int64
+	deadline time.Time // the work's deadline, restored after a peek
+	peeked   []byte    // read by closed, handed to the next Read
+}
+
+// closed reports whether the peer already closed the connection (an
+// expired keep-alive, a server that takes one request per connection): a
+// read that finds nothing within a millisecond leaves it as it was, and
+// what it finds is kept for the TLS layer.
+func (c *countConn) closed() bool {
+	defer c.Conn.SetReadDeadline(c.deadline)
+	buf := make([]byte, 4<<10)
+	// Before a request nothing is expected but a close_notify alert (or a
+	// TLS 1.3 session ticket): read until the peer is quiet or gone.
+	for range 16 {
+		c.Conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+		n, err := c.Conn.Read(buf)
+		c.peeked = append(c.peeked, buf[:n]...)
+		var ne net.Error
+		if err != nil {
+			return !(errors.As(err, &ne) && ne.Timeout())
+		}
+		if len(c.peeked) > 64<<10 {
+			break
+		}
+	}
+	return false
+}
+
+func (c *countConn) Read(p []byte) (int, error) {
+	if len(c.peeked) > 0 {
+		n := copy(p, c.peeked)
+		c.peeked = c.peeked[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *countConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.written.Add(int64(n))
+	return n, err
+}
+
+// apiConn is a connection that passed the credential gate in its own
+// handshake, ready for a GET.
+type apiConn struct {
+	tc     *tls.Conn
+	raw    *countConn
+	client *http.Client
+	sent   int64 // bytes written before this GET
+}
+
+// wrote reports whether anything was written since the GET began.
+func (c *apiConn) wrote() bool { return c.raw.written.Load() != c.sent }
+
+func (obs *observer) getOver(ctx context.Context, c *apiConn, path string, o Options) (*http.Response, []byte, time.Duration, error) {
+	c.sent = c.raw.written.Load()
+	if c.client == nil {
+		// A connection dialled ahead: the peer may have closed it while
+		// Info was read.
+		if c.raw.closed() {
+			c.raw.Conn.Close() // not tc.Close: its close_notify would count as sent
+			return nil, nil, 0, errPeerClosed
+		}
+		c.client = oneConnClient(c.tc)
+		defer c.client.CloseIdleConnections()
+	}
+	return obs.get(ctx, c.client, path, o, true)
+}
+
+// connPool dials gated connections ahead of the GETs that will use them.
+type connPool struct {
+	obs   *observer
+	o     Options
+	ready chan *apiConn // one per dial, nil when it failed
+	n     int           // dials made
+	taken int
+}
+
+// predial starts n gated connections at once.
+func (obs *observer) predial(ctx context.Context, o Options, n int) *connPool {
+	p := &connPool{obs: obs, o: o, ready: make(chan *apiConn, n), n: n}
+	for range n {
+		go func() {
+			c, err := p.dial(ctx)
+			if err != nil {
+				c = nil
+			}
+			p.ready <- c
+		}()
+	}
+	return p
+}
+
+// take waits for the next connection dialled ahead (nil: it failed, or
+// none is left).
+func (p *connPool) take(ctx context.Context) *apiConn {
+	if p == nil || p.taken >= p.n {
+		return nil
+	}
+	p.taken++
+	select {
+	case c := <-p.ready:
+		return c
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// release closes, as they arrive, the connections dialled ahead and not
+// taken. It does not wait: Observe's deadline bounds the dials.
+func (p *connPool) release() {
+	if p == nil {
+		return
+	}
+	left := p.n - p.taken
+	p.taken = p.n
+	go func() {
+		for range left {
+			if c := <-p.ready; c != nil {
+				c.tc.Close()
+			}
+		}
+	}()
+}
+
+// dial opens a connection that carries credentials only when it passed
+// the credential gate in its own handshake (TLS 1.2 or later, the pinned
+// leaf): the stand-in client certificate is presented as on the verifying
+// connection.
+func (p *connPool) dial(ctx context.Context) (*apiConn, error) {
+	if p == nil {
+		return nil, errNoConn
+	}
+	o := p.o
+	cfg := p.obs.tlsConfig(o, o.ClientCert, nil)
+	cfg.MinVersion = tls.VersionTLS12
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error { return o.CredentialGate(cs.PeerCertificates, cs.Version) }
+	raw, err := dial(ctx, p.obs.Address)
+	if err != nil {
+		return nil, err
+	}
+	cc := &countConn{Conn: raw}
+	cc.deadline, _ = ctx.Deadline()
+	tc := tls.Client(cc, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return &apiConn{tc: tc, raw: cc}, nil
+}
+
+// fillCert reads the Certificate collection's first item: IssuedTo and
+// IssuedBy DistinguishedName, ValidTo, and IssuedTo's San (a
+// comma-separated string; an array or null is accepted) and KeySize (a
+// number; null, a string or absent leaves 0).
+func fillCert(api *apiReader, body []byte, _ time.Duration) error {
+	var cert struct {
+		Value []struct {
+			ValidTo  string
+			IssuedTo struct {
+				DistinguishedName string
+				San               any
+				KeySize           any
+			}
+			IssuedBy struct{ DistinguishedName string }
+		} `json:"value"`
+	}
+	if err := json.Unmarshal(body, &cert); err != nil {
+		return err
+	}
+	if len(cert.Value) == 0 {
+		return nil
+	}
+	v := cert.Value[0]
+	api.CertIssuedTo, api.CertIssuedBy, api.CertValidTo = v.IssuedTo.DistinguishedName, v.IssuedBy.DistinguishedName, v.ValidTo
+	api.CertSAN = exclusionList(v.IssuedTo.San)
+	if api.CertSAN != "" {
+		// OME joins SANs with commas; an array was joined with ';'.
+		api.CertSAN = strings.ReplaceAll(api.CertSAN, ";", ",")
+	}
+	switch k := v.IssuedTo.KeySize.(type) {
+	case float64:
+		if k > 0 && k < 1<<20 {
+			api.CertKeySize = int(k)
+		}
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(k)); err == nil && n > 0 && n < 1<<20 {
+			api.CertKeySize = n
+		}
+	}
+	return nil
+}
+
+// fillWebServer reads WebServerConfiguration: PortNumber, EnableWebServer,
+// TimeOut (minutes).
+func fillWebServer(api *apiReader, body []byte, _ time.Duration) error {
+	var ws struct {
+		PortNumber      json.Number
+		EnableWebServer *bool
+		TimeOut         json.Number
+	}
+	if err := json.Unmarshal(body, &ws); err != nil {
+		return err
+	}
+	port, err := strconv.Atoi(ws.PortNumber.String())
+	if err != nil || port < 1 || port > 65535 {
+		return fmt.Errorf("PortNumber %q is not a port", ws.PortNumber.String())
+	}
+	api.WebServerPort, api.WebServerEnabled = port, ws.EnableWebServer
+	if t, err := strconv.Atoi(ws.TimeOut.String()); err == nil && t > 0 {
+		api.WebServerTimeout = t
+	}
+	return nil
+}
+
+// fillAddress reads AddressConfiguration (one object; a {"value":[...]}
+// collection is accepted, its primary interface taken): the DNS name
+// (DnsConfiguration DnsName, with DnsDomainName when set), the static
+// IPv4/IPv6 addresses when DHCP / autoconfiguration is off, and any
+// CurrentSettings addresses (the AdapterConfigurations shape).
+func fillAddress(api *apiReader, body []byte, _ time.Duration) error {
+	type ipConf struct {
+		Enable                  bool
+		EnableDHCP              bool
+		EnableAutoConfiguration bool
+		StaticIPAddress         string
+	}
+	type current struct {
+		CurrentIPAddress []any
+	}
+	type adapter struct {
+		EnableNIC         *bool
+		PrimaryInterface  *bool
+		Ipv4Configuration ipConf
+		Ipv6Configuration ipConf
+		DNSConfiguration  struct {
+			DNSName       string `json:"DnsName"`
+			DNSDomainName string `json:"DnsDomainName"`
+		} `json:"DnsConfiguration"`
+		CurrentSettings struct {
+			Ipv4Settings current
+			Ipv6Settings current
+			DNSSetting   struct {
+				DNSFQDName string `json:"DnsFQDName"`
+			} `json:"DnsSetting"`
+		}
+		Value []json.RawMessage `json:"value"`
+	}
+	var a adapter
+	if err := json.Unmarshal(body, &a); err != nil {
+		return err
+	}
+	if len(a.Value) > 0 {
+		var pick adapter
+		for i, raw := range a.Value {
+			var x adapter
+			if err := json.Unmarshal(raw, &x); err != nil {
+				return err
+			}
+			if i == 0 || (x.PrimaryInterface != nil && *x.PrimaryInterface) {
+				pick = x
+			}
+		}
+		a = pick
+	}
+	dns := strings.TrimSuffix(strings.TrimSpace(a.DNSConfiguration.DNSName), ".")
+	if d := strings.Trim(strings.TrimSpace(a.DNSConfiguration.DNSDomainName), "."); dns != "" && d != "" && !strings.Contains(dns, ".") {
+		dns += "." + d
+	}
+	if f := strings.TrimSuffix(strings.TrimSpace(a.CurrentSettings.DNSSetting.DNSFQDName), "."); f != "" {
+		dns = f
+	}
+	if validName(dns) {
+		api.DNSName = dns
+	}
+	var addrs []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if i := strings.IndexByte(s, '/'); i >= 0 {
+			s = s[:i] // a prefix length
+		}
+		if ip := net.ParseIP(s); ip != nil && !ip.IsUnspecified() && !ip.IsLinkLocalUnicast() && !slices.Contains(addrs, ip.String()) {
+			addrs = append(addrs, ip.String())
+		}
+	}
+	if a.Ipv4Configuration.Enable && !a.Ipv4Configuration.EnableDHCP {
+		add(a.Ipv4Configuration.StaticIPAddress)
+	}
+	if a.Ipv6Configuration.Enable && !a.Ipv6Configuration.EnableAutoConfiguration {
+		add(a.Ipv6Configuration.StaticIPAddress)
+	}
+	for _, l := range [][]any{a.CurrentSettings.Ipv4Settings.CurrentIPAddress, a.CurrentSettings.Ipv6Settings.CurrentIPAddress} {
+		for _, v := range l {
+			if s, ok := v.(string); ok {
+				add(s)
+			}
+		}
+	}
+	api.Addresses = addrs
+	return nil
+}
+
+// validName: a DNS name as a peer could dial it (letters, digits, '-',
+// '.', at most 253 characters), not an address.
+func validName(s string) bool {
+	if s == "" || len(s) > 253 || net.ParseIP(s) != nil {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // pathRank orders API paths as the rules list them, for stable reports.
 func pathRank(p string) int {
-	return slices.Index([]string{report.PathInfo, report.PathTime, report.PathCert, report.PathProxy, report.PathSecurity}, p)
+	return slices.Index([]string{report.PathInfo, report.PathTime, report.PathCert, report.PathProxy, report.PathSecurity, report.PathWebServer, report.PathAddress}, p)
 }
 
 // keyNotProven: the handshake failed because the server's signature
@@ -800,13 +1174,21 @@ func (a *apiReader) fail(path string, status int, id, msg string, required bool)
 	a.Failures = append(a.Failures, report.APIFailure{Path: path, Status: status, MessageID: id, Error: msg, Required: required})
 }
 
-// take judges one API answer: 401 marks the credentials refused; an
+// take judges one API answer (v nil: the caller parses the body): 401
+// marks the credentials refused, keeping the MessageId received; an
 // optional endpoint's 404 / CGEN1006 is 'not available on this product';
 // any other non-2xx or malformed JSON is a failure; else v is filled.
 func (a *apiReader) take(path string, resp *http.Response, body []byte, v any, required bool) bool {
 	if resp.StatusCode == http.StatusUnauthorized {
+		_, text := omeError(body)
 		a.mu.Lock()
 		a.AuthFailed = true
+		if a.AuthError == "" {
+			a.AuthError = "HTTP 401" + strings.Replace(text, " ", ", ", 1)
+			if text == "" {
+				a.AuthError += " (no OME error body)"
+			}
+		}
 		a.mu.Unlock()
 		return false
 	}
@@ -820,6 +1202,9 @@ func (a *apiReader) take(path string, resp *http.Response, body []byte, v any, r
 		}
 		a.fail(path, resp.StatusCode, id, fmt.Sprintf("GET %s: HTTP %d%s", path, resp.StatusCode, text), required)
 		return false
+	}
+	if v == nil {
+		return true // the caller parses
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		a.fail(path, resp.StatusCode, "", fmt.Sprintf("GET %s: malformed JSON: %v", path, err), required)

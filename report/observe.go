@@ -96,11 +96,13 @@ type MutualAttempt struct {
 
 // API endpoints the probe reads (GET only).
 const (
-	PathInfo     = "/api/ApplicationService/Info"
-	PathTime     = "/api/ApplicationService/Network/TimeConfiguration"
-	PathCert     = "/api/ApplicationService/Certificate"
-	PathProxy    = "/api/ApplicationService/Network/ProxyConfiguration"
-	PathSecurity = "/api/ApplicationService/Security/SecurityConfiguration"
+	PathInfo      = "/api/ApplicationService/Info"
+	PathTime      = "/api/ApplicationService/Network/TimeConfiguration"
+	PathCert      = "/api/ApplicationService/Certificate"
+	PathProxy     = "/api/ApplicationService/Network/ProxyConfiguration"
+	PathSecurity  = "/api/ApplicationService/Security/SecurityConfiguration"
+	PathWebServer = "/api/ApplicationService/Network/WebServerConfiguration"
+	PathAddress   = "/api/ApplicationService/Network/AddressConfiguration"
 )
 
 // API is what the OME API said (GET only).
@@ -116,7 +118,32 @@ type API struct {
 	ProxyAddress  string `json:"proxy_address,omitempty"`
 	ProxyExcluded string `json:"proxy_exclusion_list,omitempty"`
 	FIPSMode      string `json:"fips_mode,omitempty"`
-	AuthFailed    bool   `json:"auth_failed,omitempty"`
+	// CertSAN and CertKeySize are the Certificate endpoint's IssuedTo.San
+	// (as OME gives it: a comma-separated string) and IssuedTo.KeySize
+	// (OME may give null: then 0).
+	CertSAN     string `json:"cert_san,omitempty"`
+	CertKeySize int    `json:"cert_key_size,omitempty"`
+	// WebServerPort, WebServerEnabled and WebServerTimeout are
+	// WebServerConfiguration's PortNumber, EnableWebServer and TimeOut
+	// (minutes).
+	WebServerPort    int   `json:"web_server_port,omitempty"`
+	WebServerEnabled *bool `json:"web_server_enabled,omitempty"`
+	WebServerTimeout int   `json:"web_server_timeout,omitempty"`
+	// DNSName (DnsName.DnsDomainName) and Addresses are what
+	// AddressConfiguration says the appliance is reached by: the names and
+	// addresses its peer may dial.
+	DNSName   string   `json:"dns_name,omitempty"`
+	Addresses []string `json:"addresses,omitempty"`
+	// User is the user name the API was read as (never the password).
+	User       string `json:"user,omitempty"`
+	AuthFailed bool   `json:"auth_failed,omitempty"`
+	// AuthError is the refusal as the appliance worded it: "HTTP 401" and
+	// the MessageId and Message of its body when it had one.
+	AuthError string `json:"auth_error,omitempty"`
+	// Redials counts the GETs re-sent on a new gated connection because
+	// the one they were to go over had been closed before anything of
+	// them was sent (HTTP/1.0, Connection: close, keep-alive expired).
+	Redials int `json:"redials,omitempty"`
 	// Refused says why credentials were not sent.
 	Refused string   `json:"refused,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
