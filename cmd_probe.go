@@ -98,8 +98,8 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if progress {
 				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
-			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint")},
-				o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
+			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint"), "", ""},
+				o, o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
 				e.progress("")
 			}
@@ -112,19 +112,21 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 }
 
 // pairSpec is one pair to probe: addresses, the chains expected (nil when
-// not given), CSRs and fingerprints.
+// not given), CSRs, fingerprints and the names each peer dials (leaf-name).
 type pairSpec struct {
-	source, target       string
-	sourceExp, targetExp *chain.Input
-	sourceCSR, targetCSR *chain.CSR
-	sourceFP, targetFP   string
+	source, target         string
+	sourceExp, targetExp   *chain.Input
+	sourceCSR, targetCSR   *chain.CSR
+	sourceFP, targetFP     string
+	sourceName, targetName string
 }
 
 // probePair is the one probe-a-pair sequence (probe and checklist): pin each
 // appliance for credentials, observe both at once, then the rules (which
-// judge the verifying handshakes first).
-func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
-	so, to := o, o
+// judge the verifying handshakes first). so and to are each appliance's
+// options (credentials may differ).
+func probePair(ctx context.Context, p pairSpec, so, to probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
+	o := so
 	if err := pin(&so, p.sourceExp, ca, p.sourceFP, "source fingerprint"); err != nil {
 		return nil, err
 	}
@@ -137,7 +139,7 @@ func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input
 		local = o.Now().UTC()
 	}
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
-		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
+		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, SourceName: p.sourceName, TargetName: p.targetName, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
 		Flags: probeInputFlag, Local: local}), nil
 }
 
@@ -185,6 +187,23 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 // --insecure, the stand-in identity, --ca and --user (password from the
 // environment or a prompt).
 func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
+	o, ca, err := liveConnOptions(c, e)
+	if err != nil {
+		return o, ca, err
+	}
+	if u := c.String("user"); u != "" {
+		pw, err := omePassword(e)
+		if err != nil {
+			return o, nil, err
+		}
+		o.User, o.Password = u, pw
+	}
+	return o, ca, nil
+}
+
+// liveConnOptions reads the shared flags but --user: the checklist reads
+// credentials per appliance (credentials.go).
+func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 	o := probe.Options{Timeout: durationOf(c, "timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
 		return o, nil, usagef("e.g. --timeout 10s", "--timeout must be positive")
@@ -209,13 +228,6 @@ func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 			return o, nil, usagef("give the PEM or DER file of the root CA that issued the appliances' chains", "--ca %s holds no certificate", f)
 		}
 		ca = in
-	}
-	if u := c.String("user"); u != "" {
-		pw, err := omePassword(e)
-		if err != nil {
-			return o, nil, err
-		}
-		o.User, o.Password = u, pw
 	}
 	return o, ca, nil
 }

@@ -19,6 +19,7 @@ type ProbeOptions struct {
 	Source, Target                 *report.Observation
 	SourceExpected, TargetExpected *chain.Input
 	SourceCSR, TargetCSR           *chain.CSR
+	SourceName, TargetName         string // names the peer dials, for leaf-name ("": not given)
 	Window, MaxSkew                time.Duration
 	ClientCertGiven                bool
 	// Local is this machine's clock (zero: not known).
@@ -89,21 +90,21 @@ func Probe(o ProbeOptions) *report.Report {
 	judgeMutuals(o.Source, o.Target)
 	r := newReport("probe")
 	lp := &LivePair{ProbeOptions: o}
-	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR) (*Subject, *report.Appliance) {
+	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR, dialed string) (*Subject, *report.Appliance) {
 		side := &report.Appliance{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []report.Cert{}, Observed: obs}
 		if len(obs.Chain) == 0 {
 			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: no certificate chain observed", name, obs.Address))
 			return nil, side
 		}
 		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
-		s := NewSubject(in, csr, report.ModeMigration, obs.Clock, "")
+		s := NewSubject(in, csr, report.ModeMigration, obs.Clock, dialed)
 		s.Side, s.Flags = name, o.Flags
 		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
 		side.Input = inputInfo(in)
 		return s, side
 	}
-	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR)
-	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR)
+	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR, o.SourceName)
+	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR, o.TargetName)
 	for _, sd := range []struct {
 		s    *Subject
 		name report.Side
