@@ -257,8 +257,9 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o [2]probe.Options,
 	src, tgt := sides[0], sides[1]
 	if src.inv.Address != "" && tgt.inv.Address != "" {
 		res.Kind = report.KindProbe
-		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint,
-			src.inv.Name, tgt.inv.Name}, o[0], o[1], ca, p.window, maxSkew)
+		spec := pairSpec{source: src.inv.Address, target: tgt.inv.Address, sourceExp: src.chain, targetExp: tgt.chain, sourceCSR: src.csr, targetCSR: tgt.csr,
+			sourceFP: src.inv.Fingerprint, targetFP: tgt.inv.Fingerprint, sourceName: src.inv.Name, targetName: tgt.inv.Name, flags: inventoryInputFlag}
+		r, err := probePair(ctx, spec, o[0], o[1], ca, p.window, maxSkew)
 		if err != nil {
 			return fail(err)
 		}
@@ -268,7 +269,7 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o [2]probe.Options,
 	}
 	res.Kind = report.KindCompare
 	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, SourceName: src.inv.Name, TargetName: tgt.inv.Name,
-		Flags: inputFlag, Local: e.now().UTC()}
+		Flags: inventoryInputFlag, Local: e.now().UTC()}
 	var incomplete []string
 	for k, s := range sides {
 		name := []report.Side{report.SideSource, report.SideTarget}[k]
@@ -324,4 +325,14 @@ func noteRefusedLogins(pair string, r *report.Report, creds [2]login) {
 	if r.Verdict == report.VerdictPass {
 		r.Verdict = report.VerdictIncomplete
 	}
+}
+
+// inventoryInputFlag words where an inventory gives an input the rules
+// asked for, a key of a pair's side: "source.csr (inventory)".
+func inventoryInputFlag(side report.Side, kind pairing.InputKind) string {
+	key := map[pairing.InputKind]string{pairing.CSRInput: "csr", pairing.NameInput: "name", pairing.ChainInput: "chain", pairing.FingerprintInput: "fingerprint"}[kind]
+	if key == "" || (side != report.SideSource && side != report.SideTarget) {
+		return ""
+	}
+	return fmt.Sprintf("%s.%s (inventory)", side, key)
 }

@@ -98,7 +98,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if progress {
 				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
-			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint"), "", ""},
+			r, err := probePair(ctx, pairSpec{src, tgt, expSrc, expTgt, nil, nil, c.String("source-fingerprint"), c.String("target-fingerprint"), "", "", nil},
 				o, o, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
 				e.progress("")
@@ -119,6 +119,7 @@ type pairSpec struct {
 	sourceCSR, targetCSR   *chain.CSR
 	sourceFP, targetFP     string
 	sourceName, targetName string
+	flags                  pairing.Flags // how the user gives a missing input (nil: probe's flags)
 }
 
 // probePair is the one probe-a-pair sequence (probe and checklist): pin each
@@ -134,13 +135,17 @@ func probePair(ctx context.Context, p pairSpec, so, to probe.Options, ca *chain.
 		return nil, err
 	}
 	a, b := probe.Pair(ctx, p.source, p.target, so, to)
+	flags := p.flags
+	if flags == nil {
+		flags = probeInputFlag
+	}
 	var local time.Time
 	if o.Now != nil {
 		local = o.Now().UTC()
 	}
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
 		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, SourceName: p.sourceName, TargetName: p.targetName, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
-		Flags: probeInputFlag, Local: local}), nil
+		Flags: flags, Local: local}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
