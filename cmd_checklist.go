@@ -158,8 +158,6 @@ type fleetRun struct {
 	ca       *chain.Input
 	maxSkew  time.Duration
 	parallel int
-	// started, when set, is told each pair's index as it starts (tests).
-	started func(int)
 	// progress, when set, receives the fleet's progress (tests); a
 	// terminal gets it as a progress line.
 	progress *fleetProgress
@@ -186,35 +184,40 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, run 
 	if isTerminal(e.stderr) {
 		stopDraw = fp.draw(e, 250*time.Millisecond)
 	}
-	sem := make(chan struct{}, parallel)
+	checkOne := func(i int) {
+		fp.start(i)
+		var opts [2]probe.Options
+		var creds [2]login
+		if run.creds != nil {
+			creds = run.creds[i]
+		}
+		for k := range opts {
+			opts[k] = run.o
+			opts[k].User, opts[k].Password = creds[k].user, creds[k].password
+			opts[k].Progress = func(s probe.Step) { fp.step(i, k, s) }
+		}
+		cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], opts, creds, run.ca, run.maxSkew)
+		if finished != nil {
+			finished(i, cl.Pairs[i])
+		}
+		fp.finish(i, inv.Pairs[i].Name, cl.Pairs[i].Verdict)
+	}
+	// parallel workers take the pairs in the inventory's order.
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range inv.Pairs {
+			next <- i
+		}
+	}()
 	var wg sync.WaitGroup
-	for i := range inv.Pairs {
+	for range min(parallel, len(inv.Pairs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			fp.start(i)
-			if run.started != nil {
-				run.started(i)
+			for i := range next {
+				checkOne(i)
 			}
-			var opts [2]probe.Options
-			for k := range opts {
-				opts[k] = run.o
-				if run.creds != nil {
-					opts[k].User, opts[k].Password = run.creds[i][k].user, run.creds[i][k].password
-				}
-				opts[k].Progress = func(s probe.Step) { fp.step(i, k, s) }
-			}
-			var creds [2]login
-			if run.creds != nil {
-				creds = run.creds[i]
-			}
-			cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], opts, creds, run.ca, run.maxSkew)
-			if finished != nil {
-				finished(i, cl.Pairs[i])
-			}
-			fp.finish(i, inv.Pairs[i].Name, cl.Pairs[i].Verdict)
 		}()
 	}
 	wg.Wait()

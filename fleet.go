@@ -77,12 +77,12 @@ func (fp *fleetProgress) set(i, state int) {
 	fp.count[state]++
 }
 
-// start: pair i has its turn; it waits on its first dial (a pair of files
-// only moves straight to finished).
+// start: pair i has its turn. It counts as checking (files) until one of
+// its appliances reports a step.
 func (fp *fleetProgress) start(i int) {
 	fp.mu.Lock()
 	defer fp.mu.Unlock()
-	fp.set(i, int(probe.StepDial))
+	fp.set(i, int(probe.StepDone))
 }
 
 // step: appliance k of pair i reached s.

@@ -168,7 +168,8 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 						"then remove the password line from the file and from any copy of it"}}
 			}
 			if s.side.PasswordEnv != "" && !validEnvName(s.side.PasswordEnv) {
-				return nil, bad("pair %q: %s password_env %q is not an environment variable name (letters, digits, _): it names the variable that holds the password, never the password itself", p.Name, s.name, s.side.PasswordEnv)
+				// Not echoed: it may be a password put in the wrong place.
+				return nil, bad("pair %q: %s password_env is not an environment variable name (letters, digits and _, not starting with a digit): it names the variable that holds the password, never the password itself", p.Name, s.name)
 			}
 			if strings.ContainsAny(s.side.User, ":\r\n") {
 				return nil, bad("pair %q: %s user %q: a user name has no colon or line break", p.Name, s.name, s.side.User)
