@@ -93,16 +93,6 @@ Examples:
 			if o.HandshakeTimeout = durationOf(c, "handshake-timeout"); o.HandshakeTimeout <= 0 {
 				return usagef("e.g. --handshake-timeout 3s", "--handshake-timeout must be positive")
 			}
-			// Credentials per appliance, all before anything is probed.
-			creds := make([][2]login, len(inv.Pairs))
-			l := newLogins(e, c.String("user"))
-			for i, p := range inv.Pairs {
-				for k, s := range []*InventorySide{p.Source, p.Target} {
-					if creds[i][k], err = l.forSide(p.Name, []report.Side{report.SideSource, report.SideTarget}[k], s); err != nil {
-						return err
-					}
-				}
-			}
 			out := c.String("out")
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return usagef("", "--out %s: %v", out, err)
@@ -112,6 +102,16 @@ Examples:
 				for _, f := range []string{"checklist.md", "checklist.html"} {
 					if _, err := os.Lstat(filepath.Join(out, f)); err == nil {
 						return usagef("give --force to replace it, or --out with a new folder (e.g. --out ./change-4711)", "%s exists", filepath.Join(out, f))
+					}
+				}
+			}
+			// Credentials per appliance, all before anything is probed.
+			creds := make([][2]login, len(inv.Pairs))
+			l := newLogins(e, c.String("user"))
+			for i, p := range inv.Pairs {
+				for k, s := range []*InventorySide{p.Source, p.Target} {
+					if creds[i][k], err = l.forSide(p.Name, []report.Side{report.SideSource, report.SideTarget}[k], s); err != nil {
+						return err
 					}
 				}
 			}

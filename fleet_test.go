@@ -225,7 +225,7 @@ func TestChecklistInventoryCSRAndName(t *testing.T) {
 
 // stallServer accepts TCP connections on loopback and never answers, until
 // release closes them (and the listener).
-func stallServer(t *testing.T) (addr string, release func()) {
+func stallServer(t testing.TB) (addr string, release func()) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
