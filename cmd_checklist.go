@@ -29,29 +29,46 @@ func checklistCommand(e *env) *cli.Command {
    pairs:
      - name: dc1-migration
        window: 4h
-       source: { address: 10.0.0.5, chain: src.pem, csr: src.csr }
-       target: { address: 10.0.0.6:443, chain: dst.pem, clock: 2026-11-23T09:00:00Z }
+       source: { address: 10.0.0.5, chain: src.pem, csr: src.csr, name: ome310.example.com }
+       target: { address: 10.0.0.6:443, chain: dst.pem, user: admin, password_env: OME_DC1_TARGET_PASSWORD }
+     - name: dc2-files
+       source: { chain: dc2-src.pem, clock: 2026-11-23T09:00:00Z }
+       target: { chain: dc2-dst.pem, clock: 2026-11-23T09:00:00Z }
 
 A pair whose two sides have addresses is probed (its chain files are what you
 expect them to serve); otherwise the chains are compared, an address side being
-observed live. Pairs run concurrently (--parallel). Writes checklist.md and
-checklist.html (one file, no external assets, a validity timeline per pair) into
---out, and prints a summary (or the whole report with --format json|markdown).
+observed live. Per side: csr is the CSR generated on that appliance (csr-key,
+csr-wildcard), name the host name its peer dials (leaf-name), user the OME user
+that reads its API (default --user) and password_env the environment variable
+holding that user's password (default OME_SOURCE_PASSWORD or
+OME_TARGET_PASSWORD, then OME_PASSWORD; a prompt on a terminal). An inventory
+never holds a password: a password key is refused.
+
+Every pair runs at once by default (--parallel 0: as many as the open-file
+limit allows, about 16 descriptors per live pair), so the fleet takes the time
+of its slowest pair: an appliance that accepts the connection and never answers
+fails after --handshake-timeout, and delays no other pair. On a terminal a
+progress line counts the pairs waiting on each step (dial, TLS, API).
+Writes checklist.md and checklist.html (one file, no external assets, a
+validity timeline per pair) into --out, and prints a summary (or the whole
+report with --format json|markdown).
 
 Examples:
    ome-preflight checklist --out ./change-4711 inventory.yaml
-   OME_PASSWORD=... ome-preflight checklist --user admin --ca root.pem --format json inventory.yaml`,
+   OME_PASSWORD=... ome-preflight checklist --user admin --ca root.pem --format json inventory.yaml
+   OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight checklist --user admin inventory.yaml`,
 		Flags: []cli.Flag{
 			formatFlag(),
 			&cli.StringFlag{Name: "out", Value: ".", Usage: "`DIR` for checklist.md and checklist.html"},
 			&cli.BoolFlag{Name: "force", Usage: "replace checklist.md and checklist.html when they exist in --out"},
-			&cli.IntFlag{Name: "parallel", Value: 8, Usage: "pairs checked at once"},
+			&cli.IntFlag{Name: "parallel", Value: 0, Usage: "pairs checked at once; 0: every pair, up to what the open-file limit allows"},
 			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, each served chain must verify to it (not to the chain file's own root); the inventory's chain files then pin the leaf's key and must verify to it too"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` for the mutual handshakes"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (never printed)"},
-			&cli.StringFlag{Name: "user", Usage: "OME user to read the APIs; password from OME_PASSWORD or a prompt"},
+			&cli.StringFlag{Name: "user", Usage: "OME user to read the APIs (an inventory side's user overrides it); password from the side's password_env, else OME_SOURCE_PASSWORD/OME_TARGET_PASSWORD, else OME_PASSWORD, else a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials even to appliances whose chain does not verify"},
 			durationFlag("timeout", probe.DefaultTimeout, "bound on the work for one appliance"),
+			durationFlag("handshake-timeout", defaultHandshakeTimeout, "bound on connecting to an appliance and its TLS handshake, within --timeout: one that accepts the connection and never answers fails after it"),
 			durationFlag("max-skew", pairing.DefaultMaxSkew, "warn when two clocks differ by more than this"),
 		},
 		Action: func(c *cli.Context) error {
@@ -62,16 +79,19 @@ Examples:
 			if c.NArg() != 1 {
 				return usagef("usage: ome-preflight checklist [--out DIR] INVENTORY", "checklist takes one inventory file, got %d arguments", c.NArg())
 			}
-			if c.Int("parallel") < 1 {
-				return usagef("e.g. --parallel 8", "--parallel must be at least 1")
+			if c.Int("parallel") < 0 {
+				return usagef("e.g. --parallel 8, or 0 for every pair at once", "--parallel must be 0 or more")
 			}
 			inv, err := LoadInventory(c.Args().First())
 			if err != nil {
 				return err
 			}
-			o, ca, err := liveOptions(c, e)
+			o, ca, err := liveConnOptions(c, e)
 			if err != nil {
 				return err
+			}
+			if o.HandshakeTimeout = durationOf(c, "handshake-timeout"); o.HandshakeTimeout <= 0 {
+				return usagef("e.g. --handshake-timeout 3s", "--handshake-timeout must be positive")
 			}
 			out := c.String("out")
 			if err := os.MkdirAll(out, 0o755); err != nil {
@@ -85,12 +105,22 @@ Examples:
 					}
 				}
 			}
+			// Credentials per appliance, all before anything is probed.
+			creds := make([][2]login, len(inv.Pairs))
+			l := newLogins(e, c.String("user"))
+			for i, p := range inv.Pairs {
+				for k, s := range []*InventorySide{p.Source, p.Target} {
+					if creds[i][k], err = l.forSide(p.Name, []report.Side{report.SideSource, report.SideTarget}[k], s); err != nil {
+						return err
+					}
+				}
+			}
 			// The documents render while the pairs are checked.
 			stream, err := render.NewChecklistStream(out)
 			if err != nil {
 				return usagef("", "--out %s: %v", out, err)
 			}
-			cl := runChecklist(c.Context, e, inv, c.Args().First(), o, ca, durationOf(c, "max-skew"), c.Int("parallel"), stream.Done)
+			cl := runChecklist(c.Context, e, inv, c.Args().First(), fleetRun{o: o, creds: creds, ca: ca, maxSkew: durationOf(c, "max-skew"), parallel: c.Int("parallel")}, stream.Done)
 			write := func(path string, fill func(io.Writer) error) error {
 				return chain.WriteAtomicFunc(path, c.Bool("force"), 0o644, fill)
 			}
@@ -114,49 +144,92 @@ Examples:
 	}
 }
 
+// defaultHandshakeTimeout bounds connecting and the TLS handshake in a
+// checklist: long enough for a 300 ms round trip and a lost SYN, short
+// enough that a stalled appliance does not hold the fleet.
+const defaultHandshakeTimeout = 3 * time.Second
+
+// fleetRun is how a checklist checks its pairs: the shared live options
+// (no credentials), each pair's logins, and how many pairs at once (0:
+// autoParallel).
+type fleetRun struct {
+	o        probe.Options
+	creds    [][2]login
+	ca       *chain.Input
+	maxSkew  time.Duration
+	parallel int
+	// progress, when set, receives the fleet's progress (tests); a
+	// terminal gets it as a progress line.
+	progress *fleetProgress
+}
+
 // runChecklist checks every pair, up to parallel at once, with a progress
 // line on a terminal.
-func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, o probe.Options, ca *chain.Input, maxSkew time.Duration, parallel int,
-	finished func(int, report.ChecklistPair)) *report.Checklist {
+func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, run fleetRun, finished func(int, report.ChecklistPair)) *report.Checklist {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	cl := &report.Checklist{SchemaVersion: report.SchemaVersion, Command: "checklist", Inventory: file, Generated: e.now().UTC().Truncate(time.Second),
 		Pairs: make([]report.ChecklistPair, len(inv.Pairs)), Manual: pairing.ManualChecks()}
-	sem := make(chan struct{}, parallel)
+	parallel := run.parallel
+	if parallel <= 0 {
+		parallel = autoParallel(len(inv.Pairs), openFileLimit())
+	}
+	e.log.Debug().Int("pairs", len(inv.Pairs)).Int("parallel", parallel).Msg("checklist")
+	fp := run.progress
+	if fp == nil {
+		fp = newFleetProgress(len(inv.Pairs))
+	}
+	stopDraw := func() {}
+	if isTerminal(e.stderr) {
+		stopDraw = fp.draw(e, 250*time.Millisecond)
+	}
+	checkOne := func(i int) {
+		fp.start(i)
+		var opts [2]probe.Options
+		var creds [2]login
+		if run.creds != nil {
+			creds = run.creds[i]
+		}
+		for k := range opts {
+			opts[k] = run.o
+			opts[k].User, opts[k].Password = creds[k].user, creds[k].password
+			opts[k].Progress = func(s probe.Step) { fp.step(i, k, s) }
+		}
+		cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], opts, creds, run.ca, run.maxSkew)
+		if finished != nil {
+			finished(i, cl.Pairs[i])
+		}
+		fp.finish(i, inv.Pairs[i].Name, cl.Pairs[i].Verdict)
+	}
+	// parallel workers take the pairs in the inventory's order.
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range inv.Pairs {
+			next <- i
+		}
+	}()
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	progress := isTerminal(e.stderr)
-	for i := range inv.Pairs {
+	for range min(parallel, len(inv.Pairs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], o, ca, maxSkew)
-			if finished != nil {
-				finished(i, cl.Pairs[i])
+			for i := range next {
+				checkOne(i)
 			}
-			mu.Lock()
-			done++
-			if progress {
-				e.progress("[%d/%d] %s: %s", done, len(inv.Pairs), inv.Pairs[i].Name, cl.Pairs[i].Verdict)
-			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	if progress {
-		e.progress("")
-	}
+	stopDraw()
 	cl.Finish()
 	return cl
 }
 
 // checkPair probes a pair whose sides both have addresses; otherwise it
 // compares chains, observing an address-only side live.
-func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca *chain.Input, maxSkew time.Duration) report.ChecklistPair {
+// o holds each side's options, creds where its password came from.
+func checkPair(ctx context.Context, e *env, p InventoryPair, o [2]probe.Options, creds [2]login, ca *chain.Input, maxSkew time.Duration) report.ChecklistPair {
 	res := report.ChecklistPair{Name: p.Name, Window: p.window}
 	fail := func(err error) report.ChecklistPair {
 		res.Verdict, res.Error = report.VerdictIncomplete, err.Error()
@@ -187,22 +260,25 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	src, tgt := sides[0], sides[1]
 	if src.inv.Address != "" && tgt.inv.Address != "" {
 		res.Kind = report.KindProbe
-		r, err := probePair(ctx, pairSpec{src.inv.Address, tgt.inv.Address, src.chain, tgt.chain, src.csr, tgt.csr, src.inv.Fingerprint, tgt.inv.Fingerprint, "", ""},
-			o, ca, p.window, maxSkew)
+		spec := pairSpec{source: src.inv.Address, target: tgt.inv.Address, sourceExp: src.chain, targetExp: tgt.chain, sourceCSR: src.csr, targetCSR: tgt.csr,
+			sourceFP: src.inv.Fingerprint, targetFP: tgt.inv.Fingerprint, sourceName: src.inv.Name, targetName: tgt.inv.Name, flags: inventoryInputFlag}
+		r, err := probePair(ctx, spec, o[0], o[1], ca, p.window, maxSkew)
 		if err != nil {
 			return fail(err)
 		}
+		noteRefusedLogins(p.Name, r, creds)
 		res.Report, res.Verdict = r, r.Verdict
 		return res
 	}
 	res.Kind = report.KindCompare
-	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, Flags: inputFlag, Local: e.now().UTC()}
+	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, SourceName: src.inv.Name, TargetName: tgt.inv.Name,
+		Flags: inventoryInputFlag, Local: e.now().UTC()}
 	var incomplete []string
 	for k, s := range sides {
 		name := []report.Side{report.SideSource, report.SideTarget}[k]
 		in, clock, clockSrc := s.chain, s.inv.clock, report.ClockSource{Kind: report.ClockGiven, Text: "inventory clock"}
 		if s.inv.Address != "" {
-			so := o
+			so := o[k]
 			if err := pin(&so, s.chain, ca, s.inv.Fingerprint, string(name)+" fingerprint"); err != nil {
 				return fail(err)
 			}
@@ -235,6 +311,31 @@ func checkPair(ctx context.Context, e *env, p InventoryPair, o probe.Options, ca
 	if tgt.obs != nil {
 		r.Target.Address, r.Target.File, r.Target.Observed = tgt.obs.Address, "", tgt.obs
 	}
+	noteRefusedLogins(p.Name, r, creds)
 	res.Report, res.Verdict = r, r.Verdict
 	return res
+}
+
+// noteRefusedLogins adds to r, as checks that could not run, each login an
+// appliance refused, naming the pair, the side, the address, the user and
+// the password's variable.
+func noteRefusedLogins(pair string, r *report.Report, creds [2]login) {
+	refused := refusedLogins(pair, r, creds)
+	if len(refused) == 0 {
+		return
+	}
+	r.Incomplete = append(r.Incomplete, refused...)
+	if r.Verdict == report.VerdictPass {
+		r.Verdict = report.VerdictIncomplete
+	}
+}
+
+// inventoryInputFlag words where an inventory gives an input the rules
+// asked for, a key of a pair's side: "source.csr (inventory)".
+func inventoryInputFlag(side report.Side, kind pairing.InputKind) string {
+	key := map[pairing.InputKind]string{pairing.CSRInput: "csr", pairing.NameInput: "name", pairing.ChainInput: "chain", pairing.FingerprintInput: "fingerprint"}[kind]
+	if key == "" || (side != report.SideSource && side != report.SideTarget) {
+		return ""
+	}
+	return fmt.Sprintf("%s.%s (inventory)", side, key)
 }

@@ -80,7 +80,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 					return usagef("addresses are HOST[:PORT], IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", a, err)
 				}
 			}
-			o, ca, err := liveOptionsFor(c, e, false)
+			o, ca, err := liveConnOptions(c, e)
 			if err != nil {
 				return err
 			}
@@ -139,7 +139,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if progress {
 				e.progress("probing %s and %s (up to %s)...", src, tgt, o.Timeout)
 			}
-			r, err := probePairAs(ctx, spec, so, to, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
+			r, err := probePair(ctx, spec, so, to, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
 				e.progress("")
 			}
@@ -160,20 +160,15 @@ type pairSpec struct {
 	sourceCSR, targetCSR   *chain.CSR
 	sourceFP, targetFP     string
 	sourceName, targetName string
+	flags                  pairing.Flags // how the user gives a missing input (nil: probe's flags)
 }
 
 // probePair is the one probe-a-pair sequence (probe and checklist): pin each
 // appliance for credentials, observe both at once, then the rules (which
-// judge the verifying handshakes first).
-func probePair(ctx context.Context, p pairSpec, o probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
-	return probePairAs(ctx, p, o, o, ca, window, maxSkew)
-}
-
-// probePairAs is probePair with each appliance's own options: src and tgt
-// differ in their credentials (User, Password), the rest is shared.
-func probePairAs(ctx context.Context, p pairSpec, src, tgt probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
-	so, to := src, tgt
-	o := src
+// judge the verifying handshakes first). so and to are each appliance's
+// options (credentials may differ).
+func probePair(ctx context.Context, p pairSpec, so, to probe.Options, ca *chain.Input, window, maxSkew time.Duration) (*report.Report, error) {
+	o := so
 	if err := pin(&so, p.sourceExp, ca, p.sourceFP, "source fingerprint"); err != nil {
 		return nil, err
 	}
@@ -181,13 +176,17 @@ func probePairAs(ctx context.Context, p pairSpec, src, tgt probe.Options, ca *ch
 		return nil, err
 	}
 	a, b := probe.Pair(ctx, p.source, p.target, so, to)
+	flags := p.flags
+	if flags == nil {
+		flags = probeInputFlag
+	}
 	var local time.Time
 	if o.Now != nil {
 		local = o.Now().UTC()
 	}
 	return pairing.Probe(pairing.ProbeOptions{Source: a, Target: b, SourceExpected: p.sourceExp, TargetExpected: p.targetExp,
-		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, SourceName: p.sourceName, TargetName: p.targetName,
-		Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil, Flags: probeInputFlag, Local: local}), nil
+		SourceCSR: p.sourceCSR, TargetCSR: p.targetCSR, SourceName: p.sourceName, TargetName: p.targetName, Window: window, MaxSkew: maxSkew, ClientCertGiven: o.ClientCert != nil,
+		Flags: flags, Local: local}), nil
 }
 
 // pin sets what credentials are tied to for one appliance: the leaf of its
@@ -234,13 +233,23 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 // --insecure, the stand-in identity, --ca and --user (password from the
 // environment or a prompt).
 func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
-	return liveOptionsFor(c, e, true)
+	o, ca, err := liveConnOptions(c, e)
+	if err != nil {
+		return o, ca, err
+	}
+	if u := c.String("user"); u != "" {
+		pw, err := omePassword(e)
+		if err != nil {
+			return o, nil, err
+		}
+		o.User, o.Password = u, pw
+	}
+	return o, ca, nil
 }
 
-// liveOptionsFor is liveOptions; without password it leaves User and
-// Password empty, for a command that reads each appliance's credentials
-// itself (applianceCredential).
-func liveOptionsFor(c *cli.Context, e *env, password bool) (probe.Options, *chain.Input, error) {
+// liveConnOptions reads the shared flags but --user: the checklist reads
+// credentials per appliance (credentials.go).
+func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 	o := probe.Options{Timeout: durationOf(c, "timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
 		return o, nil, usagef("e.g. --timeout 10s", "--timeout must be positive")
@@ -265,13 +274,6 @@ func liveOptionsFor(c *cli.Context, e *env, password bool) (probe.Options, *chai
 			return o, nil, usagef("give the PEM or DER file of the root CA that issued the appliances' chains", "--ca %s holds no certificate", f)
 		}
 		ca = in
-	}
-	if u := c.String("user"); u != "" && password {
-		pw, err := omePassword(e)
-		if err != nil {
-			return o, nil, err
-		}
-		o.User, o.Password = u, pw
 	}
 	return o, ca, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,12 +37,53 @@ type InventoryPair struct {
 type InventorySide struct {
 	Address string `yaml:"address"`
 	Chain   string `yaml:"chain"`
-	CSR     string `yaml:"csr"`
-	Clock   string `yaml:"clock"`
+	// CSR is the CSR generated on the appliance (csr-key, csr-wildcard).
+	CSR   string `yaml:"csr"`
+	Clock string `yaml:"clock"`
 	// Fingerprint pins the appliance's leaf (SHA-256 of the certificate or
 	// its public key) for credentials when no chain is given.
 	Fingerprint string `yaml:"fingerprint"`
-	clock       time.Time
+	// Name is the host name (or IP) the peer dials to reach this
+	// appliance, for leaf-name.
+	Name string `yaml:"name"`
+	// User reads this appliance's API (default: the checklist's --user);
+	// PasswordEnv names the environment variable that holds its password
+	// (default: OME_SOURCE_PASSWORD or OME_TARGET_PASSWORD, then
+	// OME_PASSWORD). An inventory never holds a password.
+	User        string `yaml:"user"`
+	PasswordEnv string `yaml:"password_env"`
+	// Password is decoded only to refuse it, saying what to do instead; its
+	// value is never read or printed.
+	Password yaml.Node `yaml:"password"`
+	clock    time.Time
+}
+
+// validEnvName is what password_env may name: a portable environment
+// variable name (letters, digits, _; not starting with a digit).
+func validEnvName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// validHostName: a DNS name or an IP address (no port, no brackets), as a
+// peer dials it.
+func validHostName(s string) bool {
+	if net.ParseIP(s) != nil {
+		return true
+	}
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '.' || r == '_' || r == '*' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // maxPairs bounds an inventory: hundreds of pairs is the expected scale.
@@ -61,7 +103,7 @@ func LoadInventory(path string) (*Inventory, error) {
 func ParseInventory(path string, data []byte) (*Inventory, error) {
 	bad := func(format string, args ...any) error {
 		return &usageError{msg: fmt.Sprintf("%s: %s", path, fmt.Sprintf(format, args...)),
-			hints: []string{"an inventory is: pairs: [ {name, window, source: {address, chain, csr, clock}, target: {...}} ]"}}
+			hints: []string{"an inventory is: pairs: [ {name, window, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"}}
 	}
 	// The document is read as a tree first, and refused with any anchor,
 	// alias or merge key, before it is decoded into the inventory.
@@ -120,6 +162,23 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 			if s.side == nil {
 				return nil, bad("pair %q has no %s", p.Name, s.name)
 			}
+			if s.side.Password.Kind != 0 {
+				return nil, &usageError{msg: fmt.Sprintf("%s: line %d: pair %q: the %s has a password key, refused: an inventory never holds a password", path, s.side.Password.Line, p.Name, s.name),
+					hints: []string{fmt.Sprintf("put the password in an environment variable and name it instead: password_env: OME_%s_PASSWORD (export it before running the checklist)", envName(p.Name, s.name)),
+						"then remove the password line from the file and from any copy of it"}}
+			}
+			if s.side.PasswordEnv != "" && !validEnvName(s.side.PasswordEnv) {
+				// Not echoed: it may be a password put in the wrong place.
+				return nil, bad("pair %q: %s password_env is not an environment variable name (letters, digits and _, not starting with a digit): it names the variable that holds the password, never the password itself", p.Name, s.name)
+			}
+			if strings.ContainsAny(s.side.User, ":\r\n") {
+				return nil, bad("pair %q: %s user %q: a user name has no colon or line break", p.Name, s.name, s.side.User)
+			}
+			if s.side.Name != "" {
+				if !validHostName(s.side.Name) {
+					return nil, bad("pair %q: %s name %q is not a host name or IP address (the name the peer dials to reach it, without a port)", p.Name, s.name, s.side.Name)
+				}
+			}
 			if s.side.Address == "" && s.side.Chain == "" {
 				return nil, bad("pair %q: the %s needs an address or a chain", p.Name, s.name)
 			}
@@ -149,6 +208,21 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		}
 	}
 	return &inv, nil
+}
+
+// envName is a suggested variable name for a pair's side: letters and
+// digits of the pair's name, upper case, e.g. DC1_MIGRATION_TARGET.
+func envName(pair, side string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(pair + "_" + side) {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }
 
 // aliasNode is the first node (in document order) of n that is an alias,
@@ -187,7 +261,7 @@ func yamlWords(err error) string {
 		"main.Inventory":       "the inventory must be a mapping: pairs: [ ... ]",
 		"[]main.InventoryPair": "pairs must be a list of pairs",
 		"main.InventoryPair":   "a pair must be a mapping {name, window, source, target}",
-		"main.InventorySide":   "a side (source or target) must be a mapping {address, chain, csr, clock, fingerprint}",
+		"main.InventorySide":   "a side (source or target) must be a mapping {address, chain, csr, clock, fingerprint, name, user, password_env}",
 		"string":               "this value must be text (a name, a file, an address, a duration such as 4h or 2d, an RFC 3339 time)",
 	}
 	var out []string

@@ -71,6 +71,13 @@ type Options struct {
 	Refuse error
 	Now    func() time.Time
 	Log    zerolog.Logger
+	// HandshakeTimeout, when set, bounds connecting and the TLS handshake
+	// of each connection within Timeout: an appliance that accepts the
+	// connection and never answers fails after it, not after Timeout.
+	HandshakeTimeout time.Duration
+	// Progress, when set, is told each Step the probe reaches (from
+	// several goroutines; it only ever moves forward).
+	Progress func(Step)
 }
 
 // observer is one appliance's observation while it is made: the
@@ -199,6 +206,7 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 		obs.ServerName = host
 	}
 	log := o.Log.With().Str("appliance", hostport).Logger()
+	defer o.step(StepDone)
 	var wg sync.WaitGroup
 	var observeDate, verifyDate *dated
 	var api *apiReader
@@ -210,7 +218,9 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	go func() {
 		defer wg.Done()
 		obs.dialed.Wait()
-		obs.OMESuites = offerOME(ctx, hostport, obs.ServerName)
+		hctx, cancel := o.handshakeContext(ctx)
+		defer cancel()
+		obs.OMESuites = offerOME(hctx, hostport, obs.ServerName)
 	}()
 	wg.Wait()
 	obs.mutual, obs.API = mutual, api.result()
@@ -376,7 +386,9 @@ func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 		state = &cs
 		mu.Unlock()
 	})
-	conn, err := dial(ctx, obs.Address)
+	hctx, cancel := o.handshakeContext(ctx)
+	defer cancel()
+	conn, err := dial(hctx, obs.Address)
 	obs.dialed.Done()
 	if err != nil {
 		obs.fail("connect", err)
@@ -387,7 +399,8 @@ func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 		obs.RemoteIP = ta.IP.String()
 	}
 	tc := tls.Client(conn, cfg)
-	hsErr := tc.HandshakeContext(ctx)
+	hsErr := tc.HandshakeContext(hctx)
+	handshaken(ctx, conn)
 	mu.Lock()
 	seen := state
 	mu.Unlock()
@@ -616,7 +629,10 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 			return &tls.Certificate{}, nil
 		},
 	}
-	raw, err := dial(ctx, obs.Address)
+	o.step(StepDial)
+	hctx, cancel := o.handshakeContext(ctx)
+	defer cancel()
+	raw, err := dial(hctx, obs.Address)
 	obs.dialed.Done()
 	if err != nil {
 		m.err, m.stage = err, stageOf(err, false)
@@ -625,8 +641,10 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	}
 	conn := &countConn{Conn: raw}
 	defer conn.Close()
+	o.step(StepTLS)
 	tc := tls.Client(conn, cfg)
-	hsErr := tc.HandshakeContext(ctx)
+	hsErr := tc.HandshakeContext(hctx)
+	handshaken(ctx, conn)
 	mu.Lock()
 	m.state = seen
 	gateErr := gate
@@ -651,6 +669,7 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	if api != nil && gateErr != nil {
 		api.Refused = fmt.Sprintf("credentials not sent to %s: %v", obs.Address, gateErr)
 	}
+	o.step(StepAPI)
 	c := oneConnClient(tc)
 	defer c.CloseIdleConnections()
 	resp, body, rtt, err := obs.get(ctx, c, report.PathInfo, o, auth)
@@ -949,17 +968,22 @@ func (p *connPool) dial(ctx context.Context) (*apiConn, error) {
 	cfg := p.obs.tlsConfig(o, o.ClientCert, nil)
 	cfg.MinVersion = tls.VersionTLS12
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error { return o.CredentialGate(cs.PeerCertificates, cs.Version) }
-	raw, err := dial(ctx, p.obs.Address)
+	// Connecting and the handshake are bounded by --handshake-timeout (a
+	// stalled appliance), the GETs by ctx.
+	hctx, cancel := o.handshakeContext(ctx)
+	defer cancel()
+	raw, err := dial(hctx, p.obs.Address)
 	if err != nil {
 		return nil, err
 	}
 	cc := &countConn{Conn: raw}
 	cc.deadline, _ = ctx.Deadline()
 	tc := tls.Client(cc, cfg)
-	if err := tc.HandshakeContext(ctx); err != nil {
+	if err := tc.HandshakeContext(hctx); err != nil {
 		raw.Close()
 		return nil, err
 	}
+	handshaken(ctx, cc)
 	return &apiConn{tc: tc, raw: cc}, nil
 }
 

@@ -69,6 +69,9 @@ func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
 	if p.Report == nil {
 		return nil
 	}
+	for _, s := range p.Report.Incomplete {
+		fmt.Fprintf(b, "- Not run: %s\n", mdEsc(s))
+	}
 	var sb strings.Builder
 	if err := RenderMarkdown(&sb, p.Report); err != nil {
 		return err
@@ -422,7 +425,7 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 {{end}}{{define "pair"}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
-{{with .Report}}
+{{with .Report}}{{range .Incomplete}}<p class="fail">Not run: {{.}}</p>{{end}}
 {{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
 {{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
