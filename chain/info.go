@@ -158,3 +158,15 @@ func SANs(c *x509.Certificate) []string {
 	}
 	return out
 }
+
+// KeyBits is c's public key size in bits: the RSA modulus or the ECDSA
+// curve (0 for other keys).
+func KeyBits(c *x509.Certificate) int {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return k.N.BitLen()
+	case *ecdsa.PublicKey:
+		return k.Curve.Params().BitSize
+	}
+	return 0
+}

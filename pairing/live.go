@@ -2,8 +2,6 @@ package pairing
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -790,7 +788,7 @@ func checkAPICert(p *LivePair) []sideResult {
 				"%s %s: the API reports a certificate for \"%s\" with the SANs \"%s\", but the one it presents has %s",
 				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertSAN, sanText(leaf))}})
 		}
-		if bits := keyBits(leaf); api.CertKeySize > 0 && bits > 0 && api.CertKeySize != bits {
+		if bits := chain.KeyBits(leaf); api.CertKeySize > 0 && bits > 0 && api.CertKeySize != bits {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
 				"%s %s: the API reports a %d-bit key for \"%s\", but the certificate it presents has a %d-bit key",
 				sd.name, sd.obs.Address, api.CertKeySize, api.CertIssuedTo, bits)}})
@@ -850,17 +848,6 @@ func sanText(c *x509.Certificate) string {
 		return "no SAN"
 	}
 	return "\"" + strings.Join(names, ",") + "\""
-}
-
-// keyBits is the public key's size in bits (0 when unknown).
-func keyBits(c *x509.Certificate) int {
-	switch k := c.PublicKey.(type) {
-	case *rsa.PublicKey:
-		return k.N.BitLen()
-	case *ecdsa.PublicKey:
-		return k.Curve.Params().BitSize
-	}
-	return 0
 }
 
 func issuerName(c *x509.Certificate) string {
