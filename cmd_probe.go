@@ -60,6 +60,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "target-user", Usage: "OME user for the target's API (default --user); password from OME_TARGET_PASSWORD, else OME_PASSWORD, else a prompt"},
 			&cli.BoolFlag{Name: "insecure", Usage: "send credentials without checking that the appliance is the expected one (TLS 1.2 or later is still required)"},
 			durationFlag("timeout", probe.DefaultTimeout, "bound on all the work for one appliance"),
+			durationFlag("handshake-timeout", defaultHandshakeTimeout, "bound on connecting to an appliance and its TLS handshake, within --timeout: one that accepts the connection and never answers fails after it"),
 			durationFlag("window", 0, "certificates must stay valid this long after each clock (the change window)"),
 			durationFlag("max-skew", pairing.DefaultMaxSkew, "warn when the clocks differ by more than this"),
 		},
@@ -83,6 +84,9 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			o, ca, err := liveConnOptions(c, e)
 			if err != nil {
 				return err
+			}
+			if o.HandshakeTimeout = durationOf(c, "handshake-timeout"); o.HandshakeTimeout <= 0 {
+				return usagef("e.g. --handshake-timeout 3s", "--handshake-timeout must be positive")
 			}
 			so, to := o, o
 			for _, sd := range []struct {

@@ -530,6 +530,16 @@ func TestStacksDifferential(t *testing.T) {
 		}
 	}
 
+	// The same with the trusted certificates given by --ca: no false
+	// all-clear, and no false alarm that is not reviewed.
+	for _, r := range rows {
+		fac := r.toolCA.V == vAccept && r.ossl.V == vRefuse && r.java.V == vRefuse
+		fal := r.toolCA.V == vRefuse && r.ossl.V == vAccept && r.java.V == vAccept
+		if fac || fal && stacksReviewed[r.c.ID] == "" {
+			t.Errorf("with --ca: %s: the tool %s (%s), OpenSSL %s (%s), Java %s (%s)", r.c.ID, r.toolCA.V, r.toolCA.Why, r.ossl.V, r.ossl.Why, r.java.V, r.java.Why)
+		}
+	}
+
 	if out := os.Getenv("STACKS_OUT"); out != "" {
 		var b bytes.Buffer
 		b.WriteString("id\texpected\ttool\topenssl\tjava\ttool_why\topenssl_why\tjava_why\ttool_ca\ttool_ca_why\n")

@@ -263,6 +263,8 @@ func pathNames(p []*x509.Certificate) string {
 
 // stackDivergence applies, to a path crypto/x509 accepts, what OpenSSL
 // or Java decide differently (measured on x509-limbo):
+//   - an empty issuer name: Java cannot parse the certificate, OpenSSL
+//     finds no issuer for it.
 //   - notAfter equal to the instant: OpenSSL counts the certificate expired
 //     (X509_cmp_time), Java and Go do not.
 //   - an RSA key below 2048 bits: OpenSSL at security level 2 (the Debian
@@ -279,6 +281,12 @@ func pathNames(p []*x509.Certificate) string {
 func stackDivergence(path []*x509.Certificate, o VerifyOptions) error {
 	leaf := path[0]
 	anchor := path[len(path)-1]
+	for _, c := range path {
+		if len(c.RawIssuer) <= 2 {
+			return &limitError{Other, c, fmt.Sprintf("x509: \"%s\" has an empty issuer name: Java cannot read it (empty issuer DN), and OpenSSL finds no issuer for it", Name(c)),
+				"Issue the chain from a CA whose certificate has a subject name."}
+		}
+	}
 	for _, c := range path {
 		if !o.At.IsZero() && c.NotAfter.Equal(o.At) {
 			return &limitError{StacksDisagree, c, fmt.Sprintf("OpenSSL refuses, Java accepts (inferred): \"%s\" expires at exactly %s, the instant judged; OpenSSL counts a certificate expired at its notAfter, Java and Go one second later", Name(c), o.At.UTC().Format(time.RFC3339)), "Renew the certificate before the change window: it expires at the instant judged."}

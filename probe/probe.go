@@ -1275,8 +1275,16 @@ func omeError(body []byte) (id, text string) {
 	if json.Unmarshal(body, &e) != nil || len(e.Error.Info) == 0 {
 		return "", ""
 	}
-	return e.Error.Info[0].MessageID, " " + e.Error.Info[0].MessageID + ": " + e.Error.Info[0].Message
+	msg := e.Error.Info[0].Message
+	if r := []rune(msg); len(r) > maxOMEMessage {
+		// An appliance's text, printed in reports: bounded.
+		msg = string(r[:maxOMEMessage]) + "…"
+	}
+	return e.Error.Info[0].MessageID, " " + e.Error.Info[0].MessageID + ": " + msg
 }
+
+// maxOMEMessage bounds an OME error message kept from an answer (runes).
+const maxOMEMessage = 200
 
 // Pair observes both appliances at the same time.
 func Pair(ctx context.Context, source, target string, src, tgt Options) (*report.Observation, *report.Observation) {

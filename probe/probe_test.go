@@ -2,8 +2,10 @@ package probe
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestSplitAddress(t *testing.T) {
@@ -49,4 +51,16 @@ func FuzzOMEJSON(f *testing.F) {
 		}
 		rdnString(body)
 	})
+}
+
+// An appliance's error message is kept with its MessageId, bounded.
+func TestOMEErrorBounded(t *testing.T) {
+	long := strings.Repeat("é", 5000)
+	id, text := omeError([]byte(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1001","Message":"` + long + `"}]}}`))
+	if id != "CGEN1001" || !strings.HasPrefix(text, " CGEN1001: éé") || utf8.RuneCountInString(text) > maxOMEMessage+len(" CGEN1001: ")+1 || !strings.HasSuffix(text, "…") {
+		t.Errorf("id %q, text of %d runes; want CGEN1001 and at most %d runes of message", id, utf8.RuneCountInString(text), maxOMEMessage)
+	}
+	if _, text := omeError([]byte(`{"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1001","Message":"short"}]}}`)); text != " CGEN1001: short" {
+		t.Errorf("short message: %q", text)
+	}
 }
