@@ -233,26 +233,9 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 	return nil
 }
 
-// liveOptions reads the flags probe and checklist share: --timeout,
-// --insecure, the stand-in identity, --ca and --user (password from the
-// environment or a prompt).
-func liveOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
-	o, ca, err := liveConnOptions(c, e)
-	if err != nil {
-		return o, ca, err
-	}
-	if u := c.String("user"); u != "" {
-		pw, err := omePassword(e)
-		if err != nil {
-			return o, nil, err
-		}
-		o.User, o.Password = u, pw
-	}
-	return o, ca, nil
-}
-
-// liveConnOptions reads the shared flags but --user: the checklist reads
-// credentials per appliance (credentials.go).
+// liveConnOptions reads the flags probe and checklist share: --timeout,
+// --insecure, the stand-in identity and --ca. Credentials are read per
+// appliance (probe: applianceCredential; checklist: credentials.go).
 func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 	o := probe.Options{Timeout: durationOf(c, "timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
@@ -280,19 +263,6 @@ func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error
 		ca = in
 	}
 	return o, ca, nil
-}
-
-// omePassword reads OME_PASSWORD, or asks on a terminal; never a flag.
-func omePassword(e *env) (string, error) {
-	if pw, ok := os.LookupEnv("OME_PASSWORD"); ok {
-		return pw, nil
-	}
-	pw, err := prompt(e, "OME password")
-	if err != nil {
-		return "", &usageError{msg: "--user needs a password: set OME_PASSWORD or run in a terminal to be asked",
-			hints: []string{"the password is never taken as a flag, so that it stays out of shell history and process lists"}}
-	}
-	return pw, nil
 }
 
 // credential is one appliance's API login: the user name, and the password
