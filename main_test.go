@@ -103,6 +103,13 @@ func TestScenarios(t *testing.T) {
 			if string(r.Verdict) != s.Want {
 				t.Errorf("verdict %q, want %q", r.Verdict, s.Want)
 			}
+			// Every na says why: evidence missing, or why the rule does
+			// not apply (not_applicable).
+			for _, c := range r.Checks {
+				if c.Status == report.NA && c.Reason == "" {
+					t.Errorf("%s (%s) is na without a reason", c.Rule, c.Side)
+				}
+			}
 			wantErrs := append([]string{}, s.WantErrors...)
 			sort.Strings(wantErrs)
 			if diff := cmp.Diff(wantErrs, rulesWith(r, report.SevError)); diff != "" {

@@ -137,7 +137,7 @@ func safely(check func() []sideResult) (res []sideResult) {
 // na with the reasons, never pass.
 func (r *build) record(rule *Rule, checkSide report.Side, res []sideResult) bool {
 	worst, failed := NA, false
-	var reasons []string
+	var reasons, notApplies []string
 	for _, x := range res {
 		if x.Status > worst {
 			worst = x.Status
@@ -150,6 +150,9 @@ func (r *build) record(rule *Rule, checkSide report.Side, res []sideResult) bool
 			if why != "" && !slices.Contains(reasons, why) {
 				reasons = append(reasons, why)
 			}
+			if x.NotApplies != "" && !slices.Contains(notApplies, x.NotApplies) {
+				notApplies = append(notApplies, x.NotApplies)
+			}
 		}
 		if x.Reason != "" {
 			continue // not evaluated: the check says why, no finding
@@ -160,8 +163,15 @@ func (r *build) record(rule *Rule, checkSide report.Side, res []sideResult) bool
 		}
 	}
 	cr := report.CheckResult{Rule: rule.ID, Side: checkSide, Status: worst, Description: rule.Description, Inferred: rule.Inferred}
-	if worst <= Pass && len(reasons) > 0 {
+	switch {
+	case worst <= Pass && len(reasons) > 0:
 		cr.Status, cr.Reason = NA, strings.Join(reasons, "; ")
+	case worst == NA:
+		// Every na says why: here, why the rule does not apply.
+		if len(notApplies) == 0 {
+			notApplies = []string{"nothing in this input for the rule to judge"}
+		}
+		cr.Reason, cr.NotApplicable = strings.Join(notApplies, "; "), true
 	}
 	r.Checks = append(r.Checks, cr)
 	return failed

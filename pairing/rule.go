@@ -46,6 +46,10 @@ type Result struct {
 	// (side unreachable, handshake not attempted, API not read, ...). It
 	// becomes the check's reason, not a finding.
 	Reason string
+	// NotApplies, on an NA result, says why the rule does not apply to
+	// this input (another rule reports the fact, the mode has no such
+	// thing): the check is na with that reason, not "not checked".
+	NotApplies string
 }
 
 // Rule is one declared check, like a zlint lint.

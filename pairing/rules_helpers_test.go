@@ -34,7 +34,7 @@ type want struct {
 	// side (-1: none).
 	cert int
 	// details is in that finding's message; for na, in the check's reason
-	// ("" for na: no reason at all).
+	// ("" for na: the rule does not apply, and says why).
 	details string
 	// msgID and args are the finding's OME MessageId and MessageArgs.
 	msgID string
@@ -94,8 +94,14 @@ func assertRule(t *testing.T, r *report.Report, rule string, side report.Side, w
 		if len(fs) > 0 {
 			t.Errorf("%s not evaluated, yet findings %+v", rule, fs)
 		}
-		if w.details == "" && check.Reason != "" || !strings.Contains(check.Reason, w.details) {
-			t.Errorf("%s na reason %q, want %q", rule, check.Reason, w.details)
+		// Every na says why: with details "" the rule does not apply here
+		// (not_applicable, with its reason); otherwise the reason names the
+		// missing evidence.
+		switch {
+		case w.details == "" && (!check.NotApplicable || check.Reason == ""):
+			t.Errorf("%s na (reason %q, not applicable %v): want not applicable, with a reason", rule, check.Reason, check.NotApplicable)
+		case w.details != "" && (check.NotApplicable || !strings.Contains(check.Reason, w.details)):
+			t.Errorf("%s na reason %q (not applicable %v), want %q", rule, check.Reason, check.NotApplicable, w.details)
 		}
 		return
 	}

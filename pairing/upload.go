@@ -580,29 +580,34 @@ var ruleChainOrder = &uploadRule{Rule: Rule{ID: "chain-order", Family: FamilyUpl
 	Citation:    kb + " #5 (order: \"the chain begins with the standalone certificate, followed by certificates signed by the entity identified in the next certificate in the chain\", version 4 of 11 Jun 2024; OME's message for a wrong order is inferred)",
 	Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
 	Fix:         "Reorder the file to leaf, intermediates, root."},
-	Applies: chainOrderApplies,
 	Check:   checkChainOrder}
 
-// chainOrderApplies: a file that lists the path in order is judged (and
+// chainOrderNotJudged: a file that lists the path in order is judged (and
 // passes) whatever its mode or format; otherwise the order is judged only
 // for a migration chain without unrelated certificates (chain-unrelated's
 // finding) in a file whose order the admin chose: a container's order is
-// not, and converting it (encoding's fix) writes the right one.
-func chainOrderApplies(s *Subject) (bool, string) {
-	if s.Path.FileOrder {
-		return true, ""
-	}
-	if s.Mode == report.ModeServer || len(s.Path.Unrelated) > 0 {
-		return false, ""
+// not, and converting it (encoding's fix) writes the right one. It says
+// why the order is not judged, or "".
+func chainOrderNotJudged(s *Subject) string {
+	switch {
+	case s.Path.FileOrder:
+		return ""
+	case s.Mode == report.ModeServer:
+		return "a single server certificate upload takes the first certificate; no chain order to judge"
+	case len(s.Path.Unrelated) > 0:
+		return "the file holds certificates off the path (chain-unrelated): their order is not the chain's"
 	}
 	switch s.Input.Encoding {
 	case chain.EncPKCS7DER, chain.EncPKCS7PEM, chain.EncPKCS12:
-		return false, ""
+		return "a PKCS#7 or PKCS#12 container's order is not the admin's; converting it (encoding's fix) writes the right one"
 	}
-	return true, ""
+	return ""
 }
 
 func checkChainOrder(s *Subject) []Result {
+	if why := chainOrderNotJudged(s); why != "" {
+		return []Result{{Status: NA, NotApplies: why}}
+	}
 	if s.Path.FileOrder {
 		return []Result{{Status: Pass}} // observed: the file lists the path in order
 	}
@@ -714,11 +719,11 @@ func checkChainVerify(s *Subject) []Result {
 		}
 		return []Result{{Status: Warn, CertIndex: s.indexOf(v.Cert), Details: fmt.Sprintf("the chain %s: %v", chain.Describe(certs, p.Order), v.Err), Fix: fix}}
 	case chain.WeakKey:
-		return []Result{{Status: NA}} // key-size reports it, saying which stack refuses
+		return []Result{{Status: NA, NotApplies: "key-size reports the weak key, saying which stack refuses it"}}
 	case chain.UnknownAuthority, chain.BadSignature, chain.NoAnchor, chain.SearchBound, chain.Unreadable:
-		return []Result{{Status: NA}} // chain-complete, chain-signature and encoding report these
+		return []Result{{Status: NA, NotApplies: "no path to judge: chain-complete, chain-signature or encoding reports why"}}
 	case chain.CAUsage, chain.WeakSignature:
-		return []Result{{Status: NA}} // ca-constraints and weak-signature report these
+		return []Result{{Status: NA, NotApplies: "ca-constraints or weak-signature reports the refusal"}}
 	case chain.ExtKeyUsage, chain.HostName, chain.Expired, chain.NotYetValid:
 		// leaf-eku, leaf-name and validity report the leaf's usages, its
 		// names and the dates: judge the rest of the same path for any
@@ -727,11 +732,11 @@ func checkChainVerify(s *Subject) []Result {
 		if v.Reason == chain.Expired || v.Reason == chain.NotYetValid {
 			var ok bool
 			if t, ok = commonInstant(certs, p.Order); !ok {
-				return []Result{{Status: NA}}
+				return []Result{{Status: NA, NotApplies: "validity reports the dates; no instant is inside every certificate's validity to judge the rest of the path at"}}
 			}
 		}
 		if len(v.Path) < 2 {
-			return []Result{{Status: NA}}
+			return []Result{{Status: NA, NotApplies: "leaf-eku, leaf-name or validity reports the leaf; no CA on the path to judge"}}
 		}
 		if v.Reason == chain.ExtKeyUsage && v.Cert != nil && v.Cert != v.Path[0] {
 			break
@@ -743,7 +748,7 @@ func checkChainVerify(s *Subject) []Result {
 		v = chain.Validate(v.Path[0], v.Path, chain.VerifyOptions{Anchors: v.Path[len(v.Path)-1:], At: t, Usage: usage, Cache: s.Cache})
 		switch v.Reason {
 		case chain.Valid, chain.CAUsage, chain.WeakSignature, chain.Expired, chain.NotYetValid:
-			return []Result{{Status: NA}}
+			return []Result{{Status: NA, NotApplies: "leaf-eku, leaf-name or validity reports the leaf; the rest of the path is judged by ca-constraints, weak-signature and validity"}}
 		case chain.CannotJudge:
 			return []Result{{Status: Info, Details: v.Err.Error()}}
 		}

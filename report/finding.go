@@ -132,10 +132,14 @@ type CheckResult struct {
 	Description string `json:"description"`
 	// Inferred is true when the rule is our reading, not Dell's statement.
 	Inferred bool `json:"inferred,omitempty"`
-	// Reason says why a check is na: what evidence was missing.
+	// Reason says why a check is na: what evidence was missing, or, with
+	// NotApplicable, why the rule does not apply to this input.
 	Reason string `json:"reason,omitempty"`
+	// NotApplicable marks an na whose rule does not apply here (its
+	// reason says why): not a check that could not run.
+	NotApplicable bool `json:"not_applicable,omitempty"`
 }
 
 // NotChecked reports whether the check could not be evaluated (as opposed
 // to passing or not applying).
-func (c CheckResult) NotChecked() bool { return c.Status == NA && c.Reason != "" }
+func (c CheckResult) NotChecked() bool { return c.Status == NA && c.Reason != "" && !c.NotApplicable }
