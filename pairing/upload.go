@@ -580,7 +580,7 @@ var ruleChainOrder = &uploadRule{Rule: Rule{ID: "chain-order", Family: FamilyUpl
 	Citation:    kb + " #5 (order: \"the chain begins with the standalone certificate, followed by certificates signed by the entity identified in the next certificate in the chain\", version 4 of 11 Jun 2024; OME's message for a wrong order is inferred)",
 	Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
 	Fix:         "Reorder the file to leaf, intermediates, root."},
-	Check:   checkChainOrder}
+	Check: checkChainOrder}
 
 // chainOrderNotJudged: a file that lists the path in order is judged (and
 // passes) whatever its mode or format; otherwise the order is judged only
