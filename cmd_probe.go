@@ -7,8 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
-	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -88,24 +86,21 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if o.HandshakeTimeout = durationOf(c, "handshake-timeout"); o.HandshakeTimeout <= 0 {
 				return usagef("e.g. --handshake-timeout 3s", "--handshake-timeout must be positive")
 			}
+			// Each appliance's login, as the checklist reads a pair's:
+			// --source-user/--target-user (else --user), the side's
+			// variable, OME_PASSWORD, a prompt naming the appliance.
 			so, to := o, o
+			l := newLogins(e, c.String("user"))
 			for _, sd := range []struct {
 				o       *probe.Options
 				side    report.Side
 				address string
 			}{{&so, report.SideSource, src}, {&to, report.SideTarget, tgt}} {
-				user := c.String(string(sd.side) + "-user")
-				if user == "" {
-					user = c.String("user")
-				}
-				if user == "" {
-					continue
-				}
-				cred, err := applianceCredential(e, sd.side, sd.address, user, passwordEnv(sd.side))
+				in, err := l.forSide("", sd.side, &InventorySide{Address: sd.address, User: c.String(string(sd.side) + "-user")})
 				if err != nil {
 					return err
 				}
-				sd.o.User, sd.o.Password = cred.User, cred.Password
+				sd.o.User, sd.o.Password = in.user, in.password
 			}
 			var expSrc, expTgt *chain.Input
 			readOpt := chain.Options{Password: pfxPassword(e.stdin, e.stderr)}
@@ -235,7 +230,7 @@ func pin(o *probe.Options, exp *chain.Input, ca *chain.Input, fingerprint, flag 
 
 // liveConnOptions reads the flags probe and checklist share: --timeout,
 // --insecure, the stand-in identity and --ca. Credentials are read per
-// appliance (probe: applianceCredential; checklist: credentials.go).
+// appliance (credentials.go).
 func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error) {
 	o := probe.Options{Timeout: durationOf(c, "timeout"), Insecure: c.Bool("insecure"), Now: e.now, Log: e.log}
 	if o.Timeout <= 0 {
@@ -265,41 +260,10 @@ func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error
 	return o, ca, nil
 }
 
-// credential is one appliance's API login: the user name, and the password
-// (never printed, never logged) with where it came from.
-type credential struct {
-	User, Password string
-	// From names the source of the password: an environment variable, or
-	// "a prompt".
-	From string
-}
-
-// passwordEnv is the variable that holds side's password for probe:
+// passwordEnv is the variable that holds side's password:
 // OME_SOURCE_PASSWORD or OME_TARGET_PASSWORD (OME_PASSWORD is the fallback
 // for both).
 func passwordEnv(side report.Side) string {
 	return "OME_" + strings.ToUpper(string(side)) + "_PASSWORD"
 }
 
-// applianceCredential reads the password of user for one appliance (side
-// and address name it in the prompt and in errors): from the first of envs
-// that is set (the side's own variable: passwordEnv, or an inventory's
-// password_env), else OME_PASSWORD, else a prompt on the terminal that
-// names the appliance (never echoed). Checklist and probe share it.
-func applianceCredential(e *env, side report.Side, address, user string, envs ...string) (*credential, error) {
-	for _, v := range append(envs, "OME_PASSWORD") {
-		if v == "" {
-			continue
-		}
-		if pw, ok := os.LookupEnv(v); ok {
-			return &credential{User: user, Password: pw, From: v}, nil
-		}
-	}
-	pw, err := prompt(e, fmt.Sprintf("OME password of %s for the %s %s", user, side, address))
-	if err != nil {
-		want := strings.Join(append(slices.DeleteFunc(slices.Clone(envs), func(s string) bool { return s == "" }), "OME_PASSWORD"), " or ")
-		return nil, &usageError{msg: fmt.Sprintf("the %s %s needs a password for %s: set %s, or run in a terminal to be asked", side, address, user, want),
-			hints: []string{"the password is never taken as a flag, so that it stays out of shell history and process lists"}}
-	}
-	return &credential{User: user, Password: pw, From: "a prompt"}, nil
-}

@@ -14,11 +14,9 @@ type login struct {
 	user, password, from string
 }
 
-// sideEnv is the default password variable of a side.
-var sideEnv = map[report.Side]string{report.SideSource: "OME_SOURCE_PASSWORD", report.SideTarget: "OME_TARGET_PASSWORD"}
-
-// logins resolves the checklist's credentials, per appliance, before any
-// pair is probed: pairs run concurrently and never prompt. A side's user is
+// logins resolves credentials per appliance, for probe and for the
+// checklist (before any pair is probed: pairs run concurrently and never
+// prompt). A side's user is
 // its inventory user, else --user ("" reads no API); its password comes from
 // the variable its password_env names, else OME_SOURCE_PASSWORD or
 // OME_TARGET_PASSWORD, else OME_PASSWORD, else one prompt per side and user
@@ -35,8 +33,13 @@ func newLogins(e *env, user string) *logins {
 }
 
 // forSide is the login for one side of a pair (zero: no API read). Every
-// error names the pair, the side and what to set.
+// error names the pair (for a checklist; "" for probe), the side and what
+// to set.
 func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login, error) {
+	at := fmt.Sprintf("pair %q: ", pair)
+	if pair == "" {
+		at = ""
+	}
 	if s.Address == "" {
 		return login{}, nil // not probed: nothing to log in to
 	}
@@ -46,7 +49,7 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	}
 	if user == "" {
 		if s.PasswordEnv != "" {
-			return login{}, &usageError{msg: fmt.Sprintf("pair %q: the %s (%s) names password_env %s but no user", pair, side, s.Address, s.PasswordEnv),
+			return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) names password_env %s but no user", at, side, s.Address, s.PasswordEnv),
 				hints: []string{fmt.Sprintf("add user: to that side of the inventory, or give --user (the %s reads its API as that user)", side)}}
 		}
 		return login{}, nil
@@ -54,12 +57,12 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	if s.PasswordEnv != "" {
 		pw, ok := l.lookup(s.PasswordEnv)
 		if !ok {
-			return login{}, &usageError{msg: fmt.Sprintf("pair %q: the %s (%s) reads its password from %s, which is not set", pair, side, s.Address, s.PasswordEnv),
+			return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) reads its password from %s, which is not set", at, side, s.Address, s.PasswordEnv),
 				hints: []string{fmt.Sprintf("export %s with the password of user %s on that appliance before running the checklist", s.PasswordEnv, user)}}
 		}
 		return login{user, pw, s.PasswordEnv}, nil
 	}
-	for _, v := range []string{sideEnv[side], "OME_PASSWORD"} {
+	for _, v := range []string{passwordEnv(side), "OME_PASSWORD"} {
 		if pw, ok := l.lookup(v); ok {
 			return login{user, pw, v}, nil
 		}
@@ -68,10 +71,16 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	if pw, ok := l.asked[key]; ok {
 		return login{user, pw, "a prompt"}, nil
 	}
-	pw, err := prompt(l.e, fmt.Sprintf("OME password of user %s on the %s appliances", user, side))
+	ask := fmt.Sprintf("OME password of user %s on the %s appliances", user, side)
+	how := "set %s or OME_PASSWORD, name a variable with password_env, or run in a terminal to be asked"
+	if pair == "" {
+		ask = fmt.Sprintf("OME password of user %s on the %s %s", user, side, s.Address)
+		how = "set %s or OME_PASSWORD, or run in a terminal to be asked"
+	}
+	pw, err := prompt(l.e, ask)
 	if err != nil {
-		return login{}, &usageError{msg: fmt.Sprintf("pair %q: the %s (%s) reads its API as %s, with no password: set %s or OME_PASSWORD, name a variable with password_env, or run in a terminal to be asked",
-			pair, side, s.Address, user, sideEnv[side]),
+		return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) reads its API as %s, with no password: "+how,
+			at, side, s.Address, user, passwordEnv(side)),
 			hints: []string{"a password is never taken as a flag or from the inventory, so that it stays out of shell history, process lists and files"}}
 	}
 	l.asked[key] = pw

@@ -114,7 +114,7 @@ func TestProbePerSideCredentialsHTTP10(t *testing.T) {
 	probePerSide(t, 0, map[string]string{"OME_PASSWORD": "source-secret", "OME_TARGET_PASSWORD": "target-secret"}, args...)
 	// No password and no terminal: a usage error naming the appliance.
 	res := runCLI(t, args...)
-	if res.code != 2 || !strings.Contains(res.stderr, "source "+src.Addr) || !strings.Contains(res.stderr, "OME_SOURCE_PASSWORD or OME_PASSWORD") {
+	if res.code != 2 || !strings.Contains(res.stderr, "source ("+src.Addr+")") || !strings.Contains(res.stderr, "OME_SOURCE_PASSWORD or OME_PASSWORD") {
 		t.Errorf("no password: exit %d, stderr %q; want 2 naming the source and its variables", res.code, res.stderr)
 	}
 	if strings.Contains(res.stderr+res.stdout, "secret") {
