@@ -266,4 +266,3 @@ func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error
 func passwordEnv(side report.Side) string {
 	return "OME_" + strings.ToUpper(string(side)) + "_PASSWORD"
 }
-
