@@ -78,13 +78,19 @@ const (
 		"no CA an OME admin uses issues them"
 	devFileAnchors = "one file, as an admin uploads it: every self-signed certificate in it is a root the appliance trusts, and a trust " +
 		"anchor must be self-signed (chain-complete); the case's split between trusted and untrusted certificates does not exist in one file"
+	devCannotStacks = "x509-limbo refuses; both OME stacks accept (testdata/limbo-stacks.txt); crypto/x509 refuses for a reason of its own " +
+		"(a defensive wildcard reading, a DSA key it cannot verify): the verdict is cannot judge, never a pass"
 	devWebPKIKey = "Web PKI key policy for roots; OME's key-size rule judges the appliance's own certificates, anchors are trusted as given"
 )
 
 // limboDeviations are the reviewed cases where we deliberately answer
 // otherwise than x509-limbo, with the reason (OME modelling).
 var limboDeviations = map[string]string{
-	"cve::cve-2024-0567": devFileAnchors,
+	"cve::cve-2025-61727":                                    devCannotStacks,
+	"rfc5280::nc::nc-forbids-dnsname-wildcard-san":           devCannotStacks,
+	"rfc5280::nc::nc-permits-invalid-dns-san":                devCannotStacks,
+	"webpki::forbidden-dsa-root":                             devCannotStacks,
+	"cve::cve-2024-0567":                                     devFileAnchors,
 	"pathological::pathological-chain-same-subject-same-key": devFileAnchors,
 	"rfc5280::chain-untrusted-root":                          devFileAnchors,
 	"pathlen::self-issued-certs-pathlen":                     devCannotJudge,

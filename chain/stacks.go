@@ -331,3 +331,65 @@ func ldhName(h string) bool {
 	}
 	return true
 }
+
+// PartialWildcard reports the dNSName SAN of leaf that matches host only
+// as OpenSSL (X509_check_host without NO_PARTIAL_WILDCARDS) and Java match
+// it: a wildcard inside the left-most label with other characters beside
+// it ("ba*.example.com"). crypto/x509, browsers and the CA/B Forum accept
+// only a whole-label "*.". "" when none does.
+func PartialWildcard(leaf *x509.Certificate, host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" || net.ParseIP(host) != nil {
+		return ""
+	}
+	hl := strings.Split(host, ".")
+	for _, san := range leaf.DNSNames {
+		p := strings.ToLower(strings.TrimSuffix(san, "."))
+		pl := strings.Split(p, ".")
+		first := pl[0]
+		if strings.HasPrefix(p, "*.") || strings.Count(first, "*") != 1 || strings.Contains(strings.Join(pl[1:], "."), "*") {
+			continue
+		}
+		if len(pl) < 3 || len(pl) != len(hl) || strings.Join(pl[1:], ".") != strings.Join(hl[1:], ".") || strings.HasPrefix(hl[0], "xn--") {
+			continue
+		}
+		prefix, suffix, _ := strings.Cut(first, "*")
+		if len(hl[0]) >= len(prefix)+len(suffix) && strings.HasPrefix(hl[0], prefix) && strings.HasSuffix(hl[0], suffix) {
+			return san
+		}
+	}
+	return ""
+}
+
+// literalNameConstraints applies the path's DNS and IP name constraints as
+// OpenSSL and Java do, comparing each name as written: the leaf's SANs and
+// those of every intermediate that is not self-issued (RFC 5280 6.1.3).
+// It answers false whenever a CA on the path carries a constraint of
+// another kind (email, URI): then it makes no claim.
+func literalNameConstraints(path []*x509.Certificate) bool {
+	for j := 1; j < len(path); j++ {
+		ca := path[j]
+		if len(ca.PermittedEmailAddresses)+len(ca.ExcludedEmailAddresses)+len(ca.PermittedURIDomains)+len(ca.ExcludedURIDomains) > 0 {
+			return false
+		}
+		for i := 0; i < j; i++ {
+			c := path[i]
+			if i > 0 && bytes.Equal(c.RawSubject, c.RawIssuer) {
+				continue
+			}
+			for _, d := range c.DNSNames {
+				if !(len(ca.PermittedDNSDomains) == 0 || slices.ContainsFunc(ca.PermittedDNSDomains, func(p string) bool { return dnsConstraintMatches(p, d) })) ||
+					slices.ContainsFunc(ca.ExcludedDNSDomains, func(p string) bool { return dnsConstraintMatches(p, d) }) {
+					return false
+				}
+			}
+			for _, ip := range c.IPAddresses {
+				if !(len(ca.PermittedIPRanges) == 0 || slices.ContainsFunc(ca.PermittedIPRanges, func(n *net.IPNet) bool { return n.Contains(ip) })) ||
+					slices.ContainsFunc(ca.ExcludedIPRanges, func(n *net.IPNet) bool { return n.Contains(ip) }) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}

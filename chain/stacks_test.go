@@ -95,3 +95,66 @@ func TestOpenSSLSkipsIssuerWithoutCertSign(t *testing.T) {
 		t.Errorf("verdict %s (%v); want not valid, saying OpenSSL refuses", v.Reason, v.Err)
 	}
 }
+
+// A wildcard inside the left-most label: OpenSSL and Java match it, Go
+// does not; whole-label wildcards and other labels are not partial.
+func TestPartialWildcard(t *testing.T) {
+	leaf := &x509.Certificate{DNSNames: []string{"ba*.example.com", "*.example.org", "x*y.example.net", "a.*.example.io"}}
+	for host, want := range map[string]string{
+		"baz.example.com":   "ba*.example.com",
+		"ba.example.com":    "ba*.example.com",
+		"BAR.example.com":   "ba*.example.com",
+		"foo.example.com":   "",
+		"baz.x.example.com": "",
+		"a.example.org":     "", // a whole-label wildcard is not partial
+		"xy.example.net":    "x*y.example.net",
+		"xay.example.net":   "x*y.example.net",
+		"x.example.net":     "",
+		"a.b.example.io":    "",
+		"10.0.0.5":          "",
+		"":                  "",
+	} {
+		if got := chain.PartialWildcard(leaf, host); got != want {
+			t.Errorf("%q: %q, want %q", host, got, want)
+		}
+	}
+}
+
+// Where crypto/x509 refuses a name under the path's name constraints that
+// OpenSSL and Java accept as written (a wildcard SAN under an excluded
+// name, CVE-2025-61727's defensive reading; a self-issued intermediate's
+// SAN), the verdict is "cannot judge", never valid and never an error; a
+// name the constraints really exclude stays an error.
+func TestNameConstraintsAsWritten(t *testing.T) {
+	p := fixtures.MustBuild(base,
+		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true, KeySlot: 100},
+		fixtures.Spec{ID: "ica", CN: "Inter-CA1", Issuer: "root", CA: true, KeySlot: 101, Mutate: func(c *x509.Certificate) {
+			c.ExcludedDNSDomains = []string{"bar.example.com"}
+		}},
+		fixtures.Spec{ID: "wild", CN: "wild", Issuer: "ica", KeySlot: 102, DNS: []string{"*.example.com"}},
+		fixtures.Spec{ID: "bar", CN: "bar", Issuer: "ica", KeySlot: 102, DNS: []string{"bar.example.com"}},
+		fixtures.Spec{ID: "nc-root", CN: "NC-Root", CA: true, KeySlot: 103, Mutate: func(c *x509.Certificate) {
+			c.PermittedDNSDomains = []string{"example.com"}
+		}},
+		// A self-issued intermediate (same subject as its issuer, another
+		// key) naming a host outside the root's constraints.
+		fixtures.Spec{ID: "rollover", CN: "NC-Root", Issuer: "nc-root", CA: true, KeySlot: 104, DNS: []string{"not-example.com"}},
+		fixtures.Spec{ID: "leaf", CN: "ome.example.com", Issuer: "rollover", KeySlot: 102, DNS: []string{"ome.example.com"}},
+	)
+	for _, tc := range []struct {
+		name  string
+		chain []string
+		want  chain.Reason
+	}{
+		{"wildcard SAN under an excluded name", []string{"wild", "ica", "root"}, chain.CannotJudge},
+		{"the excluded name itself", []string{"bar", "ica", "root"}, chain.NameConstraints},
+		{"self-issued intermediate's SAN", []string{"leaf", "rollover", "nc-root"}, chain.CannotJudge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, v := chain.Judge(p.Chain(tc.chain...), chain.VerifyOptions{At: base, Usage: x509.ExtKeyUsageServerAuth})
+			if v.Reason != tc.want || v.OK() {
+				t.Errorf("verdict %s (%v); want %s", v.Reason, v.Err, tc.want)
+			}
+		})
+	}
+}

@@ -421,6 +421,10 @@ func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
 	}
 	err := noPath(s, start)
 	if len(broken) > 0 {
+		if p := s.certs[broken[0].Parent]; p.PublicKeyAlgorithm == x509.DSA {
+			// OpenSSL and Java verify DSA signatures; crypto/x509 cannot.
+			return order, Verdict{Reason: CannotJudge, Cert: p, Err: &CannotJudgeError{fmt.Sprintf("\"%s\" signs with a DSA key, which crypto/x509 cannot verify; OpenSSL and Java can (OME's appliance keys are RSA: see key-type)", Name(p))}}
+		}
 		return order, Verdict{Reason: BadSignature, Cert: s.certs[broken[0].Child], Err: err}
 	}
 	last := s.certs[order[len(order)-1]]
@@ -623,6 +627,13 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		opts.DNSName = ""
 		_, err = leaf.Verify(opts)
 		caveat = fmt.Sprintf("the host name %s matches only the leaf's common name (it has no dNSName Subject Alternative Name): OpenSSL and Java accept it, Go and current browsers do not", o.Name)
+	} else if errors.As(err, &he) {
+		if san := PartialWildcard(leaf, opts.DNSName); san != "" {
+			// OpenSSL and Java match a wildcard inside the left-most label.
+			opts.DNSName = ""
+			_, err = leaf.Verify(opts)
+			caveat = fmt.Sprintf("the host name %s matches the leaf's partial-label wildcard %q: OpenSSL and Java accept it, Go, browsers and the CA/B Forum do not", o.Name, san)
+		}
 	}
 	if err == nil {
 		if err := stackProfile(path); err != nil {
@@ -963,6 +974,10 @@ func cannotJudge(path []*x509.Certificate, err error) string {
 		}
 	}
 	var cie x509.CertificateInvalidError
+	if errors.As(err, &cie) && cie.Reason == x509.CANotAuthorizedForThisName && literalNameConstraints(path) {
+		return "crypto/x509 refuses a name under the path's name constraints that OpenSSL and Java, comparing names as written, accept " +
+			"(a wildcard SAN read defensively, CVE-2025-61727; a self-issued intermediate's SAN, which RFC 5280 exempts; a dNSName crypto/x509 cannot parse)"
+	}
 	if errors.As(err, &cie) && cie.Reason == x509.TooManyIntermediates {
 		for _, c := range path[1 : len(path)-1] {
 			if bytes.Equal(c.RawSubject, c.RawIssuer) {

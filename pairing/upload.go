@@ -1054,6 +1054,10 @@ func checkLeafName(s *Subject) []Result {
 		// SAN (an iPAddress-only SAN included): OME's stacks accept it.
 		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s names \"%s\" only in its CN, without a DNS Subject Alternative Name: OpenSSL and Java (OME's stacks) accept it, but current TLS clients ignore the CN", s.label(li), host)}}
 	}
+	if san := chain.PartialWildcard(leaf, host); san != "" {
+		return []Result{{Status: Warn, CertIndex: intp(li), Details: fmt.Sprintf("%s covers \"%s\" only by the partial-label wildcard %q: OpenSSL and Java (OME's stacks) accept it, but current TLS clients and the CA/B Forum do not", s.label(li), host, san),
+			Fix: "Reissue the appliance certificate with the host name itself (or a whole-label wildcard, *.domain) in a DNS Subject Alternative Name."}}
+	}
 	kind := "host name"
 	if net.ParseIP(host) != nil {
 		kind = "IP address"

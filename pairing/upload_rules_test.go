@@ -442,8 +442,13 @@ func TestRuleLeafName(t *testing.T) {
 		s.CN = "ome310.example.com"
 		s.Mutate = func(c *x509.Certificate) { c.DNSNames, c.IPAddresses = nil, []net.IP{net.ParseIP("10.0.0.5")} }
 	}})
+	partial := pairing.LabPKI(t, edits{"source": func(s *fixtures.Spec) { s.DNS = []string{"ome3*.example.com"} }})
 	name := func(n string) func(o *pairing.CheckOptions) { return func(o *pairing.CheckOptions) { o.Name = n } }
 	runRuleCases(t, "leaf-name", []ruleCase{
+		{name: "a partial-label wildcard (OpenSSL and Java match it)", run: checkOf(partial, labChain, name("ome310.example.com")),
+			want: warn(0, `covers "ome310.example.com" only by the partial-label wildcard "ome3*.example.com": OpenSSL and Java (OME's stacks) accept it`)},
+		{name: "a partial-label wildcard that does not match", run: checkOf(partial, labChain, name("ome400.example.com")),
+			want: warn(0, `does not cover the host name "ome400.example.com"`)},
 		{name: "the SAN's host name", run: checkOf(p, labChain, name("ome310.example.com")), want: pass()},
 		{name: "the SAN's IP", run: checkOf(p, labChain, name("10.0.0.5")), want: pass()},
 		{name: "a bracketed IPv6 address", run: checkOf(p, labChain, name("[fd00::5]")), want: pass()},
