@@ -388,6 +388,9 @@ func TestStacksDifferential(t *testing.T) {
 			t.Errorf("sanity case %s: x509-limbo now expects %s; the list says %s", id, r.c.ExpectedResult, want)
 		}
 		for name, v := range map[string]stackVerdict{"tool": r.tool, "tool --ca": r.toolCA, "openssl": r.ossl, "java": r.java} {
+			if name == "tool" && limboDeviations[id] == devSeveralRoots {
+				continue // one file, several roots: cannot judge without --ca
+			}
 			if v.V != want {
 				t.Errorf("sanity: %s on %s: %s (%s), want %s", name, id, v.V, v.Why, want)
 			}

@@ -118,7 +118,14 @@ func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.T
 	if n := len(chain.Anchors(in.Certs, nil)); anchors == nil && n > 1 && len(s.Verdict.Path) > 0 {
 		s.anchorChoice = fmt.Sprintf("the file holds %d self-signed certificates that could each be a trust anchor; the path judged ends at \"%s\": give --ca with the root the peer appliance trusts",
 			n, chain.Name(s.Verdict.Path[len(s.Verdict.Path)-1]))
-		s.Verdict.Caveats = append(s.Verdict.Caveats, s.anchorChoice)
+		if s.Verdict.OK() {
+			// Which root the peer trusts is not in the file: the path is
+			// valid only if it is this one. Not a pass (OpenSSL and Java
+			// refuse a path to a root they do not hold).
+			s.Verdict = chain.Verdict{Path: s.Verdict.Path, Reason: chain.CannotJudge, Err: &chain.CannotJudgeError{Why: s.anchorChoice}}
+		} else {
+			s.Verdict.Caveats = append(s.Verdict.Caveats, s.anchorChoice)
+		}
 	}
 	return s
 }
@@ -701,12 +708,12 @@ func checkChainVerify(s *Subject) []Result {
 	p, certs, v := s.Path, s.certs(), s.Verdict
 	switch v.Reason {
 	case chain.Valid:
+		return []Result{{Status: Pass}}
+	case chain.CannotJudge:
 		if s.anchorChoice != "" {
 			return []Result{{Status: Warn, Details: s.anchorChoice,
 				Fix: "Keep only your CA's own root among the self-signed certificates of the file (the peer trusts one root), or name it with --ca root.pem."}}
 		}
-		return []Result{{Status: Pass}}
-	case chain.CannotJudge:
 		// Never a pass: crypto/x509 refuses what Java may accept.
 		return []Result{{Status: Info, Details: v.Err.Error()}}
 	case chain.StacksDisagree:
