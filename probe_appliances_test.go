@@ -130,8 +130,11 @@ func TestProbeRedialsClosedConnections(t *testing.T) {
 	noLeaks(t)
 	now := labClock(t)
 	dir := pairLab(t, "good-pair")
+	// The connections dialled ahead go idle longer than the appliance
+	// keeps them (Info is slow); the margins are wide so that a loaded
+	// machine's scheduling delays stay well inside them.
 	slow := func(o *fixtures.MockOptions) {
-		o.HTTP10, o.IdleTimeout, o.Latency = true, 300*time.Millisecond, 900*time.Millisecond
+		o.HTTP10, o.IdleTimeout, o.Latency = true, time.Second, 3*time.Second
 	}
 	src := startMock(t, dir, "source", "127.0.0.1:0", now, slow)
 	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, func(o *fixtures.MockOptions) { slow(o); o.Password = "other" })
