@@ -29,7 +29,8 @@ reads the chain each presents, its TLS version and cipher, the client-CA names i
 requests and its clock (OME API UtcTime with --user, else the HTTP Date header),
 runs every compare rule on what it saw, then makes a real handshake to each,
 verifying it with the other appliance's root at that appliance's clock.
-Addresses are HOST[:PORT] (443 by default; IPv6 in brackets).
+Addresses are HOST[:PORT] (443 by default; IPv6 in brackets), or the https:// address
+from the browser (its path is ignored).
 
 Examples:
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6
@@ -76,9 +77,9 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if src == "" || tgt == "" {
 				return usagef("usage: ome-preflight probe --source HOST[:PORT] --target HOST[:PORT]", "probe needs --source and --target")
 			}
-			for _, a := range []string{src, tgt} {
-				if _, _, err := probe.SplitAddress(a); err != nil {
-					return usagef("addresses are HOST[:PORT], IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", a, err)
+			for _, a := range []*string{&src, &tgt} {
+				if *a, err = applianceAddress(*a); err != nil {
+					return err
 				}
 			}
 			o, ca, err := liveConnOptions(c, e)
