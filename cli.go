@@ -463,6 +463,9 @@ func probeInputFlag(side report.Side, kind pairing.InputKind) string {
 	if kind == pairing.CredentialInput {
 		return "--" + string(side) + "-user (or --user) and " + passwordEnv(side) + " (or OME_PASSWORD)"
 	}
+	if kind == pairing.AddressInput && (side == report.SideSource || side == report.SideTarget) {
+		return "--" + string(side)
+	}
 	return inputFlag(side, kind)
 }
 

@@ -36,8 +36,13 @@ Examples:
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6
    ome-preflight probe --source ome310.example.com --target [fd00::6]:443 --source-chain src.pem --target-chain dst.pem
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-csr src.csr --target-csr dst.csr --source-name ome310.example.com --target-name ome400.example.com
-   OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
-   OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source 10.0.0.5 --target 10.0.0.6
+   OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source-chain src.pem --target-chain dst.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
+   OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source-fingerprint SRC_SHA256 --target-fingerprint DST_SHA256 --source 10.0.0.5 --target 10.0.0.6
+
+Credentials (--user) are sent only to an appliance pinned by its chain file
+(--source-chain/--target-chain) or its leaf's SHA-256 (--source-fingerprint/
+--target-fingerprint); --ca alone pins nothing, it only adds the root the
+served chain must verify to.
 
 Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 (unreachable, timed out, credentials refused) and no error finding.`,
@@ -49,7 +54,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "target-chain", Usage: "the chain `FILE` you expect the target to serve (also trust for credentials)"},
 			&cli.StringFlag{Name: "source-fingerprint", Usage: "SHA-256 `HEX` of the source's leaf certificate (or of its public key): pins it for credentials when you have no --source-chain"},
 			&cli.StringFlag{Name: "target-fingerprint", Usage: "SHA-256 `HEX` of the target's leaf certificate (or of its public key)"},
-			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); --source-chain/--target-chain then pin the leaf's key and must verify to it too"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); credentials still need a pin, --source-chain/--target-chain (which must verify to it too) or --source-fingerprint/--target-fingerprint"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
 			&cli.StringFlag{Name: "source-csr", Usage: "the CSR generated on the source appliance (`FILE`): csr-key and csr-wildcard for the source"},
