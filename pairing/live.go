@@ -486,8 +486,8 @@ func missingChainDiffers(p *LivePair, sd liveSide) string {
 	return sideUnreached(sd)
 }
 
-// describeAgainst is describeCerts for two chains that differ: each
-// certificate that differs from the one at the same place in other also
+// describeAgainst names the certificates of cs, "A -> B -> C", for two
+// chains that differ: each certificate that differs from the one at the same place in other also
 // gets its serial and the start of its SHA-256, since a re-issued
 // certificate reads the same by name.
 func describeAgainst(cs, other []*x509.Certificate) string {
@@ -499,14 +499,6 @@ func describeAgainst(cs, other []*x509.Certificate) string {
 			name += fmt.Sprintf(" (serial %X, SHA-256 %X...)", c.SerialNumber, sum[:8])
 		}
 		n = append(n, name)
-	}
-	return strings.Join(n, " -> ")
-}
-
-func describeCerts(cs []*x509.Certificate) string {
-	var n []string
-	for _, c := range cs {
-		n = append(n, chain.Name(c))
 	}
 	return strings.Join(n, " -> ")
 }
