@@ -116,7 +116,7 @@ func TestBadInputs(t *testing.T) {
 		{"a CSR with bad Base64", "b64.csr", []byte("-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----\n"), []string{"check", "--csr", "FILE", "good.pem"}, 2, "b64.csr", ""},
 		{"compare with an empty target", "empty-target.pem", []byte{}, []string{"compare", "good.pem", "FILE"}, 2, "empty-target.pem: file is empty", ""},
 		{"compare with a directory", "adir", nil, []string{"compare", "FILE", "good.pem"}, 2, "is a directory", ""},
-		{"inventory with unknown keys", "inv1.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem, colour: red}\n    target: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, "field colour not found", ""},
+		{"inventory with unknown keys", "inv1.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem, colour: red}\n    target: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, `unknown key "colour" in a side`, ""},
 		{"inventory with a missing target", "inv2.yaml", []byte("pairs:\n  - name: a\n    source: {chain: good.pem}\n"), []string{"checklist", "--out", "out", "FILE"}, 2, `pair "a" has no target`, ""},
 		{"inventory that is not YAML", "inv3.yaml", []byte("\x00\x01\x02"), []string{"checklist", "--out", "out", "FILE"}, 2, "inv3.yaml", ""},
 		{"inventory that is a list", "inv4.yaml", []byte("- a\n- b\n"), []string{"checklist", "--out", "out", "FILE"}, 2, "inv4.yaml", ""},

@@ -34,7 +34,7 @@ func TestChecklistInventoryErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeLab(t, dir, "good-pair")
 	cases := []struct{ name, yaml, want string }{
-		{"unknown key", "pairs:\n  - name: a\n    sorce: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n", "field sorce not found"},
+		{"unknown key", "pairs:\n  - name: a\n    sorce: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n", `unknown key "sorce" in a pair (did you mean "source"?)`},
 		{"missing target", "pairs:\n  - name: a\n    source: {chain: good-pair/source.pem}\n", `pair "a" has no target`},
 		{"side without address or chain", "pairs:\n  - name: a\n    source: {csr: x}\n    target: {chain: good-pair/target.pem}\n", "needs an address or a chain"},
 		{"missing file", "pairs:\n  - name: a\n    source: {chain: nope.pem}\n    target: {chain: good-pair/target.pem}\n", "nope.pem cannot be read"},

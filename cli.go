@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/probe"
 	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
 )
@@ -41,7 +42,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() ti
 		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
 		Version: version,
 		Description: `Before the change window: will OME accept each upload, will the two appliances pair,
-and what exactly would OME say (MessageId, MessageArgs) if not. Flags go before files.
+and what exactly would OME say (MessageId, MessageArgs) if not. Flags may come before
+or after the files ("--" ends the flags).
 
 Examples:
    ome-preflight check --csr appliance.csr chain.pem
@@ -63,8 +65,8 @@ unreadable input, 3 incomplete (a check could not run).`,
 			return e.setup(c)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usagef("run 'ome-preflight --help'", "%v", err)
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return flagUsageError(err, c.App.Flags, "run 'ome-preflight --help'")
 		},
 		Commands: []*cli.Command{
 			checkCommand(e),
@@ -87,11 +89,15 @@ unreadable input, 3 incomplete (a check could not run).`,
 		c.Flags = append(c.Flags, globalFlags()...)
 		c.Before = e.setup
 		c.OnUsageError = func(cc *cli.Context, err error, _ bool) error {
-			return usagef(fmt.Sprintf("run 'ome-preflight %s --help'", cc.Command.Name), "%v", err)
+			return flagUsageError(err, cc.Command.Flags, fmt.Sprintf("run 'ome-preflight %s --help'", cc.Command.Name))
 		}
 		for _, sc := range c.Subcommands {
 			sc.Flags = append(sc.Flags, globalFlags()...)
 			sc.Before = e.setup
+			help := fmt.Sprintf("run 'ome-preflight %s %s --help'", c.Name, sc.Name)
+			sc.OnUsageError = func(cc *cli.Context, err error, _ bool) error {
+				return flagUsageError(err, cc.Command.Flags, help)
+			}
 		}
 	}
 	err := app.Run(reorderFlags(app, args))
@@ -224,6 +230,76 @@ func unknownCommand(name string, cmds []*cli.Command) error {
 		hint = fmt.Sprintf("did you mean %q? (%s)", best, hint)
 	}
 	return usagef(hint, "unknown command %q", name)
+}
+
+// flagUsageError is the usage error for a flag urfave/cli refused; a
+// mistyped flag gets the nearest one the command takes ("did you mean
+// --format?"), as a mistyped command does.
+func flagUsageError(err error, flags []cli.Flag, help string) error {
+	const undefined = "flag provided but not defined: "
+	msg := err.Error()
+	if !strings.HasPrefix(msg, undefined) {
+		return usagef(help, "%v", err)
+	}
+	typed := strings.TrimLeft(strings.TrimPrefix(msg, undefined), "-")
+	if s := suggestFlag(flags, typed); s != "" {
+		return &usageError{msg: "unknown flag " + dashed(typed), hints: []string{fmt.Sprintf("did you mean %s? (%s)", s, help)}}
+	}
+	return usagef(help, "unknown flag %s", dashed(typed))
+}
+
+// dashed writes a flag name as --help shows it: -o, --format.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// suggestFlag is the flag nearest to typed, "" when none is near: the
+// library's suggestion (cli.SuggestFlag ranks by Jaro-Winkler, which favours
+// a shared prefix) when it is within a few edits of what was typed, or a
+// flag that typed begins; the library alone would suggest something for
+// any word at all.
+func suggestFlag(flags []cli.Flag, typed string) string {
+	if cli.SuggestFlag == nil || typed == "" {
+		return ""
+	}
+	var visible []cli.Flag
+	for _, f := range flags {
+		if vf, ok := f.(cli.VisibleFlag); ok && !vf.IsVisible() {
+			continue
+		}
+		visible = append(visible, f)
+	}
+	lower := strings.ToLower(typed)
+	// How many edits still read as a typo: one in a short name, two, or a
+	// quarter of a long one.
+	limit := max(2, len(lower)/4)
+	if len(lower) <= 4 {
+		limit = 1
+	}
+	if len(lower) < 2 {
+		return "" // one letter is too little to guess from
+	}
+	near := func(name string) bool {
+		return editDistance(lower, name) <= limit || len(lower) >= 3 && strings.HasPrefix(name, lower)
+	}
+	if s := cli.SuggestFlag(visible, lower, true); near(strings.TrimLeft(s, "-")) {
+		return s
+	}
+	best, dist := "", limit+1
+	for _, f := range visible {
+		for _, n := range f.Names() {
+			if d := editDistance(lower, n); d < dist {
+				best, dist = n, d
+			}
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return dashed(best)
 }
 
 // editDistance is the Levenshtein distance, with a transposition counted as
@@ -387,6 +463,9 @@ func probeInputFlag(side report.Side, kind pairing.InputKind) string {
 	if kind == pairing.CredentialInput {
 		return "--" + string(side) + "-user (or --user) and " + passwordEnv(side) + " (or OME_PASSWORD)"
 	}
+	if kind == pairing.AddressInput && (side == report.SideSource || side == report.SideTarget) {
+		return "--" + string(side)
+	}
 	return inputFlag(side, kind)
 }
 
@@ -428,4 +507,31 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("empty duration")
 	}
 	return total, nil
+}
+
+// applianceAddress reads an appliance address as an admin may paste it:
+// HOST[:PORT] (IPv6 in brackets), or the URL from the browser's address bar
+// (https://ome.example.com/ui/..., https://host:443/), whose scheme and path
+// are dropped. Any other scheme is refused: OME's web server and API are
+// HTTPS. It returns HOST[:PORT] as probe dials it.
+func applianceAddress(s string) (string, error) {
+	a := strings.TrimSpace(s)
+	if scheme, rest, ok := strings.Cut(a, "://"); ok {
+		if !strings.EqualFold(scheme, "https") {
+			return "", &usageError{msg: fmt.Sprintf("bad address %q: %s:// is not how OME is reached", s, scheme),
+				hints: []string{"OME's web server and API are HTTPS: give HOST[:PORT] (443 by default), or paste the https:// address from the browser"}}
+		}
+		a = rest
+	}
+	if i := strings.IndexAny(a, "/?#"); i >= 0 {
+		a = a[:i]
+	}
+	if strings.Contains(a, "@") {
+		return "", &usageError{msg: fmt.Sprintf("bad address %q: a user name goes in --user, not in the address", s),
+			hints: []string{"give HOST[:PORT], and the user with --user (its password from OME_PASSWORD or a prompt)"}}
+	}
+	if _, _, err := probe.SplitAddress(a); err != nil {
+		return "", usagef("addresses are HOST[:PORT] or https://HOST[:PORT]/, IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", s, err)
+	}
+	return a, nil
 }

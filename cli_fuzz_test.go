@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ome-preflight/ome-preflight/probe"
 )
 
 // FuzzDuration: no input panics the duration reader, and what it accepts
@@ -38,6 +40,26 @@ func FuzzArgs(f *testing.F) {
 		code := run(append([]string{"ome-preflight"}, args...), strings.NewReader(""), &out, &errb, func() time.Time { return testBase })
 		if code < 0 || code > 3 {
 			t.Fatalf("%q: exit %d", line, code)
+		}
+	})
+}
+
+// FuzzApplianceAddress: no input panics the address reader, and what it
+// accepts is an address probe can split, with no scheme, path or user left.
+func FuzzApplianceAddress(f *testing.F) {
+	for _, s := range []string{"ome.example.com", "https://ome.example.com:443/ui/", "http://x", "https://[fd00::5]/", "https://a@b/", "://", "https://", "[::1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := applianceAddress(s)
+		if err != nil {
+			if len(hintsFor(err)) == 0 {
+				t.Fatalf("%q: %v without a hint", s, err)
+			}
+			return
+		}
+		if _, _, err := probe.SplitAddress(a); err != nil || strings.ContainsAny(a, "/@?#") {
+			t.Fatalf("%q -> %q (%v)", s, a, err)
 		}
 	})
 }

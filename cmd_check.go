@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"fmt"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,7 +21,7 @@ func checkCommand(e *env) *cli.Command {
 (MessageId and MessageArgs), naming the certificate at fault and the fix.
 FILE may be Base64 PEM, DER, PKCS#7 (.p7b), PKCS#12 (.pfx; password from
 OME_PREFLIGHT_PFX_PASSWORD or a prompt) or UTF-16 text: the format is read from
-the content. Flags go before FILE.
+the content. Flags may come before or after FILE.
 
 Examples:
    ome-preflight check chain.pem
@@ -42,7 +43,7 @@ Examples:
 				return err
 			}
 			if c.NArg() != 1 {
-				return usagef("usage: ome-preflight check [--csr FILE] [--mode migration|server] FILE (flags before FILE)",
+				return usagef("usage: ome-preflight check [--csr FILE] [--mode migration|server] FILE",
 					"check takes one certificate file, got %d arguments", c.NArg())
 			}
 			mode := report.Mode(c.String("mode"))
@@ -54,6 +55,11 @@ Examples:
 				return err
 			}
 			in, err := chain.ReadFile(c.Args().First(), chain.Options{Password: pfxPassword(e.stdin, e.stderr)})
+			if chain.NotACertificate(err) && c.String("csr") != "" {
+				if swapped := csrSwapped(c.Args().First(), c.String("csr")); swapped != nil {
+					return swapped
+				}
+			}
 			if chain.NotACertificate(err) {
 				// Readable, but no certificate in it: what OME refuses with
 				// CSEC9002. A report (exit 1), not a usage error.
@@ -84,6 +90,21 @@ Examples:
 			return e.render(c, r, format)
 		},
 	}
+}
+
+// csrSwapped is the usage error for "check --csr chain.pem appliance.csr":
+// the file to check is a CSR and the --csr file holds certificates. nil
+// when they are not so.
+func csrSwapped(file, csrFile string) error {
+	if _, err := chain.ReadCSR(file); err != nil {
+		return nil
+	}
+	in, err := chain.ReadFile(csrFile, chain.Options{Password: func() (string, error) { return "", chain.ErrPasswordNeeded }})
+	if err != nil || len(in.Certs) == 0 {
+		return nil
+	}
+	return &usageError{msg: fmt.Sprintf("%s is a certificate signing request and --csr %s holds certificates: the two look swapped", file, csrFile),
+		hints: []string{fmt.Sprintf("run: ome-preflight check --csr %s %s (the CSR goes with --csr, the chain to upload is the file)", file, csrFile)}}
 }
 
 func rulesCommand(e *env) *cli.Command {

@@ -95,7 +95,7 @@ Examples:
 			}
 			out := c.String("out")
 			if err := os.MkdirAll(out, 0o755); err != nil {
-				return usagef("", "--out %s: %v", out, err)
+				return usagef("give --out a folder you can write to (e.g. --out ./change-4711)", "--out %s: %v", out, err)
 			}
 			if !c.Bool("force") {
 				// Say so before probing anything, not after.
@@ -118,7 +118,7 @@ Examples:
 			// The documents render while the pairs are checked.
 			stream, err := render.NewChecklistStream(out)
 			if err != nil {
-				return usagef("", "--out %s: %v", out, err)
+				return usagef("give --out a folder you can write to (e.g. --out ./change-4711)", "--out %s: %v", out, err)
 			}
 			cl := runChecklist(c.Context, e, inv, c.Args().First(), fleetRun{o: o, creds: creds, ca: ca, maxSkew: durationOf(c, "max-skew"), parallel: c.Int("parallel")}, stream.Done)
 			write := func(path string, fill func(io.Writer) error) error {
@@ -333,7 +333,7 @@ func noteRefusedLogins(pair string, r *report.Report, creds [2]login) {
 // inventoryInputFlag words where an inventory gives an input the rules
 // asked for, a key of a pair's side: "source.csr (inventory)".
 func inventoryInputFlag(side report.Side, kind pairing.InputKind) string {
-	key := map[pairing.InputKind]string{pairing.CSRInput: "csr", pairing.NameInput: "name", pairing.ChainInput: "chain", pairing.FingerprintInput: "fingerprint"}[kind]
+	key := map[pairing.InputKind]string{pairing.CSRInput: "csr", pairing.NameInput: "name", pairing.ChainInput: "chain", pairing.FingerprintInput: "fingerprint", pairing.AddressInput: "address"}[kind]
 	if key == "" || (side != report.SideSource && side != report.SideTarget) {
 		return ""
 	}

@@ -19,7 +19,7 @@ func compareCommand(e *env) *cli.Command {
 row by row, checks that the CA rows carry the same keys, verifies each chain with
 the other appliance's root for serverAuth and clientAuth at that appliance's
 clock, and checks every certificate at both clocks through the change window.
-Flags go before the files.
+Flags may come before or after the files.
 
 Examples:
    ome-preflight compare source.pem target.pem
@@ -42,7 +42,7 @@ Examples:
 				return err
 			}
 			if c.NArg() != 2 {
-				return usagef("usage: ome-preflight compare [flags] SRC DST (flags before the files)",
+				return usagef("usage: ome-preflight compare [flags] SRC DST",
 					"compare takes two chain files, source then target, got %d arguments", c.NArg())
 			}
 			if durationOf(c, "window") < 0 || durationOf(c, "max-skew") < 0 {

@@ -54,7 +54,7 @@ Examples:
 			defer signal.Stop(stop)
 			m, err := fixtures.StartMock(o)
 			if err != nil {
-				return usagef("", "%v", err)
+				return usagef("give --listen a free loopback address: 127.0.0.1:0 picks a free port, and the line above says which", "%v", err)
 			}
 			e.say("mock appliance on https://%s (serving %s; Ctrl-C to stop)", m.Addr, chain.Name(o.Chain[0]))
 			<-stop

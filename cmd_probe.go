@@ -27,14 +27,20 @@ reads the chain each presents, its TLS version and cipher, the client-CA names i
 requests and its clock (OME API UtcTime with --user, else the HTTP Date header),
 runs every compare rule on what it saw, then makes a real handshake to each,
 verifying it with the other appliance's root at that appliance's clock.
-Addresses are HOST[:PORT] (443 by default; IPv6 in brackets).
+Addresses are HOST[:PORT] (443 by default; IPv6 in brackets), or the https:// address
+from the browser (its path is ignored).
 
 Examples:
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6
    ome-preflight probe --source ome310.example.com --target [fd00::6]:443 --source-chain src.pem --target-chain dst.pem
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-csr src.csr --target-csr dst.csr --source-name ome310.example.com --target-name ome400.example.com
-   OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
-   OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source 10.0.0.5 --target 10.0.0.6
+   OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source-chain src.pem --target-chain dst.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
+   OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source-fingerprint SRC_SHA256 --target-fingerprint DST_SHA256 --source 10.0.0.5 --target 10.0.0.6
+
+Credentials (--user) are sent only to an appliance pinned by its chain file
+(--source-chain/--target-chain) or its leaf's SHA-256 (--source-fingerprint/
+--target-fingerprint); --ca alone pins nothing, it only adds the root the
+served chain must verify to.
 
 Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 (unreachable, timed out, credentials refused) and no error finding.`,
@@ -46,7 +52,7 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "target-chain", Usage: "the chain `FILE` you expect the target to serve (also trust for credentials)"},
 			&cli.StringFlag{Name: "source-fingerprint", Usage: "SHA-256 `HEX` of the source's leaf certificate (or of its public key): pins it for credentials when you have no --source-chain"},
 			&cli.StringFlag{Name: "target-fingerprint", Usage: "SHA-256 `HEX` of the target's leaf certificate (or of its public key)"},
-			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); --source-chain/--target-chain then pin the leaf's key and must verify to it too"},
+			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); credentials still need a pin, --source-chain/--target-chain (which must verify to it too) or --source-fingerprint/--target-fingerprint"},
 			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
 			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
 			&cli.StringFlag{Name: "source-csr", Usage: "the CSR generated on the source appliance (`FILE`): csr-key and csr-wildcard for the source"},
@@ -74,9 +80,9 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			if src == "" || tgt == "" {
 				return usagef("usage: ome-preflight probe --source HOST[:PORT] --target HOST[:PORT]", "probe needs --source and --target")
 			}
-			for _, a := range []string{src, tgt} {
-				if _, _, err := probe.SplitAddress(a); err != nil {
-					return usagef("addresses are HOST[:PORT], IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", a, err)
+			for _, a := range []*string{&src, &tgt} {
+				if *a, err = applianceAddress(*a); err != nil {
+					return err
 				}
 			}
 			o, ca, err := liveConnOptions(c, e)

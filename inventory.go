@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,7 +17,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ome-preflight/ome-preflight/chain"
-	"github.com/ome-preflight/ome-preflight/probe"
 )
 
 // Inventory is the checklist's input, a YAML file admins edit by hand.
@@ -112,6 +112,10 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, bad("empty inventory")
 		}
+		if line := tabIndented(data); line > 0 {
+			return nil, &usageError{msg: fmt.Sprintf("%s: line %d: a tab in the indentation: YAML indents with spaces only", path, line),
+				hints: []string{"replace the tabs at the start of the lines with spaces (two per level, as in the README's inventory)"}}
+		}
 		return nil, bad("%s", yamlWords(err))
 	}
 	if n := aliasNode(&doc); n != nil {
@@ -183,9 +187,11 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 				return nil, bad("pair %q: the %s needs an address or a chain", p.Name, s.name)
 			}
 			if s.side.Address != "" {
-				if _, _, err := probe.SplitAddress(s.side.Address); err != nil {
-					return nil, bad("pair %q: %s address: %v", p.Name, s.name, err)
+				a, err := applianceAddress(s.side.Address)
+				if err != nil {
+					return nil, &usageError{msg: fmt.Sprintf("%s: pair %q: %s address: %v", path, p.Name, s.name, err), hints: hintsFor(err)}
 				}
+				s.side.Address = a
 			}
 			for _, f := range []*string{&s.side.Chain, &s.side.CSR} {
 				if *f == "" {
@@ -242,6 +248,66 @@ func aliasNode(n *yaml.Node) *yaml.Node {
 	return nil
 }
 
+// tabIndented is the first line (from 1) whose indentation holds a tab,
+// or 0: YAML forbids tabs there, and the parser's own words for it ("found
+// character that cannot start any token") do not say so.
+func tabIndented(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		indent := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 && len(bytes.TrimSpace(line)) > 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// inventoryKeys are the keys each kind of mapping in an inventory takes,
+// by the Go type yaml names in its errors, read from the yaml tags
+// (password is decoded only to be refused: it is not offered).
+var inventoryKeys = sync.OnceValue(func() map[string][]string {
+	keys := map[string][]string{}
+	for _, v := range []any{Inventory{}, InventoryPair{}, InventorySide{}} {
+		t := reflect.TypeOf(v)
+		for f := range t.Fields() {
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" && name != "password" && f.IsExported() {
+				keys[t.String()] = append(keys[t.String()], name)
+			}
+		}
+	}
+	return keys
+})
+
+// yamlKeyRe matches yaml's error for a key no field takes.
+var yamlKeyRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^line (\d+): field (.+) not found in type (\S+)$`)
+})
+
+// unknownKey words yaml's "field sorce not found in type
+// main.InventoryPair" in the inventory's terms, with the nearest key: ok is
+// false when e is not that error.
+func unknownKey(e string) (string, bool) {
+	m := yamlKeyRe().FindStringSubmatch(e)
+	if m == nil {
+		return "", false
+	}
+	keys := inventoryKeys()[m[3]]
+	where := map[string]string{"main.Inventory": "the inventory", "main.InventoryPair": "a pair", "main.InventorySide": "a side (source or target)"}[m[3]]
+	if where == "" || len(keys) == 0 {
+		return "", false
+	}
+	out := fmt.Sprintf("line %s: unknown key %q in %s", m[1], m[2], where)
+	best, dist := "", max(2, len(m[2])/4)+1
+	for _, k := range keys {
+		if d := editDistance(strings.ToLower(m[2]), k); d < dist {
+			best, dist = k, d
+		}
+	}
+	if best != "" {
+		out += fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return out + "; its keys are " + strings.Join(keys, ", "), true
+}
+
 // yamlTypeRe is compiled on first use: a regexp compiled at package init
 // is paid by every command, check and compare included.
 var yamlTypeRe = sync.OnceValue(func() *regexp.Regexp {
@@ -266,6 +332,10 @@ func yamlWords(err error) string {
 	}
 	var out []string
 	for _, e := range te.Errors {
+		if k, ok := unknownKey(e); ok {
+			out = append(out, k)
+			continue
+		}
 		m := yamlTypeRe().FindStringSubmatch(e)
 		if m == nil {
 			out = append(out, e)

@@ -86,7 +86,12 @@ func printError(w io.Writer, err error) {
 			fmt.Fprintf(w, "ome-preflight:   %s\n", render.TermSafe(line))
 		}
 	}
-	for _, h := range hintsFor(err) {
+	hints := hintsFor(err)
+	if len(hints) == 0 {
+		// Every error says what to do next, even one nobody foresaw.
+		hints = []string{"run the command with --help for its usage, or with --log-level debug for what led to this"}
+	}
+	for _, h := range hints {
 		fmt.Fprintf(w, "ome-preflight: hint: %s\n", render.TermSafe(h))
 	}
 }
@@ -114,6 +119,14 @@ func hintsFor(err error) []string {
 		return []string{"give the certificate chain file you plan to upload: Base64 PEM, DER, PKCS#7 (.p7b) or PKCS#12 (.pfx) are read"}
 	case errors.Is(err, chain.ErrUnreadable):
 		return []string{"check the path and its permissions"}
+	case errors.Is(err, chain.ErrIncomplete):
+		return []string{"give the CA certificates too, as files or a folder: the issuing CA and the root, exported as Base-64 X.509 or the .p7b your CA returned with the certificate (ome-preflight assemble -o chain.pem appliance.cer ./ca-certs)"}
+	case errors.Is(err, chain.ErrTooManyCerts):
+		return []string{"a chain is a handful of certificates: give the appliance's chain, not a whole trust store"}
+	case errors.Is(err, chain.ErrTooDeep):
+		return []string{"the file is not a certificate OME could read: export it again from the CA as Base-64 X.509"}
+	case errors.Is(err, chain.ErrNoAnchor):
+		return []string{"give the root CA certificate too (--ca FILE, or in the chain file)"}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package pairing
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -455,11 +456,23 @@ func checkChainDiffers(p *LivePair) []sideResult {
 		if same {
 			continue
 		}
-		d := fmt.Sprintf("%s %s serves %s, but %s holds %s", sd.name, sd.obs.Address, describeCerts(sd.obs.Chain), sd.expected.File, describeCerts(want))
+		d := fmt.Sprintf("%s %s serves %s, but %s holds %s", sd.name, sd.obs.Address, describeAgainst(sd.obs.Chain, want), sd.expected.File, describeAgainst(want, sd.obs.Chain))
 		if len(want) > 0 && !bytes.Equal(want[0].Raw, sd.obs.Chain[0].Raw) {
 			d += " (the leaf itself differs: the expected chain is not installed)"
 		}
-		out = append(out, sideResult{sd.name, Result{Status: Error, Details: d}})
+		var fix string
+		other, otherSide := p.TargetExpected, report.SideTarget
+		if sd.name == report.SideTarget {
+			other, otherSide = p.SourceExpected, report.SideSource
+		}
+		if other != nil && len(other.Certs) > 0 && bytes.Equal(other.Certs[0].Raw, sd.obs.Chain[0].Raw) {
+			sf, tf := p.Flags.flag(report.SideSource, ChainInput), p.Flags.flag(report.SideTarget, ChainInput)
+			if sf == "" || tf == "" {
+				sf, tf = "the source's chain file", "the target's"
+			}
+			fix = fmt.Sprintf("It serves the leaf of %s, the file given for the %s: did you swap %s and %s?", other.File, otherSide, sf, tf)
+		}
+		out = append(out, sideResult{sd.name, Result{Status: Error, Details: d, Fix: fix}})
 	}
 	return out
 }
@@ -473,10 +486,19 @@ func missingChainDiffers(p *LivePair, sd liveSide) string {
 	return sideUnreached(sd)
 }
 
-func describeCerts(cs []*x509.Certificate) string {
+// describeAgainst names the certificates of cs, "A -> B -> C", for two
+// chains that differ: each certificate that differs from the one at the same place in other also
+// gets its serial and the start of its SHA-256, since a re-issued
+// certificate reads the same by name.
+func describeAgainst(cs, other []*x509.Certificate) string {
 	var n []string
-	for _, c := range cs {
-		n = append(n, chain.Name(c))
+	for i, c := range cs {
+		name := chain.Name(c)
+		if i < len(other) && !bytes.Equal(c.Raw, other[i].Raw) {
+			sum := sha256.Sum256(c.Raw)
+			name += fmt.Sprintf(" (serial %X, SHA-256 %X...)", c.SerialNumber, sum[:8])
+		}
+		n = append(n, name)
 	}
 	return strings.Join(n, " -> ")
 }
@@ -693,8 +715,13 @@ func checkAPIAccess(p *LivePair) []sideResult {
 		case api == nil:
 			continue
 		case api.Refused != "":
+			fix := "Give " + p.Flags.flag(sd.name, ChainInput) + " with the chain you uploaded (or " + p.Flags.flag(sd.name, FingerprintInput) + " with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."
+			if sd.expected != nil {
+				// The chain was given: asking for it again helps no one.
+				fix = fmt.Sprintf("Credentials go only to an appliance that serves the chain %s expects; fix what stopped them (an appliance that serves only its leaf needs its full chain uploaded: live-leaf-only; another certificate means another appliance or address), then probe again; --insecure sends them anyway.", sd.expected.File)
+			}
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, api.Refused),
-				Fix: "Give " + p.Flags.flag(sd.name, ChainInput) + " with the chain you uploaded (or " + p.Flags.flag(sd.name, FingerprintInput) + " with its leaf's SHA-256) so the appliance can be verified before credentials are sent; --insecure sends them anyway."}})
+				Fix: fix}})
 		case api.AuthFailed:
 			fix := apiFix(report.APIFailure{Status: 401})
 			if flag := p.Flags.flag(sd.name, CredentialInput); flag != "" {
@@ -728,6 +755,17 @@ var ruleAPIVersion = &liveRule{Rule: Rule{ID: "api-version", Family: FamilyLive,
 
 func checkAPIVersion(p *LivePair) []sideResult {
 	var out []sideResult
+	fix := ""
+	if src, tgt := p.Source.API, p.Target.API; src != nil && tgt != nil && strings.HasPrefix(src.Version, "4.") && strings.HasPrefix(tgt.Version, "3.10.") {
+		// Each side is what the other should be: the two were given the
+		// other way round.
+		sf, tf := p.Flags.flag(report.SideSource, AddressInput), p.Flags.flag(report.SideTarget, AddressInput)
+		if sf == "" || tf == "" {
+			sf, tf = "the source", "the target"
+		}
+		fix = fmt.Sprintf("Did you swap %s and %s? %s (OME %s) is the 3.10.x appliance to migrate from, %s (OME %s) the 4.0.x one to migrate to: give %s as %s and %s as %s.",
+			sf, tf, p.Target.Address, tgt.Version, p.Source.Address, src.Version, p.Target.Address, sf, p.Source.Address, tf)
+	}
 	for _, sd := range p.sides() {
 		if sd.obs.API == nil || sd.obs.API.Version == "" {
 			continue
@@ -739,7 +777,8 @@ func checkAPIVersion(p *LivePair) []sideResult {
 			ok, want = v == "4.0" || v == "4.0.0" || v == "4.0.1" || strings.HasPrefix(v, "4.0.1.") || strings.HasPrefix(v, "4.0.0."), "4.0 or 4.0.1"
 		}
 		if !ok {
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want)}})
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s runs OME %s; migration is documented from a 3.10.x source to a 4.0/4.0.1 target (the %s should be %s)", sd.name, sd.obs.Address, v, sd.name, want),
+				Fix: fix}})
 		}
 	}
 	return out

@@ -57,7 +57,7 @@ func TestRuleLiveRules(t *testing.T) {
 		}), side: src, want: pass()}},
 		{"live-chain-differs", ruleCase{name: "another leaf installed", run: probeOf(p, func(_, _ *report.Observation, o *pairing.ProbeOptions) {
 			o.SourceExpected = pairing.LabInput(p, "target", "inter", "root")
-		}), side: src, want: liveErr(-1, "source 10.0.0.5:443 serves OMENT-310 -> Inter-CA1 -> Root-CA, but target.pem holds OMENT-400 -> Inter-CA1 -> Root-CA (the leaf itself differs")}},
+		}), side: src, want: liveErr(-1, "-> Inter-CA1 -> Root-CA (the leaf itself differs: the expected chain is not installed)")}},
 		{"live-chain-differs", ruleCase{name: "connections answered differently", run: probeOf(p, func(s, _ *report.Observation, _ *pairing.ProbeOptions) {
 			s.ConnectionsDiffer = "the verifying connection was answered by \"proxy\""
 		}), side: src, want: liveErr(-1, "something on the path answers some connections")}},

@@ -24,8 +24,27 @@ func judgeMutuals(a, b *report.Observation) {
 		}
 		// The peer trusts the roots of the chain it serves (the one anchor
 		// rule, as compare's trust matrix).
-		self.Handshakes = append(self.Handshakes, judgeMutual(self.Mutual, chain.Anchors(peer.Chain, nil), peer.Clock))
+		hs := judgeMutual(self.Mutual, chain.Anchors(peer.Chain, nil), peer.Clock)
+		if hs.OK && hs.HTTPStatus == 401 {
+			hs.HTTPNote = http401Note(self.API)
+		}
+		self.Handshakes = append(self.Handshakes, hs)
 	}
+}
+
+// http401Note says why a passing handshake's request was answered 401:
+// the request over it carries the credentials only when they were given
+// and the appliance passed the check made before sending them.
+func http401Note(api *report.API) string {
+	switch {
+	case api == nil:
+		return "no credentials were sent, as no --user was given: the API's expected answer; the handshake itself passed"
+	case api.Refused != "":
+		return "credentials were withheld, see api-access: the API's expected answer; the handshake itself passed"
+	case api.AuthFailed:
+		return "the API refused the credentials, see api-access; the handshake itself passed"
+	}
+	return ""
 }
 
 func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.Time) report.Handshake {

@@ -443,7 +443,7 @@ func checkPairValidity(p *Pair) []sideResult {
 					windowed[key] = true
 					out = append(out, sideResult{sd.name, Result{Status: Error, CertIndex: intp(i), Details: fmt.Sprintf(
 						"%s expires at %s, before the change window ends (%s clock %s + %s = %s)", sd.s.sideLabel(sd.name, i),
-						c.NotAfter.UTC().Format(time.RFC3339), ck.name, ck.at.Format(time.RFC3339), p.Window, end.Format(time.RFC3339))}})
+						c.NotAfter.UTC().Format(time.RFC3339), ck.name, ck.at.Format(time.RFC3339), report.Human(p.Window), end.Format(time.RFC3339))}})
 				}
 			}
 		}
@@ -479,7 +479,7 @@ func checkPairSkew(p *Pair) []sideResult {
 	if p.Tgt.At.After(p.Src.At) {
 		ahead, behind = "target", "source"
 	}
-	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, report.Human(skew), behind, p.MaxSkew)
+	d := fmt.Sprintf("the %s clock is %s ahead of the %s clock (more than %s)", ahead, report.Human(skew), behind, report.Human(p.MaxSkew))
 	// Only a certificate whose validity starts or ends between the two
 	// clocks is judged differently by the two appliances.
 	early, late := earliest(p.Src.At, p.Tgt.At), p.Src.At

@@ -174,9 +174,9 @@ func TestRulePairClockSkew(t *testing.T) {
 		// report.Human shows 5m1s as "5m0s": the edge is pinned by the
 		// status, the wording by the rest of the message.
 		{name: "one second over --max-skew", run: compareOf(p, srcChain, tgtChain, skew(pairing.DefaultMaxSkew+time.Second)), side: report.SidePair,
-			want: warn(-1, "the target clock is 5m0s ahead of the source clock (more than 5m0s); every certificate is valid (or not) at both clocks alike today")},
+			want: warn(-1, "the target clock is 5m1s ahead of the source clock (more than 5m0s); every certificate is valid (or not) at both clocks alike today")},
 		{name: "source one second over", run: compareOf(p, srcChain, tgtChain, skew(-pairing.DefaultMaxSkew-time.Second)), side: report.SidePair,
-			want: warn(-1, "the source clock is 5m0s ahead of the target clock (more than 5m0s)")},
+			want: warn(-1, "the source clock is 5m1s ahead of the target clock (more than 5m0s)")},
 		{name: "a --max-skew of 1m", run: compareOf(p, srcChain, tgtChain, func(o *pairing.CompareOptions) {
 			o.MaxSkew, o.TargetTime = time.Minute, o.TargetTime.Add(2*time.Minute)
 		}), side: report.SidePair, want: warn(-1, "(more than 1m0s)")},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ const (
 	ChainInput                            // the chain the appliance is expected to serve
 	FingerprintInput                      // the SHA-256 of the expected leaf
 	CredentialInput                       // the user and the variable holding its password
+	AddressInput                          // the appliance's address (probe, checklist)
 )
 
 // Flags words, for a hint, how the user gives input kind for side: the
@@ -557,6 +559,16 @@ func checkChainComplete(s *Subject) []Result {
 			what = "an intermediate CA certificate between it and the root " + fmt.Sprintf("\"%s\"", chain.Name(certs[i]))
 		}
 	}
+	if s.Input.Encoding == chain.EncTLS {
+		// Read from a live appliance: there is no file to edit, the
+		// upload was incomplete.
+		if len(p.Order) == 1 {
+			what = "its issuing CA and root: it serves only its own certificate (uploaded as a single certificate, migration validation fails)"
+		}
+		return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
+			"%s is issued by \"%s\", which %s does not serve: missing %s", s.label(last), p.MissingIssuer, s.Input.File, what),
+			Fix: fmt.Sprintf("Upload the full chain to the appliance (leaf, intermediates, root; \"%s\" and every CA above it up to the self-signed root after \"%s\") with Upload certificate chain; ome-preflight assemble builds the file, ome-preflight check verifies it first.", p.MissingIssuer, chain.Name(certs[last]))}}
+	}
 	return []Result{{Status: Error, CertIndex: intp(last), Details: fmt.Sprintf(
 		"%s is issued by \"%s\", which is not in %s: missing %s", s.label(last), p.MissingIssuer, s.Input.File, what),
 		Fix: fmt.Sprintf("Add the certificate of \"%s\" (and any CA above it up to the self-signed root) to the file, after \"%s\".", p.MissingIssuer, chain.Name(certs[last]))}}
@@ -586,7 +598,7 @@ func checkChainSignature(s *Subject) []Result {
 var ruleChainOrder = &uploadRule{Rule: Rule{ID: "chain-order", Family: FamilyUpload, Severity: SevError, OMEMessageID: "CGEN1008", OMEMessageArgs: []string{msgChain},
 	Citation:    kb + " #5 (order: \"the chain begins with the standalone certificate, followed by certificates signed by the entity identified in the next certificate in the chain\", version 4 of 11 Jun 2024; OME's message for a wrong order is inferred)",
 	Description: "The certificates are in order: each is followed by the one that signed it, leaf first, root last.",
-	Fix:         "Reorder the file to leaf, intermediates, root."},
+	Fix:         "Reorder the file to leaf, intermediates, root (ome-preflight assemble writes it in that order)."},
 	Check: checkChainOrder}
 
 // chainOrderNotJudged: a file that lists the path in order is judged (and
@@ -628,7 +640,14 @@ func checkChainOrder(s *Subject) []Result {
 	}
 	return []Result{{Status: Error, Details: fmt.Sprintf("%s lists the certificates as %s; OME wants each certificate followed by its issuer: %s",
 		s.Input.File, fileOrder(s), chain.Describe(s.certs(), s.Path.Order)),
-		Fix: "Reorder the file to: " + chain.Describe(s.certs(), s.Path.Order) + "."}}
+		Fix: "Reorder the file to: " + chain.Describe(s.certs(), s.Path.Order) + " (ome-preflight assemble -o " + orderedName(s.Input.File) + " " + s.Input.File + " writes it in that order)."}}
+}
+
+// orderedName is the file assemble's fix writes the reordered chain to:
+// chain.pem -> chain-ordered.pem, beside the original (never over it).
+func orderedName(file string) string {
+	ext := filepath.Ext(file)
+	return strings.TrimSuffix(file, ext) + "-ordered.pem"
 }
 
 func fileOrder(s *Subject) string {

@@ -371,10 +371,10 @@ func TestRuleValidity(t *testing.T) {
 		{name: "inside the validity", run: checkOf(p, labChain, nil), want: pass()},
 		{name: "exactly at notBefore", run: checkOf(p, labChain, at(notBefore)), want: pass()},
 		{name: "one second before notBefore", run: checkOf(p, labChain, at(notBefore.Add(-time.Second))),
-			want: fail(`certificate 0 "OMENT-310" (leaf) is not yet valid at 2026-10-24T08:59:59Z: valid from 2026-10-24T09:00:00Z (in 0s)`)},
+			want: fail(`certificate 0 "OMENT-310" (leaf) is not yet valid at 2026-10-24T08:59:59Z: valid from 2026-10-24T09:00:00Z (in 1s)`)},
 		{name: "exactly at notAfter", run: checkOf(p, labChain, at(notAfter)), want: pass()},
 		{name: "one second after notAfter", run: checkOf(p, labChain, at(notAfter.Add(time.Second))),
-			want: fail(`certificate 0 "OMENT-310" (leaf) expired on 2027-11-23T09:00:00Z (0s before 2027-11-23T09:00:01Z)`)},
+			want: fail(`certificate 0 "OMENT-310" (leaf) expired on 2027-11-23T09:00:00Z (1s before 2027-11-23T09:00:01Z)`)},
 	})
 }
 

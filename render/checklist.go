@@ -383,9 +383,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i info",
 				"notchecked": "? not checked"}[c]
 		},
-		"dur": func(d time.Duration) string {
-			return d.Abs().Round(time.Second).String()
-		},
+		"dur": func(d time.Duration) string { return report.Human(d.Abs()) },
 		"mark": func(r report.Row) string {
 			if r.Match && r.SameKey {
 				return "<->"
@@ -430,7 +428,7 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 {{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
-{{with .Clocks}}Skew {{dur .Skew}}; change window {{.Window}}.{{end}}</p>
+{{with .Clocks}}Skew {{dur .Skew}}; change window {{dur .Window}}.{{end}}</p>
 {{with zoom $p}}<h3>Clocks and change window (zoomed)</h3>
 {{template "timeline" .}}{{end}}
 {{with timeline $p}}<h3>Validity overview (to scale)</h3>
@@ -444,9 +442,9 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
 {{end}}</table>{{end}}
 {{with .Source.Observed}}<h3>Source as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}
 {{with .Target.Observed}}<h3>Target as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}</li>{{end}}</ul>{{end}}
+<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}
 {{if .Findings}}<h3>Findings</h3><ul>
 {{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
 {{end}}</ul>{{end}}

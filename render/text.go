@@ -108,7 +108,7 @@ func certTable(b *strings.Builder, certs []report.Cert, at time.Time) {
 		case left < 0:
 			until += " (expired)"
 		default:
-			until += fmt.Sprintf(" (%d days)", days(left))
+			until += fmt.Sprintf(" (%s)", report.Human(left))
 		}
 		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Index, c.Role, shortName(c.CommonName, c.Subject.DN), c.Issuer.Short(),
 			until, c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
@@ -511,7 +511,7 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 		}
 	}
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", report.Human(c.Skew.Abs()), c.MaxSkew, c.Window)
+		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 	}
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
@@ -533,7 +533,7 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 	fmt.Fprintf(b, "- Source clock: %s (%s)\n- Target clock: %s (%s)\n", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
 		r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), c.MaxSkew, c.Window)
+		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 	}
 	b.WriteString("\n")
 }
@@ -590,6 +590,9 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(report.ShortNames(h.PeerChain), " -> ")))
 			if h.HTTPStatus != 0 {
 				fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
+			}
+			if h.HTTPNote != "" {
+				fmt.Fprintf(b, " (%s)", mdEsc(h.HTTPNote))
 			}
 			if h.Error != "" {
 				fmt.Fprintf(b, ": %s", mdEsc(h.Error))
@@ -673,6 +676,9 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 		if h.HTTPStatus != 0 {
 			fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 		}
+		if h.HTTPNote != "" {
+			fmt.Fprintf(b, " (%s)", h.HTTPNote)
+		}
 		if h.Error != "" {
 			fmt.Fprintf(b, ": %s", h.Error)
 		}
@@ -706,8 +712,6 @@ func orDash(s string) string {
 	}
 	return s
 }
-
-func days(d time.Duration) int { return int(d.Hours() / 24) }
 
 // RenderExplain writes explain's report: JSON, Markdown or text, one entry
 // per OME error in file order of first occurrence, with its rule, cause and

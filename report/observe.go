@@ -67,6 +67,9 @@ type Handshake struct {
 	Error       string        `json:"error,omitempty"`
 	Stage       Stage         `json:"stage,omitempty"`
 	HTTPStatus  int           `json:"http_status,omitempty"`
+	// HTTPNote says what HTTPStatus means when it is not a refusal of
+	// the handshake (a 401 to a request sent without credentials).
+	HTTPNote string `json:"http_note,omitempty"`
 }
 
 // MutualAttempt is the verifying connection as probe made it, unjudged:

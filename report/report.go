@@ -383,13 +383,16 @@ type Cert struct {
 	PathPosition *int `json:"path_position"`
 }
 
-// Human is "12 days", "5h30m0s": a duration as findings and renderers
-// show it.
+// Human is "12 days", "5h30m0s", "40s": a duration as findings and every
+// renderer show it (the one way a skew, a window or a time left is
+// written): whole days from two days on, counted after rounding to the
+// minute (a skew measured a round trip short of 400 days reads "400 days",
+// not "399 days"); to the second below.
 func Human(d time.Duration) string {
-	if d >= 48*time.Hour {
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	if m := d.Round(time.Minute); m >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(m/(24*time.Hour)))
 	}
-	return d.Round(time.Minute).String()
+	return d.Round(time.Second).String()
 }
 
 // marshal is json.Marshal without HTML escaping, as the reports are

@@ -101,3 +101,27 @@ func TestWizardCauses(t *testing.T) {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
 }
+
+// Human is the one way a duration is written: the same 400-day skew reads
+// "400 days" whether it was measured a round trip short or given as hours;
+// below two days it keeps the second (a window of 1h0m1s is not 1h).
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		9600 * time.Hour:                         "400 days",
+		400*24*time.Hour - 2*time.Second:         "400 days",
+		400*24*time.Hour - 1500*time.Millisecond: "400 days",
+		399*24*time.Hour + 23*time.Hour:          "399 days",
+		48 * time.Hour:                           "2 days",
+		48*time.Hour - 20*time.Second:            "2 days",
+		47 * time.Hour:                           "47h0m0s",
+		time.Hour + time.Second:                  "1h0m1s",
+		5*time.Minute + time.Second:              "5m1s",
+		30 * time.Second:                         "30s",
+		1400 * time.Millisecond:                  "1s",
+		0:                                        "0s",
+	} {
+		if got := Human(d); got != want {
+			t.Errorf("Human(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
