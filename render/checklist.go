@@ -45,6 +45,10 @@ func checklistHeadMarkdown(b *bufio.Writer, c *report.Checklist) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(string(p.Verdict)), e, wn, cause)
 	}
+	b.WriteString("\n")
+	var rb strings.Builder
+	runMarkdown(&rb, c.Run)
+	b.WriteString(strings.TrimSuffix(rb.String(), "\n"))
 	manualMarkdown(b, c.Manual)
 }
 
