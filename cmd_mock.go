@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto"
+	"errors"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -53,6 +54,9 @@ Examples:
 			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 			defer signal.Stop(stop)
 			m, err := fixtures.StartMock(o)
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return usagef("another process listens there: give a free port, or --listen 127.0.0.1:0 to let the kernel pick one (the address is printed)", "%v", err)
+			}
 			if err != nil {
 				return usagef("", "%v", err)
 			}
