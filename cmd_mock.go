@@ -2,9 +2,9 @@ package main
 
 import (
 	"crypto"
-	"errors"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
