@@ -471,7 +471,7 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 .run{font-size:.85em;color:#444}.run code{font-size:.95em}details.pair{margin:.5em 0 1em}details.pair>summary{cursor:pointer;font-weight:600;color:#1f4f8f}
 .legend{font-size:.85em;color:#333;margin:.2em 0 .8em;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3em 1.4em}.legend i{display:inline-block;width:18px;height:10px;margin-right:.4em;vertical-align:middle}
 .legend .ok{background:#5aa469}.legend .bad{background:#d9534f}.legend .src{background:#1f5fbf}.legend .tgt{background:#8a2be2}.legend .wsrc{background:rgba(31,95,191,.25)}.legend .wtgt{background:rgba(138,43,226,.25)}.legend i.src,.legend i.tgt{width:3px;height:14px}
-svg .badnote{fill:#b00020;font-weight:700}
+svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8}
 </style></head><body>
 <h1>OME migration change-window checklist</h1>
 <div class="banner {{.Verdict}}" role="status">{{banner .}}</div>
@@ -523,7 +523,7 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 </body></html>
 {{end}}{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$.AxisY}}"/>{{end}}
-{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{if .Note}}<text class="badnote" x="{{.NoteX}}" y="{{.Y}}" dy="{{$.BarH}}" text-anchor="{{.NoteAnchor}}">{{.Note}}</text>{{end}}{{end}}
+{{range .Bars}}{{if eq .Class "bad"}}<rect class="badrow" x="0" y="{{.Y}}" width="{{$.Width}}" height="{{$.BarH}}"/>{{end}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}"{{if eq .Class "bad"}} class="badlabel"{{end}}>{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{if .Note}}<text class="badnote" x="{{.NoteX}}" y="{{.Y}}" dy="{{$.BarH}}" text-anchor="{{.NoteAnchor}}">{{.Note}}</text>{{end}}{{end}}
 {{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$.AxisY}}" stroke-width="2"/>{{end}}
 {{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
 <line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>

@@ -38,4 +38,4 @@ rc=0
 "$work/ome-preflight" checklist --out "$work/out" "$work/lab/inventory.yaml" || rc=$?
 # Three pairs fail: exit 1 is the expected verdict; anything else is not.
 [ "$rc" -eq 1 ] || { echo "screenshot-checklist: checklist exited $rc, want 1 (three failing pairs)" >&2; exit 1; }
-"$root/scripts/screenshot-html.sh" "$work/out/checklist.html" "$out" 1280x2000
+"$root/scripts/screenshot-html.sh" "$work/out/checklist.html" "$out" "${SIZE:-1280x2000}"
