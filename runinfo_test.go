@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
 )
@@ -134,5 +135,37 @@ func TestSummaryFormat(t *testing.T) {
 				golden(t, filepath.Join("summary", s.Command, s.Name+".txt"), res.stdout)
 			}
 		})
+	}
+}
+
+// rules RULE prints one rule's documentation from the binary: every
+// catalogue entry, with its id, severity, OME message, citation, models,
+// description and fix; a mistyped id is answered with the nearest one.
+func TestRulesOneRule(t *testing.T) {
+	for _, r := range pairing.Catalogue() {
+		res := runCLI(t, "rules", r.ID)
+		if res.code != 0 {
+			t.Fatalf("rules %s: exit %d: %s", r.ID, res.code, res.stderr)
+		}
+		for _, must := range []string{r.ID, string(r.Severity), r.Reference, r.Models, r.Description, r.Fix, r.OMEMessageID} {
+			if !strings.Contains(res.stdout, must) {
+				t.Errorf("rules %s lacks %q:\n%s", r.ID, must, res.stdout)
+			}
+		}
+		if strings.Count(res.stdout, "\nFix:") != 1 || strings.Contains(res.stdout, "http") {
+			t.Errorf("rules %s: want one rule's documentation, no web link:\n%s", r.ID, res.stdout)
+		}
+	}
+	js := runCLI(t, "rules", "--format", "json", "pair-trust")
+	var rr report.RulesReport
+	if err := json.Unmarshal([]byte(js.stdout), &rr); err != nil || len(rr.Rules) != 1 || rr.Rules[0].ID != "pair-trust" {
+		t.Errorf("rules --format json pair-trust: %v %+v", err, rr)
+	}
+	bad := runCLI(t, "rules", "pair-trst")
+	if bad.code != 2 || !strings.Contains(bad.stderr, `did you mean "pair-trust"`) {
+		t.Errorf("rules pair-trst: exit %d, %q", bad.code, bad.stderr)
+	}
+	if sum := runCLI(t, "rules", "--format", "summary"); sum.code != 2 {
+		t.Errorf("rules --format summary: exit %d, want 2 (no summary of the catalogue)", sum.code)
 	}
 }
