@@ -486,8 +486,8 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	readme := string(b)
 	examples := map[string]string{
-		"$ ome-preflight check --at 2026-11-23T09:00:00Z chain.pem\n":                                                           "check/server-auth-only.txt",
-		"$ ome-preflight compare --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n": "compare/different-intermediates.txt",
+		"$ ome-preflight check --at 2026-11-23T09:00:00Z chain.pem\n":                                                                            "check/server-auth-only.txt",
+		"$ ome-preflight compare --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n":                  "compare/different-intermediates.txt",
 		"$ ome-preflight compare --format summary --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n": "summary/compare/different-intermediates.txt",
 	}
 	for cmd, g := range examples {
