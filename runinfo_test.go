@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,5 +168,48 @@ func TestRulesOneRule(t *testing.T) {
 	}
 	if sum := runCLI(t, "rules", "--format", "summary"); sum.code != 2 {
 		t.Errorf("rules --format summary: exit %d, want 2 (no summary of the catalogue)", sum.code)
+	}
+}
+
+// probe --format summary against two mocks on loopback: the versions the
+// APIs gave, both leaves' SHA-256 as served, the inputs' SHA-256, at most
+// 15 lines.
+func TestProbeSummary(t *testing.T) {
+	frozen := func() time.Time { return testBase }
+	pinClock(t, frozen)
+	dir := t.TempDir()
+	writeLab(t, dir, "good-pair")
+	gp := filepath.Join(dir, "good-pair")
+	src := startMock(t, gp, "source", "127.0.0.1:0", frozen, func(o *fixtures.MockOptions) { o.ClientAuth = "none" })
+	defer src.Close()
+	tgt := startMock(t, gp, "target", "127.0.0.1:0", frozen, func(o *fixtures.MockOptions) { o.ClientAuth = "none" })
+	defer tgt.Close()
+	t.Setenv("OME_PASSWORD", "pw")
+	t.Chdir(gp)
+	res := runCLI(t, "probe", "--format", "summary", "--timeout", "5s", "--source", src.Addr, "--target", tgt.Addr, "--user", "admin",
+		"--source-chain", "source.pem", "--target-chain", "target.pem")
+	lines := strings.Split(strings.TrimRight(res.stdout, "\n"), "\n")
+	if res.code > 1 || len(lines) > render.SummaryMaxLines {
+		t.Fatalf("exit %d, %d lines (at most %d):\n%s\n%s", res.code, len(lines), render.SummaryMaxLines, res.stdout, res.stderr)
+	}
+	if !strings.HasPrefix(lines[0], "probe "+src.Addr+" -> "+tgt.Addr+": ") {
+		t.Errorf("first line %q", lines[0])
+	}
+	leafSHA := func(f string) string {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(b)
+		sum := sha256.Sum256(blk.Bytes)
+		return hex.EncodeToString(sum[:])
+	}
+	for _, must := range []string{"OME versions: source 3.10.2, target 4.0.1", "Leaf SHA-256 source: " + leafSHA("source.pem") + " (OMENT-310)",
+		"Leaf SHA-256 target: " + leafSHA("target.pem") + " (OMENT-400)",
+		"Input source chain source.pem: SHA-256 " + fileSHA(t, "source.pem"), "Input target chain target.pem: SHA-256 " + fileSHA(t, "target.pem"),
+		"Tool: ome-preflight dev, ran 2026-11-23T09:00:00Z"} {
+		if !strings.Contains(res.stdout, must) {
+			t.Errorf("summary lacks %q:\n%s", must, res.stdout)
+		}
 	}
 }
