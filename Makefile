@@ -46,27 +46,11 @@ vuln:
 	exit $$rc
 
 # demo writes the lab to a temporary folder and shows check and compare on
-# passing and failing inputs (the failing ones exit 1, as they should).
+# passing and failing inputs (the failing ones exit 1, as they should), then
+# probes two mocks on ports the kernel picks (scripts/demo.sh). It exits 1
+# when a mock does not start or a command does not exit as the lab promises.
 demo: build
-	@lab=$$(mktemp -d); \
-	$(BIN) fixtures write $$lab/lab; echo; \
-	echo "\$$ ome-preflight check --csr appliance.csr chain.pem   # lab/csr-match"; \
-	(cd $$lab/lab/csr-match && $(BIN) check --csr appliance.csr chain.pem); echo "exit code $$?"; echo; \
-	echo "\$$ ome-preflight check chain.pem   # lab/server-auth-only"; \
-	(cd $$lab/lab/server-auth-only && $(BIN) check chain.pem); echo "exit code $$?"; echo; \
-	echo "\$$ ome-preflight check chain.p7b   # lab/pkcs7-der (a Windows .p7b)"; \
-	(cd $$lab/lab/pkcs7-der && $(BIN) check chain.p7b); echo "exit code $$?"; echo; \
-	echo "\$$ ome-preflight compare --window 4h source.pem target.pem   # lab/good-pair"; \
-	(cd $$lab/lab/good-pair && $(BIN) compare --window 4h source.pem target.pem); echo "exit code $$?"; echo; \
-	echo "\$$ ome-preflight compare source.pem target.pem   # lab/different-intermediates (the KB's invalid example)"; \
-	(cd $$lab/lab/different-intermediates && $(BIN) compare source.pem target.pem); echo "exit code $$?"; echo; \
-	cd $$lab/lab/good-pair; \
-	$(BIN) mock --chain source.pem --key source.key --listen 127.0.0.1:18443 --client-auth none --ome-version 3.10.2 2>/dev/null & s=$$!; \
-	$(BIN) mock --chain target.pem --key target.key --listen 127.0.0.1:18444 --client-auth none --clock-offset 2m 2>/dev/null & t=$$!; \
-	sleep 1; \
-	echo "\$$ ome-preflight probe --source 127.0.0.1:18443 --target 127.0.0.1:18444 --source-chain source.pem --target-chain target.pem --client-cert standin.pem --client-key standin.key   # two mocks from lab/good-pair"; \
-	$(BIN) probe --source 127.0.0.1:18443 --target 127.0.0.1:18444 --source-chain source.pem --target-chain target.pem --client-cert standin.pem --client-key standin.key; echo "exit code $$?"; \
-	kill $$s $$t; wait $$s $$t 2>/dev/null; true
+	@scripts/demo.sh $(BIN)
 
 golden:
 	go test . -run 'TestScenarios|TestReadmeRulesTable|TestReadmeExamples|TestChecklist' -update

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
 	"os"
 	"os/exec"
@@ -149,6 +150,24 @@ func TestChecklistMixedInventory(t *testing.T) {
 	if lr.FixFirst == nil || lr.FixFirst.Rule != "live-leaf-only" || follows < 3 {
 		t.Errorf("fix first %+v, %d findings follow from it; want live-leaf-only leading several", lr.FixFirst, follows)
 	}
+	// The ticket summary: the run once, then at most 15 plain lines a pair.
+	sum := runCLI(t, "checklist", "--timeout", "2s", "--out", out, "--force", "--format", "summary", "--client-cert", "good-pair/standin.pem", "--client-key", "good-pair/standin.key", "inventory.yaml")
+	if sum.code != 1 {
+		t.Fatalf("summary: exit code %d, want 1\n%s", sum.code, sum.stderr)
+	}
+	blocks := strings.Split(strings.TrimRight(sum.stdout, "\n"), "\n\n")
+	if len(blocks) != 1+len(cl.Pairs) {
+		t.Errorf("summary: %d blocks, want the run and %d pairs:\n%s", len(blocks), len(cl.Pairs), sum.stdout)
+	}
+	for _, bl := range blocks[1:] {
+		if n := strings.Count(bl, "\n") + 1; n > render.SummaryMaxLines || !strings.HasPrefix(bl, "Pair ") {
+			t.Errorf("summary block of %d lines (at most %d), or not a pair's:\n%s", n, render.SummaryMaxLines, bl)
+		}
+	}
+	if !strings.Contains(blocks[0], "Tool: ome-preflight dev, ran 2026-11-23T09:00:00Z") || !strings.Contains(blocks[0], "Input inventory inventory.yaml: SHA-256 ") {
+		t.Errorf("summary lacks the run:\n%s", blocks[0])
+	}
+	golden(t, "checklist/mixed-summary.txt", strings.ReplaceAll(addrRe.ReplaceAllString(sum.stdout, "MOCK"), dir+string(os.PathSeparator), ""))
 	md, _ := os.ReadFile(filepath.Join(out, "checklist.md"))
 	norm := addrRe.ReplaceAllString(string(md), "MOCK")
 	norm = strings.ReplaceAll(norm, dir+string(os.PathSeparator), "")

@@ -173,13 +173,30 @@ func formatFlag() cli.Flag {
 	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json or markdown"}
 }
 
+// reportFormatFlag is --format of the commands that judge (check, compare,
+// probe, checklist): they also write the ticket summary.
+func reportFormatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json, markdown, or summary (at most 15 plain lines per pair, to paste into a change ticket)"}
+}
+
+// summaryCommands write --format summary.
+var summaryCommands = []string{"check", "compare", "probe", "checklist"}
+
 func checkFormat(c *cli.Context) (string, error) {
 	f := c.String("format")
 	if f == "md" {
 		f = "markdown"
 	}
-	if !slices.Contains(render.Formats(), f) {
-		return "", usagef("use text, json or markdown", "bad --format %q", f)
+	ok := slices.Contains(render.Formats(), f)
+	if f == "summary" && !slices.Contains(summaryCommands, c.Command.Name) {
+		ok = false
+	}
+	if !ok {
+		hint := "use text, json or markdown"
+		if slices.Contains(summaryCommands, c.Command.Name) {
+			hint = "use text, json, markdown or summary"
+		}
+		return "", usagef(hint, "bad --format %q", f)
 	}
 	return f, nil
 }
@@ -200,6 +217,9 @@ func (e *env) parseTime(flag, v string) (time.Time, error) {
 }
 
 func (e *env) render(c *cli.Context, r *report.Report, format string) error {
+	if r.Run == nil {
+		r.Run = e.runInfo(c)
+	}
 	if err := render.Render(e.stdout, r, format, render.RenderOptions{Color: format == "text" && e.color(c)}); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -30,7 +31,7 @@ Examples:
    ome-preflight check --ca root.pem chain.pem
    ome-preflight check --at 2026-12-01T22:00:00Z --format json chain.pem`,
 		Flags: []cli.Flag{
-			formatFlag(),
+			reportFormatFlag(),
 			&cli.StringFlag{Name: "mode", Value: "migration", Usage: "migration (full chain, serverAuth+clientAuth) or server (single server certificate)"},
 			&cli.StringFlag{Name: "csr", Usage: "the CSR generated on the appliance, to check the key match (`FILE`)"},
 			&cli.StringFlag{Name: "at", Usage: "judge validity at this RFC 3339 `TIME` (default now)"},
@@ -109,10 +110,17 @@ func csrSwapped(file, csrFile string) error {
 
 func rulesCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:  "rules",
-		Usage: "list every rule: id, severity, OME message, citation",
-		Description: `Examples:
+		Name:      "rules",
+		Usage:     "list every rule, or print one rule's documentation: id, severity, OME message, citation, fix",
+		ArgsUsage: "[RULE]",
+		Description: `Without RULE, lists every rule. With RULE (an id a report names, e.g.
+pair-trust), prints its documentation: id, severity, OME MessageId and
+MessageArgs, citation, what it models, description and fix. The documentation
+ships in the binary: it needs no web access.
+
+Examples:
    ome-preflight rules
+   ome-preflight rules pair-trust
    ome-preflight rules --format json`,
 		Flags: []cli.Flag{formatFlag()},
 		Action: func(c *cli.Context) error {
@@ -120,7 +128,37 @@ func rulesCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return render.RenderRules(e.stdout, pairing.Catalogue(), format)
+			rules := pairing.Catalogue()
+			switch c.NArg() {
+			case 0:
+				return render.RenderRules(e.stdout, rules, format)
+			case 1:
+			default:
+				return usagef("usage: ome-preflight rules [RULE]", "rules takes at most one rule id, got %d arguments", c.NArg())
+			}
+			id := strings.TrimSpace(c.Args().First())
+			for _, r := range rules {
+				if strings.EqualFold(r.ID, id) {
+					return render.RenderRule(e.stdout, r, format)
+				}
+			}
+			return unknownRule(id, rules)
 		},
 	}
+}
+
+// unknownRule is the usage error for a rule id that does not exist,
+// suggesting the nearest ones.
+func unknownRule(id string, rules []report.RuleInfo) error {
+	best, dist := "", 4
+	for _, r := range rules {
+		if d := editDistance(strings.ToLower(id), r.ID); d < dist {
+			best, dist = r.ID, d
+		}
+	}
+	hint := "run 'ome-preflight rules' for the list"
+	if best != "" {
+		hint = fmt.Sprintf("did you mean %q? (%s)", best, hint)
+	}
+	return usagef(hint, "unknown rule %q", id)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,7 +59,7 @@ Examples:
    OME_PASSWORD=... ome-preflight checklist --user admin --ca root.pem --format json inventory.yaml
    OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight checklist --user admin inventory.yaml`,
 		Flags: []cli.Flag{
-			formatFlag(),
+			reportFormatFlag(),
 			&cli.StringFlag{Name: "out", Value: ".", Usage: "`DIR` for checklist.md and checklist.html"},
 			&cli.BoolFlag{Name: "force", Usage: "replace checklist.md and checklist.html when they exist in --out"},
 			&cli.IntFlag{Name: "parallel", Value: 0, Usage: "pairs checked at once; 0: every pair, up to what the open-file limit allows"},
@@ -121,6 +122,7 @@ Examples:
 				return usagef("give --out a folder you can write to (e.g. --out ./change-4711)", "--out %s: %v", out, err)
 			}
 			cl := runChecklist(c.Context, e, inv, c.Args().First(), fleetRun{o: o, creds: creds, ca: ca, maxSkew: durationOf(c, "max-skew"), parallel: c.Int("parallel")}, stream.Done)
+			cl.Run = checklistRun(e.runInfo(c), cl)
 			write := func(path string, fill func(io.Writer) error) error {
 				return chain.WriteAtomicFunc(path, c.Bool("force"), 0o644, fill)
 			}
@@ -133,6 +135,8 @@ Examples:
 				err = render.RenderJSON(e.stdout, cl)
 			case "markdown":
 				err = render.RenderChecklistMarkdown(e.stdout, cl)
+			case "summary":
+				err = render.RenderChecklistTicket(e.stdout, cl)
 			default:
 				err = render.RenderChecklistSummary(e.stdout, cl)
 			}
@@ -197,6 +201,9 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, run 
 			opts[k].Progress = func(s probe.Step) { fp.step(i, k, s) }
 		}
 		cl.Pairs[i] = checkPair(ctx, e, inv.Pairs[i], opts, creds, run.ca, run.maxSkew)
+		if r := cl.Pairs[i].Report; r != nil && r.Run == nil {
+			r.Run = pairRun(e, inv.Pairs[i])
+		}
 		if finished != nil {
 			finished(i, cl.Pairs[i])
 		}
@@ -338,4 +345,36 @@ func inventoryInputFlag(side report.Side, kind pairing.InputKind) string {
 		return ""
 	}
 	return fmt.Sprintf("%s.%s (inventory)", side, key)
+}
+
+// pairRun is a checklist pair's run: the files its inventory entry names.
+func pairRun(e *env, p InventoryPair) *report.Run {
+	run := newRun(e.now())
+	for _, sd := range []struct {
+		name string
+		s    *InventorySide
+	}{{"source", p.Source}, {"target", p.Target}} {
+		if sd.s != nil {
+			run.add(sd.name+" chain", sd.s.Chain)
+			run.add(sd.name+" csr", sd.s.CSR)
+		}
+	}
+	return (*report.Run)(run)
+}
+
+// checklistRun is the checklist's run: the inventory and the command's
+// files (runInfo), then every file a pair names, each once.
+func checklistRun(run *report.Run, cl *report.Checklist) *report.Run {
+	b := (*runBuilder)(run)
+	for _, p := range cl.Pairs {
+		if p.Report == nil || p.Report.Run == nil {
+			continue
+		}
+		for _, in := range p.Report.Run.Inputs {
+			if !slices.ContainsFunc(b.Inputs, func(x report.InputHash) bool { return x.File == in.File }) {
+				b.Inputs = append(b.Inputs, in)
+			}
+		}
+	}
+	return run
 }

@@ -26,7 +26,7 @@ Examples:
    ome-preflight compare --window 4h --source-time 2026-11-28T22:00:00Z --target-time 2026-11-28T22:03:00Z source.pem target.pem
    ome-preflight compare --format markdown source.pem target.pem > pair.md`,
 		Flags: []cli.Flag{
-			formatFlag(),
+			reportFormatFlag(),
 			&cli.StringFlag{Name: "source-time", Usage: "the source appliance's clock, RFC 3339 `TIME` (default now)"},
 			&cli.StringFlag{Name: "target-time", Usage: "the target appliance's clock, RFC 3339 `TIME` (default now)"},
 			durationFlag("window", 0, "certificates must stay valid this long after each clock (the change window), e.g. 4h"),

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -53,6 +54,9 @@ Examples:
 			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 			defer signal.Stop(stop)
 			m, err := fixtures.StartMock(o)
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return usagef("another process listens there: give a free port, or --listen 127.0.0.1:0 to let the kernel pick one (the address is printed)", "%v", err)
+			}
 			if err != nil {
 				return usagef("give --listen a free loopback address: 127.0.0.1:0 picks a free port, and the line above says which", "%v", err)
 			}

@@ -45,7 +45,7 @@ served chain must verify to.
 Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 (unreachable, timed out, credentials refused) and no error finding.`,
 		Flags: []cli.Flag{
-			formatFlag(),
+			reportFormatFlag(),
 			&cli.StringFlag{Name: "source", Usage: "source appliance `HOST[:PORT]`"},
 			&cli.StringFlag{Name: "target", Usage: "target appliance `HOST[:PORT]`"},
 			&cli.StringFlag{Name: "source-chain", Usage: "the chain `FILE` you expect the source to serve (also trust for credentials)"},

@@ -26,7 +26,7 @@ const hostileName = "OMENT\x1b[2J\x1b]8;;https://evil.example/\x07click\x1b]8;;\
 // rawControl finds what must never reach a terminal or a document raw.
 var rawControl = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
-var ruleLink = regexp.MustCompile("\\[`[a-z0-9-]+`\\]\\(https://github\\.com/ome-preflight/ome-preflight/blob/main/README\\.md#rule-[a-z0-9-]+\\)")
+var ruleLink = regexp.MustCompile("\\[`[a-z0-9-]+`\\]\\(https://github\\.com/ome-preflight/ome-preflight/blob/main/README\\.md#rule-[a-z0-9-]+( \"offline: ome-preflight rules [a-z0-9-]+\")?\\)")
 
 func assertInert(t *testing.T, what, out string, md bool) {
 	t.Helper()

@@ -84,6 +84,8 @@ func rulesWith(r report.Report, sev report.Severity) []string {
 // OME message of every error finding, and the text output against golden
 // files.
 func TestScenarios(t *testing.T) {
+	// The run's clock: every report names when it ran.
+	pinClock(t, func() time.Time { return testBase })
 	catalogue := map[string]report.RuleInfo{}
 	for _, r := range pairing.Catalogue() {
 		catalogue[r.ID] = r
@@ -157,12 +159,19 @@ func TestScenarios(t *testing.T) {
 
 var goldenDir = func() string { wd, _ := os.Getwd(); return filepath.Join(wd, "testdata", "golden") }()
 
-// unstable matches what differs between runs: key and certificate hashes.
-var unstable = regexp.MustCompile(`[0-9a-f]{16}\.\.\.`)
+// unstable matches what differs between runs: key and certificate hashes
+// (the fixtures' keys are fresh each run), shortened or whole.
+var (
+	unstable      = regexp.MustCompile(`[0-9a-f]{16}\.\.\.`)
+	unstableWhole = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
+	unstableBytes = regexp.MustCompile(`SHA-256 (` + "`?" + `<sha256>` + "`?" + `) \(\d+ bytes\)`)
+)
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	got = unstable.ReplaceAllString(got, "<hash>...")
+	got = unstableWhole.ReplaceAllString(got, "<sha256>")
+	got = unstableBytes.ReplaceAllString(got, "SHA-256 $1 (N bytes)")
 	path := filepath.Join(goldenDir, name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -484,8 +493,9 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	readme := string(b)
 	examples := map[string]string{
-		"$ ome-preflight check --at 2026-11-23T09:00:00Z chain.pem\n":                                                           "check/server-auth-only.txt",
-		"$ ome-preflight compare --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n": "compare/different-intermediates.txt",
+		"$ ome-preflight check --at 2026-11-23T09:00:00Z chain.pem\n":                                                                            "check/server-auth-only.txt",
+		"$ ome-preflight compare --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n":                  "compare/different-intermediates.txt",
+		"$ ome-preflight compare --format summary --source-time 2026-11-23T09:00:00Z --target-time 2026-11-23T09:00:00Z source.pem target.pem\n": "summary/compare/different-intermediates.txt",
 	}
 	for cmd, g := range examples {
 		want, err := os.ReadFile(filepath.Join(goldenDir, g))
@@ -561,7 +571,12 @@ func TestReadmeExamples(t *testing.T) {
 			"--target-chain", "target.pem", "--client-cert", "standin.pem", "--client-key", "standin.key")
 		shown := readme[start : start+end]
 		dates := regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z`)
-		gotLines, wantLines := strings.Split(strings.TrimSpace(dates.ReplaceAllString(res.stdout, "DATE")), "\n"), strings.Split(strings.TrimSpace(dates.ReplaceAllString(shown, "DATE")), "\n")
+		// Dates, and the inputs' digests and sizes (fresh keys each run).
+		norm := func(s string) string {
+			s = unstableWhole.ReplaceAllString(dates.ReplaceAllString(s, "DATE"), "<sha256>")
+			return unstableBytes.ReplaceAllString(s, "SHA-256 $1 (N bytes)")
+		}
+		gotLines, wantLines := strings.Split(strings.TrimSpace(norm(res.stdout)), "\n"), strings.Split(strings.TrimSpace(norm(shown)), "\n")
 		// The README elides the middle of the error list with "  ...".
 		ok := res.code == 1
 		j := 0

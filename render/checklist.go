@@ -45,6 +45,10 @@ func checklistHeadMarkdown(b *bufio.Writer, c *report.Checklist) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(string(p.Verdict)), e, wn, cause)
 	}
+	b.WriteString("\n")
+	var rb strings.Builder
+	runMarkdown(&rb, c.Run)
+	b.WriteString(strings.TrimSuffix(rb.String(), "\n"))
 	manualMarkdown(b, c.Manual)
 }
 
@@ -219,6 +223,13 @@ type tlBar struct {
 	Y, X, W      int
 	Label, Title string
 	Class        string
+	// Note says, on a failing row, how far outside the window the
+	// certificate's validity lies ("expired 455 days before the window"):
+	// a bar drawn at the plot's edge is a sliver otherwise. NoteX and
+	// NoteAnchor place it beside the bar.
+	Note       string
+	NoteX      int
+	NoteAnchor string
 }
 
 type tlMark struct {
@@ -265,7 +276,7 @@ func buildZoom(r *report.Report, window time.Duration) *timeline {
 	}
 	lo, hi := clockSpan(r, window)
 	pad := max(hi.Sub(lo)/4, 30*time.Minute)
-	return drawTimeline(r, rows, window, lo.Add(-pad), hi.Add(pad), 22, "01-02 15:04")
+	return drawTimeline(r, rows, window, lo.Add(-pad), hi.Add(pad), 22, "2006-01-02 15:04")
 }
 
 type timelineRow struct {
@@ -316,6 +327,10 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 		v := labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span))
 		return min(max(v, labelW), labelW+plotW) // what lies outside the span is drawn at its edge
 	}
+	winStart, winEnd := srcClock, tgtClock.Add(window)
+	if tgtClock.Before(srcClock) {
+		winStart, winEnd = tgtClock, srcClock.Add(window)
+	}
 	y := 30
 	for _, rw := range rows {
 		cls := "ok"
@@ -332,9 +347,17 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 		if name == "" {
 			name = rw.c.Subject.DN
 		}
-		tl.Bars = append(tl.Bars, tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
+		bar := tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
 			Label: fmt.Sprintf("%s %d %s (%s)", rw.side, rw.c.Index, name, rw.c.Role),
-			Title: fmt.Sprintf("%s: %s .. %s", name, rw.c.NotBefore.Format(time.RFC3339), rw.c.NotAfter.Format(time.RFC3339))})
+			Title: fmt.Sprintf("%s: %s .. %s", name, rw.c.NotBefore.Format(time.RFC3339), rw.c.NotAfter.Format(time.RFC3339))}
+		if cls == "bad" {
+			bar.Note = outsideWindow(rw.c, winStart, winEnd)
+			bar.NoteX, bar.NoteAnchor = bar.X+bar.W+6, "start"
+			if bar.X+bar.W/2 > labelW+plotW/2 {
+				bar.NoteX, bar.NoteAnchor = bar.X-6, "end"
+			}
+		}
+		tl.Bars = append(tl.Bars, bar)
 		y += rowH
 	}
 	tl.AxisY = y + 4
@@ -360,6 +383,35 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 	return tl
 }
 
+// outsideWindow says how a certificate's validity misses the window from
+// the earlier clock to the later clock's window end.
+func outsideWindow(c report.Cert, start, end time.Time) string {
+	switch {
+	case c.NotAfter.Before(start):
+		return "expired " + report.Human(start.Sub(c.NotAfter)) + " before the window"
+	case c.NotAfter.Before(end):
+		return "expires " + report.Human(end.Sub(c.NotAfter)) + " before the window ends"
+	case c.NotBefore.After(start):
+		return "not valid until " + report.Human(c.NotBefore.Sub(start)) + " into the window"
+	}
+	return "not valid at a clock"
+}
+
+// bannerText is the checklist's verdict in words, for the banner.
+func bannerText(c *report.Checklist) string {
+	n := map[report.Verdict]int{}
+	for _, p := range c.Pairs {
+		n[p.Verdict]++
+	}
+	switch c.Verdict {
+	case report.VerdictPass:
+		return fmt.Sprintf("PASS: all %s should pair", counted(len(c.Pairs), "pair"))
+	case report.VerdictFail:
+		return fmt.Sprintf("FAIL: %d of %s would not pair (%d pass, %d incomplete)", n[report.VerdictFail], counted(len(c.Pairs), "pair"), n[report.VerdictPass], n[report.VerdictIncomplete])
+	}
+	return fmt.Sprintf("INCOMPLETE: %d of %s could not be judged (%d pass)", n[report.VerdictIncomplete], counted(len(c.Pairs), "pair"), n[report.VerdictPass])
+}
+
 // htmlTmpl is parsed on first use: most runs never draw HTML, and parsing
 // it costs every process start half a millisecond.
 var htmlTmpl = sync.OnceValue(func() *template.Template {
@@ -374,6 +426,9 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 			return buildZoom(p.Report, p.Window)
 		},
 		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
+		"banner":    bannerText,
+		"errRules":  func(r *report.Report) string { return ruleList(r, report.SevError) },
+		"nchecked":  func(r *report.Report) int { return r.NotCheckedCount() },
 		"checkrows": checkRows,
 		// One pair at a time: a copy of the whole checklist would double
 		// the memory of a large inventory.
@@ -410,9 +465,19 @@ li.error{color:#b00020}li.warning{color:#a35d00}li.info{color:#555}.fix{color:#3
 svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#d9534f}
 .clock.src{stroke:#1f5fbf}.clock.tgt{stroke:#8a2be2}.win.src{fill:#1f5fbf;opacity:.25}.win.tgt{fill:#8a2be2;opacity:.25}
 .mark{font-family:monospace;font-weight:700}table.cl td.pass,table.cl td.fail,table.cl td.warn{font-weight:600;white-space:nowrap}table.cl td.na,table.cl td.info{color:#888;white-space:nowrap}table.cl td.notchecked{color:#5a4a8a;background:repeating-linear-gradient(45deg,#f4f2fa,#f4f2fa 6px,#fff 6px,#fff 12px);border:1px dashed #8a7ab8;font-style:italic}table.cl .why{font-size:.8em;white-space:normal;max-width:18em}.wizard{border-left:4px solid #b00020;padding:.3em .8em;background:#fff4f4}ul.manual{list-style:none;padding-left:0}ul.manual .toconfirm{color:#5a4a8a;font-style:italic}ul.manual .why{font-size:.8em;color:#555;margin-left:1.6em}
+.banner{font-size:1.6em;font-weight:700;padding:.6em .9em;border-radius:6px;margin:.4em 0 1em;color:#fff}.banner.pass{background:#17702a}.banner.fail{background:#b00020}.banner.incomplete{background:#a35d00}
+.run{font-size:.85em;color:#444}.run code{font-size:.95em}details.pair{margin:.5em 0 1em}details.pair>summary{cursor:pointer;font-weight:600;color:#1f4f8f}
+.legend{font-size:.85em;color:#333;margin:.2em 0 .8em;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3em 1.4em}.legend i{display:inline-block;width:18px;height:10px;margin-right:.4em;vertical-align:middle}
+.legend .ok{background:#5aa469}.legend .bad{background:#d9534f}.legend .src{background:#1f5fbf}.legend .tgt{background:#8a2be2}.legend .wsrc{background:rgba(31,95,191,.25)}.legend .wtgt{background:rgba(138,43,226,.25)}.legend i.src,.legend i.tgt{width:3px;height:14px}
+svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8}
 </style></head><body>
 <h1>OME migration change-window checklist</h1>
+<div class="banner {{.Verdict}}" role="status">{{banner .}}</div>
 <p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
+{{with .Run}}<p class="run">Ran by {{.Tool}} {{.Version}} at {{rfc .At}}. Each rule's documentation ships in the binary: <code>ome-preflight rules RULE</code>.</p>
+<table class="run"><tr><th>input</th><th>file</th><th>SHA-256</th><th>bytes</th></tr>
+{{range .Inputs}}<tr><td>{{.Role}}</td><td><code>{{.File}}</code></td><td>{{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}</td><td>{{.Bytes}}</td></tr>
+{{end}}</table>{{end}}
 <table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th><th>fix first</th></tr>
 {{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td><td>{{with .Report}}{{with .FixFirst}}<code>{{.Rule}}</code>{{end}}{{end}}</td></tr>
 {{end}}</table>
@@ -429,10 +494,13 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
 {{with .Clocks}}Skew {{dur .Skew}}; change window {{dur .Window}}.{{end}}</p>
+{{with errRules .}}<p>Errors: {{.}}.</p>{{end}}
+{{with .Run}}<p class="run">Ran by {{.Tool}} {{.Version}} at {{rfc .At}}.{{range .Inputs}} {{.Role}} <code>{{.File}}</code>: SHA-256 {{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}.{{end}}</p>{{end}}
 {{with zoom $p}}<h3>Clocks and change window (zoomed)</h3>
-{{template "timeline" .}}{{end}}
+{{template "timeline" .}}{{template "legend"}}{{end}}
+<details class="pair"><summary>Details: validity overview, checklist ({{len .Checks}} checks, {{nchecked .}} not checked), KB table, handshakes, findings ({{len .Findings}})</summary>
 {{with timeline $p}}<h3>Validity overview (to scale)</h3>
-{{template "timeline" .}}{{end}}
+{{template "timeline" .}}{{template "legend"}}{{end}}
 <h3>Checklist</h3>
 <table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
 {{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
@@ -445,14 +513,15 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 <ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}
 {{with .Target.Observed}}<h3>Target as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
 <ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}
-{{if .Findings}}<h3>Findings</h3><ul>
-{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
+{{if .Findings}}<h3>Findings</h3><p class="run">A rule's documentation: <code>ome-preflight rules RULE</code> (in the binary, no web needed).</p><ul>
+{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
-{{end}}{{end}}{{end}}{{define "foot"}}
+</details>
+{{end}}{{end}}{{end}}{{define "legend"}}<ul class="legend"><li><i class="ok"></i>certificate valid at both clocks through the window</li><li><i class="bad"></i>certificate not valid at a clock or expiring within the window (the red note says by how much)</li><li><i class="src"></i>source clock</li><li><i class="tgt"></i>target clock</li><li><i class="wsrc"></i>change window from the source clock</li><li><i class="wtgt"></i>change window from the target clock</li></ul>{{end}}{{define "foot"}}
 </body></html>
 {{end}}{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$.AxisY}}"/>{{end}}
-{{range .Bars}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}">{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{end}}
+{{range .Bars}}{{if eq .Class "bad"}}<rect class="badrow" x="0" y="{{.Y}}" width="{{$.Width}}" height="{{$.BarH}}"/>{{end}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}"{{if eq .Class "bad"}} class="badlabel"{{end}}>{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{if .Note}}<text class="badnote" x="{{.NoteX}}" y="{{.Y}}" dy="{{$.BarH}}" text-anchor="{{.NoteAnchor}}">{{.Note}}</text>{{end}}{{end}}
 {{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$.AxisY}}" stroke-width="2"/>{{end}}
 {{range $i, $m := .Marks}}<text x="{{$m.X}}" y="{{if eq $i 0}}10{{else}}{{$.Height}}{{end}}" dy="{{if eq $i 0}}0{{else}}-2{{end}}" text-anchor="middle">{{$m.Label}}</text>{{end}}
 <line x1="{{.LabelX}}" x2="{{.Width}}" y1="{{.AxisY}}" y2="{{.AxisY}}" stroke="#999"/>

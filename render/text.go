@@ -22,7 +22,7 @@ type RenderOptions struct {
 }
 
 // Formats lists the values --format accepts.
-func Formats() []string { return []string{"text", "json", "markdown"} }
+func Formats() []string { return []string{"text", "json", "markdown", "summary"} }
 
 // Render writes r in format to w.
 func Render(w io.Writer, r *report.Report, format string, o RenderOptions) error {
@@ -31,6 +31,8 @@ func Render(w io.Writer, r *report.Report, format string, o RenderOptions) error
 		return RenderJSON(w, r)
 	case "markdown", "md":
 		return RenderMarkdown(w, r)
+	case "summary":
+		return RenderSummary(w, r)
 	default:
 		return RenderText(w, r, o)
 	}
@@ -63,6 +65,7 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 	r = Safe(r)
 	p := painter{o.Color}
 	b := &strings.Builder{}
+	runText(b, r.Run)
 	switch r.Command {
 	case "check":
 		fmt.Fprintf(b, "%s %s (%s, %d certificate%s), mode %s, at %s\n", p.bold("check"), r.Input.File, r.Input.Encoding,
@@ -87,6 +90,40 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 	verdictText(b, r, p)
 	_, err := io.WriteString(w, trimLines(b.String()))
 	return err
+}
+
+// runText is the text report's first lines: the tool's version, when it
+// ran, and each input file's SHA-256.
+func runText(b *strings.Builder, run *report.Run) {
+	if run == nil {
+		return
+	}
+	fmt.Fprintf(b, "%s %s, ran %s\n", run.Tool, run.Version, run.At.Format(time.RFC3339))
+	for _, h := range run.Inputs {
+		fmt.Fprintf(b, "  %s\n", inputLine(h))
+	}
+	b.WriteString("\n")
+}
+
+// runMarkdown is the Markdown report's run: version, time, input hashes.
+func runMarkdown(b *strings.Builder, run *report.Run) {
+	if run == nil {
+		return
+	}
+	fmt.Fprintf(b, "Ran by %s %s at %s.", run.Tool, mdEsc(run.Version), run.At.Format(time.RFC3339))
+	if len(run.Inputs) > 0 {
+		b.WriteString(" Inputs:\n\n")
+		for _, h := range run.Inputs {
+			if h.SHA256 == "" {
+				fmt.Fprintf(b, "- %s %s: %s\n", h.Role, mdEsc(h.File), mdEsc(h.Error))
+				continue
+			}
+			fmt.Fprintf(b, "- %s %s: SHA-256 `%s` (%d bytes)\n", h.Role, mdEsc(h.File), h.SHA256, h.Bytes)
+		}
+	} else {
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
 }
 
 func plural(n int) string {
@@ -239,6 +276,9 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 			}
 		}
 	}
+	if len(fs) > 0 {
+		b.WriteString("\n(a rule's documentation: ome-preflight rules RULE)\n")
+	}
 }
 
 func argsText(args []string) string {
@@ -361,6 +401,13 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	default:
 		pairMarkdownHeader(b, r)
 	}
+	if rules := ruleList(r, report.SevError); rules != "" {
+		fmt.Fprintf(b, "Errors: %s.\n\n", mdEsc(rules))
+	}
+	runMarkdown(b, r.Run)
+	// The details fold below the summary: a ticket shows the verdict and
+	// its cause, not 48 rows of passes.
+	fmt.Fprintf(b, "<details><summary>Details: checklist (%d checks, %d not checked), certificates, findings (%d)</summary>\n\n", len(r.Checks), r.NotCheckedCount(), len(r.Findings))
 	b.WriteString("## Checklist\n\n")
 	for _, c := range r.Checks {
 		side := ""
@@ -399,12 +446,13 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	}
 	if len(r.Findings) > 0 {
 		b.WriteString("\n## Findings\n\n")
+		b.WriteString(RuleDocsNote + "\n\n")
 		for _, f := range r.Findings {
 			side := ""
 			if f.Side != "" {
 				side = string(f.Side) + ": "
 			}
-			fmt.Fprintf(b, "- **%s** [`%s`](%s)%s %s%s", f.Severity, f.Rule, f.Doc, inferredMark(f.Reference), side, mdEsc(f.Message))
+			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(f.Message))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
@@ -414,9 +462,14 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 			}
 		}
 	}
+	b.WriteString("\n</details>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// RuleDocsNote says where a rule's documentation is when the web is not:
+// in the binary.
+const RuleDocsNote = "Each rule's documentation ships in the binary: run `ome-preflight rules RULE` (id, severity, OME message, citation, fix); the links need the web."
 
 // RenderRules writes the catalogue.
 func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
@@ -453,6 +506,28 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
+}
+
+// RenderRule writes one rule's documentation, as it ships in the binary.
+func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
+	switch format {
+	case "json":
+		return RenderJSON(w, report.RulesReport{SchemaVersion: report.SchemaVersion, Command: "rules", Rules: []report.RuleInfo{r}})
+	case "markdown", "md":
+		return RenderRules(w, []report.RuleInfo{r}, format)
+	}
+	ome := "(none: OME raises no message of its own for this rule)"
+	if r.OMEMessageID != "" {
+		ome = r.OMEMessageID
+		if len(r.OMEMessageArgs) > 0 {
+			ome += ", MessageArgs" + argsText(r.OMEMessageArgs)
+		}
+	}
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%s\n  family:      %s\n  severity:    %s\n  OME message: %s\n  citation:    %s\n  models:      %s\n\n", r.ID, r.Family, r.Severity, ome, r.Reference, r.Models)
+	fmt.Fprintf(b, "What it checks:\n  %s\n\nFix:\n  %s\n", r.Description, r.Fix)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func sideHeader(name string, sd *report.Appliance) string {
@@ -793,6 +868,12 @@ func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error 
 // pair (verdict, kind, counts, the cause to fix first) and the totals.
 func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 	var b strings.Builder
+	for _, l := range runLines(Safe(cl.Run), 0) {
+		b.WriteString(l + "\n")
+	}
+	if cl.Run != nil {
+		b.WriteString("\n")
+	}
 	// Columns sized to the longest pair name.
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	count := map[report.Verdict]int{}

@@ -70,6 +70,9 @@ type Checklist struct {
 	// Manual are the prerequisites the admin confirms by hand, for every
 	// pair: the tool cannot observe them, so none is ever a pass.
 	Manual []ManualItem `json:"manual"`
+	// Run names the tool's version, when it ran and the SHA-256 of the
+	// inventory and of every file it names.
+	Run *Run `json:"run,omitempty"`
 }
 
 // ManualStatus is the status of a manual item: the admin's to confirm.

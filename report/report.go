@@ -130,6 +130,9 @@ type Report struct {
 	// the path check shows validate to the file's own root, for the mode's
 	// usages and --name, at --at? The rules say what OME makes of it.
 	ChainVerdict *ChainVerdict `json:"chain_verdict,omitempty"`
+	// Run names the tool's version, when it ran and the SHA-256 of each
+	// input file.
+	Run *Run `json:"run,omitempty"`
 }
 
 // ChainVerdict is the one verifier's verdict as the report shows it.
