@@ -77,6 +77,8 @@ func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.T
 		hs.Error, hs.Stage = weak.Error(), report.StageWeak
 	case verifyErr != nil:
 		hs.Error, hs.Stage = verifyErr.Error(), report.StageVerify
+	case m.Failed && m.Withheld != "":
+		hs.Error, hs.Stage = m.Error+"; "+m.Withheld, report.StageClientCert
 	case m.Failed:
 		hs.Error, hs.Stage = m.Error, m.Stage
 	case !m.Made:

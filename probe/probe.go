@@ -124,6 +124,7 @@ type mutualResult struct {
 	stage      report.Stage
 	status     int
 	body       string // the start of the answer's body, for the rules
+	withheld   string // why the stand-in was not sent (see Withheld)
 	unproven   string // the server's handshake signature did not verify
 	differs    string // answered with another leaf than the observing connection
 }
@@ -135,7 +136,7 @@ func spkiPrefix(c *x509.Certificate) string {
 
 // attempt is the verifying connection as the rules get it, unjudged.
 func (m *mutualResult) attempt() *report.MutualAttempt {
-	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, HTTPBody: m.body, Differs: m.differs}
+	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, HTTPBody: m.body, Differs: m.differs, Withheld: m.withheld}
 	if st := m.state; st != nil {
 		a.Made, a.Version, a.CipherSuite, a.Peer = true, tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.PeerCertificates
 	}
@@ -370,12 +371,41 @@ func (obs *observer) tlsConfig(o Options, cert *tls.Certificate, capture func(tl
 					obs.AcceptableCAs = append(obs.AcceptableCAs, rdnString(raw))
 				}
 			}
-			if cert != nil {
+			if cert != nil && withheld(cert, cri.AcceptableCAs) == "" {
 				return cert, nil
 			}
 			return &tls.Certificate{}, nil
 		},
 	}
+}
+
+// withheld says why a TLS client would not send cert when the server asks
+// for a certificate from the CAs it names (cas, DER names): none of the
+// chain's issuers is among them. Java's key managers and Go's default
+// choose a certificate so; an empty list allows any. "" when it is sent.
+func withheld(cert *tls.Certificate, cas [][]byte) string {
+	if len(cas) == 0 {
+		return ""
+	}
+	var issuers []string
+	for _, der := range cert.Certificate {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			continue
+		}
+		for _, ca := range cas {
+			if bytes.Equal(c.RawIssuer, ca) {
+				return ""
+			}
+		}
+		issuers = append(issuers, c.Issuer.String())
+	}
+	named := make([]string, 0, len(cas))
+	for _, ca := range cas {
+		named = append(named, rdnString(ca).DN)
+	}
+	return fmt.Sprintf("the stand-in was not sent: its issuers (%s) are not among the CAs the server names (%s), so a TLS client (Java, Go) sends no certificate",
+		strings.Join(issuers, "; "), strings.Join(named, "; "))
 }
 
 func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
@@ -619,11 +649,15 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 			}
 			return nil
 		},
-		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
 			mu.Lock()
+			defer mu.Unlock()
 			asked = true
-			mu.Unlock()
 			if o.ClientCert != nil {
+				if why := withheld(o.ClientCert, cri.AcceptableCAs); why != "" {
+					m.withheld = why
+					return &tls.Certificate{}, nil
+				}
 				return o.ClientCert, nil
 			}
 			return &tls.Certificate{}, nil

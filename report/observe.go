@@ -95,6 +95,11 @@ type MutualAttempt struct {
 	// Differs says which other certificate answered it, when it was not the
 	// observed leaf.
 	Differs string
+	// Withheld says why the stand-in was not sent although the server
+	// asked for a certificate: none of its chain's issuers is among the
+	// CAs the server names, and a TLS client (Java's key manager, Go's
+	// default) then sends none.
+	Withheld string
 }
 
 // API endpoints the probe reads (GET only).
