@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -34,6 +36,9 @@ Examples:
 					"csr takes one CSR file, got %d arguments", c.NArg())
 			}
 			csr, err := chain.ReadCSR(c.Args().First())
+			if errors.Is(err, chain.ErrEmpty) || errors.Is(err, chain.ErrTooLarge) {
+				return &usageError{msg: err.Error(), hints: []string{"give the CSR generated on the appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request): -----BEGIN CERTIFICATE REQUEST-----, with or without line breaks"}}
+			}
 			if err != nil {
 				return err
 			}

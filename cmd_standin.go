@@ -186,7 +186,7 @@ func standinINFText(cn, tmpl string) string {
 	b.WriteString("; certreq -new standin.inf standin-windows.csr makes the key in this machine's store instead of standin.key.\r\n")
 	b.WriteString("[Version]\r\nSignature=\"$Windows NT$\"\r\n\r\n")
 	fmt.Fprintf(&b, "[NewRequest]\r\nSubject = \"CN=%s\"\r\nKeyAlgorithm = RSA\r\nKeyLength = %d\r\nKeySpec = 1\r\nKeyUsage = 0xa0\r\nExportable = TRUE\r\nMachineKeySet = FALSE\r\nRequestType = PKCS10\r\n\r\n", cn, standinKeyBits)
-	b.WriteString("[EnhancedKeyUsageExtension]\r\nOID=1.3.6.1.5.5.7.3.1 ; Server Authentication\r\nOID=1.3.6.1.5.5.7.3.2 ; Client Authentication\r\n")
+	b.WriteString("[EnhancedKeyUsageExtension]\r\n; Server Authentication, Client Authentication\r\nOID=1.3.6.1.5.5.7.3.1\r\nOID=1.3.6.1.5.5.7.3.2\r\n")
 	fmt.Fprintf(&b, "\r\n[Extensions]\r\n2.5.29.17 = \"{text}\"\r\n_continue_ = \"dns=%s\"\r\n", cn)
 	if tmpl != "" {
 		fmt.Fprintf(&b, "\r\n[RequestAttributes]\r\nCertificateTemplate = %s\r\n", tmpl)
