@@ -98,7 +98,7 @@ func TestInventoryTyposAndTabs(t *testing.T) {
 	inv := filepath.Join(dir, "inventory.yaml")
 	for _, tc := range []struct{ name, yaml, want, hint string }{
 		{"pair key", "pairs:\n  - name: a\n    sorce: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n",
-			`line 3: unknown key "sorce" in a pair (did you mean "source"?); its keys are name, window, source, target`, "an inventory is"},
+			`line 3: unknown key "sorce" in a pair (did you mean "source"?); its keys are name, window, template, source, target`, "an inventory is"},
 		{"side key", "pairs:\n  - name: a\n    source:\n      chian: good-pair/source.pem\n    target: {chain: good-pair/target.pem}\n",
 			`line 4: unknown key "chian" in a side (source or target) (did you mean "chain"?); its keys are address, chain, csr, clock, fingerprint, name, user, password_env`, "an inventory is"},
 		{"top key", "pair:\n  - name: a\n", `line 1: unknown key "pair" in the inventory (did you mean "pairs"?)`, "an inventory is"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -236,7 +237,81 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, run 
 // checkPair probes a pair whose sides both have addresses; otherwise it
 // compares chains, observing an address-only side live.
 // o holds each side's options, creds where its password came from.
+// templateReport judges an AD CS template dump (certutil -v -dstemplate
+// NAME) as the template command does: what OME will say about a leaf
+// issued from it. The template reader sets it (cmd_template.go); while it
+// is nil the checklist says the template was not checked (na, with why).
+var templateReport func(path string) (*report.Report, error)
+
+// beforeIssuing is the pair's first section: each side's CSR (csr's
+// rules) and the pair's template, judged before any certificate exists.
+func beforeIssuing(p InventoryPair) []report.BeforeIssuing {
+	var out []report.BeforeIssuing
+	if p.Template != "" {
+		item := report.BeforeIssuing{What: "template", File: p.Template}
+		switch r, err := templateReportOf(p.Template); {
+		case err != nil:
+			item.Status, item.Reason = report.NA, "template not checked: "+err.Error()
+		default:
+			item.Status, item.Report = worstCheck(r), r
+		}
+		out = append(out, item)
+	}
+	for _, sd := range []struct {
+		name string
+		inv  *InventorySide
+	}{{"source", p.Source}, {"target", p.Target}} {
+		if sd.inv.CSR == "" {
+			continue
+		}
+		item := report.BeforeIssuing{What: sd.name + " csr", File: sd.inv.CSR}
+		if c, err := chain.ReadCSR(sd.inv.CSR); err != nil {
+			item.Status, item.Reason = report.NA, "csr not checked: "+err.Error()
+		} else {
+			r := pairing.LintCSR(c)
+			item.Status, item.Report = worstCheck(r), r
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// templateReportOf is templateReport, or why the template could not be
+// judged.
+func templateReportOf(path string) (*report.Report, error) {
+	if templateReport == nil {
+		return nil, errors.New("this build has no template reader (the template command); run a build that has it")
+	}
+	return templateReport(path)
+}
+
+// worstCheck is the worst status of r's checks.
+func worstCheck(r *report.Report) report.Status {
+	worst := report.NA
+	for _, c := range r.Checks {
+		if c.Status > worst {
+			worst = c.Status
+		}
+	}
+	return worst
+}
+
 func checkPair(ctx context.Context, e *env, p InventoryPair, o [2]probe.Options, creds [2]login, ca *chain.Input, maxSkew time.Duration) report.ChecklistPair {
+	res := checkPairAfter(ctx, e, p, o, creds, ca, maxSkew)
+	res.BeforeIssuing = beforeIssuing(p)
+	for _, b := range res.BeforeIssuing {
+		// A CSR or a template that fails fails the pair: the certificate
+		// it leads to would be refused.
+		if b.Report != nil && b.Report.Verdict == report.VerdictFail {
+			res.Verdict = report.VerdictFail
+		}
+	}
+	return res
+}
+
+// checkPairAfter checks the pair's chains and appliances: compare, or probe
+// when both sides have an address.
+func checkPairAfter(ctx context.Context, e *env, p InventoryPair, o [2]probe.Options, creds [2]login, ca *chain.Input, maxSkew time.Duration) report.ChecklistPair {
 	res := report.ChecklistPair{Name: p.Name, Window: p.window}
 	fail := func(err error) report.ChecklistPair {
 		res.Verdict, res.Error = report.VerdictIncomplete, err.Error()

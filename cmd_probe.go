@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
@@ -53,8 +52,8 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 			&cli.StringFlag{Name: "source-fingerprint", Usage: "SHA-256 `HEX` of the source's leaf certificate (or of its public key): pins it for credentials when you have no --source-chain"},
 			&cli.StringFlag{Name: "target-fingerprint", Usage: "SHA-256 `HEX` of the target's leaf certificate (or of its public key)"},
 			&cli.StringFlag{Name: "ca", Usage: "root CA `FILE`: with --user, the served chain must verify to it (not to the chain file's own root); credentials still need a pin, --source-chain/--target-chain (which must verify to it too) or --source-fingerprint/--target-fingerprint"},
-			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, from the appliances' CA) for the mutual handshake"},
-			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM; never printed)"},
+			&cli.StringFlag{Name: "client-cert", Usage: "stand-in client certificate `FILE` (PEM, DER or PKCS#7, from the appliances' CA; see ome-preflight standin) for the mutual handshake"},
+			&cli.StringFlag{Name: "client-key", Usage: "its private key `FILE` (PEM, e.g. standin.key; never printed)"},
 			&cli.StringFlag{Name: "source-csr", Usage: "the CSR generated on the source appliance (`FILE`): csr-key and csr-wildcard for the source"},
 			&cli.StringFlag{Name: "target-csr", Usage: "the CSR generated on the target appliance (`FILE`)"},
 			&cli.StringFlag{Name: "source-name", Usage: "the `HOST` name or IP the target uses to reach the source (leaf-name)"},
@@ -246,11 +245,11 @@ func liveConnOptions(c *cli.Context, e *env) (probe.Options, *chain.Input, error
 		if cf == "" || kf == "" {
 			return o, nil, usagef("give both --client-cert and --client-key", "a stand-in client identity needs a certificate and its key")
 		}
-		cert, err := tls.LoadX509KeyPair(cf, kf)
+		cert, err := loadClientIdentity(cf, kf)
 		if err != nil {
-			return o, nil, usagef("both files must be PEM; the key must match the certificate", "--client-cert %s / --client-key %s: %v", cf, kf, err)
+			return o, nil, err
 		}
-		o.ClientCert = &cert
+		o.ClientCert = cert
 	}
 	var ca *chain.Input
 	if f := c.String("ca"); f != "" {

@@ -21,16 +21,23 @@ import (
 
 // Inventory is the checklist's input, a YAML file admins edit by hand.
 type Inventory struct {
-	Pairs []InventoryPair `yaml:"pairs"`
+	// Template is the AD CS template dump (certutil -v -dstemplate NAME)
+	// every pair's certificates are issued from, unless a pair names its
+	// own.
+	Template string          `yaml:"template"`
+	Pairs    []InventoryPair `yaml:"pairs"`
 }
 
 // InventoryPair is one migration: a source and a target appliance.
 type InventoryPair struct {
-	Name   string         `yaml:"name"`
-	Window string         `yaml:"window"`
-	Source *InventorySide `yaml:"source"`
-	Target *InventorySide `yaml:"target"`
-	window time.Duration
+	Name   string `yaml:"name"`
+	Window string `yaml:"window"`
+	// Template is the AD CS template dump the pair's certificates are
+	// issued from (certutil -v -dstemplate NAME > FILE).
+	Template string         `yaml:"template"`
+	Source   *InventorySide `yaml:"source"`
+	Target   *InventorySide `yaml:"target"`
+	window   time.Duration
 }
 
 // InventorySide is one appliance: an address and/or a chain file.
@@ -103,7 +110,7 @@ func LoadInventory(path string) (*Inventory, error) {
 func ParseInventory(path string, data []byte) (*Inventory, error) {
 	bad := func(format string, args ...any) error {
 		return &usageError{msg: fmt.Sprintf("%s: %s", path, fmt.Sprintf(format, args...)),
-			hints: []string{"an inventory is: pairs: [ {name, window, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"}}
+			hints: []string{"an inventory is: [template: FILE,] pairs: [ {name, window, template, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"}}
 	}
 	// The document is read as a tree first, and refused with any anchor,
 	// alias or merge key, before it is decoded into the inventory.
@@ -158,6 +165,17 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 				return nil, bad("pair %q: window %q is not a duration like 4h or 90m", p.Name, p.Window)
 			}
 			p.window = d
+		}
+		if p.Template == "" {
+			p.Template = inv.Template
+		}
+		if p.Template != "" {
+			if !filepath.IsAbs(p.Template) {
+				p.Template = filepath.Join(dir, p.Template)
+			}
+			if st, err := os.Stat(p.Template); err != nil || st.IsDir() {
+				return nil, bad("pair %q: template file %s cannot be read (the output of certutil -v -dstemplate NAME, saved to a file)", p.Name, p.Template)
+			}
 		}
 		for _, s := range []struct {
 			name string

@@ -633,7 +633,7 @@ func TestReadmeCommandLinesRun(t *testing.T) {
 		line, _, _ = strings.Cut(line, ">")
 		args := strings.Fields(line)[1:]
 		switch args[0] {
-		case "check", "compare", "assemble", "explain", "checklist", "rules":
+		case "check", "compare", "assemble", "explain", "checklist", "rules", "csr", "standin":
 		default:
 			continue // probe and mock need appliances: the probe tests run them
 		}

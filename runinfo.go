@@ -25,7 +25,7 @@ var inputFileFlags = []struct{ flag, role string }{
 // input file the command was given, positional files first.
 func (e *env) runInfo(c *cli.Context) *report.Run {
 	run := newRun(e.now())
-	roles := map[string][]string{"check": {"chain"}, "compare": {"source chain", "target chain"}, "checklist": {"inventory"}}[c.Command.Name]
+	roles := map[string][]string{"check": {"chain"}, "csr": {"csr"}, "compare": {"source chain", "target chain"}, "checklist": {"inventory"}}[c.Command.Name]
 	for i, f := range c.Args().Slice() {
 		role := "file"
 		if i < len(roles) {

@@ -113,7 +113,7 @@ func hintsFor(err error) []string {
 	case errors.Is(err, chain.ErrIsDirectory):
 		return []string{"give the chain file inside it"}
 	case errors.Is(err, chain.ErrNotCSR):
-		return []string{"--csr takes the certificate signing request generated on the appliance (-----BEGIN CERTIFICATE REQUEST-----)"}
+		return []string{"csr and --csr take the certificate signing request generated on the appliance (-----BEGIN CERTIFICATE REQUEST-----)"}
 	case errors.Is(err, chain.ErrEmpty), errors.Is(err, chain.ErrNoCertificates), errors.Is(err, chain.ErrUnknownFormat),
 		errors.Is(err, chain.ErrTruncatedPEM), errors.Is(err, chain.ErrBadBase64):
 		return []string{"give the certificate chain file you plan to upload: Base64 PEM, DER, PKCS#7 (.p7b) or PKCS#12 (.pfx) are read"}

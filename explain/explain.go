@@ -614,6 +614,18 @@ func causeOf(r *pairing.Rule) string {
 	return r.Description
 }
 
+// beforeHint names, for an error decided before the certificate exists
+// (the CSR, the CA template), the command that would have caught it then.
+func beforeHint(rule string) string {
+	switch rule {
+	case "csr-key", "csr-wildcard", "csr-common-name":
+		return " Before the CA signs the next CSR, check it: ome-preflight csr appliance.csr."
+	case "leaf-eku", "leaf-key-usage":
+		return " Before the next certificate is issued, check the CA template: certutil -v -dstemplate NAME > template.txt, then ome-preflight template template.txt (and ome-preflight standin --out standin makes a client identity from that CA for probe --client-cert)."
+	}
+	return ""
+}
+
 // lookup maps an OME message to the rule that predicts it.
 func lookup(id string, args, related []string, context string) (rule string, known bool, cause, fix string) {
 	arg := ""
@@ -646,7 +658,7 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 		if r.ID == "chain-complete" {
 			fix = "run 'ome-preflight check chain.pem' to see which; 'ome-preflight assemble' builds the chain in OME's order"
 		}
-		return r.ID, true, causeOf(r), fix
+		return r.ID, true, causeOf(r), fix + beforeHint(r.ID)
 	}
 	switch id {
 	case "CGEN1008":
@@ -659,7 +671,7 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 		lc := strings.ToLower(context)
 		if strings.Contains(strings.ToLower(what), "distinguishedname") || strings.Contains(lc, "for distinguishedname") || strings.Contains(lc, "csr") || strings.Contains(lc, "wildcard") {
 			r, _ := pairing.RuleByID("csr-wildcard")
-			return r.ID, true, causeOf(r), r.Fix
+			return r.ID, true, causeOf(r), r.Fix + beforeHint(r.ID)
 		}
 		if what == "" {
 			what = "a request field (OME named none)"
@@ -670,8 +682,8 @@ func lookup(id string, args, related []string, context string) (rule string, kno
 		return "api-access", true, "authentication failed: invalid user name or password", "check the account and password; migration needs the peer appliance's local administrator credentials"
 	case "CGEN1004":
 		if namesSAN(related) || namesSAN(args) {
-			return "", true, "CSR generation refused the subject alternative names (San): OME takes at most 4, separated by commas without spaces",
-				"Generate the CSR again with at most 4 names, separated by commas only (ome1.example.com,10.0.0.5, not 'ome1.example.com, 10.0.0.5'); Dell's Ansible module ome_application_certificate documents 'up to 4 comma separated values' for subject_alternative_names and removes the spaces itself since its fix for issue 537"
+			r, _ := pairing.RuleByID("csr-san")
+			return r.ID, true, causeOf(r), r.Fix + " Dell's Ansible module ome_application_certificate documents 'up to 4 comma separated values' for subject_alternative_names and removes the spaces itself since its fix for issue 537."
 		}
 		what := strings.Join(append(append([]string{}, related...), args...), ", ")
 		if what == "" {

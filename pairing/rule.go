@@ -30,6 +30,7 @@ const (
 	FamilyUpload = report.FamilyUpload
 	FamilyPair   = report.FamilyPair
 	FamilyLive   = report.FamilyLive
+	FamilyCSR    = report.FamilyCSR
 )
 
 // Result is what a rule's check returns for one finding-worthy fact.
@@ -99,6 +100,10 @@ func (r *Rule) doc() string {
 var models = map[string]string{
 	"csr-key":             "OME policy (KB 000221202 #1)",
 	"csr-wildcard":        "OME policy (KB 000221202 #6)",
+	"csr-common-name":     "OME policy (KB 000221202 #6: a leaf without CN); the CA copying the CSR's subject is inferred",
+	"csr-san":             "OME's CSR generation (CGEN1004 San) as Dell's Ansible module ome_application_certificate documents it (inferred)",
+	"csr-key-size":        "OME's CSR generation, RSA 2048 or 4096 (inferred)",
+	"csr-signature":       "RFC 2986 section 3: CAs verify the request's signature (inferred)",
 	"encoding":            "OME policy (KB 000221202 #2); a PEM PKCS#7 chain is a warning: the KB and Dell's Ansible module ome_application_certificate disagree",
 	"encoding-text":       "OpenSSL's PEM reader (indented lines, missing padding; inferred)",
 	"leaf-eku":            "OME policy (KB 000221202 #3); a leaf without EKU is refused as OME's message says, not as the stacks would",
@@ -164,6 +169,11 @@ func allRules() []*Rule {
 	var all []*Rule
 	for _, u := range uploadRules {
 		all = append(all, &u.Rule)
+	}
+	for _, c := range csrRules {
+		if c.Rule.Family == FamilyCSR { // csr-wildcard is an upload rule too
+			all = append(all, c.Rule)
+		}
 	}
 	for _, p := range pairRules {
 		all = append(all, &p.Rule)

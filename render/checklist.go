@@ -67,6 +67,7 @@ func manualMarkdown(b *bufio.Writer, items []report.ManualItem) {
 // checklistPairMarkdown is one pair's section.
 func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
 	fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
+	beforeIssuingMarkdown(b, p.BeforeIssuing)
 	if p.Error != "" {
 		fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
 	}
@@ -88,6 +89,42 @@ func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
 		b.WriteString(line)
 	}
 	return nil
+}
+
+// beforeIssuingMarkdown is a pair's first section: the CA template and the
+// appliances' CSRs, judged before any certificate exists; a box per input,
+// the findings under it.
+func beforeIssuingMarkdown(b *bufio.Writer, items []report.BeforeIssuing) {
+	if len(items) == 0 {
+		return
+	}
+	b.WriteString("## Before issuing\n\nThe CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr).\n\n")
+	for _, it := range items {
+		it = Safe(it)
+		switch {
+		case it.Report == nil || it.Status == report.NA:
+			fmt.Fprintf(b, "- (not checked) %s %s: %s\n", it.What, mdEsc(it.File), mdEsc(it.Reason))
+			continue
+		case it.Status >= report.Warn:
+			fmt.Fprintf(b, "- [ ] %s %s\n", it.What, mdEsc(it.File))
+		default:
+			fmt.Fprintf(b, "- [x] %s %s\n", it.What, mdEsc(it.File))
+		}
+		for _, f := range it.Report.Findings {
+			fmt.Fprintf(b, "  - **%s** `%s` %s", f.Severity, f.Rule, mdEsc(f.Message))
+			if f.OMEMessageID != "" {
+				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
+			}
+			b.WriteString("\n")
+			if f.Severity != report.SevInfo && f.Fix != "" {
+				fmt.Fprintf(b, "    - Fix: %s\n", mdEsc(f.Fix))
+			}
+		}
+		if it.Report.CSR != nil && len(it.Report.CSR.Names) > 0 {
+			fmt.Fprintf(b, "  - The certificate will have to cover: %s\n", mdEsc(strings.Join(it.Report.CSR.Names, ", ")))
+		}
+	}
+	b.WriteString("\n")
 }
 
 // ChecklistStream renders a checklist's two documents while its pairs are

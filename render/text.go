@@ -81,6 +81,8 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 		if r.CSR != nil {
 			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)
 		}
+	case "csr":
+		csrText(b, r.CSR, p)
 	default:
 		renderPairText(b, r, p)
 	}
@@ -90,6 +92,20 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 	verdictText(b, r, p)
 	_, err := io.WriteString(w, trimLines(b.String()))
 	return err
+}
+
+// csrText is the csr report's head: the CSR as read, and the names the
+// certificate will have to cover.
+func csrText(b *strings.Builder, c *report.CSRInfo, p painter) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(b, "%s %s\n", p.bold("csr"), c.File)
+	if len(c.Notes) > 0 {
+		fmt.Fprintf(b, "  file: %s\n", strings.Join(c.Notes, "; "))
+	}
+	fmt.Fprintf(b, "  subject: %s\n  key:     %s (SPKI SHA-256 %s)\n  SAN:     %s\n", orDash(c.Subject), c.Key, c.SPKISHA256, orDash(strings.Join(c.SAN, ", ")))
+	fmt.Fprintf(b, "\nThe certificate issued for this CSR will have to cover: %s\n", orDash(strings.Join(c.Names, ", ")))
 }
 
 // runText is the text report's first lines: the tool's version, when it
@@ -374,6 +390,7 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != report.VerdictFail],
 		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
 		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
+		"csr":     map[bool]string{true: "this CSR is ready to be signed", false: "do not have this CSR signed"}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Verdict == report.VerdictIncomplete {
 		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
@@ -397,6 +414,10 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	case "check":
 		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
 		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(string(r.Verdict)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		mdFixFirst(b, r)
+	case "csr":
+		fmt.Fprintf(b, "# OME CSR check: %s\n\n", mdEsc(r.CSR.File))
+		fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
 		mdFixFirst(b, r)
 	default:
 		pairMarkdownHeader(b, r)
@@ -441,6 +462,13 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
 		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
+	} else if r.Command == "csr" {
+		c := r.CSR
+		fmt.Fprintf(b, "\n## CSR\n\n- Subject: %s\n- Key: %s (SPKI SHA-256 `%s`)\n- Subject alternative names: %s\n- Names the certificate will have to cover: %s\n",
+			mdEsc(orDash(c.Subject)), c.Key, c.SPKISHA256, mdEsc(orDash(strings.Join(c.SAN, ", "))), mdEsc(orDash(strings.Join(c.Names, ", "))))
+		if len(c.Notes) > 0 {
+			fmt.Fprintf(b, "- File: %s\n", mdEsc(strings.Join(c.Notes, "; ")))
+		}
 	} else {
 		pairMarkdownBody(b, r)
 	}

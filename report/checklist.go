@@ -22,7 +22,22 @@ type ChecklistPair struct {
 	// Window is the pair's change window.
 	Window time.Duration
 	Error  string
-	Report *Report
+	// BeforeIssuing is the first section: what is judged before any
+	// certificate exists (the appliances' CSRs, the CA template).
+	BeforeIssuing []BeforeIssuing
+	Report        *Report
+}
+
+// BeforeIssuing is one input judged before the certificate exists: an
+// appliance's CSR (command csr) or the AD CS template dump (command
+// template). Status is the worst of its checks; na with Reason when it
+// could not be judged.
+type BeforeIssuing struct {
+	What   string  `json:"what"` // "source csr", "target csr", "template"
+	File   string  `json:"file"`
+	Status Status  `json:"status"`
+	Reason string  `json:"reason,omitempty"`
+	Report *Report `json:"report,omitempty"`
 }
 
 // MarshalJSON writes the contract's fields, the window as a Go duration
@@ -34,8 +49,10 @@ func (p ChecklistPair) MarshalJSON() ([]byte, error) {
 		Kind    Kind    `json:"kind"`
 		Window  string  `json:"window"`
 		Error   string  `json:"error,omitempty"`
-		Report  *Report `json:"report"`
-	}{p.Name, p.Verdict, p.Kind, p.Window.String(), p.Error, p.Report})
+		// before_issuing is added to the contract; omitted when empty.
+		BeforeIssuing []BeforeIssuing `json:"before_issuing,omitempty"`
+		Report        *Report         `json:"report"`
+	}{p.Name, p.Verdict, p.Kind, p.Window.String(), p.Error, p.BeforeIssuing, p.Report})
 }
 
 // UnmarshalJSON reads the contract's fields back.
@@ -46,7 +63,9 @@ func (p *ChecklistPair) UnmarshalJSON(b []byte) error {
 		Kind    Kind    `json:"kind"`
 		Window  string  `json:"window"`
 		Error   string  `json:"error"`
-		Report  *Report `json:"report"`
+		// before_issuing, as written above.
+		BeforeIssuing []BeforeIssuing `json:"before_issuing"`
+		Report        *Report         `json:"report"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -55,7 +74,7 @@ func (p *ChecklistPair) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*p = ChecklistPair{Name: w.Name, Verdict: w.Verdict, Kind: w.Kind, Window: window, Error: w.Error, Report: w.Report}
+	*p = ChecklistPair{Name: w.Name, Verdict: w.Verdict, Kind: w.Kind, Window: window, Error: w.Error, BeforeIssuing: w.BeforeIssuing, Report: w.Report}
 	return nil
 }
 

@@ -76,6 +76,9 @@ const (
 	FamilyUpload Family = "upload"
 	FamilyPair   Family = "pair"
 	FamilyLive   Family = "live"
+	// FamilyCSR: the appliance's CSR alone, before a certificate exists
+	// (command csr).
+	FamilyCSR Family = "csr"
 )
 
 // RuleInfo is a catalogue entry, as `rules` prints it.

@@ -93,6 +93,12 @@ type CSRInfo struct {
 	Key        string   `json:"key"`
 	SPKISHA256 string   `json:"spki_sha256"`
 	Notes      []string `json:"notes"`
+	// SAN are the subject alternative names the CSR requests, as written
+	// (command csr).
+	SAN []string `json:"san,omitempty"`
+	// Names are the names a certificate issued for the CSR will have to
+	// cover: its CN and its DNS and IP SANs, without repeats (command csr).
+	Names []string `json:"names,omitempty"`
 }
 
 // Report is what check, compare and probe produce: one struct, several
