@@ -79,6 +79,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 			completionCommand(e),
 			rulesCommand(e),
 			fixturesCommand(e),
+			templateCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) { notFound = name },
 	}
@@ -180,7 +181,7 @@ func reportFormatFlag() cli.Flag {
 }
 
 // summaryCommands write --format summary.
-var summaryCommands = []string{"check", "compare", "probe", "checklist"}
+var summaryCommands = []string{"check", "compare", "probe", "checklist", "template"}
 
 func checkFormat(c *cli.Context) (string, error) {
 	f := c.String("format")

@@ -81,6 +81,8 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 		if r.CSR != nil {
 			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)
 		}
+	case "template":
+		templateText(b, r, p)
 	default:
 		renderPairText(b, r, p)
 	}
@@ -374,6 +376,8 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != report.VerdictFail],
 		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
 		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
+		"template": map[bool]string{true: "OME should accept a certificate issued from this template",
+			false: "OME would refuse a certificate issued from this template"}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Verdict == report.VerdictIncomplete {
 		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
@@ -398,6 +402,8 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
 		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(string(r.Verdict)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
 		mdFixFirst(b, r)
+	case "template":
+		templateMarkdown(b, r)
 	default:
 		pairMarkdownHeader(b, r)
 	}
@@ -441,6 +447,8 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
 		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
+	} else if r.Command == "template" {
+		templateMarkdownBody(b, r)
 	} else {
 		pairMarkdownBody(b, r)
 	}

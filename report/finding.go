@@ -76,6 +76,9 @@ const (
 	FamilyUpload Family = "upload"
 	FamilyPair   Family = "pair"
 	FamilyLive   Family = "live"
+	// FamilyTemplate: what `template` predicts from an AD CS certificate
+	// template, before any certificate exists.
+	FamilyTemplate Family = "template"
 )
 
 // RuleInfo is a catalogue entry, as `rules` prints it.
