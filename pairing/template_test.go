@@ -48,9 +48,9 @@ func TestTemplateRules(t *testing.T) {
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name, old, new, rule string
-		window             time.Time
-		want               report.Status
-		mention            string
+		window               time.Time
+		want                 report.Status
+		mention              string
 	}{
 		{"both EKUs", "", "", "leaf-eku", time.Time{}, Pass, ""},
 		{"application policy without Client Authentication", `  msPKI-Certificate-Application-Policy =
