@@ -14,7 +14,9 @@ import (
 
 // An inventory's template and CSRs make each pair's first section,
 // "Before issuing": the CSRs judged by csr's rules (a wildcard CSR fails the
-// pair), the template na with its reason while templateReport is unset.
+// pair), the template by template's (an unreadable dump is na with its
+// reason; the AD CS Web Server template fails the pair: no Client
+// Authentication).
 func TestChecklistBeforeIssuing(t *testing.T) {
 	lab := filepath.Join(t.TempDir(), "lab")
 	if _, err := fixtures.WriteLab(lab, testBase, false); err != nil {
@@ -28,9 +30,15 @@ func TestChecklistBeforeIssuing(t *testing.T) {
 	inv := "template: template.txt\npairs:\n  - name: good\n    source: { chain: source.pem, csr: src.csr }\n    target: { chain: target.pem, csr: dst.csr }\n" +
 		"  - name: wild\n    source: { chain: source.pem, csr: wild.csr }\n    target: { chain: target.pem }\n"
 	os.WriteFile("before.yaml", []byte(inv), 0o600)
-	saved := templateReport
-	t.Cleanup(func() { templateReport = saved })
-	templateReport = nil
+	web, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "template", "webserver-default.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile("webserver.txt", web, 0o600)
+	os.WriteFile("web.yaml", []byte("pairs:\n  - name: web\n    template: webserver.txt\n    source: { chain: source.pem }\n    target: { chain: target.pem }\n"), 0o600)
+	if r := runCLI(t, "checklist", "--format", "json", "--out", "out3", "web.yaml"); r.code != 1 || !strings.Contains(r.stdout, "No Client/Server authentication EKU present in leaf certificate.") {
+		t.Errorf("Web Server template: exit %d, want 1 with CGEN1008's text\n%.2000s", r.code, r.stdout)
+	}
 	res := runCLI(t, "checklist", "--format", "json", "--out", "out", "before.yaml")
 	var cl struct {
 		Pairs []struct {

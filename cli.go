@@ -46,6 +46,7 @@ and what exactly would OME say (MessageId, MessageArgs) if not. Flags may come b
 or after the files ("--" ends the flags).
 
 Examples:
+   ome-preflight template webserver.txt     (certutil -v -dstemplate output, before issuing)
    ome-preflight check --csr appliance.csr chain.pem
    ome-preflight compare --window 4h source.pem target.pem
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-chain src.pem --target-chain dst.pem
@@ -81,6 +82,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 			completionCommand(e),
 			rulesCommand(e),
 			fixturesCommand(e),
+			templateCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) { notFound = name },
 	}
@@ -182,7 +184,7 @@ func reportFormatFlag() cli.Flag {
 }
 
 // summaryCommands write --format summary.
-var summaryCommands = []string{"check", "compare", "probe", "checklist"}
+var summaryCommands = []string{"check", "compare", "probe", "checklist", "template"}
 
 func checkFormat(c *cli.Context) (string, error) {
 	f := c.String("format")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ome-preflight/ome-preflight/adcs"
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
@@ -234,22 +234,28 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, run 
 	return cl
 }
 
-// checkPair probes a pair whose sides both have addresses; otherwise it
-// compares chains, observing an address-only side live.
-// o holds each side's options, creds where its password came from.
 // templateReport judges an AD CS template dump (certutil -v -dstemplate
 // NAME) as the template command does: what OME will say about a leaf
-// issued from it. The template reader sets it (cmd_template.go); while it
-// is nil the checklist says the template was not checked (na, with why).
-var templateReport func(path string) (*report.Report, error)
+// issued from it, at at (migration mode).
+func templateReport(path string, at time.Time) (*report.Report, error) {
+	data, err := chain.ReadLimited(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := adcs.Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return pairing.Template(pairing.TemplateOptions{Template: t, Mode: report.ModeMigration, At: at}), nil
+}
 
 // beforeIssuing is the pair's first section: each side's CSR (csr's
 // rules) and the pair's template, judged before any certificate exists.
-func beforeIssuing(p InventoryPair) []report.BeforeIssuing {
+func beforeIssuing(p InventoryPair, at time.Time) []report.BeforeIssuing {
 	var out []report.BeforeIssuing
 	if p.Template != "" {
 		item := report.BeforeIssuing{What: "template", File: p.Template}
-		switch r, err := templateReportOf(p.Template); {
+		switch r, err := templateReport(p.Template, at); {
 		case err != nil:
 			item.Status, item.Reason = report.NA, "template not checked: "+err.Error()
 		default:
@@ -276,15 +282,6 @@ func beforeIssuing(p InventoryPair) []report.BeforeIssuing {
 	return out
 }
 
-// templateReportOf is templateReport, or why the template could not be
-// judged.
-func templateReportOf(path string) (*report.Report, error) {
-	if templateReport == nil {
-		return nil, errors.New("this build has no template reader (the template command); run a build that has it")
-	}
-	return templateReport(path)
-}
-
 // worstCheck is the worst status of r's checks.
 func worstCheck(r *report.Report) report.Status {
 	worst := report.NA
@@ -296,9 +293,12 @@ func worstCheck(r *report.Report) report.Status {
 	return worst
 }
 
+// checkPair probes a pair whose sides both have addresses; otherwise it
+// compares chains, observing an address-only side live.
+// o holds each side's options, creds where its password came from.
 func checkPair(ctx context.Context, e *env, p InventoryPair, o [2]probe.Options, creds [2]login, ca *chain.Input, maxSkew time.Duration) report.ChecklistPair {
 	res := checkPairAfter(ctx, e, p, o, creds, ca, maxSkew)
-	res.BeforeIssuing = beforeIssuing(p)
+	res.BeforeIssuing = beforeIssuing(p, e.now())
 	for _, b := range res.BeforeIssuing {
 		// A CSR or a template that fails fails the pair: the certificate
 		// it leads to would be refused.

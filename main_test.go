@@ -619,6 +619,15 @@ func TestReadmeCommandLinesRun(t *testing.T) {
 	}
 	t.Chdir(filepath.Join(lab, "readme"))
 	pinClock(t, func() time.Time { return testBase })
+	// The template dumps the README's template lines name (the lab has
+	// none: they come from testdata/template).
+	for name, src := range map[string]string{"template.txt": "webserver-default.txt", "webserver.txt": "webserver-default.txt", "webserver-ome.txt": "webserver-ome-v2.txt"} {
+		b, err := os.ReadFile(filepath.Join(repoRoot(), "testdata", "template", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(name, b, 0o600)
+	}
 	ran := 0
 	inBlock := false
 	for _, line := range strings.Split(string(b), "\n") {
@@ -633,7 +642,7 @@ func TestReadmeCommandLinesRun(t *testing.T) {
 		line, _, _ = strings.Cut(line, ">")
 		args := strings.Fields(line)[1:]
 		switch args[0] {
-		case "check", "compare", "assemble", "explain", "checklist", "rules", "csr", "standin":
+		case "check", "compare", "assemble", "explain", "checklist", "rules", "csr", "standin", "template":
 		default:
 			continue // probe and mock need appliances: the probe tests run them
 		}

@@ -146,6 +146,9 @@ var models = map[string]string{
 	"api-proxy":           "OME API ProxyConfiguration; the 4.0.x User's Guide's \"Proxy requirements for Migrate an appliance\" (the rule's logic is inferred)",
 	"api-fips":            "OME API SecurityConfiguration (OME-Modular)",
 	"api-webserver":       "OME API WebServerConfiguration (Dell's Ansible module ome_application_network_webserver); the wizard dialling 443 is inferred",
+	"template-subject":    "the AD CS CA ([MS-WCCE] 3.2.2.6.2.1.4.5.9) building the subject; OME's and both stacks' name checks on the result (inferred)",
+	"template-key-size":   "the AD CS CA enforcing msPKI-Minimal-Key-Size ([MS-CRTD] 2.19); OME's CSR key sizes (inferred)",
+	"template-validity":   "the AD CS CA capping validity at pKIExpirationPeriod ([MS-WCCE] 3.2.2.6.2.1.4.4.2); both stacks judging validity (KB connection validation)",
 }
 
 func Catalogue() []report.RuleInfo {
@@ -180,6 +183,11 @@ func allRules() []*Rule {
 	}
 	for _, l := range liveRules {
 		all = append(all, &l.Rule)
+	}
+	for _, t := range templateRules {
+		if t.Family == report.FamilyTemplate { // the others are upload rules, listed above
+			all = append(all, t.Rule)
+		}
 	}
 	return all
 }

@@ -60,8 +60,8 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 	switch {
 	case pair != "":
 		subject = "Pair " + oneLine(pair) + " (" + r.Command + ")"
-	case r.Command == "check" && r.Input != nil:
-		subject = "check " + oneLine(r.Input.File)
+	case (r.Command == "check" || r.Command == "template") && r.Input != nil:
+		subject = r.Command + " " + oneLine(r.Input.File)
 	case r.Source != nil && r.Target != nil:
 		subject = fmt.Sprintf("%s %s -> %s", r.Command, oneLine(r.Source.Where()), oneLine(r.Target.Where()))
 	}
@@ -88,6 +88,11 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			l = append(l, "Judged at: "+r.EvaluatedAt.Format(time.RFC3339))
 		}
 		l = append(l, "Leaf SHA-256: "+leafSHA(r.Chain))
+	} else if r.Command == "template" {
+		if t := r.Template; t != nil {
+			l = append(l, clip(fmt.Sprintf("Template: %s, schema %d; issued EKU %s", oneLine(t.Name), t.SchemaVersion, oneLine(strings.Join(t.ExtKeyUsage, ", "))), 300))
+			l = append(l, "Issue with: "+oneLine(t.Certreq))
+		}
 	} else {
 		if r.Source != nil && r.Target != nil {
 			clocks := fmt.Sprintf("Clocks: source %s (%s), target %s (%s)", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,

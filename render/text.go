@@ -83,6 +83,8 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 		}
 	case "csr":
 		csrText(b, r.CSR, p)
+	case "template":
+		templateText(b, r, p)
 	default:
 		renderPairText(b, r, p)
 	}
@@ -391,6 +393,8 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
 		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
 		"csr":     map[bool]string{true: "this CSR is ready to be signed", false: "do not have this CSR signed"}[r.Verdict != report.VerdictFail],
+		"template": map[bool]string{true: "OME should accept a certificate issued from this template",
+			false: "OME would refuse a certificate issued from this template"}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Verdict == report.VerdictIncomplete {
 		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
@@ -419,6 +423,8 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		fmt.Fprintf(b, "# OME CSR check: %s\n\n", mdEsc(r.CSR.File))
 		fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
 		mdFixFirst(b, r)
+	case "template":
+		templateMarkdown(b, r)
 	default:
 		pairMarkdownHeader(b, r)
 	}
@@ -469,6 +475,8 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		if len(c.Notes) > 0 {
 			fmt.Fprintf(b, "- File: %s\n", mdEsc(strings.Join(c.Notes, "; ")))
 		}
+	} else if r.Command == "template" {
+		templateMarkdownBody(b, r)
 	} else {
 		pairMarkdownBody(b, r)
 	}

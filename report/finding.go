@@ -79,6 +79,9 @@ const (
 	// FamilyCSR: the appliance's CSR alone, before a certificate exists
 	// (command csr).
 	FamilyCSR Family = "csr"
+	// FamilyTemplate: what `template` predicts from an AD CS certificate
+	// template, before any certificate exists.
+	FamilyTemplate Family = "template"
 )
 
 // RuleInfo is a catalogue entry, as `rules` prints it.

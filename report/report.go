@@ -139,6 +139,34 @@ type Report struct {
 	// Run names the tool's version, when it ran and the SHA-256 of each
 	// input file.
 	Run *Run `json:"run,omitempty"`
+	// Template is what `template` read from the certutil dump.
+	Template *TemplateInfo `json:"template,omitempty"`
+}
+
+// TemplateInfo is an AD CS certificate template as `template` read it, and
+// what a leaf issued from it would carry.
+type TemplateInfo struct {
+	// Name is the template's cn: what certreq's CertificateTemplate:
+	// attribute takes.
+	Name          string `json:"name"`
+	DisplayName   string `json:"display_name,omitempty"`
+	SchemaVersion int    `json:"schema_version"`
+	// EKUSource is the attribute the issued Extended Key Usage comes from
+	// (msPKI-Certificate-Application-Policy or pKIExtendedKeyUsage).
+	EKUSource   string   `json:"eku_source"`
+	ExtKeyUsage []string `json:"ext_key_usage"`
+	KeyUsage    []string `json:"key_usage"`
+	// SubjectFromRequest: CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT is set.
+	SubjectFromRequest bool   `json:"subject_from_request"`
+	MinimalKeySize     int    `json:"minimal_key_size"`
+	ValidityPeriod     string `json:"validity_period"`
+	// IssuedUntil is when a leaf issued at evaluated_at expires at the
+	// latest (absent when the period could not be read).
+	IssuedUntil *time.Time `json:"issued_until,omitempty"`
+	WindowEnd   *time.Time `json:"window_end,omitempty"`
+	// Certreq is the command that issues the appliance's certificate from
+	// this template.
+	Certreq string `json:"certreq"`
 }
 
 // ChainVerdict is the one verifier's verdict as the report shows it.
