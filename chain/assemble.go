@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -301,4 +302,52 @@ func copyExclusive(tmp, path string) (err error) {
 		return err
 	}
 	return dst.Sync()
+}
+
+// Served makes an upload file of the chain an appliance served (certs as
+// the TLS handshake gave them, the server's own certificate first): the
+// path from that certificate, leaf first, root last when it was served, as
+// Base64 PEM. Changes says what differs from what was served (reordered,
+// duplicates or certificates off the path dropped) and what the file
+// still lacks (no root served). Nothing is added: the file holds only
+// what the appliance served.
+func Served(certs []*x509.Certificate) (*Assembly, error) {
+	if len(certs) == 0 {
+		return nil, ErrNoCertificates
+	}
+	p := BuildPathFrom(certs, 0)
+	a := &Assembly{}
+	for _, i := range p.Order {
+		a.Chain = append(a.Chain, Source{Cert: certs[i]})
+	}
+	if !slices.IsSorted(p.Order) {
+		a.Changes = append(a.Changes, "reordered to "+Describe(certs, p.Order)+" (served as "+Describe(certs, servedOrder(certs))+")")
+	}
+	if n := len(p.Duplicates); n > 0 {
+		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
+	}
+	var dropped []string
+	for _, i := range p.Unrelated {
+		dropped = append(dropped, fmt.Sprintf("\"%s\"", Name(certs[i])))
+	}
+	if len(dropped) > 0 {
+		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
+	}
+	for _, s := range a.Chain {
+		a.PEM = append(a.PEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
+	}
+	if !p.Root {
+		last := certs[p.Order[len(p.Order)-1]]
+		return a, fmt.Errorf("%w: no root was served: the chain stops at \"%s\", issued by \"%s\"", ErrIncomplete, Name(last), last.Issuer.String())
+	}
+	return a, nil
+}
+
+// servedOrder is 0..len(certs)-1.
+func servedOrder(certs []*x509.Certificate) []int {
+	out := make([]int, len(certs))
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }

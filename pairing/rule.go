@@ -30,6 +30,8 @@ const (
 	FamilyUpload = report.FamilyUpload
 	FamilyPair   = report.FamilyPair
 	FamilyLive   = report.FamilyLive
+
+	FamilyBaseline = report.FamilyBaseline
 )
 
 // Result is what a rule's check returns for one finding-worthy fact.
@@ -87,7 +89,8 @@ func (r *Rule) doc() string {
 	return "docs/design-notes.md"
 }
 
-// Catalogue lists every rule, upload rules first, then pair and live rules.
+// Catalogue lists every rule, upload rules first, then pair, live and
+// baseline rules.
 // models says, per rule, whose behaviour it models: OME policy (the KB),
 // OpenSSL (Apache mod_ssl on the appliance's port 443), Java (the
 // appliance's client side, inferred), both stacks, or this tool's own
@@ -136,6 +139,8 @@ var models = map[string]string{
 	"api-cert":            "OME API Certificate",
 	"api-proxy":           "OME API ProxyConfiguration; the 4.0.x User's Guide's \"Proxy requirements for Migrate an appliance\" (the rule's logic is inferred)",
 	"api-fips":            "OME API SecurityConfiguration (OME-Modular)",
+	"baseline-leaf":       "this tool's probe against an earlier report (--baseline)",
+	"baseline-ca":         "this tool's probe against an earlier report (--baseline); that a CA changed on one appliance breaks the pairing is the KB's connection validation (inferred)",
 	"api-webserver":       "OME API WebServerConfiguration (Dell's Ansible module ome_application_network_webserver); the wizard dialling 443 is inferred",
 }
 
@@ -166,6 +171,9 @@ func allRules() []*Rule {
 	}
 	for _, l := range liveRules {
 		all = append(all, &l.Rule)
+	}
+	for _, b := range baselineRules {
+		all = append(all, &b.Rule)
 	}
 	return all
 }

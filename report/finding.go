@@ -76,6 +76,8 @@ const (
 	FamilyUpload Family = "upload"
 	FamilyPair   Family = "pair"
 	FamilyLive   Family = "live"
+	// FamilyBaseline compares a probe with an earlier report (--baseline).
+	FamilyBaseline Family = "baseline"
 )
 
 // RuleInfo is a catalogue entry, as `rules` prints it.
@@ -134,6 +136,10 @@ type CheckResult struct {
 	Inferred bool `json:"inferred,omitempty"`
 	// Reason says why a check is na: what evidence was missing.
 	Reason string `json:"reason,omitempty"`
+	// NotReached is the side whose appliance was not reached when that
+	// alone left the check na (the report's source or target NotReached
+	// says why, once).
+	NotReached Side `json:"not_reached,omitempty"`
 }
 
 // NotChecked reports whether the check could not be evaluated (as opposed
