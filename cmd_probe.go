@@ -34,7 +34,10 @@ reads the chain each presents, its TLS version and cipher, the client-CA names i
 requests and its clock (OME API UtcTime with --user, else the HTTP Date header),
 runs every compare rule on what it saw, then makes a real handshake to each,
 verifying it with the other appliance's root at that appliance's clock.
-Addresses are HOST[:PORT] (443 by default; IPv6 in brackets).
+Addresses are HOST[:PORT] (443 by default; IPv6 in brackets). Give only --source or
+only --target to check one appliance alone (every pair rule is then not checked).
+--save-chains DIR keeps each served chain as a file; --wait rides out a web server
+restarting after a chain upload; --baseline before.json says what changed since.
 
 Examples:
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6
@@ -42,6 +45,9 @@ Examples:
    ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --source-csr src.csr --target-csr dst.csr --source-name ome310.example.com --target-name ome400.example.com
    OME_PASSWORD=... ome-preflight probe --user admin --ca root.pem --client-cert standin.pem --client-key standin.key --source 10.0.0.5 --target 10.0.0.6
    OME_SOURCE_PASSWORD=... OME_TARGET_PASSWORD=... ome-preflight probe --user admin --ca root.pem --source 10.0.0.5 --target 10.0.0.6
+   ome-preflight probe --target 10.0.0.6 --target-chain dst.pem
+   ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --save-chains before --format json > before.json
+   ome-preflight probe --source 10.0.0.5 --target 10.0.0.6 --wait 5m --baseline before.json
 
 Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 (unreachable, timed out, credentials refused) and no error finding.`,

@@ -177,7 +177,7 @@ func TestChecklistUnreachableTicksNothing(t *testing.T) {
 			t.Errorf("ticked without evidence: %s", line)
 		}
 	}
-	if !strings.Contains(string(md), "- (not checked) target:") {
+	if !strings.Contains(string(md), "- (not checked) not reached: the target ") {
 		t.Errorf("checklist.md has no not-checked line:\n%s", md)
 	}
 	html, _ := os.ReadFile(filepath.Join(out, "checklist.html"))

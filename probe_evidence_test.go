@@ -458,3 +458,108 @@ func TestSavedFingerprintPins(t *testing.T) {
 		t.Errorf("credentials not sent with the printed fingerprint: %+v", r.Target.Observed.API)
 	}
 }
+
+// A checklist pair whose live side is not reached: the chain the
+// inventory gives for it is checked offline in its place, the pair is
+// incomplete, and the report says which file stood in.
+func TestChecklistUnreachedChainOffline(t *testing.T) {
+	noLeaks(t)
+	frozenClock(t)
+	dir := t.TempDir()
+	writeLab(t, dir, "good-pair")
+	down := refusedAddr(t)
+	inv := "pairs:\n  - name: dc1\n    source: { address: \"" + down + "\", chain: good-pair/source.pem }\n    target: { chain: good-pair/target.pem }\n"
+	os.WriteFile(filepath.Join(dir, "inventory.yaml"), []byte(inv), 0o600)
+	res := runCLI(t, "checklist", "--timeout", "2s", "--out", filepath.Join(dir, "out"), "--format", "json", filepath.Join(dir, "inventory.yaml"))
+	var cl report.Checklist
+	if err := json.Unmarshal([]byte(res.stdout), &cl); err != nil || res.code != 3 {
+		t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
+	}
+	p := cl.Pairs[0]
+	if p.Verdict != report.VerdictIncomplete || p.Report == nil || p.Report.Source.NotReached == "" || p.Report.Source.Address != down ||
+		p.Report.Source.File != filepath.Join(dir, "good-pair", "source.pem") {
+		t.Fatalf("pair %s, error %q, report %+v", p.Verdict, p.Error, p.Report)
+	}
+	if s, _ := checkStatus(*p.Report, "chain-complete", report.SideSource); s != report.Pass {
+		t.Errorf("chain-complete source (the inventory's chain, offline): %s", s)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "out", "checklist.md"))
+	if !strings.Contains(string(md), "not reached, its clock was not read") || !strings.Contains(string(md), "checked offline") {
+		t.Errorf("checklist.md does not say the source was not reached and its chain checked offline:\n%s", md)
+	}
+}
+
+// The README's "During the change window" lines run as written, in
+// order, against two mock appliances standing at the README's addresses.
+func TestReadmeChangeWindow(t *testing.T) {
+	noLeaks(t)
+	now := frozenClock(t)
+	dir := pairLab(t, "good-pair")
+	none := func(o *fixtures.MockOptions) { o.ClientAuth = "none" }
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, none)
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, none)
+	defer tgt.Close()
+	b, err := os.ReadFile(filepath.Join(repoRoot(), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i := strings.Index(readme, "### During the change window")
+	if i < 0 {
+		t.Fatal("README lacks the section")
+	}
+	block := readme[i:]
+	block = block[strings.Index(block, "```\n")+4:]
+	block = block[:strings.Index(block, "```")]
+	file := func(addr string) string { return strings.Replace(addr, ":", "_", 1) }
+	swap := strings.NewReplacer("10.0.0.5_443", file(src.Addr), "10.0.0.6_443", file(tgt.Addr), "10.0.0.5", src.Addr, "10.0.0.6", tgt.Addr)
+	ran := 0
+	var last result
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		line = swap.Replace(line)
+		cmd, out, redirect := strings.Cut(line, ">")
+		args := strings.Fields(cmd)
+		if args[0] != "ome-preflight" {
+			t.Fatalf("not a command line: %q", line)
+		}
+		last = runCLI(t, args[1:]...)
+		if last.code != 0 {
+			t.Errorf("%s: exit %d\n%s%s", line, last.code, last.stdout, last.stderr)
+		}
+		if redirect {
+			os.WriteFile(strings.TrimSpace(out), []byte(last.stdout), 0o600)
+		}
+		ran++
+	}
+	if ran < 5 {
+		t.Errorf("%d lines ran", ran)
+	}
+	for _, f := range []string{"before.json", "ticket.md", filepath.Join("before", "source-"+file(src.Addr)+".pem"), filepath.Join("after", "target-"+file(tgt.Addr)+".pem")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("the README's lines left no %s: %v", f, err)
+		}
+	}
+	if !strings.Contains(last.stdout, "what changed since before.json (probe): 0 changes") {
+		t.Errorf("the last line does not say what changed:\n%s", last.stdout)
+	}
+}
+
+// On a terminal, --wait draws the appliances it waits for on one line,
+// each with its attempt, the refusal and the time left.
+func TestWaitProgressLine(t *testing.T) {
+	var buf strings.Builder
+	draw := waitProgress(&env{stderr: &buf})
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", errConnRefused{})}
+	draw(report.SideTarget, "10.0.0.6:443", 2, refused, 30*time.Second)
+	draw(report.SideSource, "10.0.0.5:443", 1, refused, 29*time.Second)
+	got := buf.String()
+	want := "waiting for the source 10.0.0.5:443 (attempt 1: connect: connection refused; 29s left), the target 10.0.0.6:443 (attempt 2: connect: connection refused; 30s left)..."
+	if !strings.HasSuffix(got, want) || !strings.Contains(got, "\r\x1b[K") {
+		t.Errorf("progress %q, want it to end with %q", got, want)
+	}
+}
+
+type errConnRefused struct{}
+
+func (errConnRefused) Error() string { return "connection refused" }

@@ -197,21 +197,19 @@ func (r *build) runBaseline(b *Baseline) {
 		}
 		r.WhatChanged.Items = append(r.WhatChanged.Items, changes(sd.side, sd.before, sd.after)...)
 		for _, br := range baselineRules {
-			var res []sideResult
-			switch why := baselineMissing(sd.side, sd.before, sd.after, b.File); {
-			case why != "":
+			// A pass, unless the check says otherwise; na when a side has
+			// no chain to compare.
+			res := []sideResult{{sd.side, Result{Status: Pass}}}
+			if why := baselineMissing(sd.side, sd.before, sd.after, b.File); why != "" {
 				res = []sideResult{{sd.side, Result{Status: NA, Reason: why}}}
-			default:
-				res = []sideResult{{sd.side, Result{Status: Pass}}}
-				for _, x := range safely(func() []sideResult {
+			} else {
+				res = append(res, safely(func() []sideResult {
 					var out []sideResult
 					for _, x := range br.Check(sd.side, sd.before, sd.after) {
 						out = append(out, sideResult{sd.side, x})
 					}
 					return out
-				}) {
-					res = append(res, x)
-				}
+				})...)
 			}
 			r.record(&br.Rule, sd.side, res)
 		}

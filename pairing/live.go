@@ -112,7 +112,7 @@ func Probe(o ProbeOptions) *report.Report {
 		}
 		side := &report.Appliance{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []report.Cert{}, Observed: obs}
 		if len(obs.Chain) == 0 {
-			side.NotReached = notReached(obs)
+			side.NotReached = NotReached(obs)
 			r.Incomplete = append(r.Incomplete, unreached(name, obs))
 			// The expected chain is checked offline for an appliance not
 			// reached; not for one that answered with a chain this tool
@@ -238,7 +238,7 @@ func pairMissing(lp *LivePair) string {
 func markNotReached(r *report.Report, lp *LivePair) {
 	for _, sd := range lp.sides() {
 		why := unreached(sd.name, sd.obs)
-		if notReached(sd.obs) == "" {
+		if NotReached(sd.obs) == "" {
 			continue
 		}
 		for i, c := range r.Checks {
@@ -308,12 +308,12 @@ func unreached(name report.Side, obs *report.Observation) string {
 	return fmt.Sprintf("the %s %s was not reached", name, obs.Address)
 }
 
-// notReached says why an appliance was not reached: the failed step and
+// NotReached says why an appliance was not reached: the failed step and
 // its error, once for the whole report. It is "" for an appliance that
 // showed its chain, and for one that answered without a chain this tool
 // can judge (unproven key, suites Go cannot complete: live-key and
 // live-tls say so).
-func notReached(obs *report.Observation) string {
+func NotReached(obs *report.Observation) string {
 	switch {
 	case len(obs.Chain) > 0, obs.KeyUnproven != "", goCannot(obs):
 		return ""
@@ -474,9 +474,9 @@ func checkUnreachable(p *LivePair) []sideResult {
 			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: unreached(sd.name, sd.obs)}})
 			continue
 		}
-		if notReached(sd.obs) != "" && len(sd.obs.Failures) > 0 {
+		if NotReached(sd.obs) != "" && len(sd.obs.Failures) > 0 {
 			// Not reached: said once, with the step that failed first.
-			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("not reached: %s: %s", sd.obs.Address, notReached(sd.obs))}})
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("not reached: %s: %s", sd.obs.Address, NotReached(sd.obs))}})
 			continue
 		}
 		for _, f := range sd.obs.Failures {
