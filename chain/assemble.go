@@ -154,8 +154,17 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 			a.Changes = append(a.Changes, fmt.Sprintf("added the intermediate \"%s\" (position %d) from %s", Name(s.Cert), k+1, s.Input.File))
 		}
 	}
+	a.Changes = append(a.Changes, droppedOff(certs, p)...)
+	a.PEM = a.encode()
+	return a, nil
+}
+
+// droppedOff says which certificates the path leaves out: duplicates,
+// and certificates on no path from the leaf.
+func droppedOff(certs []*x509.Certificate, p Path) []string {
+	var out []string
 	if n := len(p.Duplicates); n > 0 {
-		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
+		out = append(out, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
 	}
 	var dropped []string
 	for _, i := range p.Unrelated {
@@ -163,12 +172,18 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 	}
 	sort.Strings(dropped)
 	if len(dropped) > 0 {
-		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
+		out = append(out, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
 	}
+	return out
+}
+
+// encode is the chain as Base64 PEM, leaf first.
+func (a *Assembly) encode() []byte {
+	var out []byte
 	for _, s := range a.Chain {
-		a.PEM = append(a.PEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
 	}
-	return a, nil
+	return out
 }
 
 func plural(n int) string {
@@ -323,19 +338,8 @@ func Served(certs []*x509.Certificate) (*Assembly, error) {
 	if !slices.IsSorted(p.Order) {
 		a.Changes = append(a.Changes, "reordered to "+Describe(certs, p.Order)+" (served as "+Describe(certs, servedOrder(certs))+")")
 	}
-	if n := len(p.Duplicates); n > 0 {
-		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
-	}
-	var dropped []string
-	for _, i := range p.Unrelated {
-		dropped = append(dropped, fmt.Sprintf("\"%s\"", Name(certs[i])))
-	}
-	if len(dropped) > 0 {
-		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
-	}
-	for _, s := range a.Chain {
-		a.PEM = append(a.PEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
-	}
+	a.Changes = append(a.Changes, droppedOff(certs, p)...)
+	a.PEM = a.encode()
 	if !p.Root {
 		last := certs[p.Order[len(p.Order)-1]]
 		return a, fmt.Errorf("%w: no root was served: the chain stops at \"%s\", issued by \"%s\"", ErrIncomplete, Name(last), last.Issuer.String())
