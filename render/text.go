@@ -657,11 +657,11 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 	if c := r.Clocks; c != nil {
 		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), c.MaxSkew, c.Window)
 	}
+	whatChangedMarkdown(b, r.WhatChanged)
 	b.WriteString("\n")
 }
 
 func pairMarkdownBody(b *strings.Builder, r *report.Report) {
-	whatChangedMarkdown(b, r.WhatChanged)
 	if len(r.Rows) > 0 {
 		b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
 	}
