@@ -356,6 +356,7 @@ func checkPairAfter(ctx context.Context, e *env, p InventoryPair, o [2]probe.Opt
 	co := pairing.CompareOptions{Window: p.window, MaxSkew: maxSkew, SourceCSR: src.csr, TargetCSR: tgt.csr, SourceName: src.inv.Name, TargetName: tgt.inv.Name,
 		Flags: inventoryInputFlag, Local: e.now().UTC()}
 	var incomplete []string
+	var notReached [2]string
 	for k, s := range sides {
 		name := []report.Side{report.SideSource, report.SideTarget}[k]
 		in, clock, clockSrc := s.chain, s.inv.clock, report.ClockSource{Kind: report.ClockGiven, Text: "inventory clock"}
@@ -365,6 +366,20 @@ func checkPairAfter(ctx context.Context, e *env, p InventoryPair, o [2]probe.Opt
 				return fail(err)
 			}
 			s.obs = probe.Observe(ctx, s.inv.Address, so)
+			if why := pairing.NotReached(s.obs); why != "" && s.chain != nil {
+				// Not reached: the chain the inventory expects it to serve is
+				// checked in its place, offline; the report says so.
+				notReached[k] = why
+				if clock.IsZero() {
+					clock, clockSrc = e.now().UTC(), report.ClockSourceThisMachine
+				}
+				if k == 0 {
+					co.Source, co.SourceTime, co.SourceClockSource = in, clock, clockSrc
+				} else {
+					co.Target, co.TargetTime, co.TargetClockSource = in, clock, clockSrc
+				}
+				continue
+			}
 			if len(s.obs.Chain) == 0 {
 				if s.obs.KeyUnproven != "" {
 					incomplete = append(incomplete, s.obs.KeyUnproven)
@@ -387,11 +402,22 @@ func checkPairAfter(ctx context.Context, e *env, p InventoryPair, o [2]probe.Opt
 		}
 	}
 	r := pairing.Compare(co)
-	if src.obs != nil {
-		r.Source.Address, r.Source.File, r.Source.Observed = src.obs.Address, "", src.obs
-	}
-	if tgt.obs != nil {
-		r.Target.Address, r.Target.File, r.Target.Observed = tgt.obs.Address, "", tgt.obs
+	for k, a := range []*report.Appliance{r.Source, r.Target} {
+		s := sides[k]
+		if s.obs == nil {
+			continue
+		}
+		a.Address, a.Observed = s.obs.Address, s.obs
+		if notReached[k] == "" {
+			a.File = ""
+			continue
+		}
+		a.NotReached = notReached[k]
+		r.Incomplete = append(r.Incomplete, fmt.Sprintf("the %s %s was not reached (%s); its chain from the inventory, %s, was checked offline in its place",
+			[]report.Side{report.SideSource, report.SideTarget}[k], s.obs.Address, notReached[k], s.inv.Chain))
+		if r.Verdict == report.VerdictPass {
+			r.Verdict = report.VerdictIncomplete
+		}
 	}
 	noteRefusedLogins(p.Name, r, creds)
 	res.Report, res.Verdict = r, r.Verdict

@@ -44,6 +44,7 @@ Examples:
 			&cli.StringFlag{Name: "product", Value: "ome", Usage: "ome (standalone OME: FIPS endpoint answers 404 CGEN1006) or ome-m (OME-Modular: it answers FipsMode)"},
 			&cli.StringFlag{Name: "fault", Usage: "misbehave: stall-http, api-500, api-bad-json, redirect-loop, drip or hangup"},
 			&cli.BoolFlag{Name: "http10", Usage: "answer as an HTTP/1.0 server: Connection: close, one request per connection"},
+			durationFlag("restarting", 0, "reset every connection for this long after starting, as OME's web server after a chain upload (rehearse probe --wait)"),
 		},
 		Action: func(c *cli.Context) error {
 			o, err := mockOptions(c)
@@ -87,7 +88,7 @@ func mockOptions(c *cli.Context) (fixtures.MockOptions, error) {
 	o.Key = pair.PrivateKey.(crypto.Signer)
 	o.Listen, o.ClockOffset, o.ClientAuth = c.String("listen"), durationOf(c, "clock-offset"), c.String("client-auth")
 	o.LeafOnly, o.Latency, o.Version, o.NTP = c.Bool("leaf-only"), durationOf(c, "latency"), c.String("ome-version"), c.Bool("ntp")
-	o.Fault, o.Product, o.HTTP10 = c.String("fault"), c.String("product"), c.Bool("http10")
+	o.Fault, o.Product, o.HTTP10, o.Restarting = c.String("fault"), c.String("product"), c.Bool("http10"), durationOf(c, "restarting")
 	if f := c.String("client-ca"); f != "" {
 		in, err := chain.ReadFile(f, chain.Options{})
 		if err != nil {

@@ -336,7 +336,10 @@ func TestProbeUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"probe", "--source", "127.0.0.1"}, "needs --source and --target"},
+		{[]string{"probe"}, "needs --source and --target, or one of them"},
+		{[]string{"probe", "--source", "127.0.0.1", "--target-chain", "x.pem"}, "--target-chain is for the target, and no --target was given"},
+		{[]string{"probe", "--target", "127.0.0.1", "--source-user", "admin"}, "--source-user is for the source"},
+		{[]string{"probe", "--source", "127.0.0.1", "--wait", "-1s"}, "--wait cannot be negative"},
 		{[]string{"probe", "--source", "127.0.0.1:99999", "--target", "127.0.0.1"}, "bad address"},
 		{[]string{"probe", "--source", "fd00::5::6", "--target", "127.0.0.1"}, "brackets"},
 		{[]string{"probe", "--source", "127.0.0.1", "--target", "127.0.0.2", "--client-cert", "x.pem"}, "--client-key"},

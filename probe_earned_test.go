@@ -104,12 +104,16 @@ func TestProbeUnreachableEarnsNothing(t *testing.T) {
 	if !seen["pair-ca-names"] {
 		t.Error("pair rules are not reported as not checked")
 	}
-	// The upload rules of an appliance that showed no chain are not checked
-	// either, on its side.
+	// The upload rules of an appliance that showed no chain run on the
+	// chain the user expects it to serve, offline (issue 22): the report
+	// says the file was checked, not the appliance.
 	for _, c := range r.Checks {
-		if c.Rule == "chain-complete" && c.Side == "target" && (c.Status != report.NA || c.Reason == "") {
-			t.Errorf("chain-complete target: %s %q, want na with a reason", c.Status, c.Reason)
+		if c.Rule == "chain-complete" && c.Side == "target" && c.Status != report.Pass {
+			t.Errorf("chain-complete target: %s %q, want pass on the expected chain, checked offline", c.Status, c.Reason)
 		}
+	}
+	if r.Target.NotReached == "" || r.Target.File != filepath.Join(dir, "target.pem") || len(r.Target.Chain) != 3 {
+		t.Errorf("target: not_reached %q, file %q, %d certificates: want the expected chain, checked offline", r.Target.NotReached, r.Target.File, len(r.Target.Chain))
 	}
 	for _, f := range r.Findings {
 		if strings.Contains(f.Message, "does not request a client certificate") {
@@ -119,7 +123,7 @@ func TestProbeUnreachableEarnsNothing(t *testing.T) {
 	// The text report says what could not be determined, never "should pair".
 	res := runCLI(t, "probe", "--no-color", "--timeout", "1s", "--source", src, "--target", tgt)
 	if res.code != 3 || strings.Contains(res.stdout, "should pair") || !strings.Contains(res.stdout, "INCOMPLETE: could not be determined") ||
-		!strings.Contains(res.stdout, "live-handshake (target) not checked: the target "+tgt+" was not reached") {
+		!strings.Contains(res.stdout, "not reached: the target "+tgt+" (live-unreachable)") || strings.Count(res.stdout, "i/o timeout") > 2 {
 		t.Errorf("exit %d, text:\n%s", res.code, res.stdout)
 	}
 }
@@ -155,7 +159,8 @@ func TestChecklistUnreachableTicksNothing(t *testing.T) {
 	noLeaks(t)
 	labClock(t)
 	dir := t.TempDir()
-	inv := "pairs:\n  - name: down\n    source: { address: \"" + refusedAddr(t) + "\" }\n    target: { address: \"" + stalled(t) + "\" }\n"
+	down := refusedAddr(t)
+	inv := "pairs:\n  - name: down\n    source: { address: \"" + down + "\" }\n    target: { address: \"" + stalled(t) + "\" }\n"
 	os.WriteFile(filepath.Join(dir, "inventory.yaml"), []byte(inv), 0o600)
 	out := filepath.Join(dir, "out")
 	res := runCLI(t, "checklist", "--timeout", "1s", "--out", out, "--format", "json", filepath.Join(dir, "inventory.yaml"))
@@ -172,14 +177,15 @@ func TestChecklistUnreachableTicksNothing(t *testing.T) {
 			t.Errorf("ticked without evidence: %s", line)
 		}
 	}
-	if !strings.Contains(string(md), "- (not checked) target:") {
+	if !strings.Contains(string(md), "- (not checked) not reached: the target ") {
 		t.Errorf("checklist.md has no not-checked line:\n%s", md)
 	}
 	html, _ := os.ReadFile(filepath.Join(out, "checklist.html"))
 	if strings.Contains(string(html), "\u2713 pass") || !strings.Contains(string(html), `class="notchecked"`) {
 		t.Error("checklist.html ticks an unreachable appliance's checks, or has no not-checked cells")
 	}
-	if strings.Contains(string(html), "requests a client certificate: false") || !strings.Contains(string(html), "Not reached: connect failed") {
+	if strings.Contains(string(html), "requests a client certificate: false") || !strings.Contains(string(html), "Not reached: nothing was observed") ||
+		!strings.Contains(string(html), "not reached: "+down+": connect failed") {
 		t.Error("checklist.html describes an unreachable appliance as if it had answered")
 	}
 	_ = time.Second

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -153,8 +154,17 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 			a.Changes = append(a.Changes, fmt.Sprintf("added the intermediate \"%s\" (position %d) from %s", Name(s.Cert), k+1, s.Input.File))
 		}
 	}
+	a.Changes = append(a.Changes, droppedOff(certs, p)...)
+	a.PEM = a.encode()
+	return a, nil
+}
+
+// droppedOff says which certificates the path leaves out: duplicates,
+// and certificates on no path from the leaf.
+func droppedOff(certs []*x509.Certificate, p Path) []string {
+	var out []string
 	if n := len(p.Duplicates); n > 0 {
-		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
+		out = append(out, fmt.Sprintf("dropped %d duplicate certificate%s", n, plural(n)))
 	}
 	var dropped []string
 	for _, i := range p.Unrelated {
@@ -162,12 +172,18 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 	}
 	sort.Strings(dropped)
 	if len(dropped) > 0 {
-		a.Changes = append(a.Changes, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
+		out = append(out, fmt.Sprintf("dropped %d certificate%s not on the chain: %s", len(dropped), plural(len(dropped)), joinMax(dropped, 10)))
 	}
+	return out
+}
+
+// encode is the chain as Base64 PEM, leaf first.
+func (a *Assembly) encode() []byte {
+	var out []byte
 	for _, s := range a.Chain {
-		a.PEM = append(a.PEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Cert.Raw})...)
 	}
-	return a, nil
+	return out
 }
 
 func plural(n int) string {
@@ -301,4 +317,41 @@ func copyExclusive(tmp, path string) (err error) {
 		return err
 	}
 	return dst.Sync()
+}
+
+// Served makes an upload file of the chain an appliance served (certs as
+// the TLS handshake gave them, the server's own certificate first): the
+// path from that certificate, leaf first, root last when it was served, as
+// Base64 PEM. Changes says what differs from what was served (reordered,
+// duplicates or certificates off the path dropped) and what the file
+// still lacks (no root served). Nothing is added: the file holds only
+// what the appliance served.
+func Served(certs []*x509.Certificate) (*Assembly, error) {
+	if len(certs) == 0 {
+		return nil, ErrNoCertificates
+	}
+	p := BuildPathFrom(certs, 0)
+	a := &Assembly{}
+	for _, i := range p.Order {
+		a.Chain = append(a.Chain, Source{Cert: certs[i]})
+	}
+	if !slices.IsSorted(p.Order) {
+		a.Changes = append(a.Changes, "reordered to "+Describe(certs, p.Order)+" (served as "+Describe(certs, servedOrder(certs))+")")
+	}
+	a.Changes = append(a.Changes, droppedOff(certs, p)...)
+	a.PEM = a.encode()
+	if !p.Root {
+		last := certs[p.Order[len(p.Order)-1]]
+		return a, fmt.Errorf("%w: no root was served: the chain stops at \"%s\", issued by \"%s\"", ErrIncomplete, Name(last), last.Issuer.String())
+	}
+	return a, nil
+}
+
+// servedOrder is 0..len(certs)-1.
+func servedOrder(certs []*x509.Certificate) []int {
+	out := make([]int, len(certs))
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }

@@ -290,3 +290,60 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("files left: %v", ents)
 	}
 }
+
+// Served makes an upload file of what an appliance served: leaf first,
+// root last when served, nothing added; what differs from the order served
+// is said, and a chain without its root is ErrIncomplete with the file
+// still made.
+func TestServed(t *testing.T) {
+	p := pki(t)
+	leaf, inter, root, other := p.Certs["leaf"].Cert, p.Certs["inter"].Cert, p.Certs["root"].Cert, p.Certs["other"].Cert
+	cases := []struct {
+		name       string
+		served     []*x509.Certificate
+		want       []*x509.Certificate
+		changes    []string
+		incomplete bool
+	}{
+		{"in order", []*x509.Certificate{leaf, inter, root}, []*x509.Certificate{leaf, inter, root}, nil, false},
+		{"root before the intermediate", []*x509.Certificate{leaf, root, inter}, []*x509.Certificate{leaf, inter, root},
+			[]string{"reordered to OMENT-310 -> Inter-CA1 -> Root-CA (served as OMENT-310 -> Root-CA -> Inter-CA1)"}, false},
+		{"a duplicate and a stranger", []*x509.Certificate{leaf, inter, inter, other, root}, []*x509.Certificate{leaf, inter, root},
+			[]string{"dropped 1 duplicate certificate", "dropped 1 certificate not on the chain: [\"Other-CA\"]"}, false},
+		{"no root served", []*x509.Certificate{leaf, inter}, []*x509.Certificate{leaf, inter}, nil, true},
+		{"the leaf alone", []*x509.Certificate{leaf}, []*x509.Certificate{leaf}, nil, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := chain.Served(tc.served)
+			if tc.incomplete != errors.Is(err, chain.ErrIncomplete) {
+				t.Errorf("error %v, want incomplete %v", err, tc.incomplete)
+			}
+			var got []*x509.Certificate
+			for _, s := range a.Chain {
+				got = append(got, s.Cert)
+			}
+			if diff := cmp.Diff(certNames(tc.want), certNames(got)); diff != "" {
+				t.Errorf("chain (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.changes, a.Changes); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			back := input(t, "saved.pem", a.PEM)
+			if back.Encoding != chain.EncPEM || len(back.Certs) != len(tc.want) || len(back.Notes) != 0 {
+				t.Errorf("the file reads back as %s, %d certificates, notes %v", back.Encoding, len(back.Certs), back.Notes)
+			}
+		})
+	}
+	if _, err := chain.Served(nil); !errors.Is(err, chain.ErrNoCertificates) {
+		t.Errorf("nothing served: %v", err)
+	}
+}
+
+func certNames(cs []*x509.Certificate) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, chain.Name(c))
+	}
+	return out
+}

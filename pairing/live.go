@@ -19,6 +19,9 @@ import (
 // ProbeOptions are the inputs of `probe`: what each appliance showed, and
 // the chains the user expects them to serve.
 type ProbeOptions struct {
+	// Source and Target are what each appliance showed; one of them is nil
+	// when probe was given one appliance alone (only --source or only
+	// --target): its pair rules are then na, "no target given".
 	Source, Target                 *report.Observation
 	SourceExpected, TargetExpected *chain.Input
 	SourceCSR, TargetCSR           *chain.CSR
@@ -31,6 +34,9 @@ type ProbeOptions struct {
 	Local time.Time
 	// Flags words the inputs a check asks for when they are missing.
 	Flags Flags
+	// Baseline, when given, is an earlier report of the same appliances
+	// (probe --baseline): the report says what changed since.
+	Baseline *Baseline
 }
 
 // LivePair is the pair as the live rules see it.
@@ -89,17 +95,46 @@ var liveRules = []*liveRule{
 	ruleAPIWebServer,
 }
 
-// Probe judges two live appliances: first each verifying handshake (with
-// the peer's root at the peer's clock: judgeMutuals), then every compare
-// rule on what they presented, each at its own clock, then the live rules.
+// Probe judges two live appliances, or one alone: first each verifying
+// handshake (with the peer's root at the peer's clock: judgeMutuals), then
+// every compare rule on what they presented, each at its own clock, then
+// the live rules. An appliance that was not reached is said once
+// (Appliance.NotReached, the live-unreachable finding); every check that
+// needed it is na naming it, and the chain the user expects it to serve
+// is checked offline, at this machine's clock, as check would.
 func Probe(o ProbeOptions) *report.Report {
 	judgeMutuals(o.Source, o.Target)
 	r := newReport("probe")
 	lp := &LivePair{ProbeOptions: o}
-	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR, host string) (*Subject, *report.Appliance) {
+	local := o.Local
+	mk := func(obs *report.Observation, name report.Side, csr *chain.CSR, host string, exp *chain.Input) (*Subject, *report.Appliance) {
+		if obs == nil {
+			return nil, nil
+		}
 		side := &report.Appliance{Address: obs.Address, Clock: obs.Clock, ClockSource: obs.ClockSource, Chain: []report.Cert{}, Observed: obs}
 		if len(obs.Chain) == 0 {
-			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: no certificate chain observed", name, obs.Address))
+			side.NotReached = NotReached(obs)
+			r.Incomplete = append(r.Incomplete, unreached(name, obs))
+			// The expected chain is checked offline for an appliance not
+			// reached; not for one that answered with a chain this tool
+			// cannot take as evidence (an unproven key, suites Go cannot
+			// complete), lest a pass on the file read as one on it.
+			if exp == nil || len(exp.Certs) == 0 || side.NotReached == "" {
+				for _, u := range uploadRules {
+					r.record(&u.Rule, name, []sideResult{{name, Result{Status: NA, Reason: unreached(name, obs)}}})
+				}
+				return nil, side
+			}
+			// What the user expects it to serve, checked as a file, at this
+			// machine's clock: the appliance's was never read.
+			at := local
+			if at.IsZero() {
+				at = obs.Clock
+			}
+			s := NewSubject(exp, csr, report.ModeMigration, at, host)
+			s.Side, s.Flags = name, o.Flags
+			side.File, side.Chain, side.Path, side.Input = exp.File, describeAll(s), chain.Describe(exp.Certs, s.Path.Order), inputInfo(exp)
+			r.runUpload(s, name)
 			return nil, side
 		}
 		in := &chain.Input{File: obs.Address, Encoding: chain.EncTLS, Certs: obs.Chain, Notes: []string{}}
@@ -108,57 +143,45 @@ func Probe(o ProbeOptions) *report.Report {
 		s.APINames = apiNames(obs.API)
 		side.Chain, side.Path = describeAll(s), chain.Describe(in.Certs, s.Path.Order)
 		side.Input = inputInfo(in)
+		r.runUpload(s, name)
 		return s, side
 	}
-	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR, o.SourceName)
-	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR, o.TargetName)
-	for _, sd := range []struct {
-		s    *Subject
-		name report.Side
-		obs  *report.Observation
-	}{{lp.Src, report.SideSource, o.Source}, {lp.Tgt, report.SideTarget, o.Target}} {
-		if sd.s != nil {
-			r.runUpload(sd.s, sd.name)
-			continue
-		}
-		// No chain observed: every upload rule is not checked, saying why.
-		why := unreached(sd.name, sd.obs)
-		if why == "" {
-			why = "no certificate chain observed"
-		}
-		for _, u := range uploadRules {
-			r.record(&u.Rule, sd.name, []sideResult{{sd.name, Result{Status: NA, Reason: why}}})
-		}
-	}
-	if lp.Src != nil && lp.Tgt != nil {
+	lp.Src, r.Source = mk(o.Source, report.SideSource, o.SourceCSR, o.SourceName, o.SourceExpected)
+	lp.Tgt, r.Target = mk(o.Target, report.SideTarget, o.TargetCSR, o.TargetName, o.TargetExpected)
+	switch {
+	case lp.Src != nil && lp.Tgt != nil:
 		p := NewPair(lp.Src, lp.Tgt, o.Window, o.MaxSkew)
 		p.Local = o.Local
 		if localClock(o.Source.ClockSource) && localClock(o.Target.ClockSource) {
 			p.ClocksUnmeasured = "neither appliance's clock could be read: both are judged at this machine's clock, so their skew is not measured"
 		}
 		r.runPair(p)
-	} else {
-		why := "both chains are needed:" + missingChains(r.Source, lp.Src, report.SideSource) + missingChains(r.Target, lp.Tgt, report.SideTarget)
-		r.Incomplete = append(r.Incomplete, "pair rules: "+why)
+	default:
+		// An appliance not given, or not reached (which Incomplete says).
+		why := pairMissing(lp)
 		for _, pr := range pairRules {
 			r.record(&pr.Rule, report.SidePair, []sideResult{{Result: Result{Status: NA, Reason: why}}})
 		}
 	}
 	for _, lr := range liveRules {
 		res := safely(func() []sideResult { return lr.run(lp) })
-		for _, side := range []report.Side{report.SideSource, report.SideTarget} {
+		for _, sd := range lp.sides() {
 			var mine []sideResult
 			for _, x := range res {
-				if x.Side == side || x.Side == report.SideNone {
+				if x.Side == sd.name || x.Side == report.SideNone {
 					mine = append(mine, x)
 				}
 			}
-			if r.record(&lr.Rule, side, mine) && lr.ID == "live-handshake" {
+			if r.record(&lr.Rule, sd.name, mine) && lr.ID == "live-handshake" {
 				r.WizardMessage = WizardMessage
 			}
 		}
 	}
-	for _, obs := range []*report.Observation{o.Source, o.Target} {
+	for _, sd := range lp.sides() {
+		obs := sd.obs
+		if unreached(sd.name, obs) != "" {
+			continue // said once, above
+		}
 		for _, f := range obs.Failures {
 			if f.Clock {
 				continue // the local clock stands in, with a warning (live-clock)
@@ -171,18 +194,60 @@ func Probe(o ProbeOptions) *report.Report {
 			}
 		}
 		if obs.API != nil && !obs.API.Read() {
-			side := report.SideSource
-			if obs == o.Target {
-				side = report.SideTarget
-			}
-			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: %s", side, obs.Address, apiNotRead(obs.API)))
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s %s: %s", sd.name, obs.Address, apiNotRead(obs.API)))
 		}
 	}
+	markNotReached(r.Report, lp)
+	var scope []string
+	if o.Source == nil || o.Target == nil {
+		scope = append(scope, fmt.Sprintf("the %s alone: %s, so no pair rule was checked", lp.sides()[0].name, pairMissing(lp)))
+	}
 	if !o.ClientCertGiven {
-		r.Scope = "server side only: no --client-cert was given, so no appliance was shown a client certificate"
+		scope = append(scope, "server side only: no --client-cert was given, so no appliance was shown a client certificate")
+	}
+	r.Scope = strings.Join(scope, "; ")
+	if o.Baseline != nil {
+		r.runBaseline(o.Baseline)
 	}
 	r.finish()
+	if o.Baseline != nil {
+		r.whatChangedVerdict(o.Baseline)
+	}
 	return r.Report
+}
+
+// pairMissing says why the pair rules could not run: an appliance not
+// given, or not reached.
+func pairMissing(lp *LivePair) string {
+	var why []string
+	for _, sd := range []struct {
+		name report.Side
+		obs  *report.Observation
+	}{{report.SideSource, lp.Source}, {report.SideTarget, lp.Target}} {
+		if sd.obs == nil {
+			why = append(why, fmt.Sprintf("no %s given", sd.name))
+		} else if u := unreached(sd.name, sd.obs); u != "" {
+			why = append(why, u)
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// markNotReached sets NotReached on each check that is na only because an
+// appliance was not reached (its reason is that appliance's, as unreached
+// words it), so that renderers can say "not reached" once for them all.
+func markNotReached(r *report.Report, lp *LivePair) {
+	for _, sd := range lp.sides() {
+		why := unreached(sd.name, sd.obs)
+		if NotReached(sd.obs) == "" {
+			continue
+		}
+		for i, c := range r.Checks {
+			if c.NotChecked() && c.Reason == why {
+				r.Checks[i].NotReached = sd.name
+			}
+		}
+	}
 }
 
 type liveSide struct {
@@ -192,18 +257,17 @@ type liveSide struct {
 	expected  *chain.Input
 }
 
+// sides are the appliances given, source first; peer is nil when the
+// other one was not given.
 func (p *LivePair) sides() []liveSide {
-	return []liveSide{
-		{report.SideSource, p.Source, p.Target, p.Src, p.Tgt, p.SourceExpected},
-		{report.SideTarget, p.Target, p.Source, p.Tgt, p.Src, p.TargetExpected},
+	var out []liveSide
+	if p.Source != nil {
+		out = append(out, liveSide{report.SideSource, p.Source, p.Target, p.Src, p.Tgt, p.SourceExpected})
 	}
-}
-
-func missingChains(sd *report.Appliance, s *Subject, name report.Side) string {
-	if s != nil {
-		return ""
+	if p.Target != nil {
+		out = append(out, liveSide{report.SideTarget, p.Target, p.Source, p.Tgt, p.Src, p.TargetExpected})
 	}
-	return fmt.Sprintf(" the %s %s showed no chain", name, sd.Address)
+	return out
 }
 
 // judged completes a live rule's results: each side that produced none
@@ -230,22 +294,47 @@ func judged(p *LivePair, out []sideResult, applies func(p *LivePair, sd liveSide
 	return out
 }
 
-// unreached says why an appliance showed no chain ("" when it did).
+// unreached is the reason of every check that an appliance left na by
+// showing no chain ("" when it showed one): short, and the same for every
+// check, so that it is said once; notReached says why.
 func unreached(name report.Side, obs *report.Observation) string {
-	if len(obs.Chain) > 0 {
+	switch {
+	case len(obs.Chain) > 0:
+		return ""
+	case obs.KeyUnproven != "":
+		return fmt.Sprintf("the %s %s did not prove it holds the key of the certificate it presented (live-key)", name, obs.Address)
+	case goCannot(obs):
+		return fmt.Sprintf("the %s %s speaks only %s among OME's suites, which Go's TLS (this tool) cannot complete (live-tls): its chain, clock and API were not read", name, obs.Address, obs.OMESuites.Chosen)
+	}
+	return fmt.Sprintf("the %s %s was not reached", name, obs.Address)
+}
+
+// NotReached says why an appliance was not reached: the failed step and
+// its error, once for the whole report. It is "" for an appliance that
+// showed its chain, and for one that answered without a chain this tool
+// can judge (unproven key, suites Go cannot complete: live-key and
+// live-tls say so).
+func NotReached(obs *report.Observation) string {
+	switch {
+	case len(obs.Chain) > 0, obs.KeyUnproven != "", goCannot(obs):
 		return ""
 	}
-	if obs.KeyUnproven != "" {
-		return fmt.Sprintf("the %s %s did not prove it holds the key of the certificate it presented: %s", name, obs.Address, obs.KeyUnproven)
-	}
-	if goCannot(obs) {
-		return fmt.Sprintf("the %s %s speaks only %s among OME's suites, which Go's TLS (this tool) cannot complete; a Java client such as OME's connects to it: its chain, clock and API were not read", name, obs.Address, obs.OMESuites.Chosen)
-	}
-	why := "no chain observed"
+	why := "no certificate chain was presented"
 	if len(obs.Failures) > 0 {
 		why = obs.Failures[0].Step + " failed: " + obs.Failures[0].Error
 	}
-	return fmt.Sprintf("the %s %s was not reached (%s)", name, obs.Address, why)
+	if w := obs.Wait; w != nil && !w.Answered {
+		why += fmt.Sprintf(" (after --wait %s: %s, last: %s)", w.For.Duration(), attempts(w.Attempts), w.LastError)
+	}
+	return why
+}
+
+// attempts is "1 attempt", "12 attempts".
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
 }
 
 func sideUnreached(sd liveSide) string { return unreached(sd.name, sd.obs) }
@@ -261,8 +350,15 @@ func bothReached(sd liveSide) string {
 	if why := unreached(sd.name, sd.obs); why != "" {
 		return why
 	}
+	if sd.peer == nil {
+		return noPeer(sd)
+	}
 	return unreached(sd.name.Other(), sd.peer)
 }
+
+// noPeer is the reason of a check that needs the peer appliance when
+// probe was given one appliance alone.
+func noPeer(sd liveSide) string { return fmt.Sprintf("no %s given", sd.name.Other()) }
 
 // apiNames are the names and addresses the appliance's API reports for
 // itself (AddressConfiguration), DNS name first; nil when not read.
@@ -282,7 +378,7 @@ func apiRead(sd liveSide) string {
 	api := sd.obs.API
 	switch {
 	case api == nil && len(sd.obs.Chain) == 0:
-		return unreached(sd.name, sd.obs) + ", so its API was not read"
+		return unreached(sd.name, sd.obs)
 	case api == nil:
 		return "API not read: give --user (password from OME_PASSWORD or a prompt)"
 	case !api.Read():
@@ -377,6 +473,11 @@ func checkUnreachable(p *LivePair) []sideResult {
 			// Reached: it answered OME's suites; this tool cannot finish
 			// that handshake (live-tls says so). Not unreachable.
 			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: unreached(sd.name, sd.obs)}})
+			continue
+		}
+		if NotReached(sd.obs) != "" && len(sd.obs.Failures) > 0 {
+			// Not reached: said once, with the step that failed first.
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("not reached: %s: %s", sd.obs.Address, NotReached(sd.obs))}})
 			continue
 		}
 		for _, f := range sd.obs.Failures {
@@ -480,10 +581,13 @@ func checkChainDiffers(p *LivePair) []sideResult {
 // missingChainDiffers is checkChainDiffers\'s applies step: why side sd lacks the evidence the check
 // judges ("" when it has it).
 func missingChainDiffers(p *LivePair, sd liveSide) string {
+	if why := sideUnreached(sd); why != "" {
+		return why
+	}
 	if sd.expected == nil {
 		return fmt.Sprintf("no %s given: nothing to compare with", p.Flags.flag(sd.name, ChainInput))
 	}
-	return sideUnreached(sd)
+	return ""
 }
 
 // describeAgainst names the certificates of cs, "A -> B -> C", for two
@@ -513,7 +617,7 @@ var ruleClientCA = &liveRule{Rule: Rule{ID: "live-client-ca", Family: FamilyLive
 func checkClientCA(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
-		if !sd.obs.RequestsClientCert || len(sd.obs.AcceptableCAs) == 0 || len(sd.peer.Chain) == 0 {
+		if sd.peer == nil || !sd.obs.RequestsClientCert || len(sd.obs.AcceptableCAs) == 0 || len(sd.peer.Chain) == 0 {
 			continue
 		}
 		ok := false
@@ -672,7 +776,7 @@ func checkHandshake(p *LivePair) []sideResult {
 // judges ("" when it has it).
 func missingHandshake(p *LivePair, sd liveSide) string {
 	if why := bothReached(sd); why != "" {
-		return why + ", so no verifying handshake was made"
+		return why
 	}
 	for _, hs := range sd.obs.Handshakes {
 		if hs.Kind == report.KindMutual && hs.OK {
@@ -756,7 +860,7 @@ var ruleAPIVersion = &liveRule{Rule: Rule{ID: "api-version", Family: FamilyLive,
 func checkAPIVersion(p *LivePair) []sideResult {
 	var out []sideResult
 	fix := ""
-	if src, tgt := p.Source.API, p.Target.API; src != nil && tgt != nil && strings.HasPrefix(src.Version, "4.") && strings.HasPrefix(tgt.Version, "3.10.") {
+	if src, tgt := apiOf(p.Source), apiOf(p.Target); src != nil && tgt != nil && strings.HasPrefix(src.Version, "4.") && strings.HasPrefix(tgt.Version, "3.10.") {
 		// Each side is what the other should be: the two were given the
 		// other way round.
 		sf, tf := p.Flags.flag(report.SideSource, AddressInput), p.Flags.flag(report.SideTarget, AddressInput)
@@ -910,6 +1014,10 @@ func checkAPIProxy(p *LivePair) []sideResult {
 		if api == nil || api.Proxy == nil || !*api.Proxy {
 			continue
 		}
+		if sd.peer == nil {
+			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: noPeer(sd) + fmt.Sprintf(": the %s uses the proxy %s, and whether the peer is in its exclusion list \"%s\" needs the peer's address", sd.name, api.ProxyAddress, api.ProxyExcluded)}})
+			continue
+		}
 		peerHost, _, _ := net.SplitHostPort(sd.peer.Address)
 		names := []string{peerHost, sd.peer.ServerName, sd.peer.RemoteIP}
 		if !proxyExcluded(api.ProxyExcluded, names) {
@@ -1033,4 +1141,12 @@ func checkAPIWebServer(p *LivePair) []sideResult {
 		}
 	}
 	return out
+}
+
+// apiOf is an observed side's API reading (nil: no such side, or not read).
+func apiOf(o *report.Observation) *report.API {
+	if o == nil {
+		return nil
+	}
+	return o.API
 }

@@ -69,7 +69,7 @@ func TestLiveRulesNotEvaluated(t *testing.T) {
 		{"no TLS version", func(s *report.Observation, _ *ProbeOptions) { s.TLSVersion = "" }, "live-tls", "no TLS version"},
 		{"unreached: leaf-only", func(s *report.Observation, _ *ProbeOptions) {
 			s.Chain, s.Failures = nil, []report.Failure{{Step: "connect", Error: "connection refused"}}
-		}, "live-leaf-only", "was not reached (connect failed: connection refused)"},
+		}, "live-leaf-only", "the source 10.0.0.5:443 was not reached"},
 		{"unreached: clock", func(s *report.Observation, _ *ProbeOptions) { s.Chain, s.ClockSource = nil, report.ClockSourceUnread }, "live-clock", "was not reached"},
 		{"unreached: no-client-auth", func(s *report.Observation, _ *ProbeOptions) { s.Chain = nil }, "live-no-client-auth", "was not reached"},
 	}

@@ -19,6 +19,9 @@ import (
 func judgeMutuals(a, b *report.Observation) {
 	for _, p := range [][2]*report.Observation{{a, b}, {b, a}} {
 		self, peer := p[0], p[1]
+		if self == nil || peer == nil {
+			continue // one appliance alone: no peer's root to verify it with
+		}
 		if len(self.Chain) == 0 || len(peer.Chain) == 0 || self.Mutual == nil {
 			continue
 		}

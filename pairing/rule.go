@@ -31,6 +31,7 @@ const (
 	FamilyPair   = report.FamilyPair
 	FamilyLive   = report.FamilyLive
 	FamilyCSR    = report.FamilyCSR
+	FamilyBaseline = report.FamilyBaseline
 )
 
 // Result is what a rule's check returns for one finding-worthy fact.
@@ -92,7 +93,8 @@ func (r *Rule) doc() string {
 	return "docs/design-notes.md"
 }
 
-// Catalogue lists every rule, upload rules first, then pair and live rules.
+// Catalogue lists every rule, upload rules first, then pair, live and
+// baseline rules.
 // models says, per rule, whose behaviour it models: OME policy (the KB),
 // OpenSSL (Apache mod_ssl on the appliance's port 443), Java (the
 // appliance's client side, inferred), both stacks, or this tool's own
@@ -145,6 +147,8 @@ var models = map[string]string{
 	"api-cert":            "OME API Certificate",
 	"api-proxy":           "OME API ProxyConfiguration; the 4.0.x User's Guide's \"Proxy requirements for Migrate an appliance\" (the rule's logic is inferred)",
 	"api-fips":            "OME API SecurityConfiguration (OME-Modular)",
+	"baseline-leaf":       "this tool's probe against an earlier report (--baseline)",
+	"baseline-ca":         "this tool's probe against an earlier report (--baseline); that a CA changed on one appliance breaks the pairing is the KB's connection validation (inferred)",
 	"api-webserver":       "OME API WebServerConfiguration (Dell's Ansible module ome_application_network_webserver); the wizard dialling 443 is inferred",
 	"template-subject":    "the AD CS CA ([MS-WCCE] 3.2.2.6.2.1.4.5.9) building the subject; OME's and both stacks' name checks on the result (inferred)",
 	"template-key-size":   "the AD CS CA enforcing msPKI-Minimal-Key-Size ([MS-CRTD] 2.19); OME's CSR key sizes (inferred)",
@@ -188,6 +192,9 @@ func allRules() []*Rule {
 		if t.Family == report.FamilyTemplate { // the others are upload rules, listed above
 			all = append(all, t.Rule)
 		}
+	}
+	for _, b := range baselineRules {
+		all = append(all, &b.Rule)
 	}
 	return all
 }

@@ -335,25 +335,42 @@ func timelineRows(r *report.Report) []timelineRow {
 	return rows
 }
 
-// clockSpan is from the earlier clock to the later clock's window end.
+// clockSpan is from the earlier clock to the later clock's window end;
+// the clock of an appliance not reached was never read and is not drawn.
 func clockSpan(r *report.Report, window time.Duration) (lo, hi time.Time) {
-	lo, hi = r.Source.Clock, r.Source.Clock
-	for _, t := range []time.Time{r.Target.Clock, r.Source.Clock.Add(window), r.Target.Clock.Add(window)} {
-		if t.Before(lo) {
-			lo = t
-		}
-		if t.After(hi) {
-			hi = t
+	clocks := readClocks(r)
+	if len(clocks) == 0 {
+		clocks = []time.Time{r.Source.Clock}
+	}
+	lo, hi = clocks[0], clocks[0]
+	for _, c := range clocks {
+		for _, t := range []time.Time{c, c.Add(window)} {
+			if t.Before(lo) {
+				lo = t
+			}
+			if t.After(hi) {
+				hi = t
+			}
 		}
 	}
 	return lo, hi
+}
+
+// readClocks are the clocks of the appliances reached, source first.
+func readClocks(r *report.Report) []time.Time {
+	var out []time.Time
+	for _, a := range []*report.Appliance{r.Source, r.Target} {
+		if a.Reached() {
+			out = append(out, a.Clock.Truncate(time.Second))
+		}
+	}
+	return out
 }
 
 func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo, hi time.Time, rowH int, tickFmt string) *timeline {
 	// Whole seconds: a clock read from a Date header carries half a round
 	// trip of microseconds, which must not move the drawing.
 	lo, hi = lo.Truncate(time.Second), hi.Truncate(time.Second)
-	srcClock, tgtClock := r.Source.Clock.Truncate(time.Second), r.Target.Clock.Truncate(time.Second)
 	span := hi.Sub(lo)
 	if span <= 0 {
 		span = time.Hour
@@ -364,14 +381,22 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 		v := labelW + int(float64(plotW)*float64(t.Sub(lo))/float64(span))
 		return min(max(v, labelW), labelW+plotW) // what lies outside the span is drawn at its edge
 	}
-	winStart, winEnd := srcClock, tgtClock.Add(window)
-	if tgtClock.Before(srcClock) {
-		winStart, winEnd = tgtClock, srcClock.Add(window)
+	// The window runs from the earliest clock read to the latest plus its
+	// length; a clock never read is not drawn.
+	clocks := readClocks(r)
+	var winStart, winEnd time.Time
+	for i, c := range clocks {
+		if i == 0 || c.Before(winStart) {
+			winStart = c
+		}
+		if i == 0 || c.Add(window).After(winEnd) {
+			winEnd = c.Add(window)
+		}
 	}
 	y := 30
 	for _, rw := range rows {
 		cls := "ok"
-		for _, clk := range []time.Time{srcClock, tgtClock} {
+		for _, clk := range clocks {
 			if clk.Before(rw.c.NotBefore) || clk.Add(window).After(rw.c.NotAfter) {
 				cls = "bad"
 			}
@@ -387,7 +412,7 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 		bar := tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
 			Label: fmt.Sprintf("%s %d %s (%s)", rw.side, rw.c.Index, name, rw.c.Role),
 			Title: fmt.Sprintf("%s: %s .. %s", name, rw.c.NotBefore.Format(time.RFC3339), rw.c.NotAfter.Format(time.RFC3339))}
-		if cls == "bad" {
+		if cls == "bad" && len(clocks) > 0 {
 			bar.Note = outsideWindow(rw.c, winStart, winEnd)
 			bar.NoteX, bar.NoteAnchor = bar.X+bar.W+6, "start"
 			if bar.X+bar.W/2 > labelW+plotW/2 {
@@ -400,17 +425,21 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 	tl.AxisY = y + 4
 	tl.Height = y + 40
 	for _, m := range []struct {
-		t     time.Time
+		a     *report.Appliance
 		label string
 		cls   string
-	}{{srcClock, "source clock", "src"}, {tgtClock, "target clock", "tgt"}} {
-		tl.Marks = append(tl.Marks, tlMark{X: x(m.t), Label: m.label + " " + m.t.Format(time.RFC3339), Class: m.cls})
+	}{{r.Source, "source clock", "src"}, {r.Target, "target clock", "tgt"}} {
+		if !m.a.Reached() {
+			continue // never read: not drawn
+		}
+		t := m.a.Clock.Truncate(time.Second)
+		tl.Marks = append(tl.Marks, tlMark{X: x(t), Label: m.label + " " + t.Format(time.RFC3339), Class: m.cls})
 		if window > 0 {
-			w := x(m.t.Add(window)) - x(m.t)
+			w := x(t.Add(window)) - x(t)
 			if w < 1 {
 				w = 1
 			}
-			tl.Windows = append(tl.Windows, tlWindow{X: x(m.t), W: w, Class: m.cls})
+			tl.Windows = append(tl.Windows, tlWindow{X: x(t), W: w, Class: m.cls})
 		}
 	}
 	for i := 0; i <= 4; i++ {
@@ -528,8 +557,8 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{with .Report}}{{range .Incomplete}}<p class="fail">Not run: {{.}}</p>{{end}}
 {{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
 {{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
-<p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}).
-Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}).
+<p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: {{if .Source.NotReached}}not reached, its clock was not read{{else}}clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}){{end}}{{if and .Source.Address .Source.File}}; the chain you expect it to serve, {{.Source.File}}, checked offline at this machine's clock{{end}}.
+Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: {{if .Target.NotReached}}not reached, its clock was not read{{else}}clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}){{end}}{{if and .Target.Address .Target.File}}; the chain you expect it to serve, {{.Target.File}}, checked offline at this machine's clock{{end}}.
 {{with .Clocks}}Skew {{dur .Skew}}; change window {{dur .Window}}.{{end}}</p>
 {{with errRules .}}<p>Errors: {{.}}.</p>{{end}}
 {{with .Run}}<p class="run">Ran by {{.Tool}} {{.Version}} at {{rfc .At}}.{{range .Inputs}} {{.Role}} <code>{{.File}}</code>: SHA-256 {{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}.{{end}}</p>{{end}}
@@ -546,10 +575,10 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 <table><tr><th>source issued to</th><th>source issued by</th><th></th><th>target issued to</th><th>target issued by</th></tr>
 {{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
 {{end}}</table>{{end}}
-{{with .Source.Observed}}<h3>Source as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}
-{{with .Target.Observed}}<h3>Target as observed</h3>{{if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}
+{{$a := .Source}}{{with .Source.Observed}}<h3>Source as observed</h3>{{if $a.NotReached}}<p class="fail">Not reached: nothing was observed (see <code>live-unreachable</code>).</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
+{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
+{{$a := .Target}}{{with .Target.Observed}}<h3>Target as observed</h3>{{if $a.NotReached}}<p class="fail">Not reached: nothing was observed (see <code>live-unreachable</code>).</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
+{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
 {{if .Findings}}<h3>Findings</h3><p class="run">A rule's documentation: <code>ome-preflight rules RULE</code> (in the binary, no web needed).</p><ul>
 {{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
 {{end}}</ul>{{end}}

@@ -317,6 +317,10 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 		return
 	}
 	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
+	// An appliance not reached is one line, whatever it left unchecked.
+	for _, nr := range notReachedGroups(r) {
+		fmt.Fprintf(b, "  ? not reached: %s\n", nr.line())
+	}
 	// One line per reason and set of sides: "no --user" leaves six rules on
 	// two sides. A rule not checked on one side only is not listed with
 	// rules not checked on both.
@@ -327,7 +331,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	var per []*ruleSides
 	index := map[[2]string]*ruleSides{}
 	for _, c := range r.Checks {
-		if !c.NotChecked() {
+		if !c.NotChecked() || c.NotReached != "" {
 			continue
 		}
 		k := [2]string{c.Reason, c.Rule}
@@ -367,6 +371,66 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	}
 }
 
+// notReachedGroup is the checks an appliance not reached left unchecked.
+type notReachedGroup struct {
+	side    report.Side
+	address string
+	// count is the number of checks per side of the check (the
+	// appliance's own, the pair's, the peer's that need it).
+	count map[report.Side]int
+}
+
+// notReachedGroups are the report's appliances not reached that left
+// checks unchecked, source first.
+func notReachedGroups(r *report.Report) []notReachedGroup {
+	var out []notReachedGroup
+	for _, sd := range []struct {
+		name report.Side
+		a    *report.Appliance
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
+		if sd.a == nil || sd.a.Reached() {
+			continue
+		}
+		g := notReachedGroup{side: sd.name, address: sd.a.Address, count: map[report.Side]int{}}
+		for _, c := range r.Checks {
+			if c.NotChecked() && c.NotReached == sd.name {
+				g.count[c.Side]++
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// line says which appliance, and how many checks it left unchecked:
+// "the target 10.0.0.6:443, so 28 checks of the target, the 6 pair checks
+// and 2 of the source that need it were not checked".
+func (g notReachedGroup) line() string {
+	var parts []string
+	if n := g.count[g.side]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s of the %s", plainCount(n, "check"), g.side))
+	}
+	if n := g.count[report.SidePair]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s of the pair", plainCount(n, "check")))
+	}
+	if n := g.count[g.side.Other()]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s of the %s that need%s it", plainCount(n, "check"), g.side.Other(), map[bool]string{true: "s"}[n == 1]))
+	}
+	line := fmt.Sprintf("the %s %s (live-unreachable)", g.side, g.address)
+	if len(parts) > 0 {
+		line += ": " + joinAnd(parts) + " left unchecked"
+	}
+	return line
+}
+
+// joinAnd is "a", "a and b", "a, b and c".
+func joinAnd(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
 // inferredMark flags a finding whose rule is our reading, not Dell's.
 func inferredMark(reference string) string {
 	if strings.HasPrefix(reference, "inferred:") {
@@ -396,6 +460,9 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 		"template": map[bool]string{true: "OME should accept a certificate issued from this template",
 			false: "OME would refuse a certificate issued from this template"}[r.Verdict != report.VerdictFail],
 	}[r.Command]
+	if r.Command == "probe" && (r.Source == nil || r.Target == nil) {
+		what = map[bool]string{true: "nothing found on this appliance that would stop the migration", false: "this appliance would stop the migration"}[r.Verdict != report.VerdictFail]
+	}
 	if r.Verdict == report.VerdictIncomplete {
 		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
 			plainCount(r.NotCheckedCount(), "check") + " not checked"
@@ -436,10 +503,24 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	// its cause, not 48 rows of passes.
 	fmt.Fprintf(b, "<details><summary>Details: checklist (%d checks, %d not checked), certificates, findings (%d)</summary>\n\n", len(r.Checks), r.NotCheckedCount(), len(r.Findings))
 	b.WriteString("## Checklist\n\n")
+	said := map[report.Side]bool{}
 	for _, c := range r.Checks {
 		side := ""
 		if c.Side != "" {
 			side = string(c.Side) + ": "
+		}
+		if c.NotChecked() && c.NotReached != "" {
+			// An appliance not reached is one line, where its first check
+			// would have been.
+			if !said[c.NotReached] {
+				said[c.NotReached] = true
+				for _, g := range notReachedGroups(r) {
+					if g.side == c.NotReached {
+						fmt.Fprintf(b, "- (not checked) not reached: %s\n", mdEsc(g.line()))
+					}
+				}
+			}
+			continue
 		}
 		if c.NotChecked() {
 			// Neither ticked nor failed: a line of its own, saying why.
@@ -567,7 +648,17 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 }
 
 func sideHeader(name string, sd *report.Appliance) string {
-	return fmt.Sprintf("%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
+	if sd == nil {
+		return name + ": not given (one appliance alone)"
+	}
+	h := fmt.Sprintf("%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
+	if !sd.Reached() {
+		h = fmt.Sprintf("%s: %s, not reached (its clock was not read)", name, sd.Address)
+	}
+	if sd.Address != "" && sd.File != "" {
+		h += fmt.Sprintf("; the chain you expect it to serve, %s, checked offline at this machine's clock", sd.File)
+	}
+	return h
 }
 
 // kbTable draws the KB's side-by-side table: source issued to, issued by,
@@ -601,8 +692,11 @@ func kbTable(b *strings.Builder, rows []report.Row, p painter) {
 }
 
 func renderPairText(b *strings.Builder, r *report.Report, p painter) {
-	fmt.Fprintf(b, "%s\n  %s\n  %s\n\n", p.bold(r.Command), sideHeader("source", r.Source), sideHeader("target", r.Target))
-	kbTable(b, r.Rows, p)
+	fmt.Fprintf(b, "%s\n  %s\n  %s\n", p.bold(r.Command), sideHeader("source", r.Source), sideHeader("target", r.Target))
+	if len(r.Rows) > 0 {
+		b.WriteString("\n")
+		kbTable(b, r.Rows, p)
+	}
 	if len(r.Trust) > 0 {
 		b.WriteString("\ntrust (each appliance verifies the other's chain with its own root, at its own clock):\n")
 		for _, t := range r.Trust {
@@ -617,13 +711,19 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 		name report.Side
 		s    *report.Appliance
 	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
-		if o := sd.s.Observed; o != nil {
+		if sd.s == nil {
+			continue
+		}
+		if o := sd.s.Observed; o != nil && sd.s.Reached() {
+			// Nothing was observed of an appliance not reached: no
+			// statement about it, no clock.
 			observedText(b, sd.name, o, p)
 		}
 	}
 	if c := r.Clocks; c != nil {
 		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 	}
+	whatChangedText(b, r.WhatChanged, p)
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
 		b.WriteString("because:\n")
@@ -635,22 +735,47 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 }
 
 func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
-	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
+	if r.Source == nil || r.Target == nil {
+		name, a := "source", r.Source
+		if a == nil {
+			name, a = "target", r.Target
+		}
+		fmt.Fprintf(b, "# OME appliance %s: the %s %s alone\n\n", r.Command, name, mdEsc(a.Where()))
+	} else {
+		fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
+	}
 	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
 	mdFixFirst(b, r)
 	if r.WizardMessage != "" {
 		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
 	}
-	fmt.Fprintf(b, "- Source clock: %s (%s)\n- Target clock: %s (%s)\n", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
-		r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
+	for _, sd := range []struct {
+		name string
+		a    *report.Appliance
+	}{{"Source", r.Source}, {"Target", r.Target}} {
+		switch a := sd.a; {
+		case a == nil:
+			fmt.Fprintf(b, "- %s: not given (one appliance alone)\n", sd.name)
+		case !a.Reached():
+			fmt.Fprintf(b, "- %s %s: not reached, its clock was not read (`live-unreachable`)\n", sd.name, mdEsc(a.Address))
+		default:
+			fmt.Fprintf(b, "- %s clock: %s (%s)\n", sd.name, a.Clock.Format(time.RFC3339), a.ClockSource)
+		}
+		if a := sd.a; a != nil && a.Address != "" && a.File != "" {
+			fmt.Fprintf(b, "- %s: the chain you expect it to serve, %s, checked offline at this machine's clock\n", sd.name, mdEsc(a.File))
+		}
+	}
 	if c := r.Clocks; c != nil {
 		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 	}
+	whatChangedMarkdown(b, r.WhatChanged)
 	b.WriteString("\n")
 }
 
 func pairMarkdownBody(b *strings.Builder, r *report.Report) {
-	b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
+	if len(r.Rows) > 0 {
+		b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
+	}
 	for _, row := range r.Rows {
 		cell := func(c *report.RowCert) string {
 			if c == nil {
@@ -678,17 +803,24 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		name string
 		s    *report.Appliance
 	}{{"Source", r.Source}, {"Target", r.Target}} {
-		o := sd.s.Observed
-		if o == nil {
+		if sd.s == nil || sd.s.Observed == nil {
 			continue
 		}
+		o := sd.s.Observed
 		fmt.Fprintf(b, "\n## %s as observed (%s)\n\n", sd.name, o.Address)
+		if !sd.s.Reached() {
+			b.WriteString("Not reached: nothing was observed (see `live-unreachable`).\n")
+			continue
+		}
 		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
 		cas := "does not request a client certificate"
 		if o.RequestsClientCert {
 			cas = "requests a client certificate from: " + orDash(mdEsc(strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
 		}
 		fmt.Fprintf(b, "- Client certificates: %s\n- Clock: %s (%s)\n", cas, o.Clock.Format(time.RFC3339), o.ClockSource)
+		if w := waitText(o.Wait); w != "" {
+			fmt.Fprintf(b, "- %s\n", mdEsc(w))
+		}
 		for _, h := range o.Handshakes {
 			box := "[x]"
 			if !h.OK {
@@ -718,7 +850,14 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		name string
 		s    *report.Appliance
 	}{{"Source", r.Source}, {"Target", r.Target}} {
-		fmt.Fprintf(b, "\n## %s certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name)
+		if sd.s == nil || len(sd.s.Chain) == 0 && !sd.s.Reached() {
+			continue
+		}
+		from := ""
+		if sd.s.Address != "" && sd.s.File != "" {
+			from = fmt.Sprintf(" (from %s, checked offline: not served)", mdEsc(sd.s.File))
+		}
+		fmt.Fprintf(b, "\n## %s certificates%s\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name, from)
 		for _, c := range sd.s.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
@@ -764,6 +903,9 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 		fmt.Fprintf(b, " requests a client certificate from [%s]", strings.Join(report.ShortNames(o.AcceptableCAs), ", "))
 	}
 	fmt.Fprintf(b, "\n  clock %s from %s\n", o.Clock.Format(time.RFC3339), o.ClockSource)
+	if w := waitText(o.Wait); w != "" {
+		fmt.Fprintf(b, "  %s\n", w)
+	}
 	for _, h := range o.Handshakes {
 		mark := p.green("ok  ")
 		if !h.OK {
@@ -802,6 +944,69 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 		}
 		fmt.Fprintf(b, "  API: OME %s, NTP %s, FIPS %s\n", a.Version, ntp, fipsText(a))
 	}
+}
+
+// changeLabels word the items of a baseline comparison.
+var changeLabels = map[report.ChangeItem]string{report.ChangeLeaf: "leaf", report.ChangeCA: "CA", report.ChangeChain: "chain served",
+	report.ChangeClock: "clock", report.ChangeVersion: "OME version", report.ChangeSkew: "clock skew", report.ChangeVerdict: "verdict"}
+
+// changesFrom says which report the baseline is: "before.json (probe)".
+func changesFrom(c *report.Changes) string {
+	from := c.Command
+	if c.Pair != "" {
+		from += ", pair " + c.Pair
+	}
+	return fmt.Sprintf("%s (%s)", c.Baseline, from)
+}
+
+// whatChangedText is probe --baseline's section: each item before ->
+// after, the ones that changed marked.
+func whatChangedText(b *strings.Builder, c *report.Changes, p painter) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nwhat changed since %s: %s\n", changesFrom(c), counted(c.Changed(), "change"))
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, x := range c.Items {
+		mark := "same"
+		if x.Changed {
+			mark = "CHANGED"
+		}
+		value := x.Before + " -> " + x.After
+		if x.Before == x.After && !x.Changed {
+			value = x.After
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", x.Side, changeLabels[x.Item], mark, value)
+	}
+	tw.Flush()
+}
+
+// whatChangedMarkdown is the same section as a table.
+func whatChangedMarkdown(b *strings.Builder, c *report.Changes) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n## What changed since %s\n\n%s.\n\n| appliance | item | before | after | changed |\n|---|---|---|---|---|\n", mdEsc(changesFrom(c)), counted(c.Changed(), "change"))
+	for _, x := range c.Items {
+		mark := "same"
+		if x.Changed {
+			mark = "**changed**"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", x.Side, changeLabels[x.Item], mdEsc(x.Before), mdEsc(x.After), mark)
+	}
+}
+
+// waitText says how probe --wait waited for an appliance that answered
+// ("" without --wait).
+func waitText(w *report.Wait) string {
+	if w == nil || !w.Answered {
+		return ""
+	}
+	if w.Attempts == 1 {
+		return fmt.Sprintf("--wait %s: answered at once", w.For.Duration())
+	}
+	return fmt.Sprintf("--wait %s: answered after %s, %s (last refusal: %s)", w.For.Duration(), counted(w.Attempts, "attempt"),
+		w.Waited.Duration().Round(time.Second), w.LastError)
 }
 
 // fipsText is the FIPS mode as the API gave it; a standalone OME has no

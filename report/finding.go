@@ -82,6 +82,8 @@ const (
 	// FamilyTemplate: what `template` predicts from an AD CS certificate
 	// template, before any certificate exists.
 	FamilyTemplate Family = "template"
+	// FamilyBaseline compares a probe with an earlier report (--baseline).
+	FamilyBaseline Family = "baseline"
 )
 
 // RuleInfo is a catalogue entry, as `rules` prints it.
@@ -144,6 +146,10 @@ type CheckResult struct {
 	// NotApplicable marks an na whose rule does not apply here (its
 	// reason says why): not a check that could not run.
 	NotApplicable bool `json:"not_applicable,omitempty"`
+	// NotReached is the side whose appliance was not reached when that
+	// alone left the check na (the report's source or target NotReached
+	// says why, once).
+	NotReached Side `json:"not_reached,omitempty"`
 }
 
 // NotChecked reports whether the check could not be evaluated (as opposed

@@ -2,6 +2,7 @@ package report
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"time"
 )
 
@@ -213,6 +214,9 @@ type Observation struct {
 	// Mutual is the verifying connection, for the live rules to judge (nil
 	// when none was attempted).
 	Mutual *MutualAttempt `json:"-"`
+	// Wait is probe --wait's retrying before the observation (nil without
+	// --wait).
+	Wait *Wait `json:"wait,omitempty"`
 	// OMESuites is how the appliance answered a TLS 1.2 ClientHello that
 	// offered exactly OME's four cipher suites (nil: not tried).
 	OMESuites *SuiteProbe `json:"ome_suites,omitempty"`
@@ -231,3 +235,37 @@ type SuiteProbe struct {
 	Alert       string `json:"alert,omitempty"`
 	Error       string `json:"error,omitempty"`
 }
+
+// Wait is how probe --wait waited for an appliance that refused or reset
+// connections (a web server restarting after a chain upload): attempts
+// made, seconds waited of the most allowed, whether it answered, and the
+// last refusal.
+type Wait struct {
+	For       Seconds `json:"for_seconds"`
+	Attempts  int     `json:"attempts"`
+	Waited    Seconds `json:"waited_seconds"`
+	Answered  bool    `json:"answered"`
+	LastError string  `json:"last_error,omitempty"`
+}
+
+// Seconds is a duration written as seconds in JSON (rounded to the
+// millisecond).
+type Seconds time.Duration
+
+// MarshalJSON writes the seconds.
+func (s Seconds) MarshalJSON() ([]byte, error) {
+	return marshal(time.Duration(s).Round(time.Millisecond).Seconds())
+}
+
+// UnmarshalJSON reads the seconds back.
+func (s *Seconds) UnmarshalJSON(b []byte) error {
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*s = Seconds(f * float64(time.Second))
+	return nil
+}
+
+// Duration is s as a time.Duration.
+func (s Seconds) Duration() time.Duration { return time.Duration(s) }

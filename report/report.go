@@ -141,6 +141,10 @@ type Report struct {
 	Run *Run `json:"run,omitempty"`
 	// Template is what `template` read from the certutil dump.
 	Template *TemplateInfo `json:"template,omitempty"`
+	// WhatChanged (probe --baseline) compares this report with an earlier
+	// one of the same appliances: leaf, CA, chain served, clock, version,
+	// verdict, each as before -> after.
+	WhatChanged *Changes `json:"what_changed,omitempty"`
 }
 
 // TemplateInfo is an AD CS certificate template as `template` read it, and
@@ -167,6 +171,53 @@ type TemplateInfo struct {
 	// Certreq is the command that issues the appliance's certificate from
 	// this template.
 	Certreq string `json:"certreq"`
+}
+
+// Changes is what changed since an earlier report (the baseline).
+type Changes struct {
+	// Baseline is the earlier report's file, Command the command that
+	// wrote it (probe, compare, check, checklist).
+	Baseline string `json:"baseline"`
+	Command  string `json:"command"`
+	// Pair names the checklist pair the baseline was taken from.
+	Pair  string   `json:"pair,omitempty"`
+	Items []Change `json:"items"`
+}
+
+// ChangeItem names what a Change compares.
+type ChangeItem string
+
+// The items compared, per appliance (leaf, CA, chain, clock, version)
+// and for the pair (skew, verdict).
+const (
+	ChangeLeaf    ChangeItem = "leaf"
+	ChangeCA      ChangeItem = "ca"
+	ChangeChain   ChangeItem = "chain"
+	ChangeClock   ChangeItem = "clock"
+	ChangeVersion ChangeItem = "version"
+	ChangeSkew    ChangeItem = "skew"
+	ChangeVerdict ChangeItem = "verdict"
+)
+
+// Change is one item as it was in the baseline and as it is now.
+type Change struct {
+	// Side is source or target, or pair for the skew and the verdict.
+	Side    Side       `json:"side"`
+	Item    ChangeItem `json:"item"`
+	Before  string     `json:"before"`
+	After   string     `json:"after"`
+	Changed bool       `json:"changed"`
+}
+
+// Changed counts the items that changed.
+func (c *Changes) Changed() int {
+	n := 0
+	for _, x := range c.Items {
+		if x.Changed {
+			n++
+		}
+	}
+	return n
 }
 
 // ChainVerdict is the one verifier's verdict as the report shows it.
@@ -214,7 +265,7 @@ func (r *Report) NotCheckedCount() int {
 func (r *Report) WizardCauses() []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Severity == SevError && f.Family != FamilyUpload {
+		if f.Severity == SevError && (f.Family == FamilyPair || f.Family == FamilyLive) {
 			out = append(out, f)
 		}
 	}
@@ -241,7 +292,20 @@ type Appliance struct {
 	// Observed is what probe saw: TLS version, cipher, client-CA names,
 	// handshakes, API reads.
 	Observed *Observation `json:"observed,omitempty"`
+	// NotReached (probe) says, once, why the appliance showed no chain
+	// (connect failed, ...): nothing it does was observed, and each check
+	// that needed it is na with NotReached set to its side. File and Chain
+	// are then the chain the user expects it to serve, checked offline
+	// at this machine's clock, when one was given.
+	NotReached string `json:"not_reached,omitempty"`
+	// SavedChain (probe --save-chains) is the file the served chain was
+	// written to.
+	SavedChain string `json:"saved_chain,omitempty"`
 }
+
+// Reached reports whether probe saw the appliance's chain (a file side of
+// compare counts as reached).
+func (a *Appliance) Reached() bool { return a != nil && a.NotReached == "" }
 
 // Where is the appliance's address, else its file.
 func (a *Appliance) Where() string {
