@@ -27,10 +27,10 @@ const (
 	SevWarning = report.SevWarning
 	SevInfo    = report.SevInfo
 
-	FamilyUpload = report.FamilyUpload
-	FamilyPair   = report.FamilyPair
-	FamilyLive   = report.FamilyLive
-	FamilyCSR    = report.FamilyCSR
+	FamilyUpload   = report.FamilyUpload
+	FamilyPair     = report.FamilyPair
+	FamilyLive     = report.FamilyLive
+	FamilyCSR      = report.FamilyCSR
 	FamilyBaseline = report.FamilyBaseline
 )
 
