@@ -408,6 +408,11 @@ func TestProbeBaseline(t *testing.T) {
 	if !strings.Contains(md.stdout, "## What changed since "+base+" (probe)") || !strings.Contains(md.stdout, "| target | CA | Inter-CA1, Root-CA | Inter-CA2, Root-CA | **changed** |") {
 		t.Errorf("markdown lacks the what-changed table:\n%s", md.stdout)
 	}
+	// The ticket summary says what changed, in one line.
+	sum := runCLI(t, probeArgs(src.Addr, addr, append(withAPI, "--baseline", base, "--format", "summary")...)...)
+	if !strings.Contains(sum.stdout, "Changed since "+base+": ") || !strings.Contains(sum.stdout, "target ca: Inter-CA1, Root-CA -> Inter-CA2, Root-CA") {
+		t.Errorf("summary lacks what changed:\n%s", sum.stdout)
+	}
 
 	// A check report of the chain planned for the target is the baseline
 	// of a probe of the target alone.

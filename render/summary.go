@@ -102,6 +102,30 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			}
 			l = append(l, clocks)
 		}
+		for _, sd := range []struct {
+			name report.Side
+			a    *report.Appliance
+		}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
+			switch {
+			case sd.a == nil:
+			case !sd.a.Reached():
+				l = append(l, clip(fmt.Sprintf("Not reached: %s %s: %s", sd.name, oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
+			case r.Source == nil || r.Target == nil:
+				l = append(l, fmt.Sprintf("Clock: %s %s (%s)", sd.name, sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
+			}
+		}
+		if w := r.WhatChanged; w != nil {
+			var items []string
+			for _, c := range w.Items {
+				if c.Changed {
+					items = append(items, fmt.Sprintf("%s %s: %s -> %s", c.Side, c.Item, oneLine(c.Before), oneLine(c.After)))
+				}
+			}
+			if len(items) == 0 {
+				items = []string{"nothing"}
+			}
+			l = append(l, clip(fmt.Sprintf("Changed since %s: %s", oneLine(w.Baseline), strings.Join(items, "; ")), 400))
+		}
 		var versions []string
 		for _, sd := range []struct {
 			name report.Side
