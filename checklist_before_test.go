@@ -35,9 +35,29 @@ func TestChecklistBeforeIssuing(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile("webserver.txt", web, 0o600)
-	os.WriteFile("web.yaml", []byte("pairs:\n  - name: web\n    template: webserver.txt\n    source: { chain: source.pem }\n    target: { chain: target.pem }\n"), 0o600)
-	if r := runCLI(t, "checklist", "--format", "json", "--out", "out3", "web.yaml"); r.code != 1 || !strings.Contains(r.stdout, "No Client/Server authentication EKU present in leaf certificate.") {
+	os.WriteFile("web.yaml", []byte("pairs:\n  - name: web\n    template: webserver.txt\n    window: 4h\n    source: { chain: source.pem }\n    target: { chain: target.pem }\n"), 0o600)
+	r := runCLI(t, "checklist", "--format", "json", "--out", "out3", "web.yaml")
+	if r.code != 1 || !strings.Contains(r.stdout, "No Client/Server authentication EKU present in leaf certificate.") {
 		t.Errorf("Web Server template: exit %d, want 1 with CGEN1008's text\n%.2000s", r.code, r.stdout)
+	}
+	// The pair's window is the template's --window-end: template-validity
+	// is judged, not left na.
+	var webRep struct {
+		Pairs []struct {
+			BeforeIssuing []report.BeforeIssuing `json:"before_issuing"`
+		} `json:"pairs"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &webRep); err != nil || len(webRep.Pairs) != 1 || len(webRep.Pairs[0].BeforeIssuing) != 1 || webRep.Pairs[0].BeforeIssuing[0].Report == nil {
+		t.Fatalf("web pair: %v\n%.1000s", err, r.stdout)
+	}
+	validity := report.Status(-1)
+	for _, c := range webRep.Pairs[0].BeforeIssuing[0].Report.Checks {
+		if c.Rule == "template-validity" {
+			validity = c.Status
+		}
+	}
+	if validity != report.Pass {
+		t.Errorf("template-validity with the pair's window: %v, want pass", validity)
 	}
 	res := runCLI(t, "checklist", "--format", "json", "--out", "out", "before.yaml")
 	var cl struct {
@@ -78,6 +98,13 @@ func TestChecklistBeforeIssuing(t *testing.T) {
 	bi, rep := strings.Index(pair, "## Before issuing"), strings.Index(pair, "## OME")
 	if bi < 0 || rep >= 0 && rep < bi || !strings.Contains(pair, "- [ ] source csr") || !strings.Contains(string(md), "- (not checked) template") {
 		t.Errorf("checklist.md, pair wild:\n%.1500s", pair)
+	}
+	html, err := os.ReadFile(filepath.Join("out", "checklist.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := string(html); !strings.Contains(h, "<h3>Before issuing</h3>") || !strings.Contains(h, "(not checked) template") || !strings.Contains(h, "CGEN6002") {
+		t.Errorf("checklist.html lacks the before-issuing section (template not checked, the wildcard CSR's CGEN6002)")
 	}
 	// A template key naming a file that is not there: exit 2, naming it.
 	os.WriteFile("bad.yaml", []byte("pairs:\n  - name: x\n    template: nothere.txt\n    source: { chain: source.pem }\n    target: { chain: target.pem }\n"), 0o600)

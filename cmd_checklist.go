@@ -236,8 +236,9 @@ func runChecklist(ctx context.Context, e *env, inv *Inventory, file string, run 
 
 // templateReport judges an AD CS template dump (certutil -v -dstemplate
 // NAME) as the template command does: what OME will say about a leaf
-// issued from it, at at (migration mode).
-func templateReport(path string, at time.Time) (*report.Report, error) {
+// issued from it, at at (migration mode); a leaf issued now must outlive
+// the pair's change window (windowEnd; zero: no window given).
+func templateReport(path string, at, windowEnd time.Time) (*report.Report, error) {
 	data, err := chain.ReadLimited(path)
 	if err != nil {
 		return nil, err
@@ -246,7 +247,7 @@ func templateReport(path string, at time.Time) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pairing.Template(pairing.TemplateOptions{Template: t, Mode: report.ModeMigration, At: at}), nil
+	return pairing.Template(pairing.TemplateOptions{Template: t, Mode: report.ModeMigration, At: at, WindowEnd: windowEnd}), nil
 }
 
 // beforeIssuing is the pair's first section: each side's CSR (csr's
@@ -255,7 +256,11 @@ func beforeIssuing(p InventoryPair, at time.Time) []report.BeforeIssuing {
 	var out []report.BeforeIssuing
 	if p.Template != "" {
 		item := report.BeforeIssuing{What: "template", File: p.Template}
-		switch r, err := templateReport(p.Template, at); {
+		var windowEnd time.Time
+		if p.window > 0 {
+			windowEnd = at.Add(p.window)
+		}
+		switch r, err := templateReport(p.Template, at, windowEnd); {
 		case err != nil:
 			item.Status, item.Reason = report.NA, "template not checked: "+err.Error()
 		default:

@@ -491,9 +491,28 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"zoom": func(p report.ChecklistPair) *timeline {
 			return buildZoom(p.Report, p.Window)
 		},
-		"rfc":       func(t time.Time) string { return t.Format(time.RFC3339) },
-		"banner":    bannerText,
-		"errRules":  func(r *report.Report) string { return ruleList(r, report.SevError) },
+		"rfc":      func(t time.Time) string { return t.Format(time.RFC3339) },
+		"banner":   bannerText,
+		"errRules": func(r *report.Report) string { return ruleList(r, report.SevError) },
+		// A before-issuing item: not checked, failed (error or warning) or met.
+		"biClass": func(it report.BeforeIssuing) string {
+			switch {
+			case it.Report == nil || it.Status == report.NA:
+				return "na"
+			case it.Status >= report.Warn:
+				return "fail"
+			}
+			return "pass"
+		},
+		"biMark": func(it report.BeforeIssuing) string {
+			switch {
+			case it.Report == nil || it.Status == report.NA:
+				return "(not checked)"
+			case it.Status >= report.Warn:
+				return "\u2717"
+			}
+			return "\u2713"
+		},
 		"nchecked":  func(r *report.Report) int { return r.NotCheckedCount() },
 		"checkrows": checkRows,
 		// One pair at a time: a copy of the whole checklist would double
@@ -554,6 +573,9 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{end}}{{define "pair"}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
+{{with .BeforeIssuing}}<h3>Before issuing</h3><p>The CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr).</p><ul>
+{{range .}}<li class="{{biClass .}}">{{biMark .}} {{.What}} <code>{{.File}}</code>{{if .Reason}}: {{.Reason}}{{end}}{{with .Report}}<ul>{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>{{end}}</ul>{{end}}</li>
+{{end}}</ul>{{end}}
 {{with .Report}}{{range .Incomplete}}<p class="fail">Not run: {{.}}</p>{{end}}
 {{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
 {{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}

@@ -95,8 +95,13 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 		}
 	} else {
 		if r.Source != nil && r.Target != nil {
-			clocks := fmt.Sprintf("Clocks: source %s (%s), target %s (%s)", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
-				r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
+			clock := func(a *report.Appliance) string {
+				if !a.Reached() {
+					return "not reached" // its clock was never read: no time is stated
+				}
+				return fmt.Sprintf("%s (%s)", a.Clock.Format(time.RFC3339), a.ClockSource)
+			}
+			clocks := fmt.Sprintf("Clocks: source %s, target %s", clock(r.Source), clock(r.Target))
 			if c := r.Clocks; c != nil {
 				clocks += fmt.Sprintf("; skew %s (max %s); window %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 			}
