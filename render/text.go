@@ -7,10 +7,10 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/report"
@@ -68,15 +68,15 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 	runText(b, r.Run)
 	switch r.Command {
 	case "check":
-		fmt.Fprintf(b, "%s %s (%s, %d certificate%s), mode %s, at %s\n", p.bold("check"), r.Input.File, r.Input.Encoding,
-			len(r.Chain), plural(len(r.Chain)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		fmt.Fprintf(b, "%s %s\n", p.bold("check"), tr("text.check.head", "%s (%s, %s), mode %s, at %s", r.Input.File, r.Input.Encoding,
+			countOf("certificate", len(r.Chain)), r.Mode, r.EvaluatedAt.Format(time.RFC3339)))
 		if len(r.Input.Notes) > 0 {
-			fmt.Fprintf(b, "  file: %s\n", strings.Join(r.Input.Notes, "; "))
+			fmt.Fprintf(b, "  %s\n", tr("text.file", "file: %s", strings.Join(r.Input.Notes, "; ")))
 		}
 		if len(r.Chain) > 0 {
 			b.WriteString("\n")
 			certTable(b, r.Chain, *r.EvaluatedAt)
-			fmt.Fprintf(b, "\npath: %s\n", r.Path)
+			fmt.Fprintf(b, "\n%s\n", tr("text.path", "path: %s", r.Path))
 		}
 		if r.CSR != nil {
 			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)
@@ -152,16 +152,16 @@ func plural(n int) string {
 }
 
 func certTable(b *strings.Builder, certs []report.Cert, at time.Time) {
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\trole\tissued to\tissued by\tvalid until\tkey\tEKU\tKU")
+	tw := newTable(b)
+	fmt.Fprintln(tw, "  #\t"+tr("table.role", "role")+"\t"+tr("table.issued-to", "issued to")+"\t"+tr("table.issued-by", "issued by")+"\t"+tr("table.valid-until", "valid until")+"\t"+tr("table.key", "key")+"\tEKU\tKU")
 	for _, c := range certs {
 		left := c.NotAfter.Sub(at)
 		until := c.NotAfter.Format("2006-01-02")
 		switch {
 		case at.Before(c.NotBefore):
-			until += " (not yet valid)"
+			until += " (" + tr("cert.not-yet-valid", "not yet valid") + ")"
 		case left < 0:
-			until += " (expired)"
+			until += " (" + tr("cert.expired", "expired") + ")"
 		default:
 			until += fmt.Sprintf(" (%s)", report.Human(left))
 		}
@@ -176,9 +176,9 @@ func shortName(cn, subject string) string {
 		return cn
 	}
 	if subject == "" {
-		return "(empty subject)"
+		return "(" + tr("cert.empty-subject", "empty subject") + ")"
 	}
-	return "(no CN) " + subject
+	return "(" + tr("cert.no-cn", "no CN") + ") " + subject
 }
 
 func ekuMarks(eku []string, isCA bool) string {
@@ -220,9 +220,9 @@ func mdFixFirst(b *strings.Builder, r *report.Report) {
 		if f.Side != "" {
 			side = string(f.Side) + ": "
 		}
-		fmt.Fprintf(b, "**Fix this first** (`%s`): %s%s", f.Rule, side, mdEsc(f.Message))
+		fmt.Fprintf(b, "**%s** (`%s`): %s%s", tr("heading.fix-first", "Fix this first"), f.Rule, side, mdEsc(msg(*f)))
 		if f.Fix != "" {
-			fmt.Fprintf(b, "\n\nFix: %s", mdEsc(f.Fix))
+			fmt.Fprintf(b, "\n\n%s: %s", tr("word.Fix", "Fix"), mdEsc(fix(*f)))
 		}
 		b.WriteString("\n\n")
 	}
@@ -245,12 +245,12 @@ func fixFirstText(b *strings.Builder, r *report.Report, p painter) {
 	if f.Side != "" {
 		side = string(f.Side) + ": "
 	}
-	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold("FIX THIS FIRST"), f.Rule, side, f.Message)
+	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold(tr("heading.FIX-FIRST", "FIX THIS FIRST")), f.Rule, side, msg(*f))
 	if f.Fix != "" {
-		fmt.Fprintf(b, "      fix: %s\n", f.Fix)
+		fmt.Fprintf(b, "      %s: %s\n", tr("word.fix", "fix"), fix(*f))
 	}
 	if n > 0 {
-		fmt.Fprintf(b, "      (%d of the findings below follow from it)\n", n)
+		fmt.Fprintf(b, "      (%s)\n", tr("text.follow-count", "%d of the findings below follow from it", n))
 	}
 }
 
@@ -261,9 +261,9 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 		mark  string
 		color func(string) string
 	}{
-		{report.SevError, "Errors", "X", p.red},
-		{report.SevWarning, "Warnings", "!", p.yellow},
-		{report.SevInfo, "Info", "i", func(s string) string { return s }},
+		{report.SevError, tr("heading.errors", "Errors"), "X", p.red},
+		{report.SevWarning, tr("heading.warnings", "Warnings"), "!", p.yellow},
+		{report.SevInfo, tr("heading.info", "Info"), "i", func(s string) string { return s }},
 	}
 	for _, g := range groups {
 		var in []report.Finding
@@ -283,19 +283,19 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 			}
 			follows := ""
 			if f.ConsequenceOf != "" {
-				follows = " (follows from " + f.ConsequenceOf + ")"
+				follows = " (" + tr("text.follows-from", "follows from %s", f.ConsequenceOf) + ")"
 			}
-			fmt.Fprintf(b, "  %s [%s%s] %s%s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, f.Message, follows)
+			fmt.Fprintf(b, "  %s [%s%s] %s%s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, msg(f), follows)
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
 			}
 			if f.Severity != report.SevInfo && f.Fix != "" {
-				fmt.Fprintf(b, "      fix: %s\n", f.Fix)
+				fmt.Fprintf(b, "      %s: %s\n", tr("word.fix", "fix"), fix(f))
 			}
 		}
 	}
 	if len(fs) > 0 {
-		b.WriteString("\n(a rule's documentation: ome-preflight rules RULE)\n")
+		b.WriteString("\n(" + tr("text.rule-docs", "a rule's documentation: ome-preflight rules RULE") + ")\n")
 	}
 }
 
@@ -316,7 +316,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	if r.NotCheckedCount() == 0 {
 		return
 	}
-	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
+	b.WriteString("\n" + p.bold(tr("heading.NOT-CHECKED", "NOT CHECKED")) + "\n")
 	// One line per reason and set of sides: "no --user" leaves six rules on
 	// two sides. A rule not checked on one side only is not listed with
 	// rules not checked on both.
@@ -333,7 +333,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 		k := [2]string{c.Reason, c.Rule}
 		rs := index[k]
 		if rs == nil {
-			rs = &ruleSides{why: c.Reason, rule: c.Rule}
+			rs = &ruleSides{why: reason(c.Rule, c.Reason), rule: c.Rule}
 			index[k] = rs
 			per = append(per, rs)
 		}
@@ -363,14 +363,14 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 		g.rules = append(g.rules, rs.rule)
 	}
 	for _, g := range lines {
-		fmt.Fprintf(b, "  ? %s%s not checked: %s\n", strings.Join(g.rules, ", "), g.side, g.why)
+		fmt.Fprintf(b, "  ? %s%s %s: %s\n", strings.Join(g.rules, ", "), g.side, tr("text.not-checked", "not checked"), g.why)
 	}
 }
 
 // inferredMark flags a finding whose rule is our reading, not Dell's.
 func inferredMark(reference string) string {
 	if strings.HasPrefix(reference, "inferred:") {
-		return ", inferred"
+		return ", " + tr("word.inferred", "inferred")
 	}
 	return ""
 }
@@ -382,30 +382,29 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 	var v string
 	switch r.Verdict {
 	case report.VerdictPass:
-		v = p.green("PASS")
+		v = p.green(tr("verdict.PASS", "PASS"))
 	case report.VerdictFail:
-		v = p.red("FAIL")
+		v = p.red(tr("verdict.FAIL", "FAIL"))
 	default:
-		v = p.yellow("INCOMPLETE")
+		v = p.yellow(tr("verdict.INCOMPLETE", "INCOMPLETE"))
 	}
 	what := map[string]string{
-		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != report.VerdictFail],
-		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
-		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
-		"csr":     map[bool]string{true: "this CSR is ready to be signed", false: "do not have this CSR signed"}[r.Verdict != report.VerdictFail],
-		"template": map[bool]string{true: "OME should accept a certificate issued from this template",
-			false: "OME would refuse a certificate issued from this template"}[r.Verdict != report.VerdictFail],
+		"check":   map[bool]string{true: tr("verdict.check.pass", "OME should accept this upload"), false: tr("verdict.check.fail", "OME would refuse this upload")}[r.Verdict != report.VerdictFail],
+		"compare": map[bool]string{true: tr("verdict.pair.pass", "these appliances should pair"), false: tr("verdict.pair.fail", "these appliances would not pair")}[r.Verdict != report.VerdictFail],
+		"probe":   map[bool]string{true: tr("verdict.pair.pass", "these appliances should pair"), false: tr("verdict.pair.fail", "these appliances would not pair")}[r.Verdict != report.VerdictFail],
+		"csr":     map[bool]string{true: tr("verdict.csr.pass", "this CSR is ready to be signed"), false: tr("verdict.csr.fail", "do not have this CSR signed")}[r.Verdict != report.VerdictFail],
+		"template": map[bool]string{true: tr("verdict.template.pass", "OME should accept a certificate issued from this template"),
+			false: tr("verdict.template.fail", "OME would refuse a certificate issued from this template")}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Verdict == report.VerdictIncomplete {
-		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
-			plainCount(r.NotCheckedCount(), "check") + " not checked"
+		what = tr("verdict.incomplete", "could not be determined: %s could not run, %s not checked", countOf("step", len(r.Incomplete)), countOf("check", r.NotCheckedCount()))
 	}
 	if r.Verdict == report.VerdictPass && r.Scope != "" {
 		what += " (" + r.Scope + ")"
 	}
-	fmt.Fprintf(b, "\n%s: %s (%d error%s, %d warning%s)\n", v, what, e, plural(e), w, plural(w))
+	fmt.Fprintf(b, "\n%s: %s (%s, %s)\n", v, what, countOf("error", e), countOf("warning", w))
 	for _, s := range r.Incomplete {
-		fmt.Fprintf(b, "  not run: %s\n", s)
+		fmt.Fprintf(b, "  %s: %s\n", tr("text.not-run", "not run"), s)
 	}
 }
 
@@ -416,12 +415,12 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	b := &strings.Builder{}
 	switch r.Command {
 	case "check":
-		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
-		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(string(r.Verdict)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		fmt.Fprintf(b, "# %s: %s\n\n", tr("md.title.check", "OME upload check"), mdEsc(r.Input.File))
+		b.WriteString(tr("md.verdict.check", "Verdict: **%s**, mode %s, evaluated at %s.", verdictWord(r.Verdict), r.Mode, r.EvaluatedAt.Format(time.RFC3339)) + "\n\n")
 		mdFixFirst(b, r)
 	case "csr":
-		fmt.Fprintf(b, "# OME CSR check: %s\n\n", mdEsc(r.CSR.File))
-		fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
+		fmt.Fprintf(b, "# %s: %s\n\n", tr("md.title.csr", "OME CSR check"), mdEsc(r.CSR.File))
+		b.WriteString(tr("md.verdict", "Verdict: **%s**.", verdictWord(r.Verdict)) + "\n\n")
 		mdFixFirst(b, r)
 	case "template":
 		templateMarkdown(b, r)
@@ -429,13 +428,13 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		pairMarkdownHeader(b, r)
 	}
 	if rules := ruleList(r, report.SevError); rules != "" {
-		fmt.Fprintf(b, "Errors: %s.\n\n", mdEsc(rules))
+		fmt.Fprintf(b, "%s: %s.\n\n", tr("heading.errors", "Errors"), mdEsc(rules))
 	}
 	runMarkdown(b, r.Run)
 	// The details fold below the summary: a ticket shows the verdict and
 	// its cause, not 48 rows of passes.
-	fmt.Fprintf(b, "<details><summary>Details: checklist (%d checks, %d not checked), certificates, findings (%d)</summary>\n\n", len(r.Checks), r.NotCheckedCount(), len(r.Findings))
-	b.WriteString("## Checklist\n\n")
+	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n", tr("md.details", "Details: checklist (%d checks, %d not checked), certificates, findings (%d)", len(r.Checks), r.NotCheckedCount(), len(r.Findings)))
+	b.WriteString("## " + tr("md.checklist", "Checklist") + "\n\n")
 	for _, c := range r.Checks {
 		side := ""
 		if c.Side != "" {
@@ -443,7 +442,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		}
 		if c.NotChecked() {
 			// Neither ticked nor failed: a line of its own, saying why.
-			fmt.Fprintf(b, "- (not checked) %s%s `%s`: %s\n", side, mdEsc(c.Description), c.Rule, mdEsc(c.Reason))
+			fmt.Fprintf(b, "- (%s) %s%s `%s`: %s\n", tr("text.not-checked", "not checked"), side, mdEsc(ruleText(c.Rule, "description", c.Description)), c.Rule, mdEsc(reason(c.Rule, c.Reason)))
 			continue
 		}
 		if c.Status == report.NA {
@@ -455,19 +454,19 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		case report.Error, report.Fatal:
 			box = "[ ]"
 		case report.Warn:
-			box, note = "[ ]", " (warning)"
+			box, note = "[ ]", " ("+tr("word.warning", "warning")+")"
 		case report.Info:
-			note = " (info)"
+			note = " (" + tr("word.info", "info") + ")"
 		}
-		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(c.Description), c.Rule, note)
+		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(ruleText(c.Rule, "description", c.Description)), c.Rule, note)
 	}
 	if r.Command == "check" {
-		b.WriteString("\n## Certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n")
+		b.WriteString("\n## " + tr("md.certificates", "Certificates") + "\n\n" + mdCertHeader())
 		for _, c := range r.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
-		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
+		fmt.Fprintf(b, "\n%s: %s\n", tr("word.Path", "Path"), mdEsc(r.Path))
 	} else if r.Command == "csr" {
 		c := r.CSR
 		fmt.Fprintf(b, "\n## CSR\n\n- Subject: %s\n- Key: %s (SPKI SHA-256 `%s`)\n- Subject alternative names: %s\n- Names the certificate will have to cover: %s\n",
@@ -481,20 +480,20 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		pairMarkdownBody(b, r)
 	}
 	if len(r.Findings) > 0 {
-		b.WriteString("\n## Findings\n\n")
-		b.WriteString(RuleDocsNote + "\n\n")
+		b.WriteString("\n## " + tr("md.findings", "Findings") + "\n\n")
+		b.WriteString(tr("md.rule-docs", RuleDocsNote) + "\n\n")
 		for _, f := range r.Findings {
 			side := ""
 			if f.Side != "" {
 				side = string(f.Side) + ": "
 			}
-			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(f.Message))
+			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(msg(f)))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
 			b.WriteString("\n")
 			if f.Severity != report.SevInfo && f.Fix != "" {
-				fmt.Fprintf(b, "  - Fix: %s\n", mdEsc(f.Fix))
+				fmt.Fprintf(b, "  - %s: %s\n", tr("word.Fix", "Fix"), mdEsc(fix(f)))
 			}
 		}
 	}
@@ -561,7 +560,7 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 	}
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "%s\n  family:      %s\n  severity:    %s\n  OME message: %s\n  citation:    %s\n  models:      %s\n\n", r.ID, r.Family, r.Severity, ome, r.Reference, r.Models)
-	fmt.Fprintf(b, "What it checks:\n  %s\n\nFix:\n  %s\n", r.Description, r.Fix)
+	fmt.Fprintf(b, "%s:\n  %s\n\n%s:\n  %s\n", tr("rule.what", "What it checks"), ruleText(r.ID, "description", r.Description), tr("word.Fix", "Fix"), ruleText(r.ID, "fix", r.Fix))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -573,8 +572,8 @@ func sideHeader(name string, sd *report.Appliance) string {
 // kbTable draws the KB's side-by-side table: source issued to, issued by,
 // <-> or X, target issued to, issued by.
 func kbTable(b *strings.Builder, rows []report.Row, p painter) {
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  source issued to\tsource issued by\t\ttarget issued to\ttarget issued by\t")
+	tw := newTable(b)
+	fmt.Fprintln(tw, "  "+tr("kb.source-to", "source issued to")+"\t"+tr("kb.source-by", "source issued by")+"\t\t"+tr("kb.target-to", "target issued to")+"\t"+tr("kb.target-by", "target issued by")+"\t")
 	for _, r := range rows {
 		cell := func(c *report.RowCert) (string, string) {
 			if c == nil {
@@ -589,7 +588,7 @@ func kbTable(b *strings.Builder, rows []report.Row, p painter) {
 		if !r.Match {
 			mark = "X"
 		} else if !r.SameKey {
-			mark, note = "X", "same names, different keys"
+			mark, note = "X", tr("kb.same-names", "same names, different keys")
 		}
 		painted := p.green(fmt.Sprintf("%-3s", mark))
 		if mark == "X" {
@@ -625,8 +624,8 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 	}
 	if r.WizardMessage != "" {
-		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
-		b.WriteString("because:\n")
+		fmt.Fprintf(b, "\n%s:\n  %s\n", tr("text.wizard-would-say", "The migration wizard would say"), p.red(r.WizardMessage))
+		b.WriteString(tr("text.because", "because") + ":\n")
 		// Causes in catalogue order, pair and live rules only.
 		for _, f := range r.WizardCauses() {
 			fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
@@ -635,11 +634,11 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 }
 
 func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
-	fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
-	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
+	fmt.Fprintf(b, "# %s %s: %s -> %s\n\n", tr("md.title.pair", "OME migration pairing"), r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
+	b.WriteString(tr("md.verdict", "Verdict: **%s**.", verdictWord(r.Verdict)) + "\n\n")
 	mdFixFirst(b, r)
 	if r.WizardMessage != "" {
-		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
+		fmt.Fprintf(b, "> %s: %s\n\n", tr("text.wizard-would-say", "The migration wizard would say"), r.WizardMessage)
 	}
 	fmt.Fprintf(b, "- Source clock: %s (%s)\n- Target clock: %s (%s)\n", r.Source.Clock.Format(time.RFC3339), r.Source.ClockSource,
 		r.Target.Clock.Format(time.RFC3339), r.Target.ClockSource)
@@ -650,7 +649,7 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 }
 
 func pairMarkdownBody(b *strings.Builder, r *report.Report) {
-	b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
+	b.WriteString("\n## " + tr("md.kb-table", "Issued to / issued by (KB 000221202)") + "\n\n| " + tr("kb.source-to", "source issued to") + " | " + tr("kb.source-by", "source issued by") + " | | " + tr("kb.target-to", "target issued to") + " | " + tr("kb.target-by", "target issued by") + " |\n|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		cell := func(c *report.RowCert) string {
 			if c == nil {
@@ -665,7 +664,7 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", cell(row.Source), mark, cell(row.Target))
 	}
 	if len(r.Trust) > 0 {
-		b.WriteString("\n## Trust\n\n")
+		b.WriteString("\n## " + tr("md.trust", "Trust") + "\n\n")
 		for _, t := range r.Trust {
 			box := "[x]"
 			if !t.OK {
@@ -718,7 +717,7 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		name string
 		s    *report.Appliance
 	}{{"Source", r.Source}, {"Target", r.Target}} {
-		fmt.Fprintf(b, "\n## %s certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name)
+		fmt.Fprintf(b, "\n## %s\n\n%s", tr("md.side-certificates", "%s certificates", sd.name), mdCertHeader())
 		for _, c := range sd.s.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
@@ -911,7 +910,7 @@ func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 		b.WriteString("\n")
 	}
 	// Columns sized to the longest pair name.
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	tw := newTable(&b)
 	count := map[report.Verdict]int{}
 	for _, p := range cl.Pairs {
 		errs, warns := 0, 0
@@ -942,4 +941,16 @@ func counted(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// verdictWord is PASS, FAIL or INCOMPLETE in the run's language.
+func verdictWord(v report.Verdict) string {
+	u := strings.ToUpper(string(v))
+	return i18n.T("verdict."+u, u)
+}
+
+// mdCertHeader is the Markdown certificate table's header.
+func mdCertHeader() string {
+	return "| # | " + tr("table.role", "role") + " | " + tr("table.issued-to", "issued to") + " | " + tr("table.issued-by", "issued by") + " | " +
+		tr("table.valid-from", "valid from") + " | " + tr("table.valid-until", "valid until") + " | " + tr("table.key", "key") + " | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n"
 }
