@@ -628,7 +628,7 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 		b.WriteString(tr("text.because", "because") + ":\n")
 		// Causes in catalogue order, pair and live rules only.
 		for _, f := range r.WizardCauses() {
-			fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
+			fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(msg(f)))
 		}
 	}
 }
