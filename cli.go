@@ -42,7 +42,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() ti
 	if err != nil {
 		return exitCode(err, stderr)
 	}
-	i18n.Use(i18n.New(lang))
+	p := i18n.New(lang)
+	if testPrinter != nil {
+		p = testPrinter
+	}
+	i18n.Use(p)
 	notFound := ""
 	app := &cli.App{
 		Name:    "ome-preflight",
@@ -567,6 +571,10 @@ func applianceAddress(s string) (string, error) {
 	}
 	return a, nil
 }
+
+// testPrinter, when set (tests only), replaces the chosen language: the
+// pseudo-locale run.
+var testPrinter *i18n.Printer
 
 // ui is a UI text in the run's language (the catalogue's id, en when it has
 // none).
