@@ -79,9 +79,8 @@ func displayWidth(s string) int {
 // table is text/tabwriter's column alignment (cells end with a tab, two
 // spaces of padding) by display width, so that Hangul columns line up.
 type table struct {
-	w     io.Writer
-	lines []string
-	buf   strings.Builder
+	w   io.Writer
+	buf strings.Builder
 }
 
 func newTable(w io.Writer) *table { return &table{w: w} }

@@ -144,13 +144,6 @@ func runMarkdown(b *strings.Builder, run *report.Run) {
 	b.WriteString("\n")
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func certTable(b *strings.Builder, certs []report.Cert, at time.Time) {
 	tw := newTable(b)
 	fmt.Fprintln(tw, "  #\t"+tr("table.role", "role")+"\t"+tr("table.issued-to", "issued to")+"\t"+tr("table.issued-by", "issued by")+"\t"+tr("table.valid-until", "valid until")+"\t"+tr("table.key", "key")+"\tEKU\tKU")
@@ -374,8 +367,6 @@ func inferredMark(reference string) string {
 	}
 	return ""
 }
-
-func plainCount(n int, what string) string { return fmt.Sprintf("%d %s%s", n, what, plural(n)) }
 
 func verdictText(b *strings.Builder, r *report.Report, p painter) {
 	e, w := r.Count(report.SevError), r.Count(report.SevWarning)
