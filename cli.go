@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"io"
 	"os"
 	"slices"
@@ -36,10 +37,20 @@ type env struct {
 // time.Now for a verdict.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, log: zerolog.Nop(), now: now}
+	// The language is chosen once per run, before the help is built.
+	lang, err := chooseLang(args, os.Getenv)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	p := i18n.New(lang)
+	if testPrinter != nil {
+		p = testPrinter
+	}
+	i18n.Use(p)
 	notFound := ""
 	app := &cli.App{
 		Name:    "ome-preflight",
-		Usage:   "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window",
+		Usage:   ui("help.app", "predict OpenManage Enterprise certificate upload and migration pairing errors before the change window"),
 		Version: version,
 		Description: `Before the change window: will OME accept each upload, will the two appliances pair,
 and what exactly would OME say (MessageId, MessageArgs) if not. Flags may come before
@@ -104,7 +115,7 @@ unreadable input, 3 incomplete (a check could not run).`,
 			}
 		}
 	}
-	err := app.Run(reorderFlags(app, args))
+	err = app.Run(reorderFlags(app, args))
 	if err == nil && notFound != "" {
 		// An unknown command, wherever the global flags put it.
 		err = unknownCommand(notFound, app.Commands)
@@ -118,9 +129,10 @@ var optionalCommands []func(*env) *cli.Command
 
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "no-color", Usage: "no colour in text output (also NO_COLOR)"},
-		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level on stderr: debug, info, warn, error"},
-		&cli.StringFlag{Name: "log-format", Value: "console", Usage: "log format on stderr: console or json"},
+		&cli.BoolFlag{Name: "no-color", Usage: ui("help.no-color", "no colour in text output (also NO_COLOR)")},
+		&cli.StringFlag{Name: "lang", Usage: ui("help.lang", "language of text, Markdown and HTML: en, ko or nl (JSON stays English); default OME_PREFLIGHT_LANG, LC_ALL, LC_MESSAGES, LANG, the Windows UI language")},
+		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: ui("help.log-level", "log level on stderr: debug, info, warn, error")},
+		&cli.StringFlag{Name: "log-format", Value: "console", Usage: ui("help.log-format", "log format on stderr: console or json")},
 	}
 }
 
@@ -174,13 +186,13 @@ func (e *env) color(c *cli.Context) bool {
 }
 
 func formatFlag() cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json or markdown"}
+	return &cli.StringFlag{Name: "format", Value: "text", Usage: ui("help.format", "output: text, json or markdown")}
 }
 
 // reportFormatFlag is --format of the commands that judge (check, compare,
 // probe, checklist): they also write the ticket summary.
 func reportFormatFlag() cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json, markdown, or summary (at most 15 plain lines per pair, to paste into a change ticket)"}
+	return &cli.StringFlag{Name: "format", Value: "text", Usage: ui("help.report-format", "output: text, json, markdown, or summary (at most 15 plain lines per pair, to paste into a change ticket)")}
 }
 
 // summaryCommands write --format summary.
@@ -558,4 +570,39 @@ func applianceAddress(s string) (string, error) {
 		return "", usagef("addresses are HOST[:PORT] or https://HOST[:PORT]/, IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", s, err)
 	}
 	return a, nil
+}
+
+// testPrinter, when set (tests only), replaces the chosen language: the
+// pseudo-locale run.
+var testPrinter *i18n.Printer
+
+// ui is a UI text in the run's language (the catalogue's id, en when it has
+// none).
+func ui(id, en string) string { return i18n.T(id, en) }
+
+// chooseLang reads --lang (wherever it is on the command line), else the
+// environment (i18n.Choose). An unknown --lang is a usage error.
+func chooseLang(args []string, getenv func(string) string) (string, error) {
+	flag := ""
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		switch {
+		case a == "--lang" || a == "-lang":
+			if i+1 < len(args) {
+				flag = args[i+1]
+			}
+			i++
+		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
+			_, flag, _ = strings.Cut(a, "=")
+		default:
+			continue
+		}
+		if _, ok := i18n.Match(flag); !ok || flag == "" {
+			return "", usagef("use --lang "+strings.Join(i18n.Codes(), ", --lang "), "bad --lang %q", flag)
+		}
+	}
+	return i18n.Choose(flag, getenv), nil
 }

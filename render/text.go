@@ -7,10 +7,10 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ome-preflight/ome-preflight/report"
@@ -68,15 +68,15 @@ func RenderText(w io.Writer, r *report.Report, o RenderOptions) error {
 	runText(b, r.Run)
 	switch r.Command {
 	case "check":
-		fmt.Fprintf(b, "%s %s (%s, %d certificate%s), mode %s, at %s\n", p.bold("check"), r.Input.File, r.Input.Encoding,
-			len(r.Chain), plural(len(r.Chain)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		fmt.Fprintf(b, "%s %s\n", p.bold("check"), tr("text.check.head", "%s (%s, %s), mode %s, at %s", r.Input.File, r.Input.Encoding,
+			countOf("certificate", len(r.Chain)), r.Mode, r.EvaluatedAt.Format(time.RFC3339)))
 		if len(r.Input.Notes) > 0 {
-			fmt.Fprintf(b, "  file: %s\n", strings.Join(r.Input.Notes, "; "))
+			fmt.Fprintf(b, "  %s\n", tr("text.file", "file: %s", strings.Join(r.Input.Notes, "; ")))
 		}
 		if len(r.Chain) > 0 {
 			b.WriteString("\n")
 			certTable(b, r.Chain, *r.EvaluatedAt)
-			fmt.Fprintf(b, "\npath: %s\n", r.Path)
+			fmt.Fprintf(b, "\n%s\n", tr("text.path", "path: %s", r.Path))
 		}
 		if r.CSR != nil {
 			fmt.Fprintf(b, "csr:  %s (%s, %s)\n", r.CSR.File, r.CSR.Subject, r.CSR.Key)
@@ -144,24 +144,17 @@ func runMarkdown(b *strings.Builder, run *report.Run) {
 	b.WriteString("\n")
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func certTable(b *strings.Builder, certs []report.Cert, at time.Time) {
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\trole\tissued to\tissued by\tvalid until\tkey\tEKU\tKU")
+	tw := newTable(b)
+	fmt.Fprintln(tw, "  #\t"+tr("table.role", "role")+"\t"+tr("table.issued-to", "issued to")+"\t"+tr("table.issued-by", "issued by")+"\t"+tr("table.valid-until", "valid until")+"\t"+tr("table.key", "key")+"\tEKU\tKU")
 	for _, c := range certs {
 		left := c.NotAfter.Sub(at)
 		until := c.NotAfter.Format("2006-01-02")
 		switch {
 		case at.Before(c.NotBefore):
-			until += " (not yet valid)"
+			until += " (" + tr("cert.not-yet-valid", "not yet valid") + ")"
 		case left < 0:
-			until += " (expired)"
+			until += " (" + tr("cert.expired", "expired") + ")"
 		default:
 			until += fmt.Sprintf(" (%s)", report.Human(left))
 		}
@@ -176,9 +169,9 @@ func shortName(cn, subject string) string {
 		return cn
 	}
 	if subject == "" {
-		return "(empty subject)"
+		return "(" + tr("cert.empty-subject", "empty subject") + ")"
 	}
-	return "(no CN) " + subject
+	return "(" + tr("cert.no-cn", "no CN") + ") " + subject
 }
 
 func ekuMarks(eku []string, isCA bool) string {
@@ -220,9 +213,9 @@ func mdFixFirst(b *strings.Builder, r *report.Report) {
 		if f.Side != "" {
 			side = string(f.Side) + ": "
 		}
-		fmt.Fprintf(b, "**Fix this first** (`%s`): %s%s", f.Rule, side, mdEsc(f.Message))
+		fmt.Fprintf(b, "**%s** (`%s`): %s%s", tr("heading.fix-first", "Fix this first"), f.Rule, side, mdEsc(msg(*f)))
 		if f.Fix != "" {
-			fmt.Fprintf(b, "\n\nFix: %s", mdEsc(f.Fix))
+			fmt.Fprintf(b, "\n\n%s: %s", tr("word.Fix", "Fix"), mdEsc(fix(*f)))
 		}
 		b.WriteString("\n\n")
 	}
@@ -245,12 +238,12 @@ func fixFirstText(b *strings.Builder, r *report.Report, p painter) {
 	if f.Side != "" {
 		side = string(f.Side) + ": "
 	}
-	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold("FIX THIS FIRST"), f.Rule, side, f.Message)
+	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold(tr("heading.FIX-FIRST", "FIX THIS FIRST")), f.Rule, side, msg(*f))
 	if f.Fix != "" {
-		fmt.Fprintf(b, "      fix: %s\n", f.Fix)
+		fmt.Fprintf(b, "      %s: %s\n", tr("word.fix", "fix"), fix(*f))
 	}
 	if n > 0 {
-		fmt.Fprintf(b, "      (%d of the findings below follow from it)\n", n)
+		fmt.Fprintf(b, "      (%s)\n", tr("text.follow-count", "%d of the findings below follow from it", n))
 	}
 }
 
@@ -261,9 +254,9 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 		mark  string
 		color func(string) string
 	}{
-		{report.SevError, "Errors", "X", p.red},
-		{report.SevWarning, "Warnings", "!", p.yellow},
-		{report.SevInfo, "Info", "i", func(s string) string { return s }},
+		{report.SevError, tr("heading.errors", "Errors"), "X", p.red},
+		{report.SevWarning, tr("heading.warnings", "Warnings"), "!", p.yellow},
+		{report.SevInfo, tr("heading.info", "Info"), "i", func(s string) string { return s }},
 	}
 	for _, g := range groups {
 		var in []report.Finding
@@ -283,19 +276,19 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 			}
 			follows := ""
 			if f.ConsequenceOf != "" {
-				follows = " (follows from " + f.ConsequenceOf + ")"
+				follows = " (" + tr("text.follows-from", "follows from %s", f.ConsequenceOf) + ")"
 			}
-			fmt.Fprintf(b, "  %s [%s%s] %s%s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, f.Message, follows)
+			fmt.Fprintf(b, "  %s [%s%s] %s%s%s\n", g.color(g.mark), f.Rule, inferredMark(f.Reference), side, msg(f), follows)
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, "      OME: %s%s\n", f.OMEMessageID, argsText(f.OMEMessageArgs))
 			}
 			if f.Severity != report.SevInfo && f.Fix != "" {
-				fmt.Fprintf(b, "      fix: %s\n", f.Fix)
+				fmt.Fprintf(b, "      %s: %s\n", tr("word.fix", "fix"), fix(f))
 			}
 		}
 	}
 	if len(fs) > 0 {
-		b.WriteString("\n(a rule's documentation: ome-preflight rules RULE)\n")
+		b.WriteString("\n(" + tr("text.rule-docs", "a rule's documentation: ome-preflight rules RULE") + ")\n")
 	}
 }
 
@@ -316,7 +309,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	if r.NotCheckedCount() == 0 {
 		return
 	}
-	b.WriteString("\n" + p.bold("NOT CHECKED") + "\n")
+	b.WriteString("\n" + p.bold(tr("heading.NOT-CHECKED", "NOT CHECKED")) + "\n")
 	// An appliance not reached is one line, whatever it left unchecked.
 	for _, nr := range notReachedGroups(r) {
 		fmt.Fprintf(b, "  ? not reached: %s\n", nr.line())
@@ -337,7 +330,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 		k := [2]string{c.Reason, c.Rule}
 		rs := index[k]
 		if rs == nil {
-			rs = &ruleSides{why: c.Reason, rule: c.Rule}
+			rs = &ruleSides{why: reason(c.Rule, c.Reason), rule: c.Rule}
 			index[k] = rs
 			per = append(per, rs)
 		}
@@ -367,7 +360,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 		g.rules = append(g.rules, rs.rule)
 	}
 	for _, g := range lines {
-		fmt.Fprintf(b, "  ? %s%s not checked: %s\n", strings.Join(g.rules, ", "), g.side, g.why)
+		fmt.Fprintf(b, "  ? %s%s %s: %s\n", strings.Join(g.rules, ", "), g.side, tr("text.not-checked", "not checked"), g.why)
 	}
 }
 
@@ -408,13 +401,13 @@ func notReachedGroups(r *report.Report) []notReachedGroup {
 func (g notReachedGroup) line() string {
 	var parts []string
 	if n := g.count[g.side]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the %s", plainCount(n, "check"), g.side))
+		parts = append(parts, fmt.Sprintf("%s of the %s", counted(n, "check"), g.side))
 	}
 	if n := g.count[report.SidePair]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the pair", plainCount(n, "check")))
+		parts = append(parts, fmt.Sprintf("%s of the pair", counted(n, "check")))
 	}
 	if n := g.count[g.side.Other()]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the %s that need%s it", plainCount(n, "check"), g.side.Other(), map[bool]string{true: "s"}[n == 1]))
+		parts = append(parts, fmt.Sprintf("%s of the %s that need%s it", counted(n, "check"), g.side.Other(), map[bool]string{true: "s"}[n == 1]))
 	}
 	line := fmt.Sprintf("the %s %s (live-unreachable)", g.side, g.address)
 	if len(parts) > 0 {
@@ -434,45 +427,42 @@ func joinAnd(parts []string) string {
 // inferredMark flags a finding whose rule is our reading, not Dell's.
 func inferredMark(reference string) string {
 	if strings.HasPrefix(reference, "inferred:") {
-		return ", inferred"
+		return ", " + tr("word.inferred", "inferred")
 	}
 	return ""
 }
-
-func plainCount(n int, what string) string { return fmt.Sprintf("%d %s%s", n, what, plural(n)) }
 
 func verdictText(b *strings.Builder, r *report.Report, p painter) {
 	e, w := r.Count(report.SevError), r.Count(report.SevWarning)
 	var v string
 	switch r.Verdict {
 	case report.VerdictPass:
-		v = p.green("PASS")
+		v = p.green(tr("verdict.PASS", "PASS"))
 	case report.VerdictFail:
-		v = p.red("FAIL")
+		v = p.red(tr("verdict.FAIL", "FAIL"))
 	default:
-		v = p.yellow("INCOMPLETE")
+		v = p.yellow(tr("verdict.INCOMPLETE", "INCOMPLETE"))
 	}
 	what := map[string]string{
-		"check":   map[bool]string{true: "OME should accept this upload", false: "OME would refuse this upload"}[r.Verdict != report.VerdictFail],
-		"compare": map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
-		"probe":   map[bool]string{true: "these appliances should pair", false: "these appliances would not pair"}[r.Verdict != report.VerdictFail],
-		"csr":     map[bool]string{true: "this CSR is ready to be signed", false: "do not have this CSR signed"}[r.Verdict != report.VerdictFail],
-		"template": map[bool]string{true: "OME should accept a certificate issued from this template",
-			false: "OME would refuse a certificate issued from this template"}[r.Verdict != report.VerdictFail],
+		"check":   map[bool]string{true: tr("verdict.check.pass", "OME should accept this upload"), false: tr("verdict.check.fail", "OME would refuse this upload")}[r.Verdict != report.VerdictFail],
+		"compare": map[bool]string{true: tr("verdict.pair.pass", "these appliances should pair"), false: tr("verdict.pair.fail", "these appliances would not pair")}[r.Verdict != report.VerdictFail],
+		"probe":   map[bool]string{true: tr("verdict.pair.pass", "these appliances should pair"), false: tr("verdict.pair.fail", "these appliances would not pair")}[r.Verdict != report.VerdictFail],
+		"csr":     map[bool]string{true: tr("verdict.csr.pass", "this CSR is ready to be signed"), false: tr("verdict.csr.fail", "do not have this CSR signed")}[r.Verdict != report.VerdictFail],
+		"template": map[bool]string{true: tr("verdict.template.pass", "OME should accept a certificate issued from this template"),
+			false: tr("verdict.template.fail", "OME would refuse a certificate issued from this template")}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Command == "probe" && (r.Source == nil || r.Target == nil) {
 		what = map[bool]string{true: "nothing found on this appliance that would stop the migration", false: "this appliance would stop the migration"}[r.Verdict != report.VerdictFail]
 	}
 	if r.Verdict == report.VerdictIncomplete {
-		what = "could not be determined: " + plainCount(len(r.Incomplete), "step") + " could not run, " +
-			plainCount(r.NotCheckedCount(), "check") + " not checked"
+		what = tr("verdict.incomplete", "could not be determined: %s could not run, %s not checked", countOf("step", len(r.Incomplete)), countOf("check", r.NotCheckedCount()))
 	}
 	if r.Verdict == report.VerdictPass && r.Scope != "" {
 		what += " (" + r.Scope + ")"
 	}
-	fmt.Fprintf(b, "\n%s: %s (%d error%s, %d warning%s)\n", v, what, e, plural(e), w, plural(w))
+	fmt.Fprintf(b, "\n%s: %s (%s, %s)\n", v, what, countOf("error", e), countOf("warning", w))
 	for _, s := range r.Incomplete {
-		fmt.Fprintf(b, "  not run: %s\n", s)
+		fmt.Fprintf(b, "  %s: %s\n", tr("text.not-run", "not run"), s)
 	}
 }
 
@@ -483,12 +473,12 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	b := &strings.Builder{}
 	switch r.Command {
 	case "check":
-		fmt.Fprintf(b, "# OME upload check: %s\n\n", mdEsc(r.Input.File))
-		fmt.Fprintf(b, "Verdict: **%s**, mode %s, evaluated at %s.\n\n", strings.ToUpper(string(r.Verdict)), r.Mode, r.EvaluatedAt.Format(time.RFC3339))
+		fmt.Fprintf(b, "# %s: %s\n\n", tr("md.title.check", "OME upload check"), mdEsc(r.Input.File))
+		b.WriteString(tr("md.verdict.check", "Verdict: **%s**, mode %s, evaluated at %s.", verdictWord(r.Verdict), r.Mode, r.EvaluatedAt.Format(time.RFC3339)) + "\n\n")
 		mdFixFirst(b, r)
 	case "csr":
-		fmt.Fprintf(b, "# OME CSR check: %s\n\n", mdEsc(r.CSR.File))
-		fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
+		fmt.Fprintf(b, "# %s: %s\n\n", tr("md.title.csr", "OME CSR check"), mdEsc(r.CSR.File))
+		b.WriteString(tr("md.verdict", "Verdict: **%s**.", verdictWord(r.Verdict)) + "\n\n")
 		mdFixFirst(b, r)
 	case "template":
 		templateMarkdown(b, r)
@@ -496,13 +486,13 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		pairMarkdownHeader(b, r)
 	}
 	if rules := ruleList(r, report.SevError); rules != "" {
-		fmt.Fprintf(b, "Errors: %s.\n\n", mdEsc(rules))
+		fmt.Fprintf(b, "%s: %s.\n\n", tr("heading.errors", "Errors"), mdEsc(rules))
 	}
 	runMarkdown(b, r.Run)
 	// The details fold below the summary: a ticket shows the verdict and
 	// its cause, not 48 rows of passes.
-	fmt.Fprintf(b, "<details><summary>Details: checklist (%d checks, %d not checked), certificates, findings (%d)</summary>\n\n", len(r.Checks), r.NotCheckedCount(), len(r.Findings))
-	b.WriteString("## Checklist\n\n")
+	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n", tr("md.details", "Details: checklist (%d checks, %d not checked), certificates, findings (%d)", len(r.Checks), r.NotCheckedCount(), len(r.Findings)))
+	b.WriteString("## " + tr("md.checklist", "Checklist") + "\n\n")
 	said := map[report.Side]bool{}
 	for _, c := range r.Checks {
 		side := ""
@@ -524,7 +514,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		}
 		if c.NotChecked() {
 			// Neither ticked nor failed: a line of its own, saying why.
-			fmt.Fprintf(b, "- (not checked) %s%s `%s`: %s\n", side, mdEsc(c.Description), c.Rule, mdEsc(c.Reason))
+			fmt.Fprintf(b, "- (%s) %s%s `%s`: %s\n", tr("text.not-checked", "not checked"), side, mdEsc(ruleText(c.Rule, "description", c.Description)), c.Rule, mdEsc(reason(c.Rule, c.Reason)))
 			continue
 		}
 		if c.Status == report.NA {
@@ -536,19 +526,19 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		case report.Error, report.Fatal:
 			box = "[ ]"
 		case report.Warn:
-			box, note = "[ ]", " (warning)"
+			box, note = "[ ]", " ("+tr("word.warning", "warning")+")"
 		case report.Info:
-			note = " (info)"
+			note = " (" + tr("word.info", "info") + ")"
 		}
-		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(c.Description), c.Rule, note)
+		fmt.Fprintf(b, "- %s %s%s `%s`%s\n", box, side, mdEsc(ruleText(c.Rule, "description", c.Description)), c.Rule, note)
 	}
 	if r.Command == "check" {
-		b.WriteString("\n## Certificates\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n")
+		b.WriteString("\n## " + tr("md.certificates", "Certificates") + "\n\n" + mdCertHeader())
 		for _, c := range r.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
 		}
-		fmt.Fprintf(b, "\nPath: %s\n", mdEsc(r.Path))
+		fmt.Fprintf(b, "\n%s: %s\n", tr("word.Path", "Path"), mdEsc(r.Path))
 	} else if r.Command == "csr" {
 		c := r.CSR
 		fmt.Fprintf(b, "\n## CSR\n\n- Subject: %s\n- Key: %s (SPKI SHA-256 `%s`)\n- Subject alternative names: %s\n- Names the certificate will have to cover: %s\n",
@@ -562,20 +552,20 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		pairMarkdownBody(b, r)
 	}
 	if len(r.Findings) > 0 {
-		b.WriteString("\n## Findings\n\n")
-		b.WriteString(RuleDocsNote + "\n\n")
+		b.WriteString("\n## " + tr("md.findings", "Findings") + "\n\n")
+		b.WriteString(tr("md.rule-docs", RuleDocsNote) + "\n\n")
 		for _, f := range r.Findings {
 			side := ""
 			if f.Side != "" {
 				side = string(f.Side) + ": "
 			}
-			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(f.Message))
+			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(msg(f)))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
 			b.WriteString("\n")
 			if f.Severity != report.SevInfo && f.Fix != "" {
-				fmt.Fprintf(b, "  - Fix: %s\n", mdEsc(f.Fix))
+				fmt.Fprintf(b, "  - %s: %s\n", tr("word.Fix", "Fix"), mdEsc(fix(f)))
 			}
 		}
 	}
@@ -642,7 +632,7 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 	}
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "%s\n  family:      %s\n  severity:    %s\n  OME message: %s\n  citation:    %s\n  models:      %s\n\n", r.ID, r.Family, r.Severity, ome, r.Reference, r.Models)
-	fmt.Fprintf(b, "What it checks:\n  %s\n\nFix:\n  %s\n", r.Description, r.Fix)
+	fmt.Fprintf(b, "%s:\n  %s\n\n%s:\n  %s\n", tr("rule.what", "What it checks"), ruleText(r.ID, "description", r.Description), tr("word.Fix", "Fix"), ruleText(r.ID, "fix", r.Fix))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -664,8 +654,8 @@ func sideHeader(name string, sd *report.Appliance) string {
 // kbTable draws the KB's side-by-side table: source issued to, issued by,
 // <-> or X, target issued to, issued by.
 func kbTable(b *strings.Builder, rows []report.Row, p painter) {
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  source issued to\tsource issued by\t\ttarget issued to\ttarget issued by\t")
+	tw := newTable(b)
+	fmt.Fprintln(tw, "  "+tr("kb.source-to", "source issued to")+"\t"+tr("kb.source-by", "source issued by")+"\t\t"+tr("kb.target-to", "target issued to")+"\t"+tr("kb.target-by", "target issued by")+"\t")
 	for _, r := range rows {
 		cell := func(c *report.RowCert) (string, string) {
 			if c == nil {
@@ -680,7 +670,7 @@ func kbTable(b *strings.Builder, rows []report.Row, p painter) {
 		if !r.Match {
 			mark = "X"
 		} else if !r.SameKey {
-			mark, note = "X", "same names, different keys"
+			mark, note = "X", tr("kb.same-names", "same names, different keys")
 		}
 		painted := p.green(fmt.Sprintf("%-3s", mark))
 		if mark == "X" {
@@ -725,11 +715,11 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 	}
 	whatChangedText(b, r.WhatChanged, p)
 	if r.WizardMessage != "" {
-		fmt.Fprintf(b, "\nThe migration wizard would say:\n  %s\n", p.red(r.WizardMessage))
-		b.WriteString("because:\n")
+		fmt.Fprintf(b, "\n%s:\n  %s\n", tr("text.wizard-would-say", "The migration wizard would say"), p.red(r.WizardMessage))
+		b.WriteString(tr("text.because", "because") + ":\n")
 		// Causes in catalogue order, pair and live rules only.
 		for _, f := range r.WizardCauses() {
-			fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(f.Message))
+			fmt.Fprintf(b, "  - [%s] %s\n", f.Rule, firstClause(msg(f)))
 		}
 	}
 }
@@ -742,12 +732,12 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 		}
 		fmt.Fprintf(b, "# OME appliance %s: the %s %s alone\n\n", r.Command, name, mdEsc(a.Where()))
 	} else {
-		fmt.Fprintf(b, "# OME migration pairing %s: %s -> %s\n\n", r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
+		fmt.Fprintf(b, "# %s %s: %s -> %s\n\n", tr("md.title.pair", "OME migration pairing"), r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
 	}
-	fmt.Fprintf(b, "Verdict: **%s**.\n\n", strings.ToUpper(string(r.Verdict)))
+	b.WriteString(tr("md.verdict", "Verdict: **%s**.", verdictWord(r.Verdict)) + "\n\n")
 	mdFixFirst(b, r)
 	if r.WizardMessage != "" {
-		fmt.Fprintf(b, "> The migration wizard would say: %s\n\n", r.WizardMessage)
+		fmt.Fprintf(b, "> %s: %s\n\n", tr("text.wizard-would-say", "The migration wizard would say"), r.WizardMessage)
 	}
 	for _, sd := range []struct {
 		name string
@@ -774,7 +764,7 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 
 func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 	if len(r.Rows) > 0 {
-		b.WriteString("\n## Issued to / issued by (KB 000221202)\n\n| source issued to | source issued by | | target issued to | target issued by |\n|---|---|---|---|---|\n")
+		b.WriteString("\n## " + tr("md.kb-table", "Issued to / issued by (KB 000221202)") + "\n\n| " + tr("kb.source-to", "source issued to") + " | " + tr("kb.source-by", "source issued by") + " | | " + tr("kb.target-to", "target issued to") + " | " + tr("kb.target-by", "target issued by") + " |\n|---|---|---|---|---|\n")
 	}
 	for _, row := range r.Rows {
 		cell := func(c *report.RowCert) string {
@@ -790,7 +780,7 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", cell(row.Source), mark, cell(row.Target))
 	}
 	if len(r.Trust) > 0 {
-		b.WriteString("\n## Trust\n\n")
+		b.WriteString("\n## " + tr("md.trust", "Trust") + "\n\n")
 		for _, t := range r.Trust {
 			box := "[x]"
 			if !t.OK {
@@ -857,7 +847,7 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		if sd.s.Address != "" && sd.s.File != "" {
 			from = fmt.Sprintf(" (from %s, checked offline: not served)", mdEsc(sd.s.File))
 		}
-		fmt.Fprintf(b, "\n## %s certificates%s\n\n| # | role | issued to | issued by | valid from | valid until | key | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n", sd.name, from)
+		fmt.Fprintf(b, "\n## %s%s\n\n%s", tr("md.side-certificates", "%s certificates", sd.name), from, mdCertHeader())
 		for _, c := range sd.s.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
@@ -966,7 +956,7 @@ func whatChangedText(b *strings.Builder, c *report.Changes, p painter) {
 		return
 	}
 	fmt.Fprintf(b, "\nwhat changed since %s: %s\n", changesFrom(c), counted(c.Changed(), "change"))
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	tw := newTable(b)
 	for _, x := range c.Items {
 		mark := "same"
 		if x.Changed {
@@ -1116,7 +1106,7 @@ func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 		b.WriteString("\n")
 	}
 	// Columns sized to the longest pair name.
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	tw := newTable(&b)
 	count := map[report.Verdict]int{}
 	for _, p := range cl.Pairs {
 		errs, warns := 0, 0
@@ -1147,4 +1137,16 @@ func counted(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// verdictWord is PASS, FAIL or INCOMPLETE in the run's language.
+func verdictWord(v report.Verdict) string {
+	u := strings.ToUpper(string(v))
+	return i18n.T("verdict."+u, u)
+}
+
+// mdCertHeader is the Markdown certificate table's header.
+func mdCertHeader() string {
+	return "| # | " + tr("table.role", "role") + " | " + tr("table.issued-to", "issued to") + " | " + tr("table.issued-by", "issued by") + " | " +
+		tr("table.valid-from", "valid from") + " | " + tr("table.valid-until", "valid until") + " | " + tr("table.key", "key") + " | EKU | KU |\n|---|---|---|---|---|---|---|---|---|\n"
 }

@@ -1,8 +1,11 @@
 package report
 
 import (
+	"bytes"
+
 	"encoding/json"
 	"fmt"
+	"github.com/ome-preflight/ome-preflight/i18n"
 )
 
 // Severity of a finding.
@@ -118,8 +121,17 @@ type Finding struct {
 	OMEMessageID   string   `json:"ome_message_id"`
 	OMEMessageArgs []string `json:"ome_message_args"`
 	Message        string   `json:"message"`
-	Fix            string   `json:"fix"`
-	Reference      string   `json:"reference"`
+	// MessageID and MessageArgs are Message as a catalogue entry (i18n's
+	// English catalogue: the same text, for tools that localise); an id
+	// of "finding.verbatim" means the text has no entry of its own yet.
+	MessageID   string   `json:"message_id"`
+	MessageArgs []string `json:"message_args"`
+	Fix         string   `json:"fix"`
+	// FixID and FixArgs are Fix as a catalogue entry ("rule.<id>.fix" for
+	// the rule's own fix).
+	FixID     string   `json:"fix_id"`
+	FixArgs   []string `json:"fix_args"`
+	Reference string   `json:"reference"`
 	// ConsequenceOf names the rule of the report's first cause when this
 	// finding follows from it (fix that, and this one goes too).
 	ConsequenceOf string `json:"consequence_of,omitempty"`
@@ -155,3 +167,48 @@ type CheckResult struct {
 // NotChecked reports whether the check could not be evaluated (as opposed
 // to passing or not applying).
 func (c CheckResult) NotChecked() bool { return c.Status == NA && c.Reason != "" && !c.NotApplicable }
+
+// WithIDs returns f with MessageID, MessageArgs, FixID and FixArgs filled
+// in from Message and Fix when they are empty (i18n.Identify: the English
+// catalogue entry that formats back to the same text).
+func (f Finding) WithIDs() Finding {
+	if f.MessageID == "" {
+		f.MessageID, f.MessageArgs = i18n.Identify(f.Rule, f.Message)
+	}
+	if f.MessageArgs == nil {
+		f.MessageArgs = []string{}
+	}
+	if f.FixID == "" {
+		f.FixID, f.FixArgs = i18n.Identify(f.Rule, f.Fix)
+	}
+	if f.FixArgs == nil {
+		f.FixArgs = []string{}
+	}
+	return f
+}
+
+// MarshalJSON writes the finding with its catalogue ids (WithIDs); the
+// message and fix stay English whatever the run's language.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(plain(f.WithIDs())); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// LocalMessage is the finding's message in the run's language (English
+// when the catalogue has no translation).
+func (f Finding) LocalMessage() string {
+	f = f.WithIDs()
+	return i18n.Localise(f.MessageID, f.MessageArgs, f.Message)
+}
+
+// LocalFix is the finding's fix in the run's language.
+func (f Finding) LocalFix() string {
+	f = f.WithIDs()
+	return i18n.Localise(f.FixID, f.FixArgs, f.Fix)
+}

@@ -29,7 +29,7 @@ func TestJSONShapes(t *testing.T) {
 		{"checklist pair", ChecklistPair{Name: "p<1>", Verdict: VerdictPass, Kind: KindCompare, Window: 36 * time.Hour},
 			`{"name":"p<1>","verdict":"pass","kind":"compare","window":"36h0m0s","report":null}`},
 		{"finding keeps catalogue place out", Finding{Rule: "r", Side: SideSource, Family: FamilyPair, CatalogueIndex: 3, OMEMessageArgs: []string{}},
-			`{"rule":"r","severity":"","side":"source","cert_index":null,"ome_message_id":"","ome_message_args":[],"message":"","fix":"","reference":"","doc":""}`},
+			`{"rule":"r","severity":"","side":"source","cert_index":null,"ome_message_id":"","ome_message_args":[],"message":"","message_id":"","message_args":[],"fix":"","fix_id":"","fix_args":[],"reference":"","doc":""}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,145 @@
+package i18n
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// verbs lists a format's verbs without their argument indexes, sorted.
+func verbs(s string) []string {
+	idx := regexp.MustCompile(`\[\d+\]`)
+	var out []string
+	for _, p := range Placeholders(s) {
+		out = append(out, idx.ReplaceAllString(p, ""))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestCataloguesAgree: every translated id exists in English, with the same
+// placeholders; indexed verbs (%[2]s) stay within the English count.
+func TestCataloguesAgree(t *testing.T) {
+	en := Messages("en")
+	if len(en) < 200 {
+		t.Fatalf("English catalogue has %d ids", len(en))
+	}
+	for _, code := range []string{"ko", "nl"} {
+		m := Messages(code)
+		if len(m) < 90 {
+			t.Errorf("%s has %d translations", code, len(m))
+		}
+		for id, s := range m {
+			e, ok := en[id]
+			if !ok {
+				t.Errorf("%s: %s is not in en.json", code, id)
+				continue
+			}
+			if !slices.Equal(verbs(e), verbs(s)) {
+				t.Errorf("%s: %s has placeholders %v, English %v", code, id, verbs(s), verbs(e))
+			}
+			for _, m := range regexp.MustCompile(`%\[(\d+)\]`).FindAllStringSubmatch(s, -1) {
+				if n := m[1]; len(n) > 1 || int(n[0]-'0') > len(verbs(e)) || n == "0" {
+					t.Errorf("%s: %s refers to argument %s of %d", code, id, n, len(verbs(e)))
+				}
+			}
+		}
+	}
+}
+
+// TestFallback: a message without a translation is English, never its id;
+// every language formats every id.
+func TestFallback(t *testing.T) {
+	for _, code := range Codes() {
+		p := New(code)
+		for _, id := range IDs() {
+			var args []any
+			for i, v := range verbs(Messages("en")[id]) {
+				if v == "%d" {
+					args = append(args, i+1)
+				} else if v != "%%" {
+					args = append(args, string(rune('A'+i)))
+				}
+			}
+			got, ok := p.T(id, args...)
+			if !ok || got == id || got == "" || strings.Contains(got, "%!") {
+				t.Errorf("%s %s: %q", code, id, got)
+			}
+		}
+	}
+	if _, ok := New("ko").T("no.such.id"); ok {
+		t.Error("an unknown id was found")
+	}
+	if got := New("ko").p.Sprintf("finding.misc.msg1", "a.pem", "empty"); !strings.Contains(got, "a.pem holds no certificate") {
+		t.Errorf("untranslated finding in ko is %q, want the English", got)
+	}
+}
+
+func TestChoose(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	cases := []struct {
+		flag string
+		env  map[string]string
+		want string
+	}{
+		{"", map[string]string{"LANG": "ko_KR.UTF-8"}, "ko"},
+		{"", map[string]string{"LANG": "nl_NL@euro"}, "nl"},
+		{"", map[string]string{"LC_ALL": "C", "LANG": "nl_BE.UTF-8"}, "nl"},
+		{"", map[string]string{"LC_ALL": "POSIX", "LC_MESSAGES": "ko_KR", "LANG": "nl_NL"}, "ko"},
+		{"", map[string]string{"OME_PREFLIGHT_LANG": "nl", "LANG": "ko_KR.UTF-8"}, "nl"},
+		{"ko", map[string]string{"OME_PREFLIGHT_LANG": "nl"}, "ko"},
+		{"", map[string]string{"LANG": "fr_FR.UTF-8"}, "en"},
+		{"", map[string]string{"LANG": "C.UTF-8"}, "en"},
+		{"", map[string]string{}, "en"},
+	}
+	for _, c := range cases {
+		if got := Choose(c.flag, env(c.env)); got != c.want {
+			t.Errorf("Choose(%q, %v) = %s, want %s", c.flag, c.env, got, c.want)
+		}
+	}
+}
+
+// TestIdentify: a finding's text maps to the entry that formats back to it;
+// a text with no entry is Verbatim.
+func TestIdentify(t *testing.T) {
+	text := `row 2: source "Inter-CA1" issued by "Root-CA", target "Inter-CA2" issued by "Root-CA"`
+	id, args := Identify("pair-ca-names", text)
+	if id != "finding.pair-ca-names.msg4" || !slices.Equal(args, []string{"row 2", "Inter-CA1", "Root-CA", "Inter-CA2", "Root-CA"}) {
+		t.Errorf("Identify = %s %v", id, args)
+	}
+	if s, _ := English(id, anys(args)...); s != text {
+		t.Errorf("English(%s) = %q", id, s)
+	}
+	if id, args := Identify("pair-ca-names", "something new"); id != Verbatim || !slices.Equal(args, []string{"something new"}) {
+		t.Errorf("unknown text: %s %v", id, args)
+	}
+}
+
+func FuzzIdentify(f *testing.F) {
+	f.Add("pair-ca-names", `row 2: source "A" issued by "B", target "C" issued by "D"`)
+	f.Add("", "%s%d%%")
+	f.Fuzz(func(t *testing.T, rule, text string) {
+		id, args := Identify(rule, text)
+		if text == "" {
+			return
+		}
+		if s, ok := English(id, anys(args)...); !ok || s != text {
+			t.Errorf("Identify(%q) = %s %q, formats back to %q", text, id, args, s)
+		}
+	})
+}
+
+// TestDisplayLocaleMatch: Windows UI names match too.
+func TestMatch(t *testing.T) {
+	for in, want := range map[string]string{"ko-KR": "ko", "nl-BE": "nl", "en-US": "en", "ko": "ko"} {
+		if got, ok := Match(in); !ok || got != want {
+			t.Errorf("Match(%q) = %s %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "C", "POSIX", "fr_FR", "xx-!!"} {
+		if got, ok := Match(in); ok {
+			t.Errorf("Match(%q) = %s", in, got)
+		}
+	}
+}

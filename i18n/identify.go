@@ -1,0 +1,110 @@
+package i18n
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Verbatim is the id of a text with no catalogue entry of its own: its one
+// argument is the English text.
+const Verbatim = "finding.verbatim"
+
+type pattern struct {
+	id string
+	re *regexp.Regexp
+}
+
+// patterns are the English catalogue's finding, reason and fix entries as
+// regular expressions (every verb is %s), grouped by rule id.
+var patterns = sync.OnceValue(func() map[string][]pattern {
+	out := map[string][]pattern{}
+	for _, id := range IDs() {
+		var rule string
+		switch {
+		case strings.HasPrefix(id, "finding."):
+			rule, _, _ = strings.Cut(strings.TrimPrefix(id, "finding."), ".")
+		case strings.HasPrefix(id, "rule.") && (strings.HasSuffix(id, ".fix") || strings.HasSuffix(id, ".description")):
+			rule, _, _ = strings.Cut(strings.TrimPrefix(id, "rule."), ".")
+		default:
+			continue
+		}
+		if id == Verbatim {
+			continue
+		}
+		en := catalogues()["en"][id]
+		var b strings.Builder
+		b.WriteString(`^`)
+		for i, part := range strings.Split(en, "%s") {
+			if i > 0 {
+				b.WriteString(`(.*?)`)
+			}
+			b.WriteString(regexp.QuoteMeta(strings.ReplaceAll(part, "%%", "%")))
+		}
+		b.WriteString(`$`)
+		out[rule] = append(out[rule], pattern{id, regexp.MustCompile(b.String())})
+	}
+	for _, ps := range out {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].re.String()) > len(ps[j].re.String()) })
+	}
+	return out
+})
+
+// Identify finds text's catalogue entry: the English entry that, formatted
+// with the arguments it captures, gives text back exactly. Entries of rule
+// are tried first, then every rule's. With none, the id is Verbatim and the
+// one argument text itself, so that every text has an id that formats back
+// to it.
+func Identify(rule, text string) (string, []string) {
+	if text == "" {
+		return "", []string{}
+	}
+	ps := patterns()
+	try := func(list []pattern) (string, []string, bool) {
+		for _, p := range list {
+			m := p.re.FindStringSubmatch(text)
+			if m == nil {
+				continue
+			}
+			args := append([]string{}, m[1:]...)
+			if s, ok := English(p.id, anys(args)...); ok && s == text {
+				return p.id, args, true
+			}
+		}
+		return "", nil, false
+	}
+	if id, args, ok := try(ps[rule]); ok {
+		return id, args
+	}
+	rules := make([]string, 0, len(ps))
+	for r := range ps {
+		if r != rule {
+			rules = append(rules, r)
+		}
+	}
+	sort.Strings(rules)
+	for _, r := range rules {
+		if id, args, ok := try(ps[r]); ok {
+			return id, args
+		}
+	}
+	return Verbatim, []string{text}
+}
+
+// Localise is text in the run's language: id with args when the catalogue
+// has it, else the English text as given.
+func Localise(id string, args []string, english string) string {
+	if id == "" {
+		return english
+	}
+	return T(id, english, anys(args)...)
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/i18n"
+	"github.com/ome-preflight/ome-preflight/pairing"
+)
+
+func TestMain(m *testing.M) {
+	// The goldens are English: a developer's LANG must not change them.
+	os.Setenv("OME_PREFLIGHT_LANG", "en")
+	os.Exit(m.Run())
+}
+
+// TestJSONSameInEveryLanguage: --format json is byte-identical whatever
+// --lang says, for every golden scenario.
+func TestJSONSameInEveryLanguage(t *testing.T) {
+	for _, s := range fixtures.Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			writeScenario(t, s)
+			en := runCLI(t, append([]string{"--lang", "en"}, scenarioArgs(s, "json")...)...)
+			if !strings.Contains(en.stdout, `"message_id"`) && strings.Contains(en.stdout, `"findings": [`+"\n") {
+				t.Errorf("findings without message_id:\n%s", en.stdout)
+			}
+			for _, l := range []string{"ko", "nl"} {
+				got := runCLI(t, append([]string{"--lang", l}, scenarioArgs(s, "json")...)...)
+				// The run's own time is the real clock's: the one field
+				// two runs may differ in.
+				if runAt.ReplaceAllString(got.stdout, "") != runAt.ReplaceAllString(en.stdout, "") || got.code != en.code {
+					t.Errorf("--lang %s: JSON or exit code differs from English (exit %d, %d)", l, got.code, en.code)
+				}
+			}
+		})
+	}
+}
+
+var runAt = regexp.MustCompile(`\n    "at": "[^"]*",\n    "inputs"`)
+
+// TestLangFromEnvironment: LANG=ko_KR.UTF-8 picks Korean, C and POSIX are
+// ignored, --lang wins over the environment.
+func TestLangFromEnvironment(t *testing.T) {
+	s := scenarioByName(t, "different-intermediates")
+	writeScenario(t, s)
+	t.Setenv("OME_PREFLIGHT_LANG", "")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "ko_KR.UTF-8")
+	if got := runCLI(t, scenarioArgs(s, "")...); !strings.Contains(got.stdout, "오류 (2)") {
+		t.Errorf("LANG=ko_KR.UTF-8 did not pick Korean:\n%s", got.stdout)
+	}
+	if got := runCLI(t, append([]string{"--lang", "nl"}, scenarioArgs(s, "")...)...); !strings.Contains(got.stdout, "Fouten (2)") {
+		t.Errorf("--lang nl did not win over LANG:\n%s", got.stdout)
+	}
+	t.Setenv("LC_ALL", "C")
+	if got := runCLI(t, scenarioArgs(s, "")...); !strings.Contains(got.stdout, "오류 (2)") {
+		t.Errorf("LC_ALL=C was not ignored:\n%s", got.stdout)
+	}
+	t.Setenv("LC_ALL", "nl_BE.UTF-8")
+	if got := runCLI(t, scenarioArgs(s, "")...); !strings.Contains(got.stdout, "Fouten (2)") {
+		t.Errorf("LC_ALL=nl_BE.UTF-8 did not win over LANG:\n%s", got.stdout)
+	}
+	if got := runCLI(t, append([]string{"--lang", "fr"}, scenarioArgs(s, "")...)...); got.code != 2 || !strings.Contains(got.stderr, "--lang") {
+		t.Errorf("--lang fr: exit %d, %q; want a usage error", got.code, got.stderr)
+	}
+}
+
+// TestLocalisedGoldens: the KB's invalid pair in Korean and Dutch, text and
+// Markdown.
+func TestLocalisedGoldens(t *testing.T) {
+	s := scenarioByName(t, "different-intermediates")
+	writeScenario(t, s)
+	for _, l := range []string{"ko", "nl"} {
+		for _, f := range []string{"text", "markdown"} {
+			got := runCLI(t, append([]string{"--lang", l}, scenarioArgs(s, f)...)...)
+			if got.code != 1 {
+				t.Errorf("%s %s: exit %d, want 1", l, f, got.code)
+			}
+			out := ranAt.ReplaceAllString(got.stdout, "<ran>")
+			golden(t, "i18n/"+l+"/different-intermediates."+map[string]string{"text": "txt", "markdown": "md"}[f], out)
+		}
+	}
+}
+
+// ranAt is the run's own time (the real clock).
+var ranAt = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
+
+// TestRuleCatalogueEntries: the catalogue's rule entries are the rules'
+// English texts, word for word.
+func TestRuleCatalogueEntries(t *testing.T) {
+	en := i18n.Messages("en")
+	for _, r := range pairing.Catalogue() {
+		if en["rule."+r.ID+".description"] != r.Description || en["rule."+r.ID+".fix"] != r.Fix {
+			t.Errorf("rule %s: i18n/locales/en.json differs from the rule's description or fix", r.ID)
+		}
+	}
+}
+
+// TestPseudoLocale: with every catalogued string wrapped in ⟦…⟧, no
+// catalogued English text appears unwrapped in any golden scenario's text
+// or Markdown report (a string that bypasses the catalogue would).
+func TestPseudoLocale(t *testing.T) {
+	testPrinter = i18n.Pseudo()
+	t.Cleanup(func() { testPrinter = nil })
+	wrapped := regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
+	verb := regexp.MustCompile(`%(\[\d+\])?[sdq]`)
+	var probes []string
+	for id, en := range i18n.Messages("en") {
+		if strings.HasPrefix(id, "finding.") || strings.HasPrefix(id, "count.") || strings.HasPrefix(id, "help.") {
+			continue
+		}
+		for _, part := range verb.Split(en, -1) {
+			if part = strings.TrimSpace(part); len(part) >= 12 {
+				probes = append(probes, part)
+			}
+		}
+	}
+	if len(probes) < 50 {
+		t.Fatalf("only %d probes", len(probes))
+	}
+	for _, s := range fixtures.Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			writeScenario(t, s)
+			for _, f := range []string{"text", "markdown"} {
+				out := runCLI(t, scenarioArgs(s, f)...).stdout
+				if !strings.Contains(out, "⟦") {
+					t.Fatalf("%s: nothing went through the catalogue", f)
+				}
+				bare := out
+				for wrapped.MatchString(bare) {
+					bare = wrapped.ReplaceAllString(bare, "")
+				}
+				for _, p := range probes {
+					if strings.Contains(bare, p) {
+						t.Errorf("%s: %q appears outside the catalogue", f, p)
+					}
+				}
+			}
+		})
+	}
+}
