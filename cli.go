@@ -606,3 +606,13 @@ func chooseLang(args []string, getenv func(string) string) (string, error) {
 	}
 	return i18n.Choose(flag, getenv), nil
 }
+
+// modeOf reads --mode: migration (a full chain, serverAuth and
+// clientAuth) or server (a single server certificate).
+func modeOf(c *cli.Context) (report.Mode, error) {
+	mode := report.Mode(c.String("mode"))
+	if mode != report.ModeMigration && mode != report.ModeServer {
+		return mode, usagef("use --mode migration or --mode server", "bad --mode %q", mode)
+	}
+	return mode, nil
+}

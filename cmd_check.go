@@ -47,9 +47,9 @@ Examples:
 				return usagef("usage: ome-preflight check [--csr FILE] [--mode migration|server] FILE",
 					"check takes one certificate file, got %d arguments", c.NArg())
 			}
-			mode := report.Mode(c.String("mode"))
-			if mode != report.ModeMigration && mode != report.ModeServer {
-				return usagef("use --mode migration or --mode server", "bad --mode %q", mode)
+			mode, err := modeOf(c)
+			if err != nil {
+				return err
 			}
 			at, err := e.parseTime("at", c.String("at"))
 			if err != nil {

@@ -51,9 +51,9 @@ Examples:
 				return usagef("usage: ome-preflight template [--window-end TIME] FILE (FILE: the output of certutil -v -dstemplate NAME)",
 					"template takes one template dump, got %d arguments", c.NArg())
 			}
-			mode := report.Mode(c.String("mode"))
-			if mode != report.ModeMigration && mode != report.ModeServer {
-				return usagef("use --mode migration or --mode server", "bad --mode %q", mode)
+			mode, err := modeOf(c)
+			if err != nil {
+				return err
 			}
 			at, err := e.parseTime("at", c.String("at"))
 			if err != nil {
