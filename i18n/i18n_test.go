@@ -59,7 +59,8 @@ func TestFallback(t *testing.T) {
 		p := New(code)
 		for _, id := range IDs() {
 			var args []any
-			for i, v := range verbs(Messages("en")[id]) {
+			// In the English order (verbs sorts): %s and %d may mix.
+			for i, v := range placeholder.FindAllString(Messages("en")[id], -1) {
 				if v == "%d" {
 					args = append(args, i+1)
 				} else if v != "%%" {
@@ -126,6 +127,10 @@ func TestIdentify(t *testing.T) {
 	}
 	if s, _ := English(id, anys(args)...); s != text {
 		t.Errorf("English(%s) = %q", id, s)
+	}
+	// A name with new lines (a hostile CN) is still an argument.
+	if id, args := Identify("pair-ca-names", "row 2: source \"A\n# B\" issued by \"R\", target \"C\" issued by \"R\""); id != "finding.pair-ca-names.msg4" || args[1] != "A\n# B" {
+		t.Errorf("Identify with a new line in an argument = %s %q", id, args)
 	}
 	if id, args := Identify("pair-ca-names", "something new"); id != Verbatim || !slices.Equal(args, []string{"something new"}) {
 		t.Errorf("unknown text: %s %v", id, args)
