@@ -488,11 +488,11 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("checklist").Funcs(template.FuncMap{
 		"upper": verdictWord,
 		// t is a fixed text in the run's language (html/template escapes it).
-		"t":    func(id, en string, args ...any) string { return tr(id, en, args...) },
-		"lang": HTMLLang,
-		"msg":  msg,
-		"fix":  fix,
-		"desc": func(r checkRow) string { return ruleText(r.Rule, "description", r.Description) },
+		"t":     func(id, en string, args ...any) string { return tr(id, en, args...) },
+		"lang":  HTMLLang,
+		"msg":   msg,
+		"fix":   fix,
+		"desc":  func(r checkRow) string { return ruleText(r.Rule, "description", r.Description) },
 		"count": func(r *report.Report, s string) int { return r.Count(report.Severity(s)) },
 		"short": report.Name.Short,
 		"timeline": func(p report.ChecklistPair) *timeline {
