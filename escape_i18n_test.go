@@ -104,6 +104,10 @@ func TestEscapingSameInEveryLanguage(t *testing.T) {
 				t.Errorf("%s: %q reaches the HTML unescaped", l, raw)
 			}
 		}
+		banner := map[string]string{"en": "FAIL: 1 of 1 pair would not pair", "ko": "실패 (FAIL): 1쌍 중 1쌍이 연결되지 않습니다", "nl": "MISLUKT (FAIL): bij 1 van 1 paar lukt het koppelen niet"}[l]
+		if !strings.Contains(out, banner) {
+			t.Errorf("%s: the HTML banner is not %q", l, banner)
+		}
 		assertInert(t, l+" html", out, false)
 		got := escapedForms(script, out)
 		if len(got) == 0 {

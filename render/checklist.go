@@ -475,11 +475,11 @@ func bannerText(c *report.Checklist) string {
 	}
 	switch c.Verdict {
 	case report.VerdictPass:
-		return fmt.Sprintf("PASS: all %s should pair", counted(len(c.Pairs), "pair"))
+		return tr("checklist.banner.pass", "PASS: all %s should pair", countOf("pair", len(c.Pairs)))
 	case report.VerdictFail:
-		return fmt.Sprintf("FAIL: %d of %s would not pair (%d pass, %d incomplete)", n[report.VerdictFail], counted(len(c.Pairs), "pair"), n[report.VerdictPass], n[report.VerdictIncomplete])
+		return tr("checklist.banner.fail", "FAIL: %d of %s would not pair (%d pass, %d incomplete)", n[report.VerdictFail], countOf("pair", len(c.Pairs)), n[report.VerdictPass], n[report.VerdictIncomplete])
 	}
-	return fmt.Sprintf("INCOMPLETE: %d of %s could not be judged (%d pass)", n[report.VerdictIncomplete], counted(len(c.Pairs), "pair"), n[report.VerdictPass])
+	return tr("checklist.banner.incomplete", "INCOMPLETE: %d of %s could not be judged (%d pass)", n[report.VerdictIncomplete], countOf("pair", len(c.Pairs)), n[report.VerdictPass])
 }
 
 // htmlTmpl is parsed on first use: most runs never draw HTML, and parsing
