@@ -143,3 +143,31 @@ func TestPseudoLocale(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalisedLeafOnlyProbe: a live pair whose target serves only its
+// leaf (the KB's "uploaded as a single certificate"), probed in Korean and
+// Dutch, text and Markdown; the exit code is the English one.
+func TestLocalisedLeafOnlyProbe(t *testing.T) {
+	noLeaks(t)
+	now := frozenClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, func(o *fixtures.MockOptions) { o.LeafOnly = true })
+	defer tgt.Close()
+	t.Setenv("OME_PASSWORD", "pw")
+	args := []string{"probe", "--no-color", "--timeout", "5s", "--source", src.Addr, "--target", tgt.Addr, "--user", "admin", "--ca", "source.pem"}
+	en := runCLI(t, append(args, "--lang", "en")...)
+	if en.code != 1 || !strings.Contains(en.stdout, "live-leaf-only") {
+		t.Fatalf("en: exit %d, want 1 with live-leaf-only:\n%s%s", en.code, en.stdout, en.stderr)
+	}
+	for _, l := range []string{"ko", "nl"} {
+		for _, f := range []string{"text", "markdown"} {
+			got := runCLI(t, append(args, "--lang", l, "--format", f)...)
+			if got.code != en.code {
+				t.Errorf("%s %s: exit %d, English %d", l, f, got.code, en.code)
+			}
+			evidenceGolden(t, "i18n/"+l+"/leaf-only-probe."+map[string]string{"text": "txt", "markdown": "md"}[f], ranAt.ReplaceAllString(got.stdout, "<ran>"))
+		}
+	}
+}

@@ -93,12 +93,15 @@ type Printer struct {
 // its own translation where it has one, else the English text, so that a
 // missing translation falls back to English for that message, never to
 // its id.
-var builder = sync.OnceValue(func() *catalog.Builder {
+var builder = sync.OnceValue(func() *catalog.Builder { return build(catalogues()) })
+
+// build makes the x/text catalogue from catalogues keyed by code.
+func build(cats map[string]map[string]string) *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	en := catalogues()["en"]
+	en := cats["en"]
 	for i, code := range Codes() {
 		tag := Supported[i]
-		own := catalogues()[code]
+		own := cats[code]
 		for id, enText := range en {
 			text := enText
 			if t, ok := own[id]; ok && t != "" {
@@ -110,7 +113,7 @@ var builder = sync.OnceValue(func() *catalog.Builder {
 		}
 	}
 	return b
-})
+}
 
 // New returns the printer for a language code ("en", "ko", "nl"; anything
 // else is English).

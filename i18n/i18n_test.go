@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/message"
 )
 
 // verbs lists a format's verbs without their argument indexes, sorted.
@@ -27,8 +29,10 @@ func TestCataloguesAgree(t *testing.T) {
 	}
 	for _, code := range []string{"ko", "nl"} {
 		m := Messages(code)
-		if len(m) < 90 {
-			t.Errorf("%s has %d translations", code, len(m))
+		for id := range en {
+			if _, ok := m[id]; !ok {
+				t.Errorf("%s: %s has no translation", code, id)
+			}
 		}
 		for id, s := range m {
 			e, ok := en[id]
@@ -55,7 +59,8 @@ func TestFallback(t *testing.T) {
 		p := New(code)
 		for _, id := range IDs() {
 			var args []any
-			for i, v := range verbs(Messages("en")[id]) {
+			// In the English order (verbs sorts): %s and %d may mix.
+			for i, v := range placeholder.FindAllString(Messages("en")[id], -1) {
 				if v == "%d" {
 					args = append(args, i+1)
 				} else if v != "%%" {
@@ -71,8 +76,20 @@ func TestFallback(t *testing.T) {
 	if _, ok := New("ko").T("no.such.id"); ok {
 		t.Error("an unknown id was found")
 	}
-	if got := New("ko").p.Sprintf("finding.misc.msg1", "a.pem", "empty"); !strings.Contains(got, "a.pem holds no certificate") {
-		t.Errorf("untranslated finding in ko is %q, want the English", got)
+	// Every shipped id is translated, so the fallback is shown on a
+	// catalogue with a translation removed and one left empty.
+	cats := map[string]map[string]string{"en": Messages("en"), "ko": Messages("ko"), "nl": Messages("nl")}
+	delete(cats["ko"], "finding.misc.msg1")
+	cats["nl"]["finding.misc.msg1"] = ""
+	b := build(cats)
+	for i, code := range Codes() {
+		got := message.NewPrinter(Supported[i], message.Catalog(b)).Sprintf("finding.misc.msg1", "a.pem", "empty")
+		if !strings.Contains(got, "a.pem holds no certificate") {
+			t.Errorf("untranslated finding in %s is %q, want the English", code, got)
+		}
+	}
+	if got := message.NewPrinter(Supported[1], message.Catalog(b)).Sprintf("finding.misc.msg2", "t", "a", "b", "c", "d", "e"); strings.Contains(got, "lists") {
+		t.Errorf("a translated finding in ko is English: %q", got)
 	}
 }
 
@@ -110,6 +127,10 @@ func TestIdentify(t *testing.T) {
 	}
 	if s, _ := English(id, anys(args)...); s != text {
 		t.Errorf("English(%s) = %q", id, s)
+	}
+	// A name with new lines (a hostile CN) is still an argument.
+	if id, args := Identify("pair-ca-names", "row 2: source \"A\n# B\" issued by \"R\", target \"C\" issued by \"R\""); id != "finding.pair-ca-names.msg4" || args[1] != "A\n# B" {
+		t.Errorf("Identify with a new line in an argument = %s %q", id, args)
 	}
 	if id, args := Identify("pair-ca-names", "something new"); id != Verbatim || !slices.Equal(args, []string{"something new"}) {
 		t.Errorf("unknown text: %s %v", id, args)

@@ -35,7 +35,8 @@ var patterns = sync.OnceValue(func() map[string][]pattern {
 		}
 		en := catalogues()["en"][id]
 		var b strings.Builder
-		b.WriteString(`^`)
+		// (?s): an argument (a certificate's name) may hold new lines.
+		b.WriteString(`(?s)^`)
 		for i, part := range strings.Split(en, "%s") {
 			if i > 0 {
 				b.WriteString(`(.*?)`)

@@ -31,9 +31,10 @@ func RenderChecklistMarkdown(w io.Writer, c *report.Checklist) error {
 
 // checklistHeadMarkdown is the title and the summary table.
 func checklistHeadMarkdown(b *bufio.Writer, c *report.Checklist) {
-	fmt.Fprintf(b, "# OME migration change-window checklist\n\nInventory %s, generated %s. Overall: **%s**.\n\n",
-		mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), strings.ToUpper(string(c.Verdict)))
-	b.WriteString("| pair | checked by | verdict | errors | warnings | fix first |\n|---|---|---|---|---|---|\n")
+	fmt.Fprintf(b, "# %s\n\n%s\n\n", tr("checklist.title", "OME migration change-window checklist"),
+		tr("checklist.inventory", "Inventory %s, generated %s. Overall: **%s**.", mdEsc(c.Inventory), c.Generated.Format(time.RFC3339), verdictWord(c.Verdict)))
+	fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", tr("checklist.col.pair", "pair"), tr("checklist.col.checked-by", "checked by"),
+		tr("checklist.col.verdict", "verdict"), tr("checklist.col.errors", "errors"), tr("checklist.col.warnings", "warnings"), tr("checklist.col.fix-first", "fix first"))
 	for _, p := range c.Pairs {
 		e, wn := 0, 0
 		if p.Report != nil {
@@ -43,7 +44,7 @@ func checklistHeadMarkdown(b *bufio.Writer, c *report.Checklist) {
 		if p.Report != nil && p.Report.FixFirst != nil {
 			cause = "`" + p.Report.FixFirst.Rule + "`"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, strings.ToUpper(string(p.Verdict)), e, wn, cause)
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", mdEsc(p.Name), p.Kind, verdictWord(p.Verdict), e, wn, cause)
 	}
 	b.WriteString("\n")
 	var rb strings.Builder
@@ -58,24 +59,26 @@ func manualMarkdown(b *bufio.Writer, items []report.ManualItem) {
 	if len(items) == 0 {
 		return
 	}
-	b.WriteString("\n## To confirm by hand (every pair)\n\nome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed.\n\n")
+	fmt.Fprintf(b, "\n## %s\n\n%s\n\n", tr("checklist.manual.head", "To confirm by hand (every pair)"),
+		tr("checklist.manual.intro", "ome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed."))
 	for _, m := range items {
-		fmt.Fprintf(b, "- [ ] (to confirm) %s `%s`: %s. Source: %s\n", mdEsc(m.Text), m.ID, mdEsc(m.Why), mdEsc(m.Reference))
+		fmt.Fprintf(b, "- [ ] (%s) %s `%s`: %s. %s\n", tr("checklist.manual.to-confirm", "to confirm"), mdEsc(m.Text), m.ID, mdEsc(m.Why),
+			tr("checklist.manual.source", "Source: %s", mdEsc(m.Reference)))
 	}
 }
 
 // checklistPairMarkdown is one pair's section.
 func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
-	fmt.Fprintf(b, "\n---\n\n# Pair %s\n\n", mdEsc(p.Name))
+	fmt.Fprintf(b, "\n---\n\n# %s\n\n", tr("checklist.pair", "Pair %s", mdEsc(p.Name)))
 	beforeIssuingMarkdown(b, p.BeforeIssuing)
 	if p.Error != "" {
-		fmt.Fprintf(b, "Could not be checked: %s\n", mdEsc(p.Error))
+		fmt.Fprintf(b, "%s\n", tr("checklist.not-checked", "Could not be checked: %s", mdEsc(p.Error)))
 	}
 	if p.Report == nil {
 		return nil
 	}
 	for _, s := range p.Report.Incomplete {
-		fmt.Fprintf(b, "- Not run: %s\n", mdEsc(s))
+		fmt.Fprintf(b, "- %s\n", tr("checklist.not-run", "Not run: %s", mdEsc(s)))
 	}
 	var sb strings.Builder
 	if err := RenderMarkdown(&sb, p.Report); err != nil {
@@ -98,12 +101,13 @@ func beforeIssuingMarkdown(b *bufio.Writer, items []report.BeforeIssuing) {
 	if len(items) == 0 {
 		return
 	}
-	b.WriteString("## Before issuing\n\nThe CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr).\n\n")
+	fmt.Fprintf(b, "## %s\n\n%s\n\n", tr("checklist.before.head", "Before issuing"),
+		tr("checklist.before.intro", "The CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr)."))
 	for _, it := range items {
 		it = Safe(it)
 		switch {
 		case it.Report == nil || it.Status == report.NA:
-			fmt.Fprintf(b, "- (not checked) %s %s: %s\n", it.What, mdEsc(it.File), mdEsc(it.Reason))
+			fmt.Fprintf(b, "- (%s) %s %s: %s\n", tr("text.not-checked", "not checked"), it.What, mdEsc(it.File), mdEsc(it.Reason))
 			continue
 		case it.Status >= report.Warn:
 			fmt.Fprintf(b, "- [ ] %s %s\n", it.What, mdEsc(it.File))
@@ -111,17 +115,17 @@ func beforeIssuingMarkdown(b *bufio.Writer, items []report.BeforeIssuing) {
 			fmt.Fprintf(b, "- [x] %s %s\n", it.What, mdEsc(it.File))
 		}
 		for _, f := range it.Report.Findings {
-			fmt.Fprintf(b, "  - **%s** `%s` %s", f.Severity, f.Rule, mdEsc(f.Message))
+			fmt.Fprintf(b, "  - **%s** `%s` %s", f.Severity, f.Rule, mdEsc(msg(f)))
 			if f.OMEMessageID != "" {
 				fmt.Fprintf(b, " (OME %s%s)", f.OMEMessageID, mdEsc(argsText(f.OMEMessageArgs)))
 			}
 			b.WriteString("\n")
 			if f.Severity != report.SevInfo && f.Fix != "" {
-				fmt.Fprintf(b, "    - Fix: %s\n", mdEsc(f.Fix))
+				fmt.Fprintf(b, "    - %s: %s\n", tr("word.Fix", "Fix"), mdEsc(fix(f)))
 			}
 		}
 		if it.Report.CSR != nil && len(it.Report.CSR.Names) > 0 {
-			fmt.Fprintf(b, "  - The certificate will have to cover: %s\n", mdEsc(strings.Join(it.Report.CSR.Names, ", ")))
+			fmt.Fprintf(b, "  - %s\n", tr("checklist.before.cover", "The certificate will have to cover: %s", mdEsc(strings.Join(it.Report.CSR.Names, ", "))))
 		}
 	}
 	b.WriteString("\n")
@@ -471,18 +475,24 @@ func bannerText(c *report.Checklist) string {
 	}
 	switch c.Verdict {
 	case report.VerdictPass:
-		return fmt.Sprintf("PASS: all %s should pair", counted(len(c.Pairs), "pair"))
+		return tr("checklist.banner.pass", "PASS: all %s should pair", countOf("pair", len(c.Pairs)))
 	case report.VerdictFail:
-		return fmt.Sprintf("FAIL: %d of %s would not pair (%d pass, %d incomplete)", n[report.VerdictFail], counted(len(c.Pairs), "pair"), n[report.VerdictPass], n[report.VerdictIncomplete])
+		return tr("checklist.banner.fail", "FAIL: %d of %s would not pair (%d pass, %d incomplete)", n[report.VerdictFail], countOf("pair", len(c.Pairs)), n[report.VerdictPass], n[report.VerdictIncomplete])
 	}
-	return fmt.Sprintf("INCOMPLETE: %d of %s could not be judged (%d pass)", n[report.VerdictIncomplete], counted(len(c.Pairs), "pair"), n[report.VerdictPass])
+	return tr("checklist.banner.incomplete", "INCOMPLETE: %d of %s could not be judged (%d pass)", n[report.VerdictIncomplete], countOf("pair", len(c.Pairs)), n[report.VerdictPass])
 }
 
 // htmlTmpl is parsed on first use: most runs never draw HTML, and parsing
 // it costs every process start half a millisecond.
 var htmlTmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("checklist").Funcs(template.FuncMap{
-		"upper": func(v report.Verdict) string { return strings.ToUpper(string(v)) },
+		"upper": verdictWord,
+		// t is a fixed text in the run's language (html/template escapes it).
+		"t":     func(id, en string, args ...any) string { return tr(id, en, args...) },
+		"lang":  HTMLLang,
+		"msg":   msg,
+		"fix":   fix,
+		"desc":  func(r checkRow) string { return ruleText(r.Rule, "description", r.Description) },
 		"count": func(r *report.Report, s string) int { return r.Count(report.Severity(s)) },
 		"short": report.Name.Short,
 		"timeline": func(p report.ChecklistPair) *timeline {
@@ -540,7 +550,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 			return c.Issuer.Short()
 		},
 	}).Parse(`{{template "head" .}}{{range .Pairs}}{{template "pair" .}}{{end}}{{template "foot" .}}{{define "head"}}<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>OME migration checklist</title>
+<html lang="{{lang}}"><head><meta charset="utf-8"><title>{{t "checklist.html.title" "OME migration checklist"}}</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1100px}
 h1{font-size:1.5em}h2{font-size:1.25em;border-top:2px solid #ccc;padding-top:1em;margin-top:2em}h3{font-size:1.05em}
@@ -556,29 +566,29 @@ svg text{font-size:11px;font-family:inherit}.bar.ok{fill:#5aa469}.bar.bad{fill:#
 .legend .ok{background:#5aa469}.legend .bad{background:#d9534f}.legend .src{background:#1f5fbf}.legend .tgt{background:#8a2be2}.legend .wsrc{background:rgba(31,95,191,.25)}.legend .wtgt{background:rgba(138,43,226,.25)}.legend i.src,.legend i.tgt{width:3px;height:14px}
 svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8}
 </style></head><body>
-<h1>OME migration change-window checklist</h1>
+<h1>{{t "checklist.title" "OME migration change-window checklist"}}</h1>
 <div class="banner {{.Verdict}}" role="status">{{banner .}}</div>
-<p>Inventory <code>{{.Inventory}}</code>, generated {{rfc .Generated}}. Overall: <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
+<p>{{t "checklist.html.inventory" "Inventory"}} <code>{{.Inventory}}</code>, {{t "checklist.html.generated" "generated %s." (rfc .Generated)}} {{t "checklist.html.overall" "Overall:"}} <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
 {{with .Run}}<p class="run">Ran by {{.Tool}} {{.Version}} at {{rfc .At}}. Each rule's documentation ships in the binary: <code>ome-preflight rules RULE</code>.</p>
 <table class="run"><tr><th>input</th><th>file</th><th>SHA-256</th><th>bytes</th></tr>
 {{range .Inputs}}<tr><td>{{.Role}}</td><td><code>{{.File}}</code></td><td>{{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}</td><td>{{.Bytes}}</td></tr>
 {{end}}</table>{{end}}
-<table><tr><th>pair</th><th>checked by</th><th>verdict</th><th>errors</th><th>warnings</th><th>fix first</th></tr>
+<table><tr><th>{{t "checklist.col.pair" "pair"}}</th><th>{{t "checklist.col.checked-by" "checked by"}}</th><th>{{t "checklist.col.verdict" "verdict"}}</th><th>{{t "checklist.col.errors" "errors"}}</th><th>{{t "checklist.col.warnings" "warnings"}}</th><th>{{t "checklist.col.fix-first" "fix first"}}</th></tr>
 {{range .Pairs}}<tr><td><a href="#pair-{{safeText .Name}}">{{safeText .Name}}</a></td><td>{{.Kind}}</td><td class="{{.Verdict}}">{{upper .Verdict}}</td><td>{{if .Report}}{{count .Report "error"}}{{end}}</td><td>{{if .Report}}{{count .Report "warning"}}{{end}}</td><td>{{with .Report}}{{with .FixFirst}}<code>{{.Rule}}</code>{{end}}{{end}}</td></tr>
 {{end}}</table>
-{{with .Manual}}<h2>To confirm by hand (every pair)</h2>
-<p>ome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed.</p>
-<ul class="manual">{{range .}}<li><input type="checkbox"> <span class="toconfirm">to confirm</span> {{.Text}} <code>{{.ID}}</code><div class="why">{{.Why}}. Source: {{.Reference}}</div></li>
+{{with .Manual}}<h2>{{t "checklist.manual.head" "To confirm by hand (every pair)"}}</h2>
+<p>{{t "checklist.manual.intro" "ome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed."}}</p>
+<ul class="manual">{{range .}}<li><input type="checkbox"> <span class="toconfirm">{{t "checklist.manual.to-confirm" "to confirm"}}</span> {{.Text}} <code>{{.ID}}</code><div class="why">{{.Why}}. {{t "checklist.manual.source" "Source: %s" .Reference}}</div></li>
 {{end}}</ul>{{end}}
 {{end}}{{define "pair"}}{{with safe .}}{{$p := .}}
-<h2 id="pair-{{.Name}}">Pair {{.Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
-{{if .Error}}<p class="fail">Could not be checked: {{.Error}}</p>{{end}}
-{{with .BeforeIssuing}}<h3>Before issuing</h3><p>The CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr).</p><ul>
-{{range .}}<li class="{{biClass .}}">{{biMark .}} {{.What}} <code>{{.File}}</code>{{if .Reason}}: {{.Reason}}{{end}}{{with .Report}}<ul>{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>{{end}}</ul>{{end}}</li>
+<h2 id="pair-{{.Name}}">{{t "checklist.pair" "Pair %s" .Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
+{{if .Error}}<p class="fail">{{t "checklist.not-checked" "Could not be checked: %s" .Error}}</p>{{end}}
+{{with .BeforeIssuing}}<h3>{{t "checklist.before.head" "Before issuing"}}</h3><p>{{t "checklist.before.intro" "The CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr)."}}</p><ul>
+{{range .}}<li class="{{biClass .}}">{{biMark .}} {{.What}} <code>{{.File}}</code>{{if .Reason}}: {{.Reason}}{{end}}{{with .Report}}<ul>{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>{{end}}</ul>{{end}}</li>
 {{end}}</ul>{{end}}
-{{with .Report}}{{range .Incomplete}}<p class="fail">Not run: {{.}}</p>{{end}}
+{{with .Report}}{{range .Incomplete}}<p class="fail">{{t "checklist.not-run" "Not run: %s" .}}</p>{{end}}
 {{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
-{{with .FixFirst}}<p><b>Fix this first</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .Fix}} <span class="fix">Fix: {{.Fix}}</span>{{end}}</p>{{end}}
+{{with .FixFirst}}<p><b>{{t "heading.fix-first" "Fix this first"}}</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .Fix}} <span class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</span>{{end}}</p>{{end}}
 <p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: {{if .Source.NotReached}}not reached, its clock was not read{{else}}clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}){{end}}{{if and .Source.Address .Source.File}}; the chain you expect it to serve, {{.Source.File}}, checked offline at this machine's clock{{end}}.
 Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: {{if .Target.NotReached}}not reached, its clock was not read{{else}}clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}){{end}}{{if and .Target.Address .Target.File}}; the chain you expect it to serve, {{.Target.File}}, checked offline at this machine's clock{{end}}.
 {{with .Clocks}}Skew {{dur .Skew}}; change window {{dur .Window}}.{{end}}</p>
@@ -589,11 +599,11 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 <details class="pair"><summary>Details: validity overview, checklist ({{len .Checks}} checks, {{nchecked .}} not checked), KB table, handshakes, findings ({{len .Findings}})</summary>
 {{with timeline $p}}<h3>Validity overview (to scale)</h3>
 {{template "timeline" .}}{{template "legend"}}{{end}}
-<h3>Checklist</h3>
+<h3>{{t "md.checklist" "Checklist"}}</h3>
 <table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
-{{range checkrows .}}<tr><td>{{.Description}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
+{{range checkrows .}}<tr><td>{{desc .}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
 {{end}}</table>
-{{if .Rows}}<h3>Issued to / issued by (KB 000221202)</h3>
+{{if .Rows}}<h3>{{t "md.kb-table" "Issued to / issued by (KB 000221202)"}}</h3>
 <table><tr><th>source issued to</th><th>source issued by</th><th></th><th>target issued to</th><th>target issued by</th></tr>
 {{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
 {{end}}</table>{{end}}
@@ -601,8 +611,8 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
 {{$a := .Target}}{{with .Target.Observed}}<h3>Target as observed</h3>{{if $a.NotReached}}<p class="fail">Not reached: nothing was observed (see <code>live-unreachable</code>).</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
 {{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
-{{if .Findings}}<h3>Findings</h3><p class="run">A rule's documentation: <code>ome-preflight rules RULE</code> (in the binary, no web needed).</p><ul>
-{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{.Message}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">Fix: {{.Fix}}</div>{{end}}</li>
+{{if .Findings}}<h3>{{t "md.findings" "Findings"}}</h3><p class="run">A rule's documentation: <code>ome-preflight rules RULE</code> (in the binary, no web needed).</p><ul>
+{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
 </details>
 {{end}}{{end}}{{end}}{{define "legend"}}<ul class="legend"><li><i class="ok"></i>certificate valid at both clocks through the window</li><li><i class="bad"></i>certificate not valid at a clock or expiring within the window (the red note says by how much)</li><li><i class="src"></i>source clock</li><li><i class="tgt"></i>target clock</li><li><i class="wsrc"></i>change window from the source clock</li><li><i class="wtgt"></i>change window from the target clock</li></ul>{{end}}{{define "foot"}}

@@ -32,8 +32,8 @@ func RenderChecklistTicket(w io.Writer, cl *report.Checklist) error {
 	for _, p := range cl.Pairs {
 		n[p.Verdict]++
 	}
-	fmt.Fprintf(&b, "OME migration checklist %s: %s (%s: %d pass, %d fail, %d incomplete)\n", oneLine(cl.Inventory), strings.ToUpper(string(cl.Verdict)),
-		counted(len(cl.Pairs), "pair"), n[report.VerdictPass], n[report.VerdictFail], n[report.VerdictIncomplete])
+	fmt.Fprintf(&b, "%s\n", tr("summary.checklist", "OME migration checklist %s: %s (%s: %d pass, %d fail, %d incomplete)", oneLine(cl.Inventory), verdictWord(cl.Verdict),
+		countOf("pair", len(cl.Pairs)), n[report.VerdictPass], n[report.VerdictFail], n[report.VerdictIncomplete]))
 	for _, l := range runLines(cl.Run, 0) {
 		b.WriteString(l + "\n")
 	}
@@ -42,7 +42,7 @@ func RenderChecklistTicket(w io.Writer, cl *report.Checklist) error {
 		b.WriteString("\n")
 		var lines []string
 		if p.Report == nil {
-			lines = []string{fmt.Sprintf("Pair %s: %s, could not be checked: %s", oneLine(p.Name), strings.ToUpper(string(p.Verdict)), oneLine(p.Error))}
+			lines = []string{tr("summary.pair-not-checked", "Pair %s: %s, could not be checked: %s", oneLine(p.Name), verdictWord(p.Verdict), oneLine(p.Error))}
 		} else {
 			lines = summaryLines(p.Report, p.Name, false)
 		}
@@ -59,33 +59,33 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 	subject := r.Command
 	switch {
 	case pair != "":
-		subject = "Pair " + oneLine(pair) + " (" + r.Command + ")"
+		subject = tr("checklist.pair", "Pair %s", oneLine(pair)) + " (" + r.Command + ")"
 	case (r.Command == "check" || r.Command == "template") && r.Input != nil:
 		subject = r.Command + " " + oneLine(r.Input.File)
 	case r.Source != nil && r.Target != nil:
 		subject = fmt.Sprintf("%s %s -> %s", r.Command, oneLine(r.Source.Where()), oneLine(r.Target.Where()))
 	}
 	e, wn, nc := r.Count(report.SevError), r.Count(report.SevWarning), r.NotCheckedCount()
-	l = append(l, fmt.Sprintf("%s: %s (%s, %s, %d not checked)", subject, strings.ToUpper(string(r.Verdict)), counted(e, "error"), counted(wn, "warning"), nc))
+	l = append(l, tr("summary.head", "%s: %s (%s, %s, %d not checked)", subject, verdictWord(r.Verdict), countOf("error", e), countOf("warning", wn), nc))
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
 			side = string(f.Side) + ": "
 		}
-		l = append(l, clip(fmt.Sprintf("Fix first: [%s] %s%s", f.Rule, side, oneLine(f.Message)), 400))
+		l = append(l, clip(tr("summary.fix-first", "Fix first: [%s] %s%s", f.Rule, side, oneLine(msg(*f))), 400))
 		if f.Fix != "" {
-			l = append(l, "  fix: "+oneLine(f.Fix)) // whole: a fix is often a command to paste
+			l = append(l, "  "+tr("word.fix", "fix")+": "+oneLine(fix(*f))) // whole: a fix is often a command to paste
 		}
 	}
 	if rules := ruleList(r, report.SevError); rules != "" {
-		l = append(l, "Errors: "+rules)
+		l = append(l, tr("summary.errors", "Errors: %s", rules))
 	}
 	if len(r.Incomplete) > 0 {
-		l = append(l, clip(fmt.Sprintf("Not run (%d): %s", len(r.Incomplete), oneLine(r.Incomplete[0])), 300))
+		l = append(l, clip(tr("summary.not-run", "Not run (%d): %s", len(r.Incomplete), oneLine(r.Incomplete[0])), 300))
 	}
 	if r.Command == "check" {
 		if r.EvaluatedAt != nil {
-			l = append(l, "Judged at: "+r.EvaluatedAt.Format(time.RFC3339))
+			l = append(l, tr("summary.judged-at", "Judged at: %s", r.EvaluatedAt.Format(time.RFC3339)))
 		}
 		l = append(l, "Leaf SHA-256: "+leafSHA(r.Chain))
 	} else if r.Command == "template" {
@@ -97,11 +97,11 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 		if r.Source != nil && r.Target != nil {
 			clock := func(a *report.Appliance) string {
 				if !a.Reached() {
-					return "not reached" // its clock was never read: no time is stated
+					return tr("summary.not-reached", "not reached") // its clock was never read: no time is stated
 				}
 				return fmt.Sprintf("%s (%s)", a.Clock.Format(time.RFC3339), a.ClockSource)
 			}
-			clocks := fmt.Sprintf("Clocks: source %s, target %s", clock(r.Source), clock(r.Target))
+			clocks := tr("summary.clocks", "Clocks: source %s, target %s", clock(r.Source), clock(r.Target))
 			if c := r.Clocks; c != nil {
 				clocks += fmt.Sprintf("; skew %s (max %s); window %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 			}
@@ -114,9 +114,9 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			switch {
 			case sd.a == nil:
 			case !sd.a.Reached():
-				l = append(l, clip(fmt.Sprintf("Not reached: %s %s: %s", sd.name, oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
+				l = append(l, clip(tr("summary.not-reached.side", "Not reached: %s %s: %s", sd.name, oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
 			case r.Source == nil || r.Target == nil:
-				l = append(l, fmt.Sprintf("Clock: %s %s (%s)", sd.name, sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
+				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sd.name, sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
 			}
 		}
 		if w := r.WhatChanged; w != nil {

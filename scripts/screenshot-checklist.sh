@@ -7,6 +7,8 @@
 # checklist of four file pairs (one passes, three fail: different
 # intermediates, a leaf that expired ten days ago, a leaf that expires
 # inside the 4h window) and screenshots checklist.html at 1280x2000.
+# OME_LANG=ko (or nl) draws it in that language (Korean needs a Hangul
+# font: apt-get install fonts-nanum).
 # Needs chromium (apt-get install chromium). Talks to no network.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +37,7 @@ pairs:
     target: { chain: window-too-long/target.pem }
 YAML
 rc=0
-"$work/ome-preflight" checklist --out "$work/out" "$work/lab/inventory.yaml" || rc=$?
+"$work/ome-preflight" --lang "${OME_LANG:-en}" checklist --out "$work/out" "$work/lab/inventory.yaml" || rc=$?
 # Three pairs fail: exit 1 is the expected verdict; anything else is not.
 [ "$rc" -eq 1 ] || { echo "screenshot-checklist: checklist exited $rc, want 1 (three failing pairs)" >&2; exit 1; }
 "$root/scripts/screenshot-html.sh" "$work/out/checklist.html" "$out" "${SIZE:-1280x2000}"
