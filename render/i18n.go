@@ -120,3 +120,23 @@ func (t *table) Flush() error {
 	_, err := io.WriteString(t.w, b.String())
 	return err
 }
+
+// sideWord is a role word ("source", "target", "pair") in the run's
+// language.
+func sideWord(s report.Side) string {
+	return i18n.T("side."+string(s), string(s))
+}
+
+// sideTitle is sideWord at the start of a line or heading ("Source").
+func sideTitle(s report.Side) string {
+	en := strings.ToUpper(string(s)[:1]) + string(s)[1:]
+	if s == "" {
+		en = ""
+	}
+	return i18n.T("side.title."+string(s), en)
+}
+
+// roleWord is "server" or "client" (a Usage's role) in the run's language.
+func roleWord(u report.Usage) string {
+	return i18n.T("role."+u.Role(), u.Role())
+}

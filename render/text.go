@@ -637,16 +637,17 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 	return err
 }
 
-func sideHeader(name string, sd *report.Appliance) string {
+func sideHeader(side report.Side, sd *report.Appliance) string {
+	name := sideWord(side)
 	if sd == nil {
-		return name + ": not given (one appliance alone)"
+		return tr("text.side.not-given", "%s: not given (one appliance alone)", name)
 	}
-	h := fmt.Sprintf("%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
+	h := tr("text.side.clock", "%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
 	if !sd.Reached() {
-		h = fmt.Sprintf("%s: %s, not reached (its clock was not read)", name, sd.Address)
+		h = tr("text.side.not-reached", "%s: %s, not reached (its clock was not read)", name, sd.Address)
 	}
 	if sd.Address != "" && sd.File != "" {
-		h += fmt.Sprintf("; the chain you expect it to serve, %s, checked offline at this machine's clock", sd.File)
+		h += tr("text.side.offline", "; the chain you expect it to serve, %s, checked offline at this machine's clock", sd.File)
 	}
 	return h
 }
@@ -682,19 +683,19 @@ func kbTable(b *strings.Builder, rows []report.Row, p painter) {
 }
 
 func renderPairText(b *strings.Builder, r *report.Report, p painter) {
-	fmt.Fprintf(b, "%s\n  %s\n  %s\n", p.bold(r.Command), sideHeader("source", r.Source), sideHeader("target", r.Target))
+	fmt.Fprintf(b, "%s\n  %s\n  %s\n", p.bold(r.Command), sideHeader(report.SideSource, r.Source), sideHeader(report.SideTarget, r.Target))
 	if len(r.Rows) > 0 {
 		b.WriteString("\n")
 		kbTable(b, r.Rows, p)
 	}
 	if len(r.Trust) > 0 {
-		b.WriteString("\ntrust (each appliance verifies the other's chain with its own root, at its own clock):\n")
+		b.WriteString("\n" + tr("text.trust.head", "trust (each appliance verifies the other's chain with its own root, at its own clock):") + "\n")
 		for _, t := range r.Trust {
 			mark := p.green("ok  ")
 			if !t.OK {
 				mark = p.red("FAIL")
 			}
-			fmt.Fprintf(b, "  %s %s accepts %s as %s (%s)\n", mark, t.Verifier, t.Presenter, t.Usage.Role(), t.Usage)
+			fmt.Fprintf(b, "  %s %s\n", mark, tr("text.trust.line", "%s accepts %s as %s (%s)", sideWord(t.Verifier), sideWord(t.Presenter), roleWord(t.Usage), t.Usage))
 		}
 	}
 	for _, sd := range []struct {
@@ -711,7 +712,7 @@ func renderPairText(b *strings.Builder, r *report.Report, p painter) {
 		}
 	}
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "\nclocks: skew %s (max %s), change window %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
+		b.WriteString("\n" + tr("text.clocks", "clocks: skew %s (max %s), change window %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window)) + "\n")
 	}
 	whatChangedText(b, r.WhatChanged, p)
 	if r.WizardMessage != "" {
@@ -878,21 +879,21 @@ func firstClause(s string) string {
 }
 
 func observedText(b *strings.Builder, name report.Side, o *report.Observation, p painter) {
-	fmt.Fprintf(b, "\n%s %s:", name, o.Address)
+	fmt.Fprintf(b, "\n%s %s:", sideWord(name), o.Address)
 	if o.TLSVersion != "" {
 		fmt.Fprintf(b, " %s, %s;", o.TLSVersion, o.CipherSuite)
 	}
 	switch {
 	case len(o.Handshakes) == 0 && len(o.Failures) > 0:
-		b.WriteString(" not reached")
+		b.WriteString(" " + tr("text.obs.not-reached", "not reached"))
 	case !o.RequestsClientCert:
-		b.WriteString(" does not request a client certificate")
+		b.WriteString(" " + tr("text.obs.no-client-cert-request", "does not request a client certificate"))
 	case len(o.AcceptableCAs) == 0:
-		b.WriteString(" requests a client certificate (any CA)")
+		b.WriteString(" " + tr("text.obs.client-cert-any", "requests a client certificate (any CA)"))
 	default:
-		fmt.Fprintf(b, " requests a client certificate from [%s]", strings.Join(report.ShortNames(o.AcceptableCAs), ", "))
+		b.WriteString(" " + tr("text.obs.client-cert-from", "requests a client certificate from [%s]", strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
 	}
-	fmt.Fprintf(b, "\n  clock %s from %s\n", o.Clock.Format(time.RFC3339), o.ClockSource)
+	b.WriteString("\n  " + tr("text.obs.clock", "clock %s from %s", o.Clock.Format(time.RFC3339), o.ClockSource) + "\n")
 	if w := waitText(o.Wait); w != "" {
 		fmt.Fprintf(b, "  %s\n", w)
 	}
@@ -903,18 +904,18 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 		}
 		if !h.OK && h.Kind == report.KindObserve && o.RequestsClientCert {
 			// Expected: we observe without a certificate; it insists on one.
-			mark, h.Error = "--  ", "closed without a client certificate, as an appliance that requires one does"
+			mark, h.Error = "--  ", tr("text.obs.closed-no-client-cert", "closed without a client certificate, as an appliance that requires one does")
 		}
-		who := "no client certificate"
+		who := tr("text.hs.no-client-cert", "no client certificate")
 		if h.ClientCert.DN != "" {
-			who = "client " + h.ClientCert.Short()
+			who = tr("text.hs.client", "client %s", h.ClientCert.Short())
 		}
-		fmt.Fprintf(b, "  %s handshake %s (%s)", mark, h.Kind, who)
+		fmt.Fprintf(b, "  %s %s", mark, tr("text.hs.line", "handshake %s (%s)", h.Kind, who))
 		if h.Version != "" {
 			fmt.Fprintf(b, ": %s, %s", h.Version, strings.Join(report.ShortNames(h.PeerChain), " -> "))
 		}
 		if h.VerifiedAt != "" {
-			fmt.Fprintf(b, ", verified with the peer's root at %s", h.VerifiedAt)
+			b.WriteString(tr("text.hs.verified", ", verified with the peer's root at %s", h.VerifiedAt))
 		}
 		if h.HTTPStatus != 0 {
 			fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
