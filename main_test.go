@@ -164,14 +164,14 @@ var goldenDir = func() string { wd, _ := os.Getwd(); return filepath.Join(wd, "t
 var (
 	unstable      = regexp.MustCompile(`[0-9a-f]{16}\.\.\.`)
 	unstableWhole = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
-	unstableBytes = regexp.MustCompile(`SHA-256 (` + "`?" + `<sha256>` + "`?" + `) \(\d+ bytes\)`)
+	unstableBytes = regexp.MustCompile(`SHA-256 (` + "`?" + `<sha256>` + "`?" + `) \(\d+( bytes|바이트)\)`)
 )
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	got = unstable.ReplaceAllString(got, "<hash>...")
 	got = unstableWhole.ReplaceAllString(got, "<sha256>")
-	got = unstableBytes.ReplaceAllString(got, "SHA-256 $1 (N bytes)")
+	got = unstableBytes.ReplaceAllString(got, "SHA-256 $1 (N$2)")
 	path := filepath.Join(goldenDir, name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -574,7 +574,7 @@ func TestReadmeExamples(t *testing.T) {
 		// Dates, and the inputs' digests and sizes (fresh keys each run).
 		norm := func(s string) string {
 			s = unstableWhole.ReplaceAllString(dates.ReplaceAllString(s, "DATE"), "<sha256>")
-			return unstableBytes.ReplaceAllString(s, "SHA-256 $1 (N bytes)")
+			return unstableBytes.ReplaceAllString(s, "SHA-256 $1 (N$2)")
 		}
 		gotLines, wantLines := strings.Split(strings.TrimSpace(norm(res.stdout)), "\n"), strings.Split(strings.TrimSpace(norm(shown)), "\n")
 		// The README elides the middle of the error list with "  ...".

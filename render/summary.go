@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,11 +88,11 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 		if r.EvaluatedAt != nil {
 			l = append(l, tr("summary.judged-at", "Judged at: %s", r.EvaluatedAt.Format(time.RFC3339)))
 		}
-		l = append(l, "Leaf SHA-256: "+leafSHA(r.Chain))
+		l = append(l, tr("summary.leaf-sha", "Leaf SHA-256: %s", leafSHA(r.Chain)))
 	} else if r.Command == "template" {
 		if t := r.Template; t != nil {
-			l = append(l, clip(fmt.Sprintf("Template: %s, schema %d; issued EKU %s", oneLine(t.Name), t.SchemaVersion, oneLine(strings.Join(t.ExtKeyUsage, ", "))), 300))
-			l = append(l, "Issue with: "+oneLine(t.Certreq))
+			l = append(l, clip(tr("summary.template", "Template: %s, schema %d; issued EKU %s", oneLine(t.Name), t.SchemaVersion, oneLine(strings.Join(t.ExtKeyUsage, ", "))), 300))
+			l = append(l, tr("summary.issue-with", "Issue with: %s", oneLine(t.Certreq)))
 		}
 	} else {
 		if r.Source != nil && r.Target != nil {
@@ -103,7 +104,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			}
 			clocks := tr("summary.clocks", "Clocks: source %s, target %s", clock(r.Source), clock(r.Target))
 			if c := r.Clocks; c != nil {
-				clocks += fmt.Sprintf("; skew %s (max %s); window %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
+				clocks += tr("summary.skew", "; skew %s (max %s); window %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
 			}
 			l = append(l, clocks)
 		}
@@ -114,22 +115,22 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			switch {
 			case sd.a == nil:
 			case !sd.a.Reached():
-				l = append(l, clip(tr("summary.not-reached.side", "Not reached: %s %s: %s", sd.name, oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
+				l = append(l, clip(tr("summary.not-reached.side", "Not reached: %s %s: %s", sideWord(sd.name), oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
 			case r.Source == nil || r.Target == nil:
-				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sd.name, sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
+				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sideWord(sd.name), sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
 			}
 		}
 		if w := r.WhatChanged; w != nil {
 			var items []string
 			for _, c := range w.Items {
 				if c.Changed {
-					items = append(items, fmt.Sprintf("%s %s: %s -> %s", c.Side, c.Item, oneLine(c.Before), oneLine(c.After)))
+					items = append(items, fmt.Sprintf("%s %s: %s -> %s", sideWord(c.Side), c.Item, oneLine(c.Before), oneLine(c.After)))
 				}
 			}
 			if len(items) == 0 {
-				items = []string{"nothing"}
+				items = []string{tr("summary.nothing", "nothing")}
 			}
-			l = append(l, clip(fmt.Sprintf("Changed since %s: %s", oneLine(w.Baseline), strings.Join(items, "; ")), 400))
+			l = append(l, clip(tr("summary.changed-since", "Changed since %s: %s", oneLine(w.Baseline), strings.Join(items, "; ")), 400))
 		}
 		var versions []string
 		for _, sd := range []struct {
@@ -137,18 +138,18 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			a    *report.Appliance
 		}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 			if sd.a != nil {
-				versions = append(versions, string(sd.name)+" "+omeVersion(sd.a))
+				versions = append(versions, sideWord(sd.name)+" "+omeVersion(sd.a))
 			}
 		}
 		if len(versions) > 0 {
-			l = append(l, "OME versions: "+strings.Join(versions, ", "))
+			l = append(l, tr("summary.ome-versions", "OME versions: %s", strings.Join(versions, ", ")))
 		}
 		for _, sd := range []struct {
-			name string
+			name report.Side
 			a    *report.Appliance
-		}{{"source", r.Source}, {"target", r.Target}} {
+		}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 			if sd.a != nil {
-				l = append(l, fmt.Sprintf("Leaf SHA-256 %s: %s", sd.name, leafSHA(sd.a.Chain)))
+				l = append(l, tr("summary.leaf-sha.side", "Leaf SHA-256 %s: %s", sideWord(sd.name), leafSHA(sd.a.Chain)))
 			}
 		}
 	}
@@ -171,7 +172,7 @@ func runLines(run *report.Run, room int) []string {
 	if run == nil {
 		return nil
 	}
-	l := []string{fmt.Sprintf("Tool: %s %s, ran %s", run.Tool, oneLine(run.Version), run.At.Format(time.RFC3339))}
+	l := []string{tr("summary.tool", "Tool: %s %s, ran %s", run.Tool, oneLine(run.Version), run.At.Format(time.RFC3339))}
 	if room > 0 {
 		room--
 	}
@@ -182,7 +183,7 @@ func inputLines(in []report.InputHash, room int) []string {
 	var l []string
 	for i, h := range in {
 		if room > 0 && len(l) == room-1 && i < len(in)-1 {
-			l = append(l, fmt.Sprintf("Inputs: %d more (their SHA-256 in --format json)", len(in)-i))
+			l = append(l, tr("summary.inputs-more", "Inputs: %d more (their SHA-256 in --format json)", len(in)-i))
 			break
 		}
 		l = append(l, inputLine(h))
@@ -196,9 +197,10 @@ func inputLines(in []report.InputHash, room int) []string {
 // inputLine is "Input source chain source.pem: SHA-256 ab12... (3456 bytes)".
 func inputLine(h report.InputHash) string {
 	if h.SHA256 == "" {
-		return fmt.Sprintf("Input %s %s: %s", h.Role, oneLine(h.File), oneLine(h.Error))
+		return tr("summary.input.error", "Input %s %s: %s", h.Role, oneLine(h.File), oneLine(h.Error))
 	}
-	return fmt.Sprintf("Input %s %s: SHA-256 %s (%d bytes)", h.Role, oneLine(h.File), h.SHA256, h.Bytes)
+	// Bytes as a string: the catalogue's %d would group digits ("3,528").
+	return tr("summary.input", "Input %s %s: SHA-256 %s (%s bytes)", h.Role, oneLine(h.File), h.SHA256, strconv.FormatInt(h.Bytes, 10))
 }
 
 // omeVersion is the version an appliance's API gave, or why there is none.
