@@ -127,15 +127,6 @@ func sideWord(s report.Side) string {
 	return i18n.T("side."+string(s), string(s))
 }
 
-// sideTitle is sideWord at the start of a line or heading ("Source").
-func sideTitle(s report.Side) string {
-	en := strings.ToUpper(string(s)[:1]) + string(s)[1:]
-	if s == "" {
-		en = ""
-	}
-	return i18n.T("side.title."+string(s), en)
-}
-
 // roleWord is "server" or "client" (a Usage's role) in the run's language.
 func roleWord(u report.Usage) string {
 	return i18n.T("role."+u.Role(), u.Role())
