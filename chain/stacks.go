@@ -240,13 +240,14 @@ func (s *search) opensslRefusesFirstPath(start int, valid []int, o VerifyOptions
 	msg := fmt.Sprintf("OpenSSL refuses, Java accepts (inferred from OpenSSL 3.0's path building, which does not backtrack): OpenSSL builds %s and %s; Java's path builder backtracks to %s",
 		pathNames(s.pathCerts(op)), why, pathNames(s.pathCerts(valid)))
 	if extra {
-		msg += fmt.Sprintf(". Serve only that path: leave \"%s\" (issued by \"%s\", serial %X) out of the chain", Name(fault), issuerName(fault), fault.SerialNumber)
+		msg += fmt.Sprintf(". Serve only that path: leave \"%s\" (issued by \"%s\", serial %X) out of the chain", Name(fault), IssuerName(fault), fault.SerialNumber)
 	}
 	fix := "Upload (and serve) exactly one path, leaf first and root last, without alternative or cross-signed copies of its CAs: OpenSSL uses the certificates in the order given and does not try another path."
 	return &limitError{StacksDisagree, fault, msg, fix}
 }
 
-func issuerName(c *x509.Certificate) string {
+// IssuerName is how a report names c's issuer: its CN, else its DN.
+func IssuerName(c *x509.Certificate) string {
 	if c.Issuer.CommonName != "" {
 		return c.Issuer.CommonName
 	}

@@ -923,7 +923,7 @@ func checkAPICert(p *LivePair) []sideResult {
 		if !sameName(api.CertIssuedTo, leaf.Subject) || !sameName(api.CertIssuedBy, leaf.Issuer) {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, CertIndex: intp(0), Details: fmt.Sprintf(
 				"%s %s: the API reports a certificate issued to \"%s\" by \"%s\", but the appliance presents \"%s\" issued by \"%s\"",
-				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), issuerName(leaf))}})
+				sd.name, sd.obs.Address, api.CertIssuedTo, api.CertIssuedBy, chain.Name(leaf), chain.IssuerName(leaf))}})
 			continue
 		}
 		if api.CertSAN != "" && !sameSANs(api.CertSAN, leaf) {
@@ -991,13 +991,6 @@ func sanText(c *x509.Certificate) string {
 		return "no SAN"
 	}
 	return "\"" + strings.Join(names, ",") + "\""
-}
-
-func issuerName(c *x509.Certificate) string {
-	if c.Issuer.CommonName != "" {
-		return c.Issuer.CommonName
-	}
-	return c.Issuer.String()
 }
 
 var ruleAPIProxy = &liveRule{Rule: Rule{ID: "api-proxy", Family: FamilyLive, Severity: SevWarning, Inferred: true,
