@@ -72,7 +72,7 @@ golden:
 # input fails the run after FUZZTIMEOUT.
 FUZZ_TARGETS := ./chain:FuzzParse ./chain:FuzzParseCSR ./chain:FuzzPKCS7 ./chain:FuzzPKCS12 \
 	./chain:FuzzBase64Loose ./adcs:FuzzParse \
-	./explain:FuzzExplain ./probe:FuzzOMEJSON ./probe:FuzzServerHello .:FuzzInventory .:FuzzDuration .:FuzzArgs .:FuzzTerminalLines
+	./explain:FuzzExplain ./probe:FuzzOMEJSON ./probe:FuzzServerHello ./probe:FuzzFlight .:FuzzInventory .:FuzzDuration .:FuzzArgs .:FuzzTerminalLines
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; budget=$(FUZZTIME); [ $$name = FuzzTerminalLines ] && budget=$(FUZZTIME_TERMINAL); \

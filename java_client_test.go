@@ -105,6 +105,20 @@ func TestLiveAgainstJavaClient(t *testing.T) {
 			return server(t, "expired", "target-expired", []string{"inter", "root"}, "-tls1_2")
 		}, nil},
 		{"another CA", func(t *testing.T) string { return server(t, "other", "target-other", []string{"oroot"}, "-tls1_2") }, nil},
+		// Suites Go cannot complete: the probe reads the chain and the key
+		// signature from the server's flight and infers the rest.
+		{"only DHE, client certificate required, stand-in from the CA", func(t *testing.T) string {
+			return server(t, "dhe-verify", "target", []string{"inter", "root"}, "-tls1_2", "-cipher", "DHE-RSA-AES256-SHA256", "-Verify", "2", "-CAfile", cas)
+		}, []string{standin, standinKey}},
+		{"only DHE, client certificate required, stand-in from another CA", func(t *testing.T) string {
+			return server(t, "dhe-verify-other", "target", []string{"inter", "root"}, "-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384", "-Verify", "2", "-CAfile", cas)
+		}, []string{write("ostandin-dhe.pem", fixtures.PEM(p.Chain("ostandin", "oroot")...)), write("ostandin-dhe.key", fixtures.KeyPEM(p.Certs["ostandin"].Key))}},
+		{"only CBC-SHA384, another CA", func(t *testing.T) string {
+			return server(t, "cbc-other", "target-other", []string{"oroot"}, "-tls1_2", "-cipher", "ECDHE-RSA-AES256-SHA384")
+		}, nil},
+		{"only DHE, expired leaf", func(t *testing.T) string {
+			return server(t, "dhe-expired", "target-expired", []string{"inter", "root"}, "-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384")
+		}, nil},
 		{"client certificate required, stand-in from the CA", func(t *testing.T) string {
 			return server(t, "verify", "target", []string{"inter", "root"}, "-tls1_2", "-Verify", "2", "-CAfile", cas)
 		}, []string{standin, standinKey}},
@@ -158,14 +172,12 @@ func TestLiveAgainstJavaClient(t *testing.T) {
 }
 
 // javaMatrixKnown are the cases where the probe and the Java client part
-// ways today, each with the probe's exit code and why.
+// ways today, each with the probe's exit code and why: none since the
+// probe reads the flight of suites Go cannot complete (DHE, CBC-SHA384).
 var javaMatrixKnown = map[string]struct {
 	code int
 	why  string
 }{
-	"only DHE-RSA-AES256-GCM-SHA384": {3, "Go's crypto/tls cannot complete a DHE handshake: the probe's own ClientHello proves the server accepts " +
-		"one of OME's suites (live-tls warns), but no handshake shows the chain and key, so the checks on it are na (incomplete); Java connects"},
-	"only ECDHE-RSA-AES256-SHA384 (CBC)": {3, "as the DHE case: Go's crypto/tls has no CBC-SHA384 suite"},
 }
 
 // freeLoopback is a loopback address with a port free a moment ago.

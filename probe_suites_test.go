@@ -58,9 +58,11 @@ func startListening(t *testing.T, cmd *exec.Cmd, addr string) {
 }
 
 // live-tls is judged with a ClientHello that offers exactly OME's four
-// suites, against OpenSSL servers: one that speaks only a suite Go cannot
-// complete (reported as such, not as unreachable), one that speaks none of
-// OME's (refused: an error), and the Go mock that speaks OME's GCM suite.
+// suites, against OpenSSL servers: those that speak only a suite Go cannot
+// complete (reached: the chain and key signature are read from their TLS
+// 1.2 flight, and live-handshake says the handshake was not completed,
+// never unreachable or a handshake failure), one that speaks none of
+// OME's (refused: an error), and one that speaks OME's GCM suite.
 func TestProbeJudgesOMESuites(t *testing.T) {
 	now := labClock(t)
 	dir := pairLab(t, "good-pair")
@@ -71,13 +73,17 @@ func TestProbeJudgesOMESuites(t *testing.T) {
 		args      []string
 		tls       report.Status
 		unreached report.Status
+		rule      string // the rule whose finding says detail
 		detail    string
+		flight    bool // the chain was read from the flight
 	}{
 		{"only DHE-RSA-AES256-GCM-SHA384 (Go cannot complete it)", []string{"-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384"},
-			report.Warn, report.NA, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, one of OME's four suites, but no suite Go's TLS can complete"},
+			report.Pass, report.Pass, "live-handshake", "the handshake was not completed: this tool's TLS cannot complete TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", true},
+		{"only ECDHE-RSA-AES256-SHA384 (CBC: Go cannot complete it)", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES256-SHA384"},
+			report.Pass, report.Pass, "live-handshake", "this tool's TLS cannot complete TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", true},
 		{"only AES-128 suites (none of OME's)", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"},
-			report.Error, report.Pass, "refuses a TLS 1.2 ClientHello that offers only OME's four suites (handshake_failure)"},
-		{"OME's ECDHE GCM suite", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"}, report.Pass, report.Pass, ""},
+			report.Error, report.Pass, "live-tls", "refuses a TLS 1.2 ClientHello that offers only OME's four suites (handshake_failure)", false},
+		{"OME's ECDHE GCM suite", []string{"-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"}, report.Pass, report.Pass, "", "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,12 +103,24 @@ func TestProbeJudgesOMESuites(t *testing.T) {
 			}
 			found := tc.detail == ""
 			for _, f := range r.Findings {
-				if f.Rule == "live-tls" && strings.Contains(f.Message, tc.detail) {
+				if f.Rule == tc.rule && strings.Contains(f.Message, tc.detail) {
 					found = true
 				}
 			}
 			if !found {
-				t.Errorf("no live-tls finding says %q:\n%s", tc.detail, res.stdout)
+				t.Errorf("no %s finding says %q:\n%s", tc.rule, tc.detail, res.stdout)
+			}
+			if tc.flight {
+				o := r.Target.Observed
+				if res.code != 0 || len(r.Target.Chain) != 3 || !o.OMESuites.FlightRead || len(o.Failures) != 0 || o.TLSVersion != "TLS 1.2" {
+					t.Errorf("exit %d, %d certificates observed, flight read %v, failures %v, %s; want 0, the 3 served, true, none, TLS 1.2",
+						res.code, len(r.Target.Chain), o.OMESuites.FlightRead, o.Failures, o.TLSVersion)
+				}
+				for _, h := range o.Handshakes {
+					if h.Stage != report.StageFlight || strings.Contains(h.Error, "handshake failure") {
+						t.Errorf("target handshake %s: stage %q, %s; want the flight's, not a handshake failure", h.Kind, h.Stage, h.Error)
+					}
+				}
 			}
 			if sp := r.Target.Observed.OMESuites; sp == nil || len(sp.Offered) != 4 {
 				t.Errorf("ome_suites %+v: want OME's four suites offered", sp)

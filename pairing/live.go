@@ -750,6 +750,10 @@ func checkHandshake(p *LivePair) []sideResult {
 			case report.StageWeak:
 				out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
 					"%s %s: its chain verifies with the %s's root but for a weak signature, which Go refuses: %s; %s", sd.name, sd.obs.Address, sd.name.Other(), hs.Error, weakNote)}})
+			case report.StageFlight:
+				out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+					"%s %s: its chain verifies with the %s's root at the %s's clock %s, but the handshake was not completed: %s", sd.name, sd.obs.Address, sd.name.Other(), sd.name.Other(), hs.VerifiedAt, hs.Error),
+					Fix: "Nothing to fix for OME if the rest holds; to let this tool complete the handshake, enable TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 on the appliance as well."}})
 			case report.StageDiffers:
 				out = append(out, sideResult{sd.name, Result{Status: NA, Reason: fmt.Sprintf(
 					"the verifying handshake to the %s %s reached another certificate than the observed one (live-chain-differs)", sd.name, sd.obs.Address)}})

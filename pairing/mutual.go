@@ -91,6 +91,10 @@ func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.T
 		// certificate (or its absence) in its HTTP answer: a refusal, not
 		// a pass.
 		hs.Error, hs.Stage, hs.HTTPStatus = "refused at the HTTP level after the handshake ("+httpRefusal(m)+")", report.StageClientCert, m.HTTPStatus
+	case m.Flight != "":
+		// The chain verifies and the key was proven from the flight; the
+		// handshake was not completed: not a pass, not a refusal.
+		hs.Error, hs.Stage = m.Flight, report.StageFlight
 	default:
 		hs.OK, hs.HTTPStatus = true, m.HTTPStatus
 	}

@@ -139,7 +139,7 @@ var models = map[string]string{
 	"live-client-ca":      "OpenSSL (port 443) requesting client certificates, RFC 5246 7.4.4 (inferred)",
 	"live-no-client-auth": "OpenSSL (port 443): whether it requests a client certificate is not documented (inferred)",
 	"live-tls":            "OME's four TLS 1.2 suites (OME 3.6 Security Configuration Guide), offered exactly as OME's client would (inferred)",
-	"live-handshake":      "Go's TLS client as a stand-in for OME's Java client; nginx-style HTTP refusals recognised (inferred)",
+	"live-handshake":      "Go's TLS client as a stand-in for OME's Java client; nginx-style HTTP refusals recognised; for the suites Go cannot complete (DHE, CBC-SHA384) the appliance's TLS 1.2 flight is read and the rest inferred",
 	"live-clock":          "this tool's probe (OME API UtcTime, HTTP Date)",
 	"api-access":          "OME API (GET only)",
 	"api-version":         "OME migration prerequisites (OME 4.0.x User's Guide, Migrate in: source 3.10.x, target 4.0/4.0.1)",

@@ -26,3 +26,20 @@ func FuzzServerHello(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFlight: no server flight after a ServerHello panics or hangs the
+// reader, and a flight it accepts has a chain.
+func FuzzFlight(f *testing.F) {
+	f.Add([]byte{22, 3, 3, 0, 4, 14, 0, 0, 0})
+	f.Add([]byte{22, 3, 3, 0, 10, 11, 0, 0, 6, 0, 0, 3, 0, 0, 1, 0x30})
+	f.Add([]byte{22, 3, 3, 0, 8, 13, 0, 0, 4, 0, 0, 0, 0})
+	f.Add([]byte{21, 3, 3, 0, 2, 2, 40})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, suite := range OMESuites {
+			fl, err := readFlight(&msgReader{r: bytes.NewReader(data)}, suite, make([]byte, 64))
+			if err == nil && (fl == nil || len(fl.Chain) == 0) {
+				t.Fatalf("%x: a flight without a chain and no error", data)
+			}
+		}
+	})
+}

@@ -65,7 +65,7 @@ func sServer(t *testing.T, dir string, args ...string) string {
 // OfferSuites offers exactly OME's four suites and reads what an
 // independent TLS stack (OpenSSL) chose, or how it refused.
 func TestOfferSuitesAgainstOpenSSL(t *testing.T) {
-	dir, _ := rsaLeaf(t)
+	dir, leaf := rsaLeaf(t)
 	cases := []struct {
 		name   string
 		args   []string
@@ -98,7 +98,43 @@ func TestOfferSuitesAgainstOpenSSL(t *testing.T) {
 			if h.Suite != 0 && probe.GoCanComplete(h.Suite) != tc.goDone {
 				t.Errorf("GoCanComplete(%s) = %v", probe.SuiteName(h.Suite), !tc.goDone)
 			}
+			if h.Refused() {
+				return
+			}
+			// The rest of OpenSSL's flight: its chain, and its
+			// ServerKeyExchange signature checked with the leaf's key.
+			switch f := h.Flight; {
+			case f == nil:
+				t.Fatalf("no flight read: %s", h.FlightErr)
+			case len(f.Chain) != 1 || !bytes.Equal(f.Chain[0], leaf.Certificate[0]):
+				t.Errorf("chain of %d certificates, not the served leaf", len(f.Chain))
+			case f.SignatureErr != nil:
+				t.Errorf("the signature of a server holding the key: %v", f.SignatureErr)
+			case f.RequestsClientCert:
+				t.Errorf("a CertificateRequest from a server that sends none")
+			}
 		})
+	}
+}
+
+// A server that asks for a client certificate names its CAs in the
+// flight; OpenSSL's -Verify with -CAfile names the CA file's subjects.
+func TestOfferSuitesFlightCertificateRequest(t *testing.T) {
+	dir, _ := rsaLeaf(t)
+	p := fixtures.MustBuild(time.Now(), fixtures.Spec{ID: "ca", CN: "Client-CA", CA: true})
+	os.WriteFile(filepath.Join(dir, "ca.pem"), fixtures.PEM(p.Certs["ca"].Cert), 0o600)
+	for _, cipher := range []string{"DHE-RSA-AES256-SHA256", "ECDHE-RSA-AES256-SHA384"} {
+		addr := sServer(t, dir, "-tls1_2", "-cipher", cipher, "-Verify", "1", "-CAfile", "ca.pem")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		h, err := probe.OfferSuites(ctx, addr, "", probe.OMESuites)
+		cancel()
+		if err != nil || h.Flight == nil {
+			t.Fatalf("%s: err %v, flight error %s", cipher, err, h.FlightErr)
+		}
+		f := h.Flight
+		if !f.RequestsClientCert || len(f.AcceptableCAs) != 1 || !bytes.Equal(f.AcceptableCAs[0], p.Certs["ca"].Cert.RawSubject) || f.SignatureErr != nil {
+			t.Errorf("%s: requests %v, CAs %d, signature %v; want the request naming Client-CA", cipher, f.RequestsClientCert, len(f.AcceptableCAs), f.SignatureErr)
+		}
 	}
 }
 

@@ -212,6 +212,7 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	var observeDate, verifyDate *dated
 	var api *apiReader
 	mutual := &mutualResult{}
+	var flight *Flight
 	obs.dialed.Add(2)
 	wg.Add(3)
 	go func() { defer wg.Done(); observeDate = obs.observeTLS(ctx, o) }()
@@ -221,7 +222,7 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 		obs.dialed.Wait()
 		hctx, cancel := o.handshakeContext(ctx)
 		defer cancel()
-		obs.OMESuites = offerOME(hctx, hostport, obs.ServerName)
+		obs.OMESuites, flight = offerOME(hctx, hostport, obs.ServerName)
 	}()
 	wg.Wait()
 	obs.mutual, obs.API = mutual, api.result()
@@ -244,6 +245,9 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 		}
 	}
 	obs.Mutual = mutual.attempt()
+	if sp := obs.OMESuites; flight != nil && len(obs.Chain) == 0 && obs.TLSVersion == "" && obs.KeyUnproven == "" && sp.Chosen != "" && !sp.GoCompletes {
+		obs.fromFlight(o, flight)
+	}
 	if len(obs.Chain) == 0 {
 		obs.API = nil // not reached: the API rules say so, not a failure of their own
 		log.Debug().Interface("failures", obs.Failures).Msg("no chain observed")
@@ -282,7 +286,7 @@ const maxBodyShown = 512
 // offerOME offers exactly OME's four TLS 1.2 suites in a connection of its
 // own, at the same time as the others (no round trip added), and records
 // the ServerHello's choice or the alert.
-func offerOME(ctx context.Context, addr, serverName string) *report.SuiteProbe {
+func offerOME(ctx context.Context, addr, serverName string) (*report.SuiteProbe, *Flight) {
 	sp := &report.SuiteProbe{}
 	for _, s := range OMESuites {
 		sp.Offered = append(sp.Offered, SuiteName(s))
@@ -295,8 +299,81 @@ func offerOME(ctx context.Context, addr, serverName string) *report.SuiteProbe {
 		sp.Alert = AlertName(h.Alert)
 	default:
 		sp.Chosen, sp.GoCompletes = SuiteName(h.Suite), GoCanComplete(h.Suite)
+		if !sp.GoCompletes {
+			sp.FlightError = h.FlightErr
+		}
 	}
-	return sp
+	return sp, h.Flight
+}
+
+// fromFlight takes the chain, the key proof and the client certificate
+// request from the appliance's TLS 1.2 flight (offerOME's connection)
+// when it chose one of OME's suites that Go's crypto/tls cannot complete,
+// so that the other connections failed: what a Java client (which
+// completes DHE and CBC-SHA384) would have been shown. The handshake
+// itself is not completed, and the verifying one is judged as inferred.
+func (obs *observer) fromFlight(o Options, f *Flight) {
+	sp := obs.OMESuites
+	var certs []*x509.Certificate
+	for i, der := range f.Chain {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			sp.FlightError = fmt.Sprintf("certificate %d of its chain could not be read: %v", i, err)
+			return
+		}
+		certs = append(certs, c)
+	}
+	notCompleted := fmt.Sprintf("this tool's TLS cannot complete %s, the suite the appliance chose among OME's four", sp.Chosen)
+	if f.SignatureErr != nil {
+		obs.KeyUnproven = fmt.Sprintf("it presented \"%s\" in its TLS 1.2 flight, but %v", chain.Name(certs[0]), f.SignatureErr)
+		return
+	}
+	sp.FlightRead = true
+	obs.Chain, obs.TLSVersion, obs.CipherSuite = certs, "TLS 1.2", sp.Chosen
+	obs.RequestsClientCert = f.RequestsClientCert
+	obs.AcceptableCAs = obs.AcceptableCAs[:0]
+	for _, raw := range f.AcceptableCAs {
+		obs.AcceptableCAs = append(obs.AcceptableCAs, rdnString(raw))
+	}
+	// Go's failed handshakes are not the appliance's failure: the flight
+	// explains them.
+	kept := obs.Failures[:0]
+	for _, fl := range obs.Failures {
+		if fl.Step != "tls handshake" {
+			kept = append(kept, fl)
+		}
+	}
+	obs.Failures = kept
+	hs := report.Handshake{Kind: report.KindObserve, Version: obs.TLSVersion, CipherSuite: obs.CipherSuite, Stage: report.StageFlight,
+		Error: notCompleted + ": its chain and ServerKeyExchange signature were read from its TLS 1.2 flight, the handshake was not completed"}
+	for _, c := range certs {
+		hs.PeerChain = append(hs.PeerChain, report.NameOf(c.Subject))
+	}
+	for i := range obs.Handshakes {
+		if obs.Handshakes[i].Kind == report.KindObserve {
+			obs.Handshakes[i] = hs
+		}
+	}
+	a := &report.MutualAttempt{ClientCert: obs.Mutual.ClientCert, Made: true, Version: obs.TLSVersion, CipherSuite: obs.CipherSuite, Peer: certs,
+		Flight: notCompleted + "; a client that completes it (Java) is shown this chain, and the key signature verified (inferred from its flight)"}
+	if f.RequestsClientCert {
+		// Whether the appliance requires the certificate or only asks
+		// for one is known only at the end of a handshake: taken as
+		// required, as OME's mutual authentication does (inferred).
+		why := ""
+		if o.ClientCert != nil {
+			why = withheld(o.ClientCert, f.AcceptableCAs)
+		}
+		switch {
+		case o.ClientCert == nil:
+			a.Failed, a.Stage, a.Error = true, report.StageClientCert, "it requests a client certificate and none was given (inferred from its flight: taken as required)"
+		case why != "":
+			a.Failed, a.Stage, a.Error, a.Withheld = true, report.StageClientCert, "it requests a client certificate (inferred from its flight: taken as required)", why
+		default:
+			a.Flight += fmt.Sprintf("; it requests a client certificate and names the stand-in's issuer among its CAs, so the stand-in \"%s\" would be sent; whether it accepts it is not observed", obs.Mutual.ClientCert.Short())
+		}
+	}
+	obs.Mutual = a
 }
 
 func (obs *observer) setDate(d dated) {

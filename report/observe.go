@@ -54,6 +54,11 @@ const (
 	// StageWeak: the chain verifies but for a SHA-1 or MD5 signature,
 	// which Go refuses and OME's stacks may not (see weak-signature).
 	StageWeak Stage = "weak-signature"
+	// StageFlight: this tool's TLS cannot complete the suite the
+	// appliance chose (DHE, CBC-SHA384); its chain and key signature were
+	// read from its TLS 1.2 flight and the chain verifies: the rest of the
+	// handshake is inferred, not observed.
+	StageFlight Stage = "flight"
 )
 
 // Handshake is one TLS handshake, as a transcript: never keys.
@@ -96,6 +101,11 @@ type MutualAttempt struct {
 	// Differs says which other certificate answered it, when it was not the
 	// observed leaf.
 	Differs string
+	// Flight, when set, says that the handshake was not completed (this
+	// tool's TLS cannot complete the suite the appliance chose): Peer was
+	// read from the appliance's TLS 1.2 flight, whose key signature
+	// verified, and the client certificate's fate is inferred.
+	Flight string
 	// Withheld says why the stand-in was not sent although the server
 	// asked for a certificate: none of its chain's issuers is among the
 	// CAs the server names, and a TLS client (Java's key manager, Go's
@@ -234,6 +244,12 @@ type SuiteProbe struct {
 	GoCompletes bool   `json:"go_completes,omitempty"`
 	Alert       string `json:"alert,omitempty"`
 	Error       string `json:"error,omitempty"`
+	// FlightRead: the chain, the key exchange signature and the client
+	// certificate request were read from the server's answer to this
+	// ClientHello and used because Go cannot complete the chosen suite;
+	// FlightError says why that answer could not be read.
+	FlightRead  bool   `json:"flight_read,omitempty"`
+	FlightError string `json:"flight_error,omitempty"`
 }
 
 // Wait is how probe --wait waited for an appliance that refused or reset
