@@ -203,3 +203,33 @@ func TestServedChainOutOfOrder(t *testing.T) {
 		}
 	}
 }
+
+// A refused observing connection's hint asks for --client-cert only when
+// none was given (OpenSSL over TLS 1.3 requiring a certificate from a CA
+// the stand-in does not come from: both connections are refused).
+func TestClientCertHint(t *testing.T) {
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	p := fixtures.MustBuild(testBase, fixtures.Spec{ID: "ca", CN: "Other-CA", CA: true})
+	if err := os.WriteFile(dir+"/other-ca.pem", fixtures.PEM(p.Certs["ca"].Cert), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := openSSLServer(t, dir, "-tls1_3", "-Verify", "1", "-CAfile", "other-ca.pem")
+	for _, tc := range []struct {
+		args []string
+		ask  bool
+	}{{nil, true}, {[]string{"--client-cert", "standin.pem", "--client-key", "standin.key"}, false}} {
+		res := runCLI(t, probeArgs(src.Addr, addr, tc.args...)...)
+		r, _ := reportChecks(t, res)
+		var said []string
+		for _, f := range r.Target.Observed.Failures {
+			said = append(said, f.Step+": "+f.Error)
+		}
+		all := strings.Join(said, "\n")
+		if !strings.Contains(all, "requires a client certificate") || strings.Contains(all, "give --client-cert") != tc.ask {
+			t.Errorf("--client-cert given: %v; the failures say:\n%s\nwant the requirement named, and --client-cert asked for only when not given", !tc.ask, all)
+		}
+	}
+}

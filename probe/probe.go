@@ -94,6 +94,9 @@ type observer struct {
 	// been dialled: the suites' ClientHello goes third, so that whatever
 	// sits on the path sees the two that judge the appliance first.
 	dialed sync.WaitGroup
+	// clientCert: --client-cert was given (the verifying connection
+	// presents it; the observing one never does).
+	clientCert bool
 }
 
 // apiReader fills a report.API from GETs made at the same time.
@@ -195,7 +198,7 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	deadline := time.Now().Add(o.timeout())
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	obs := &observer{Observation: &report.Observation{Address: address, AcceptableCAs: []report.Name{}, Handshakes: []report.Handshake{},
+	obs := &observer{clientCert: o.ClientCert != nil, Observation: &report.Observation{Address: address, AcceptableCAs: []report.Name{}, Handshakes: []report.Handshake{},
 		Failures: []report.Failure{}, Clock: o.now().UTC(), ClockSource: report.ClockSourceUnread}}
 	hostport, host, err := SplitAddress(address)
 	if err != nil {
@@ -383,7 +386,11 @@ func (obs *observer) setDate(d dated) {
 
 func (obs *observer) fail(step string, err error) {
 	msg := describe(err)
-	if obs.RequestsClientCert && isTLSAlert(err) {
+	switch {
+	case !obs.RequestsClientCert || !isTLSAlert(err):
+	case obs.clientCert:
+		msg += " (the appliance requires a client certificate: this connection presents none, by design; the verifying connection presents --client-cert)"
+	default:
 		msg += " (the appliance requires a client certificate: give --client-cert/--client-key, a stand-in identity from the same CA)"
 	}
 	obs.Failures = append(obs.Failures, report.Failure{Step: step, Error: msg})
