@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,40 @@ func TestClientCertHint(t *testing.T) {
 		if !strings.Contains(all, "requires a client certificate") || strings.Contains(all, "give --client-cert") != tc.ask {
 			t.Errorf("--client-cert given: %v; the failures say:\n%s\nwant the requirement named, and --client-cert asked for only when not given", !tc.ask, all)
 		}
+	}
+}
+
+// An appliance, or something in front of it, that serves one connection
+// at a time (Python's single-threaded http.server: the others wait in the
+// listen backlog) answers no connection dialled ahead while the verified
+// one is open: the GETs go over the verified one in turn and the API is
+// read, instead of each GET waiting for --handshake-timeout and being
+// blamed on connecting.
+func TestProbeOneConnectionAtATime(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 is not installed; .ci/run installs it")
+		}
+		t.Skip("python3 not installed (CI installs it)")
+	}
+	script, err := filepath.Abs("testdata/servers/one_at_a_time.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	addr := freeLoopback(t)
+	_, port, _ := net.SplitHostPort(addr)
+	startListening(t, exec.Command(py, script, port, dir+"/target.pem", dir+"/target.key",
+		now().UTC().Format("2006-01-02 15:04:05.000")), addr)
+	t.Setenv("OME_PASSWORD", "pw")
+	res := runCLI(t, probeArgs(src.Addr, addr, "--user", "admin", "--insecure", "--timeout", "20s", "--handshake-timeout", "3s")...)
+	r, _ := reportChecks(t, res)
+	api := r.Target.Observed.API
+	if api == nil || !api.Read() || api.InTurn == 0 || len(api.Failures) != 0 || api.UtcTime == "" {
+		t.Fatalf("API %+v: want read, with GETs made in turn over the verified connection and no failure\n%s", api, res.stderr)
 	}
 }

@@ -106,3 +106,31 @@ func TestFlightSignature(t *testing.T) {
 		}
 	}
 }
+
+// A GET whose connection dialled ahead is not there when the verified
+// connection is idle borrows that one after the grace, instead of waiting
+// for the handshake bound; the connection not taken is left for release.
+func TestTakeBorrowsWhenVerifiedIdle(t *testing.T) {
+	p := &connPool{ready: make(chan *apiConn, 1), n: 1}
+	l := &lender{idle: make(chan struct{}), grace: 10 * time.Millisecond}
+	close(l.idle)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	got := make(chan *apiConn)
+	go func() { got <- p.take(ctx, l) }()
+	select {
+	case c := <-got:
+		if c != nil || p.taken.Load() != 0 {
+			t.Errorf("take gave %v, %d taken; want nil and the dial given back to release", c, p.taken.Load())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("take waited for its own connection although the verified one was idle")
+	}
+	// Without a lender it waits for its own connection.
+	p2 := &connPool{ready: make(chan *apiConn, 1), n: 1}
+	want := &apiConn{}
+	p2.ready <- want
+	if c := p2.take(ctx, nil); c != want {
+		t.Errorf("take without a lender gave %v", c)
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -97,6 +98,8 @@ type observer struct {
 	// clientCert: --client-cert was given (the verifying connection
 	// presents it; the observing one never does).
 	clientCert bool
+	// observeErr is why the observing connection showed no chain.
+	observeErr error
 }
 
 // apiReader fills a report.API from GETs made at the same time.
@@ -216,6 +219,12 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	var api *apiReader
 	mutual := &mutualResult{}
 	var flight *Flight
+	var suitesErr error
+	offer := func() {
+		hctx, cancel := o.handshakeContext(ctx)
+		defer cancel()
+		obs.OMESuites, flight, suitesErr = offerOME(hctx, hostport, obs.ServerName)
+	}
 	obs.dialed.Add(2)
 	wg.Add(3)
 	go func() { defer wg.Done(); observeDate = obs.observeTLS(ctx, o) }()
@@ -223,11 +232,34 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	go func() {
 		defer wg.Done()
 		obs.dialed.Wait()
-		hctx, cancel := o.handshakeContext(ctx)
-		defer cancel()
-		obs.OMESuites, flight = offerOME(hctx, hostport, obs.ServerName)
+		offer()
 	}()
 	wg.Wait()
+	// An appliance, or something in front of it, that serves fewer
+	// connections at once than the three made here closes some of them, or
+	// leaves them unanswered until the handshake bound: when another
+	// connection to it was answered, each such one is made again, alone,
+	// once. Nothing had been sent on them (their handshake failed), so no
+	// request is repeated.
+	answered := func() bool {
+		return len(obs.Chain) > 0 || obs.TLSVersion != "" || mutual.state != nil || suitesErr == nil
+	}
+	if obs.observeErr != nil && closedEarly(obs.observeErr) && answered() {
+		obs.Retried = append(obs.Retried, "observing connection: "+describe(obs.observeErr))
+		obs.forgetObserve()
+		obs.dialed.Add(1) // observeTLS marks its dial done; nobody waits any more
+		observeDate = obs.observeTLS(ctx, o)
+	}
+	if mutual.state == nil && mutual.err != nil && closedEarly(mutual.err) && answered() {
+		obs.Retried = append(obs.Retried, "verifying connection: "+describe(mutual.err))
+		mutual = &mutualResult{}
+		obs.dialed.Add(1)
+		verifyDate, api = obs.verifying(ctx, o, mutual)
+	}
+	if suitesErr != nil && closedEarly(suitesErr) && answered() {
+		obs.Retried = append(obs.Retried, "connection offering OME's suites: "+describe(suitesErr))
+		offer()
+	}
 	obs.mutual, obs.API = mutual, api.result()
 	if st := mutual.state; st != nil && len(obs.Chain) > 0 && len(st.PeerCertificates) > 0 && !st.PeerCertificates[0].Equal(obs.Chain[0]) {
 		obs.ConnectionsDiffer = fmt.Sprintf("the verifying connection was answered with \"%s\" (public key SHA-256 %s), the observing one with \"%s\" (%s)",
@@ -289,7 +321,7 @@ const maxBodyShown = 512
 // offerOME offers exactly OME's four TLS 1.2 suites in a connection of its
 // own, at the same time as the others (no round trip added), and records
 // the ServerHello's choice or the alert.
-func offerOME(ctx context.Context, addr, serverName string) (*report.SuiteProbe, *Flight) {
+func offerOME(ctx context.Context, addr, serverName string) (*report.SuiteProbe, *Flight, error) {
 	sp := &report.SuiteProbe{}
 	for _, s := range OMESuites {
 		sp.Offered = append(sp.Offered, SuiteName(s))
@@ -306,7 +338,36 @@ func offerOME(ctx context.Context, addr, serverName string) (*report.SuiteProbe,
 			sp.FlightError = h.FlightErr
 		}
 	}
-	return sp, h.Flight
+	return sp, h.Flight, err
+}
+
+// closedEarly: a connection the appliance closed, reset or left
+// unanswered before its handshake was done (not one it refused to open:
+// see wait.go's retryable for a restarting appliance).
+func closedEarly(err error) bool {
+	var ne net.Error
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// forgetObserve drops what a failed observing connection recorded, before
+// it is made again.
+func (obs *observer) forgetObserve() {
+	obs.observeErr = nil
+	kept := obs.Failures[:0]
+	for _, f := range obs.Failures {
+		if f.Step != "connect" && f.Step != "tls handshake" {
+			kept = append(kept, f)
+		}
+	}
+	obs.Failures = kept
+	hs := obs.Handshakes[:0]
+	for _, h := range obs.Handshakes {
+		if h.Kind != report.KindObserve {
+			hs = append(hs, h)
+		}
+	}
+	obs.Handshakes = hs
 }
 
 // fromFlight takes the chain, the key proof and the client certificate
@@ -506,6 +567,7 @@ func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 	obs.dialed.Done()
 	if err != nil {
 		obs.fail("connect", err)
+		obs.observeErr = err
 		return nil
 	}
 	defer conn.Close()
@@ -539,6 +601,7 @@ func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 			hsErr = errors.New("no certificate presented")
 		}
 		obs.fail("tls handshake", hsErr)
+		obs.observeErr = hsErr
 		return nil
 	}
 	obs.TLSVersion = tls.VersionName(seen.Version)
@@ -818,21 +881,45 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	if !resp.Close {
 		verified = &apiConn{tc: tc, raw: conn, client: c, sent: conn.written.Load()}
 	}
+	var unsentMu sync.Mutex
+	var unsent []endpoint // GETs read could not send, made in turn after
+	var lend *lender
+	if verified != nil {
+		lend = &lender{c: verified, idle: make(chan struct{}), grace: max(rtt, 50*time.Millisecond)}
+	}
 	var wg sync.WaitGroup
 	for _, ep := range afterInfo {
-		var first *apiConn
-		if ep.path == report.PathTime && verified != nil {
-			first = verified
-		} else {
-			first = pool.take(ctx)
-		}
 		wg.Add(1)
+		if ep.path == report.PathTime && lend != nil {
+			go func() {
+				defer wg.Done()
+				lend.mu.Lock()
+				err := obs.read(ctx, o, api, pool, verified, ep, nil)
+				lend.mu.Unlock()
+				close(lend.idle)
+				if err != nil {
+					unsentMu.Lock()
+					unsent = append(unsent, ep)
+					unsentMu.Unlock()
+				}
+			}()
+			continue
+		}
 		go func() {
 			defer wg.Done()
-			obs.read(ctx, o, api, pool, first, ep)
+			if err := obs.read(ctx, o, api, pool, pool.take(ctx, lend), ep, lend); err != nil {
+				unsentMu.Lock()
+				unsent = append(unsent, ep)
+				unsentMu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()
+	if len(unsent) > 0 {
+		pool.release()
+		tc.Close()
+		obs.inTurn(ctx, o, api, pool, unsent)
+	}
 	sort.Slice(api.Failures, func(i, j int) bool { return pathRank(api.Failures[i].Path) < pathRank(api.Failures[j].Path) })
 	sort.Slice(api.Unavailable, func(i, j int) bool { return pathRank(api.Unavailable[i]) < pathRank(api.Unavailable[j]) })
 	sort.Strings(api.Errors)
@@ -889,38 +976,56 @@ var afterInfo = []endpoint{
 	{report.PathAddress, false, fillAddress},
 }
 
-// read makes one GET over first (a gated connection; nil when none could
-// be had) and, only when nothing of the request was sent on it (closed
-// before it was written: HTTP/1.0, Connection: close, an expired
-// keep-alive), once more over a new connection that passed the credential
-// gate in its own handshake. A request that was sent is never repeated:
-// one attempt per endpoint with a given password.
-func (obs *observer) read(ctx context.Context, o Options, api *apiReader, pool *connPool, first *apiConn, ep endpoint) {
-	c := first
+// read makes one GET: over first (a gated connection dialled ahead), else
+// over the verified connection in turn (lend), else over a new gated
+// connection that passed the credential gate in its own handshake. When
+// nothing of the request was sent on any of them (closed before it was
+// written: HTTP/1.0, Connection: close, an expired keep-alive, a server
+// short of connections) it returns the error unrecorded, for the caller to
+// make the GET again once the others are done. A request that was sent is
+// never repeated: one attempt per endpoint with a given password.
+func (obs *observer) read(ctx context.Context, o Options, api *apiReader, pool *connPool, first *apiConn, ep endpoint, lend *lender) error {
 	var resp *http.Response
 	var body []byte
 	var rtt time.Duration
-	err := errNoConn
-	if c != nil {
+	err, sent := errNoConn, false
+	try := func(c *apiConn) {
 		resp, body, rtt, err = obs.getOver(ctx, c, ep.path, o)
+		sent = err != nil && c.wrote()
 	}
-	if err != nil && (c == nil || !c.wrote()) {
-		var derr error
-		if c, derr = pool.dial(ctx); derr != nil {
-			msg := describe(derr)
-			if first != nil {
-				msg = describe(err) + "; on a new connection: " + msg
-			}
-			api.fail(ep.path, 0, "", "GET "+ep.path+": "+msg, ep.required)
-			return
+	if first != nil {
+		try(first)
+	}
+	if err != nil && !sent && lend != nil {
+		lend.mu.Lock()
+		try(lend.c)
+		lend.mu.Unlock()
+		if err == nil {
+			api.mu.Lock()
+			api.InTurn++
+			api.mu.Unlock()
+		}
+	}
+	if err != nil && !sent {
+		c, derr := pool.dial(ctx)
+		if derr != nil {
+			return derr
 		}
 		if first != nil {
 			api.mu.Lock()
 			api.Redials++
 			api.mu.Unlock()
 		}
-		resp, body, rtt, err = obs.getOver(ctx, c, ep.path, o)
+		if try(c); err != nil && !sent {
+			return err
+		}
 	}
+	obs.record(api, ep, resp, body, rtt, err)
+	return nil
+}
+
+// record judges one GET's answer (or records its failure) into api.
+func (obs *observer) record(api *apiReader, ep endpoint, resp *http.Response, body []byte, rtt time.Duration, err error) {
 	if err != nil {
 		api.fail(ep.path, 0, "", "GET "+ep.path+": "+describe(err), ep.required)
 		return
@@ -933,6 +1038,51 @@ func (obs *observer) read(ctx context.Context, o Options, api *apiReader, pool *
 	api.mu.Unlock()
 	if ferr != nil {
 		api.fail(ep.path, resp.StatusCode, "", fmt.Sprintf("GET %s: malformed JSON: %v", ep.path, ferr), ep.required)
+	}
+}
+
+// inTurn makes the GETs that read could not send, one after another over
+// one new gated connection (a new one again when the appliance closed it
+// before a request was written), after this probe's other connections to
+// the appliance were closed: an appliance, or something in front of it,
+// short of connections serves them then.
+func (obs *observer) inTurn(ctx context.Context, o Options, api *apiReader, pool *connPool, eps []endpoint) {
+	sort.Slice(eps, func(i, j int) bool { return pathRank(eps[i].path) < pathRank(eps[j].path) })
+	var c *apiConn
+	defer func() {
+		if c != nil {
+			c.client.CloseIdleConnections()
+		}
+	}()
+	for _, ep := range eps {
+		var resp *http.Response
+		var body []byte
+		var rtt time.Duration
+		var err error
+		for attempt := 0; attempt < 2; attempt++ {
+			if c == nil || attempt > 0 {
+				if c != nil {
+					c.client.CloseIdleConnections()
+				}
+				var derr error
+				if c, derr = pool.dial(ctx); derr != nil {
+					c, err = nil, derr
+					break
+				}
+				c.client = oneConnClient(c.tc) // kept for the next GET
+			}
+			// Once more on a new connection only when the appliance closed
+			// this one before the request was written.
+			if resp, body, rtt, err = obs.getOver(ctx, c, ep.path, o); err == nil || c.wrote() {
+				break
+			}
+		}
+		if err == nil {
+			api.mu.Lock()
+			api.InTurn++
+			api.mu.Unlock()
+		}
+		obs.record(api, ep, resp, body, rtt, err)
 	}
 }
 
@@ -1024,7 +1174,7 @@ type connPool struct {
 	o     Options
 	ready chan *apiConn // one per dial, nil when it failed
 	n     int           // dials made
-	taken int
+	taken atomic.Int64
 }
 
 // predial starts n gated connections at once.
@@ -1042,19 +1192,48 @@ func (obs *observer) predial(ctx context.Context, o Options, n int) *connPool {
 	return p
 }
 
-// take waits for the next connection dialled ahead (nil: it failed, or
-// none is left).
-func (p *connPool) take(ctx context.Context) *apiConn {
-	if p == nil || p.taken >= p.n {
+// lender lends the verified connection, one GET at a time, to the GETs
+// whose connection dialled ahead is not there once the verified one is
+// idle: an appliance (or a proxy in front of it) that serves one
+// connection at a time answers no other while the verified one is open,
+// and the GETs would otherwise wait for --handshake-timeout and be blamed
+// on connecting.
+type lender struct {
+	mu    sync.Mutex
+	c     *apiConn
+	idle  chan struct{} // closed when the verified connection's own GET is done
+	grace time.Duration // how long more a GET waits for its own connection then
+}
+
+// take waits for the next connection dialled ahead (nil: it failed, none
+// is left, or, with l, none came within l.grace of the verified connection
+// being idle: the GET borrows that one).
+func (p *connPool) take(ctx context.Context, l *lender) *apiConn {
+	if p == nil || p.taken.Add(1) > int64(p.n) {
 		return nil
 	}
-	p.taken++
+	var idle <-chan struct{}
+	if l != nil {
+		idle = l.idle
+	}
 	select {
 	case c := <-p.ready:
 		return c
 	case <-ctx.Done():
 		return nil
+	case <-idle:
 	}
+	t := time.NewTimer(l.grace)
+	defer t.Stop()
+	select {
+	case c := <-p.ready:
+		return c
+	case <-ctx.Done():
+	case <-t.C:
+		// Not taken after all: release closes it when it comes.
+		p.taken.Add(-1)
+	}
+	return nil
 }
 
 // release closes, as they arrive, the connections dialled ahead and not
@@ -1063,8 +1242,7 @@ func (p *connPool) release() {
 	if p == nil {
 		return
 	}
-	left := p.n - p.taken
-	p.taken = p.n
+	left := p.n - int(p.taken.Swap(int64(p.n)))
 	go func() {
 		for range left {
 			if c := <-p.ready; c != nil {

@@ -163,6 +163,11 @@ type API struct {
 	// the one they were to go over had been closed before anything of
 	// them was sent (HTTP/1.0, Connection: close, keep-alive expired).
 	Redials int `json:"redials,omitempty"`
+	// InTurn counts the GETs made over the verified connection one after
+	// another because the connections dialled ahead for them were not
+	// answered while it was open: an appliance, or something in front of
+	// it, that serves one connection at a time.
+	InTurn int `json:"in_turn,omitempty"`
 	// Refused says why credentials were not sent.
 	Refused string   `json:"refused,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
@@ -221,6 +226,11 @@ type Observation struct {
 	// connection was answered with, when it was not the observed leaf:
 	// something on the path answers some connections.
 	ConnectionsDiffer string `json:"connections_differ,omitempty"`
+	// Retried names the connections the appliance closed, reset or left
+	// unanswered while another of this probe's was answered, each made
+	// again alone (an appliance or proxy serving fewer connections at
+	// once), with the first attempt's error.
+	Retried []string `json:"retried,omitempty"`
 	// Mutual is the verifying connection, for the live rules to judge (nil
 	// when none was attempted).
 	Mutual *MutualAttempt `json:"-"`
