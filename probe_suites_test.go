@@ -223,7 +223,12 @@ func TestClientCertHint(t *testing.T) {
 		ask  bool
 	}{{nil, true}, {[]string{"--client-cert", "standin.pem", "--client-key", "standin.key"}, false}} {
 		res := runCLI(t, probeArgs(src.Addr, addr, tc.args...)...)
-		r, _ := reportChecks(t, res)
+		r, status := reportChecks(t, res)
+		// It answered (with an alert after the TLS 1.3 handshake): its
+		// clock was not read, it is not unreachable.
+		if c := status["live-unreachable/target"]; c.Status != report.Pass {
+			t.Errorf("--client-cert given: %v; live-unreachable %s (%s), want pass", !tc.ask, c.Status, c.Reason)
+		}
 		var said []string
 		for _, f := range r.Target.Observed.Failures {
 			said = append(said, f.Step+": "+f.Error)

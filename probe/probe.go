@@ -301,7 +301,9 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	case obs.dateErr != nil:
 		obs.fail("clock (HTTP GET /)", obs.dateErr)
 		obs.Failures[len(obs.Failures)-1].Clock = true // this machine's clock stands in
-		obs.Failures[len(obs.Failures)-1].Answered = errors.Is(obs.dateErr, errNoDate)
+		// It answered: without a Date header, or with an alert (a client
+		// certificate required over TLS 1.3, refused after the handshake).
+		obs.Failures[len(obs.Failures)-1].Answered = errors.Is(obs.dateErr, errNoDate) || isTLSAlert(obs.dateErr)
 	}
 	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource.Text).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
