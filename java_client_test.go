@@ -80,6 +80,48 @@ func TestLiveAgainstJavaClient(t *testing.T) {
 		startListening(t, exec.Command("openssl", append(argv, args...)...), addr)
 		return addr
 	}
+	// apache starts Apache httpd with mod_ssl (OME's own port-443 stack)
+	// serving target with the chain, and the given lines in its virtual
+	// host; one process (-X), ended by its PID.
+	apache := func(t *testing.T, name string, lines ...string) string {
+		bin := apacheBin(t)
+		d := filepath.Join(dir, "apache-"+name)
+		os.MkdirAll(filepath.Join(d, "htdocs"), 0o755)
+		os.WriteFile(filepath.Join(d, "htdocs", "index.html"), []byte("ok\n"), 0o644)
+		l := write("ap-"+name+"-leaf.pem", fixtures.PEM(p.Certs["target"].Cert))
+		k := write("ap-"+name+"-leaf.key", fixtures.KeyPEM(p.Certs["target"].Key))
+		c := write("ap-"+name+"-chain.pem", fixtures.PEM(p.Chain("inter", "root")...))
+		for _, f := range []string{l, c, cas, dir} {
+			os.Chmod(f, 0o755) // certificates only: the worker may run as another user; the key is read at start
+		}
+		addr := freeLoopback(t)
+		mods := "/usr/lib/apache2/modules"
+		conf := fmt.Sprintf(`ServerRoot %[1]s
+ServerName localhost
+Listen %[2]s
+LoadModule mpm_event_module %[3]s/mod_mpm_event.so
+LoadModule authz_core_module %[3]s/mod_authz_core.so
+LoadModule socache_shmcb_module %[3]s/mod_socache_shmcb.so
+LoadModule ssl_module %[3]s/mod_ssl.so
+LoadModule dir_module %[3]s/mod_dir.so
+PidFile %[1]s/httpd.pid
+ErrorLog %[1]s/error.log
+DocumentRoot %[1]s/htdocs
+SSLSessionCache shmcb:%[1]s/scache(512000)
+<VirtualHost %[2]s>
+SSLEngine on
+SSLCertificateFile %[4]s
+SSLCertificateChainFile %[5]s
+SSLCertificateKeyFile %[6]s
+SSLProtocol TLSv1.2
+%[7]s
+</VirtualHost>
+`, d, addr, mods, l, c, k, strings.Join(lines, "\n"))
+		cf := filepath.Join(d, "httpd.conf")
+		os.WriteFile(cf, []byte(conf), 0o644)
+		startListening(t, exec.Command(bin, "-f", cf, "-X"), addr)
+		return addr
+	}
 	cases := []struct {
 		name   string
 		addr   func(t *testing.T) string
@@ -119,6 +161,16 @@ func TestLiveAgainstJavaClient(t *testing.T) {
 		{"only DHE, expired leaf", func(t *testing.T) string {
 			return server(t, "dhe-expired", "target-expired", []string{"inter", "root"}, "-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384")
 		}, nil},
+		// Apache httpd with mod_ssl, as on OME's port 443.
+		{"Apache, OME's four suites only", func(t *testing.T) string {
+			return apache(t, "suites", "SSLCipherSuite ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-SHA384:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-SHA256")
+		}, nil},
+		{"Apache, client certificate per location (renegotiation), stand-in from the CA", func(t *testing.T) string {
+			return apache(t, "reneg", "SSLCACertificateFile "+cas, "SSLVerifyDepth 3", "<Location />", "SSLVerifyClient require", "</Location>")
+		}, []string{standin, standinKey}},
+		{"Apache, client certificate required, stand-in from another CA", func(t *testing.T) string {
+			return apache(t, "verify-other", "SSLCACertificateFile "+cas, "SSLVerifyDepth 3", "SSLVerifyClient require")
+		}, []string{write("ostandin-ap.pem", fixtures.PEM(p.Chain("ostandin", "oroot")...)), write("ostandin-ap.key", fixtures.KeyPEM(p.Certs["ostandin"].Key))}},
 		{"client certificate required, stand-in from the CA", func(t *testing.T) string {
 			return server(t, "verify", "target", []string{"inter", "root"}, "-tls1_2", "-Verify", "2", "-CAfile", cas)
 		}, []string{standin, standinKey}},
@@ -178,6 +230,24 @@ var javaMatrixKnown = map[string]struct {
 	code int
 	why  string
 }{
+}
+
+// apacheBin is Apache httpd's binary, with mod_ssl beside it (.ci/run
+// installs apache2-bin: the binary and modules, no service).
+func apacheBin(t *testing.T) string {
+	t.Helper()
+	for _, b := range []string{"apache2", "/usr/sbin/apache2"} {
+		if p, err := exec.LookPath(b); err == nil {
+			if _, err := os.Stat("/usr/lib/apache2/modules/mod_ssl.so"); err == nil {
+				return p
+			}
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Apache httpd is not installed; .ci/run installs apache2-bin")
+	}
+	t.Skip("Apache httpd (apache2-bin) not installed")
+	return ""
 }
 
 // freeLoopback is a loopback address with a port free a moment ago.

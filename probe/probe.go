@@ -504,6 +504,9 @@ func (obs *observer) tlsConfig(o Options, cert *tls.Certificate, capture func(tl
 		ServerName:         obs.ServerName,
 		InsecureSkipVerify: true, // we look at the chain; verification is the rules' job
 		MinVersion:         tls.VersionTLS10,
+		// Apache asks for a client certificate per location by renegotiating
+		// (SSLVerifyClient in a <Location>, TLS 1.2); Java follows it.
+		Renegotiation: tls.RenegotiateOnceAsClient,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			if capture != nil {
 				capture(cs)
@@ -789,6 +792,9 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		ServerName:         obs.ServerName,
 		InsecureSkipVerify: true, // judged below: the gate for credentials; the rules judge the verdict
 		MinVersion:         tls.VersionTLS10,
+		// Apache asks for a client certificate per location by renegotiating
+		// (SSLVerifyClient in a <Location>, TLS 1.2); Java follows it.
+		Renegotiation: tls.RenegotiateOnceAsClient,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			mu.Lock()
 			defer mu.Unlock()
