@@ -841,6 +841,11 @@ func checkAPIAccess(p *LivePair) []sideResult {
 		for _, f := range api.Failures {
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf("%s %s: %s", sd.name, sd.obs.Address, f.Error), Fix: apiFix(f)}})
 		}
+		for _, g := range api.GateRefused {
+			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
+				"%s %s: a further connection to it was refused before any credentials were sent: %s", sd.name, sd.obs.Address, g),
+				Fix: "Something on the path answers some connections with another certificate (a load balancer, a TLS-inspecting proxy, a second host on the address): probe the appliance itself, from its own network."}})
+		}
 	}
 	return out
 }

@@ -928,6 +928,19 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		tc.Close()
 		obs.inTurn(ctx, o, api, pool, unsent)
 	}
+	if pool != nil {
+		// Connections dialled ahead that another certificate answered
+		// (a load balancer, a TLS-inspecting proxy): no credentials went
+		// over them; said, as their GETs went over the verified one.
+		pool.mu.Lock()
+		for _, msg := range pool.refused {
+			if !slices.Contains(api.GateRefused, msg) {
+				api.GateRefused = append(api.GateRefused, msg)
+				api.Errors = append(api.Errors, "a further connection was not used: "+msg)
+			}
+		}
+		pool.mu.Unlock()
+	}
 	sort.Slice(api.Failures, func(i, j int) bool { return pathRank(api.Failures[i].Path) < pathRank(api.Failures[j].Path) })
 	sort.Slice(api.Unavailable, func(i, j int) bool { return pathRank(api.Unavailable[i]) < pathRank(api.Unavailable[j]) })
 	sort.Strings(api.Errors)
@@ -1183,6 +1196,11 @@ type connPool struct {
 	ready chan *apiConn // one per dial, nil when it failed
 	n     int           // dials made
 	taken atomic.Int64
+	// refused are the dials ahead that failed other than by the
+	// appliance closing them: another certificate the credential gate
+	// refused, a refused handshake.
+	mu      sync.Mutex
+	refused []string
 }
 
 // predial starts n gated connections at once.
@@ -1193,6 +1211,11 @@ func (obs *observer) predial(ctx context.Context, o Options, n int) *connPool {
 			c, err := p.dial(ctx)
 			if err != nil {
 				c = nil
+				if !closedEarly(err) {
+					p.mu.Lock()
+					p.refused = append(p.refused, describe(err))
+					p.mu.Unlock()
+				}
 			}
 			p.ready <- c
 		}()

@@ -168,6 +168,11 @@ type API struct {
 	// answered while it was open: an appliance, or something in front of
 	// it, that serves one connection at a time.
 	InTurn int `json:"in_turn,omitempty"`
+	// GateRefused are further connections (dialled for the API) that
+	// failed their own handshake or the credential gate: another
+	// certificate answered them (a load balancer, a TLS-inspecting proxy).
+	// No credentials went over them.
+	GateRefused []string `json:"gate_refused,omitempty"`
 	// Refused says why credentials were not sent.
 	Refused string   `json:"refused,omitempty"`
 	Errors  []string `json:"errors,omitempty"`
