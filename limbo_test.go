@@ -123,7 +123,6 @@ var limboDeviations = map[string]string{
 	"webpki::cn::ipv6-uppercase-mismatch":                    devCN,
 	"webpki::cn::not-in-san":                                 devCN,
 	"webpki::cn::punycode-not-in-san":                        devCN,
-	"webpki::cn::utf8-vs-punycode-mismatch":                  devCN,
 	"webpki::ee-basicconstraints-ca":                         devProfile,
 	"webpki::forbidden-rsa-not-divisible-by-8-in-root":       devWebPKIKey,
 	"webpki::san::san-critical-with-nonempty-subject":        devProfile,
