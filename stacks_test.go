@@ -603,9 +603,4 @@ var stacksReviewed = map[string]string{
 	"rfc5280::chain-untrusted-root": "one file holds every root: check warns that several self-signed certificates could anchor it; " +
 		"with --ca the verdict agrees with both stacks",
 	"pathological::pathological-chain-same-subject-same-key": "as rfc5280::chain-untrusted-root: a self-signed intermediate in one file",
-	// False alarms: what crypto/x509 refuses and both stacks accept.
-	"webpki::nc::intermediate-permitted-excluded-subtrees-both-null":            "crypto/x509 cannot parse a Name Constraints extension without subtrees",
-	"webpki::nc::intermediate-permitted-excluded-subtrees-both-empty-sequences": "as the both-null case",
-	"webpki::malformed-aia": "crypto/x509 cannot parse the leaf's malformed AIA, OpenSSL and Java read it: the verdict is \"unreadable certificate\", " +
-		"never valid (a certificate the tool did not read is never passed)",
 }
