@@ -149,3 +149,20 @@ func pemDecode(b []byte) ([]byte, error) {
 	}
 	return blk.Bytes, nil
 }
+
+// assemble cannot write a certificate crypto/x509 cannot parse: when it is
+// the missing issuer, the error says where it is and why, not that it is
+// absent.
+func TestAssembleUnparsedIssuer(t *testing.T) {
+	p := pki(t)
+	bad := unparsableCA(t, p, "inter", "root", emptyNameConstraints)
+	data := append(append(block("CERTIFICATE", p.Certs["leaf"].Cert.Raw), block("CERTIFICATE", bad)...), block("CERTIFICATE", p.Certs["root"].Cert.Raw)...)
+	in, err := chain.Parse("chain.pem", data, chain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = chain.Assemble([]*chain.Input{in}, nil)
+	if !errors.Is(err, chain.ErrIncomplete) || !strings.Contains(err.Error(), `is block 2 of chain.pem, which crypto/x509 cannot parse (x509: empty name constraints extension)`) {
+		t.Errorf("assemble: %v, want ErrIncomplete naming block 2 and Go's error", err)
+	}
+}
