@@ -112,6 +112,14 @@ func Assemble(ins []*Input, leaf *x509.Certificate) (*Assembly, error) {
 	}
 	if !p.Root {
 		last := certs[p.Order[len(p.Order)-1]]
+		for _, in := range ins {
+			for _, u := range in.Unparsed {
+				if bytes.Equal(u.RawSubject, last.RawIssuer) {
+					return a, fmt.Errorf("%w: the issuer of \"%s\", \"%s\", is block %d of %s, which crypto/x509 cannot parse (%v), so it cannot be written; OpenSSL and Java read it (inferred): join the files by hand, or have it reissued without the malformed extension",
+						ErrIncomplete, Name(last), u.Name(), u.Block, in.File, u.Err)
+				}
+			}
+		}
 		return a, fmt.Errorf("%w: the issuer of \"%s\", \"%s\", is not among the files given; add its certificate (and any CA above it)",
 			ErrIncomplete, Name(last), last.Issuer.String())
 	}

@@ -2,6 +2,8 @@ package chain_test
 
 import (
 	"bytes"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"testing"
 
 	"github.com/ome-preflight/ome-preflight/chain"
@@ -21,13 +23,29 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----"))
 	f.Add([]byte{0xFF, 0xFE, '-', 0})
+	// Certificates crypto/x509 refuses for an inert extension (an empty
+	// Name Constraints, a malformed non-critical AIA), and one it refuses
+	// for more (a critical malformed AIA).
+	p := pki(f)
+	for _, ext := range []pkix.Extension{emptyNameConstraints,
+		{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, Value: []byte("malformed")},
+		{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, Critical: true, Value: []byte("malformed")}} {
+		bad := unparsableCA(f, p, "inter", "root", ext)
+		f.Add(append(block("CERTIFICATE", bad), block("CERTIFICATE", p.Certs["root"].Cert.Raw)...))
+		f.Add(append(append([]byte{}, p.Certs["leaf"].Cert.Raw...), bad...))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		in, err := chain.Parse("fuzz", data, chain.Options{Password: func() (string, error) { return "x", nil }})
 		if err != nil {
 			return
 		}
-		if len(in.Certs) == 0 {
+		if len(in.Certs) == 0 && len(in.Unparsed) == 0 {
 			t.Fatal("no error and no certificates")
+		}
+		for _, u := range in.Unparsed {
+			if u.Err == nil || u.Block < 1 || u.Index < 0 || u.Name() == "" {
+				t.Fatalf("unparsed certificate without its block, position, name or error: %+v", u)
+			}
 		}
 		p := chain.BuildPath(in.Certs)
 		for i := range in.Certs {

@@ -67,6 +67,10 @@ type Input struct {
 	Notes    []string
 	Facts    Facts
 	Certs    []*x509.Certificate
+	// Unparsed are the certificates crypto/x509 refused that OpenSSL and
+	// Java read (well-formed X.509 whose extension values Go finds
+	// malformed), in file order; they are not in Certs.
+	Unparsed []Unparsed
 }
 
 // Options tune reading. Password is asked only for a PKCS#12 file that does
@@ -183,7 +187,7 @@ func Parse(file string, data []byte, opts Options) (*Input, error) {
 	default:
 		return nil, &ParseError{File: file, Err: ErrUnknownFormat}
 	}
-	if len(in.Certs) == 0 {
+	if len(in.Certs) == 0 && len(in.Unparsed) == 0 {
 		err := ErrNoCertificates
 		if len(in.Facts.BadBlocks) > 0 {
 			return nil, &ParseError{File: file, Err: fmt.Errorf("%w (%s)", err, Summarise(in.Facts.BadBlocks, 3))}
@@ -197,6 +201,9 @@ func Parse(file string, data []byte, opts Options) (*Input, error) {
 		return nil, &ParseError{File: file, Err: ErrTooManyCerts}
 	}
 	in.Notes = in.Facts.notes()
+	for _, u := range in.Unparsed {
+		in.Notes = append(in.Notes, fmt.Sprintf("block %d: \"%s\" is an X.509 certificate crypto/x509 cannot parse (%v); OpenSSL and Java read such certificates (inferred); it was not judged", u.Block, u.Name(), u.Err))
+	}
 	return in, nil
 }
 
@@ -487,6 +494,26 @@ func looksBase64(s string) bool {
 	return true
 }
 
+// unparsed records der, which crypto/x509 refused with err, as Unparsed
+// when it has an X.509 certificate's structure and crypto/x509 refused
+// only extensions OpenSSL and Java read without effect (inertExtension);
+// false otherwise (then it is a bad block, as before: both stacks refuse
+// the other certificates crypto/x509 cannot parse, or cannot read them).
+func (in *Input) unparsed(block int, der []byte, err error) bool {
+	sub, iss, ok := certificateShape(der)
+	if ok {
+		var stripped []byte
+		if stripped, ok = withoutInertExtensions(der); ok {
+			_, perr := x509.ParseCertificate(stripped)
+			ok = perr == nil
+		}
+	}
+	if ok {
+		in.Unparsed = append(in.Unparsed, Unparsed{Block: block, Index: len(in.Certs) + len(in.Unparsed), RawSubject: sub, RawIssuer: iss, Err: err})
+	}
+	return ok
+}
+
 func (in *Input) badBlock(n int, err error) {
 	in.Facts.BadBlocks = append(in.Facts.BadBlocks, fmt.Sprintf("block %d: %v", n, err))
 }
@@ -514,6 +541,9 @@ func (in *Input) parsePEM(text string) error {
 				in.Facts.PKCS7InCert = true
 				enc = EncPKCS7PEM
 				in.Certs = append(in.Certs, cs...)
+				continue
+			}
+			if in.unparsed(n, b.Bytes, err) {
 				continue
 			}
 			in.badBlock(n, fmt.Errorf("CERTIFICATE is not a valid X.509 certificate: %w", err))
@@ -613,12 +643,17 @@ func (in *Input) parseBinary(der []byte, opts Options) error {
 		}
 		c, err := x509.ParseCertificate(raw.FullBytes)
 		if err != nil {
+			in.Certs = certs // unparsed's Index counts the certificates before it
+			if in.unparsed(len(certs)+len(in.Unparsed)+1, raw.FullBytes, err) {
+				rest = r
+				continue
+			}
 			break
 		}
 		certs = append(certs, c)
 		rest = r
 	}
-	if len(certs) > 0 {
+	if len(certs) > 0 || len(in.Unparsed) > 0 {
 		in.Encoding = EncDER
 		in.Certs = certs
 		if len(rest) > 0 {

@@ -7,11 +7,13 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+	"math"
 	"math/big"
 	"net"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -279,6 +281,8 @@ func pathNames(p []*x509.Certificate) string {
 //     critical: Java cannot parse it (RFC 5280 4.2.1.6); OpenSSL reads it.
 //   - a host name with characters outside letters, digits, '-' and '.':
 //     Java's HostnameChecker refuses it; OpenSSL matches it.
+//   - a host name with an A-label whose Unicode form begins or ends with
+//     '-': Java's HostnameChecker refuses it; OpenSSL matches it as written.
 func stackDivergence(path []*x509.Certificate, o VerifyOptions) error {
 	leaf := path[0]
 	anchor := path[len(path)-1]
@@ -320,6 +324,12 @@ func stackDivergence(path []*x509.Certificate, o VerifyOptions) error {
 	}
 	if h := strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]"); h != "" && net.ParseIP(h) == nil && !ldhName(h) {
 		return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the host name %q has characters other than letters, digits, '-' and '.', which Java's host name check refuses (non-LDH)", h), "Give the appliances host names of letters, digits and '-' only (no '_'), or pair them by IP address."}
+	}
+	if h := strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]"); h != "" && net.ParseIP(h) == nil {
+		if l, u, ok := javaRefusedALabel(h); ok {
+			return &limitError{StacksDisagree, leaf, fmt.Sprintf("Java refuses, OpenSSL accepts (inferred): the host name %q has the label %q, Punycode for %q, which begins or ends with '-': Java's host name check decodes internationalised labels and refuses that one (leading or trailing hyphen); OpenSSL compares the names as written", h, l, u),
+				"Give the appliances host names whose internationalised labels are valid IDNA (encode them with an IDNA tool, do not edit the xn-- form), or pair them by IP address."}
+		}
 	}
 	return nil
 }
@@ -393,4 +403,112 @@ func literalNameConstraints(path []*x509.Certificate) bool {
 		}
 	}
 	return true
+}
+
+// javaRefusedALabel is the first label of host that Java's host name check
+// refuses although it is letters, digits and '-': an A-label ("xn--...")
+// whose Punycode decodes to a label beginning or ending with '-'. Java's
+// HostnameChecker compares names after IDN.toUnicode and then checks the
+// SAN with SNIHostName, whose STD3 rules refuse such a label ("Has leading
+// or trailing hyphen"; OpenJDK 17 on webpki::cn::utf8-vs-punycode-mismatch);
+// OpenSSL compares the names as written. IDN.toUnicode keeps a label whose
+// Unicode form nameprep would change: only labels whose decoded characters
+// are lower-case letters or basic code points are claimed (inferred).
+func javaRefusedALabel(host string) (label, unicodeLabel string, ok bool) {
+	for l := range strings.SplitSeq(strings.TrimSuffix(host, "."), ".") {
+		if len(l) < 5 || len(l) > 63 || !strings.EqualFold(l[:4], "xn--") {
+			continue
+		}
+		u, ok := punycodeDecode(l[4:])
+		if !ok || len(u) == 0 || (u[0] != '-' && u[len(u)-1] != '-') {
+			continue
+		}
+		if !slices.ContainsFunc(u, func(r rune) bool { return r >= 0x80 && (!unicode.IsLetter(r) || unicode.ToLower(r) != r) }) {
+			return l, string(u), true
+		}
+	}
+	return "", "", false
+}
+
+// punycodeDecode is RFC 3492's decoding (section 6.2) of s, a label without
+// its "xn--" prefix; false when s is not Punycode.
+func punycodeDecode(s string) ([]rune, bool) {
+	const (
+		base, tmin, tmax = 36, 1, 26
+		maxN             = math.MaxInt32
+	)
+	var out []rune
+	if b := strings.LastIndexByte(s, '-'); b >= 0 {
+		for _, r := range s[:b] {
+			if r >= 0x80 {
+				return nil, false
+			}
+			out = append(out, r)
+		}
+		s = s[b+1:]
+	}
+	n, i, bias := 128, 0, 72
+	for p := 0; p < len(s); {
+		oldi, w := i, 1
+		for k := base; ; k += base {
+			if p >= len(s) {
+				return nil, false
+			}
+			d := punycodeDigit(s[p])
+			p++
+			if d < 0 || d > (maxN-i)/w {
+				return nil, false
+			}
+			i += d * w
+			t := min(max(k-bias, tmin), tmax)
+			if d < t {
+				break
+			}
+			if w > maxN/(base-t) {
+				return nil, false
+			}
+			w *= base - t
+		}
+		bias = punycodeAdapt(i-oldi, len(out)+1, oldi == 0)
+		if i/(len(out)+1) > maxN-n {
+			return nil, false
+		}
+		n += i / (len(out) + 1)
+		i %= len(out) + 1
+		if n > unicode.MaxRune || n >= 0xD800 && n <= 0xDFFF {
+			return nil, false
+		}
+		out = slices.Insert(out, i, rune(n))
+		i++
+	}
+	return out, true
+}
+
+func punycodeDigit(c byte) int {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return int(c - 'a')
+	case c >= 'A' && c <= 'Z':
+		return int(c - 'A')
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 26
+	}
+	return -1
+}
+
+// punycodeAdapt is RFC 3492's bias adaptation (section 6.1).
+func punycodeAdapt(delta, points int, first bool) int {
+	const base, tmin, tmax, skew, damp = 36, 1, 26, 38, 700
+	if first {
+		delta /= damp
+	} else {
+		delta /= 2
+	}
+	delta += delta / points
+	k := 0
+	for delta > (base-tmin)*tmax/2 {
+		delta /= base - tmin
+		k += base
+	}
+	return k + (base-tmin+1)*delta/(delta+skew)
 }

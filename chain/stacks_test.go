@@ -4,8 +4,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
@@ -156,5 +159,54 @@ func TestNameConstraintsAsWritten(t *testing.T) {
 				t.Errorf("verdict %s (%v); want %s", v.Reason, v.Err, tc.want)
 			}
 		})
+	}
+}
+
+// Java refuses a host name whose A-label decodes to a label beginning or
+// ending with '-' (x509-limbo's webpki::cn::utf8-vs-punycode-mismatch);
+// OpenSSL matches it as written. On a chain made by the openssl CLI, which
+// `openssl verify -verify_hostname` accepts for both names: the verdict on
+// that name is stacks disagree naming Java, a valid IDN name stays valid.
+func TestStackDivergenceALabel(t *testing.T) {
+	bin, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Skip("openssl not installed")
+	}
+	dir := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("openssl %s: %v\n%s", args[0], err, out)
+		}
+	}
+	ec := []string{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"}
+	run(append(append([]string{"req", "-x509"}, ec...), "-keyout", "root.key", "-out", "root.pem", "-subj", "/CN=IDN-Root", "-days", "3650",
+		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")...)
+	run(append(append([]string{"req", "-x509"}, ec...), "-keyout", "leaf.key", "-out", "leaf.pem", "-subj", "/CN=leaf", "-days", "365",
+		"-CA", "root.pem", "-CAkey", "root.key", "-addext", "subjectAltName=DNS:xn--test--wg5h0h.example,DNS:xn--bcher-kva.example",
+		"-addext", "extendedKeyUsage=serverAuth")...)
+	for _, name := range []string{"xn--test--wg5h0h.example", "xn--bcher-kva.example"} {
+		run("verify", "-CAfile", "root.pem", "-verify_hostname", name, "leaf.pem")
+	}
+	var certs []*x509.Certificate
+	for _, f := range []string{"leaf.pem", "root.pem"} {
+		in, err := chain.ReadFile(filepath.Join(dir, f), chain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		certs = append(certs, in.Certs...)
+	}
+	at := certs[0].NotBefore.Add(time.Hour)
+	for name, want := range map[string]chain.Reason{"xn--test--wg5h0h.example": chain.StacksDisagree, "xn--bcher-kva.example": chain.Valid} {
+		_, v := chain.Judge(certs, chain.VerifyOptions{At: at, Usage: x509.ExtKeyUsageServerAuth, Name: name})
+		if v.Reason != want {
+			t.Errorf("%s: %v (%v), want %v", name, v.Reason, v.Err, want)
+			continue
+		}
+		if want == chain.StacksDisagree && !strings.HasPrefix(v.Err.Error(), "Java refuses, OpenSSL accepts (inferred)") {
+			t.Errorf("%s: %q does not say which stack refuses", name, v.Err)
+		}
 	}
 }

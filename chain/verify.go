@@ -300,8 +300,9 @@ type Verdict struct {
 // OK reports whether a path validated.
 func (v Verdict) OK() bool { return v.Reason == Valid && v.Err == nil }
 
-// CannotJudgeError is the error of a CannotJudge verdict.
-type CannotJudgeError struct{ Why string }
+// CannotJudgeError is the error of a CannotJudge verdict: why, and what
+// to do when there is more to say than the rule's own fix ("" if not).
+type CannotJudgeError struct{ Why, Fix string }
 
 func (e *CannotJudgeError) Error() string { return "cannot judge: " + e.Why }
 
@@ -406,7 +407,7 @@ func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
 		}
 		return valid, v
 	case cannot != nil:
-		return cannot, Verdict{Path: s.pathCerts(cannot), Reason: CannotJudge, Err: &CannotJudgeError{cannotWhy}}
+		return cannot, Verdict{Path: s.pathCerts(cannot), Reason: CannotJudge, Err: &CannotJudgeError{Why: cannotWhy}}
 	case structural != nil:
 		first = structural
 	}
@@ -423,7 +424,7 @@ func (s *search) judge(start int, o VerifyOptions) (order []int, v Verdict) {
 	if len(broken) > 0 {
 		if p := s.certs[broken[0].Parent]; p.PublicKeyAlgorithm == x509.DSA {
 			// OpenSSL and Java verify DSA signatures; crypto/x509 cannot.
-			return order, Verdict{Reason: CannotJudge, Cert: p, Err: &CannotJudgeError{fmt.Sprintf("\"%s\" signs with a DSA key, which crypto/x509 cannot verify; OpenSSL and Java can (OME's appliance keys are RSA: see key-type)", Name(p))}}
+			return order, Verdict{Reason: CannotJudge, Cert: p, Err: &CannotJudgeError{Why: fmt.Sprintf("\"%s\" signs with a DSA key, which crypto/x509 cannot verify; OpenSSL and Java can (OME's appliance keys are RSA: see key-type)", Name(p))}}
 		}
 		return order, Verdict{Reason: BadSignature, Cert: s.certs[broken[0].Child], Err: err}
 	}

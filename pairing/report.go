@@ -106,6 +106,11 @@ func (r *build) finish() {
 
 // runUpload runs every upload rule on s for side, appending to r.
 func (r *build) runUpload(s *Subject, side report.Side) {
+	if u, ok := s.unparsedLeaf(); ok {
+		// The leaf rules cannot run: without an error finding the report
+		// is incomplete, not a pass.
+		r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: the leaf rules: block %d \"%s\" is a certificate crypto/x509 cannot parse (%v)", s.Input.File, u.Block, u.Name(), u.Err))
+	}
 	for _, u := range uploadRules {
 		r.record(&u.Rule, side, safely(func() []sideResult {
 			var out []sideResult

@@ -116,6 +116,10 @@ func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.T
 		// what the block is).
 		s.Verdict = chain.Verdict{Path: s.Verdict.Path, Reason: chain.Unreadable,
 			Err: fmt.Errorf("%s: %s could not be read as X.509, so the chain was judged without it", in.File, strings.Join(bad, "; "))}
+	} else if len(in.Unparsed) > 0 {
+		// A certificate only crypto/x509 refuses: what OME's stacks would
+		// say of the chain is not known here, neither a pass nor a refusal.
+		s.Verdict = unparsedVerdict(in, s.Verdict.Path)
 	}
 	if n := len(chain.Anchors(in.Certs, nil)); anchors == nil && n > 1 && len(s.Verdict.Path) > 0 {
 		s.anchorChoice = fmt.Sprintf("the file holds %d self-signed certificates that could each be a trust anchor; the path judged ends at \"%s\": give --ca with the root the peer appliance trusts",
@@ -134,6 +138,47 @@ func newSubjectWith(in *chain.Input, csr *chain.CSR, mode report.Mode, at time.T
 
 func (s *Subject) certs() []*x509.Certificate { return s.Input.Certs }
 
+// unparsedVerdict is the chain verdict on a file holding certificates
+// that crypto/x509 cannot parse and OpenSSL and Java read (in.Unparsed):
+// cannot judge, naming the first and saying how to check it.
+func unparsedVerdict(in *chain.Input, path []*x509.Certificate) chain.Verdict {
+	u := in.Unparsed[0]
+	role := "a CA certificate"
+	if u.Index == 0 {
+		role = "the leaf (the file's first certificate)"
+	}
+	more := ""
+	if n := len(in.Unparsed); n > 1 {
+		more = fmt.Sprintf(" (and %d more like it)", n-1)
+	}
+	return chain.Verdict{Path: path, Reason: chain.CannotJudge, Err: &chain.CannotJudgeError{
+		Why: fmt.Sprintf("%s: block %d, \"%s\", %s, is an X.509 certificate crypto/x509 cannot parse (%v)%s; OpenSSL and Java read such certificates (inferred from OpenSSL 3.0 and Java 17 on x509-limbo), so what OME's stacks decide about the chain is not known here: check it with openssl verify -CAfile root.pem -untrusted chain.pem leaf.pem, or have it reissued without the malformed extension",
+			in.File, u.Block, u.Name(), role, u.Err, more),
+		Fix: fmt.Sprintf("Check the chain with OpenSSL, as the appliance's web server would: openssl verify -CAfile root.pem -untrusted chain.pem leaf.pem (root.pem the root, chain.pem the intermediates, leaf.pem the appliance certificate, each split from %s); or have \"%s\" reissued without the malformed extension.", in.File, u.Name())}}
+}
+
+// unparsedLeaf is the certificate crypto/x509 could not parse at the
+// file's first position, where OME takes the leaf.
+func (s *Subject) unparsedLeaf() (chain.Unparsed, bool) {
+	for _, u := range s.Input.Unparsed {
+		if u.Index == 0 {
+			return u, true
+		}
+	}
+	return chain.Unparsed{}, false
+}
+
+// unparsedIssuer is the certificate crypto/x509 could not parse that
+// would have issued c (by name).
+func (s *Subject) unparsedIssuer(c *x509.Certificate) (chain.Unparsed, bool) {
+	for _, u := range s.Input.Unparsed {
+		if string(u.RawSubject) == string(c.RawIssuer) {
+			return u, true
+		}
+	}
+	return chain.Unparsed{}, false
+}
+
 // indexOf is the file position of c (its first occurrence), or nil: the
 // verdict's certificate at fault as findings and chain_verdict name it.
 func (s *Subject) indexOf(c *x509.Certificate) *int {
@@ -151,6 +196,9 @@ func (s *Subject) indexOf(c *x509.Certificate) *int {
 // hasLeaf: a rule on the leaf (or on the path from it) needs a
 // certificate.
 func hasLeaf(s *Subject) (bool, string) {
+	if u, ok := s.unparsedLeaf(); ok {
+		return false, fmt.Sprintf("the leaf, block %d \"%s\", is a certificate crypto/x509 cannot parse: chain-verify says what OME's stacks would do", u.Block, u.Name())
+	}
 	if len(s.Path.Order) == 0 {
 		return false, "no certificate to judge"
 	}
@@ -528,6 +576,9 @@ var ruleChainComplete = &uploadRule{Rule: Rule{ID: "chain-complete", Family: Fam
 func checkChainComplete(s *Subject) []Result {
 	p, certs := s.Path, s.certs()
 	last := p.Order[len(p.Order)-1]
+	if u, ok := s.unparsedIssuer(certs[last]); ok && !p.Root && p.Anchor == nil {
+		return []Result{{Status: NA, Reason: fmt.Sprintf("the issuer of %s is block %d \"%s\", a certificate crypto/x509 cannot parse: chain-verify says what OME's stacks would do", s.label(last), u.Block, u.Name())}}
+	}
 	if s.Mode == report.ModeServer {
 		if p.Root || p.Anchor != nil {
 			return []Result{{Status: Pass}}
@@ -740,7 +791,7 @@ func checkChainVerify(s *Subject) []Result {
 				Fix: "Keep only your CA's own root among the self-signed certificates of the file (the peer trusts one root), or name it with --ca root.pem."}}
 		}
 		// Never a pass: crypto/x509 refuses what Java may accept.
-		return []Result{{Status: Info, Details: v.Err.Error()}}
+		return []Result{{Status: Info, Details: v.Err.Error(), Fix: cannotJudgeFix(v.Err)}}
 	case chain.StacksDisagree:
 		// One of OME's stacks refuses what the other accepts: not a pass,
 		// and the finding says which (inferred).
@@ -782,7 +833,7 @@ func checkChainVerify(s *Subject) []Result {
 		case chain.Valid, chain.CAUsage, chain.WeakSignature, chain.Expired, chain.NotYetValid:
 			return []Result{{Status: NA, NotApplies: "leaf-eku, leaf-name or validity reports the leaf; the rest of the path is judged by ca-constraints, weak-signature and validity"}}
 		case chain.CannotJudge:
-			return []Result{{Status: Info, Details: v.Err.Error()}}
+			return []Result{{Status: Info, Details: v.Err.Error(), Fix: cannotJudgeFix(v.Err)}}
 		}
 	}
 	ci := s.indexOf(v.Cert)
@@ -804,6 +855,16 @@ func checkChainVerify(s *Subject) []Result {
 		details += fmt.Sprintf(" (its path length constraint allows %d CA %s below it; this chain has %d)", certs[*ci].MaxPathLen, word, below)
 	}
 	return []Result{{Status: Error, CertIndex: ci, Details: details}}
+}
+
+// cannotJudgeFix is the fix a cannot-judge verdict gives, "" for the
+// rule's own.
+func cannotJudgeFix(err error) string {
+	var cj *chain.CannotJudgeError
+	if errors.As(err, &cj) {
+		return cj.Fix
+	}
+	return ""
 }
 
 // commonInstant is a moment inside every certificate's validity, if any.
