@@ -71,7 +71,7 @@ golden:
 # several-KB chain took the whole budget and nothing was fuzzed. A hung
 # input fails the run after FUZZTIMEOUT.
 FUZZ_TARGETS := ./chain:FuzzParse ./chain:FuzzParseCSR ./chain:FuzzPKCS7 ./chain:FuzzPKCS12 \
-	./chain:FuzzBase64Loose ./chain:FuzzPunycodeDecode ./adcs:FuzzParse \
+	./chain:FuzzBase64Loose ./chain:FuzzJavaRefusedALabel ./adcs:FuzzParse \
 	./explain:FuzzExplain ./probe:FuzzOMEJSON ./probe:FuzzServerHello ./probe:FuzzFlight .:FuzzInventory .:FuzzDuration .:FuzzArgs .:FuzzTerminalLines
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

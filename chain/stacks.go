@@ -7,7 +7,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
-	"math"
 	"math/big"
 	"net"
 	"slices"
@@ -17,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/net/idna"
 )
 
 // Where OME's two stacks part ways with crypto/x509, or with each other,
@@ -419,8 +419,11 @@ func javaRefusedALabel(host string) (label, unicodeLabel string, ok bool) {
 		if len(l) < 5 || len(l) > 63 || !strings.EqualFold(l[:4], "xn--") {
 			continue
 		}
-		u, ok := punycodeDecode(l[4:])
-		if !ok || len(u) == 0 || (u[0] != '-' && u[len(u)-1] != '-') {
+		// Raw RFC 3492 decoding, with no check of the result: Java's own
+		// IDN.toUnicode decodes so before SNIHostName refuses the label.
+		dec, err := idna.Punycode.ToUnicode("xn--" + l[4:])
+		u := []rune(dec)
+		if err != nil || len(u) == 0 || (u[0] != '-' && u[len(u)-1] != '-') {
 			continue
 		}
 		if !slices.ContainsFunc(u, func(r rune) bool { return r >= 0x80 && (!unicode.IsLetter(r) || unicode.ToLower(r) != r) }) {
@@ -428,87 +431,4 @@ func javaRefusedALabel(host string) (label, unicodeLabel string, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-// punycodeDecode is RFC 3492's decoding (section 6.2) of s, a label without
-// its "xn--" prefix; false when s is not Punycode.
-func punycodeDecode(s string) ([]rune, bool) {
-	const (
-		base, tmin, tmax = 36, 1, 26
-		maxN             = math.MaxInt32
-	)
-	var out []rune
-	if b := strings.LastIndexByte(s, '-'); b >= 0 {
-		for _, r := range s[:b] {
-			if r >= 0x80 {
-				return nil, false
-			}
-			out = append(out, r)
-		}
-		s = s[b+1:]
-	}
-	n, i, bias := 128, 0, 72
-	for p := 0; p < len(s); {
-		oldi, w := i, 1
-		for k := base; ; k += base {
-			if p >= len(s) {
-				return nil, false
-			}
-			d := punycodeDigit(s[p])
-			p++
-			if d < 0 || d > (maxN-i)/w {
-				return nil, false
-			}
-			i += d * w
-			t := min(max(k-bias, tmin), tmax)
-			if d < t {
-				break
-			}
-			if w > maxN/(base-t) {
-				return nil, false
-			}
-			w *= base - t
-		}
-		bias = punycodeAdapt(i-oldi, len(out)+1, oldi == 0)
-		if i/(len(out)+1) > maxN-n {
-			return nil, false
-		}
-		n += i / (len(out) + 1)
-		i %= len(out) + 1
-		if n > unicode.MaxRune || n >= 0xD800 && n <= 0xDFFF {
-			return nil, false
-		}
-		out = slices.Insert(out, i, rune(n))
-		i++
-	}
-	return out, true
-}
-
-func punycodeDigit(c byte) int {
-	switch {
-	case c >= 'a' && c <= 'z':
-		return int(c - 'a')
-	case c >= 'A' && c <= 'Z':
-		return int(c - 'A')
-	case c >= '0' && c <= '9':
-		return int(c-'0') + 26
-	}
-	return -1
-}
-
-// punycodeAdapt is RFC 3492's bias adaptation (section 6.1).
-func punycodeAdapt(delta, points int, first bool) int {
-	const base, tmin, tmax, skew, damp = 36, 1, 26, 38, 700
-	if first {
-		delta /= damp
-	} else {
-		delta /= 2
-	}
-	delta += delta / points
-	k := 0
-	for delta > (base-tmin)*tmax/2 {
-		delta /= base - tmin
-		k += base
-	}
-	return k + (base-tmin+1)*delta/(delta+skew)
 }
