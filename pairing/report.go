@@ -111,6 +111,21 @@ func (r *build) runUpload(s *Subject, side report.Side) {
 		// is incomplete, not a pass.
 		r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: the leaf rules: block %d \"%s\" is a certificate crypto/x509 cannot parse (%v)", s.Input.File, u.Block, u.Name(), u.Err))
 	}
+	switch s.Verdict.Reason {
+	case chain.CannotJudge, chain.StacksDisagree:
+		// Not a pass, and no error of its own: which answer OME gives is
+		// not known (crypto/x509 cannot judge the chain, or OME's two
+		// stacks answer differently); chain-verify says why.
+		what := "the chain could not be judged"
+		if s.Verdict.Reason == chain.StacksDisagree {
+			what = "OME's two stacks (OpenSSL, Java) judge the chain differently"
+		}
+		where := s.Input.File
+		if where == "" {
+			where = string(side)
+		}
+		r.Incomplete = append(r.Incomplete, fmt.Sprintf("%s: %s; see chain-verify", where, what))
+	}
 	for _, u := range uploadRules {
 		r.record(&u.Rule, side, safely(func() []sideResult {
 			var out []sideResult

@@ -32,6 +32,9 @@ func TestCannotJudgeIsNeverAPass(t *testing.T) {
 			t.Errorf("chain-verify %s; want info (cannot judge)", c.Status)
 		}
 	}
+	if r.Verdict != report.VerdictIncomplete {
+		t.Errorf("check verdict %s; want incomplete (exit 3): a chain that cannot be judged is never a pass", r.Verdict)
+	}
 	cr := pairing.Compare(pairing.CompareOptions{Source: read("src", "roll", "root"), Target: read("tgt", "roll", "root"),
 		SourceTime: base, TargetTime: base, Window: time.Hour})
 	if len(cr.Trust) != 4 {
