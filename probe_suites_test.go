@@ -274,3 +274,33 @@ func TestProbeOneConnectionAtATime(t *testing.T) {
 		t.Fatalf("API %+v: want read, with GETs made in turn over the verified connection and no failure\n%s", api, res.stderr)
 	}
 }
+
+// A port that answers without TLS (Python's plain http.server) was reached
+// and no TLS client can connect there: a live-tls error naming what it
+// answered, not "unreachable" (a Java client fails there too).
+func TestProbeNotTLS(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 is not installed; .ci/run installs it")
+		}
+		t.Skip("python3 not installed (CI installs it)")
+	}
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	defer src.Close()
+	addr := freeLoopback(t)
+	_, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command(py, "-m", "http.server", "--bind", "127.0.0.1", port)
+	cmd.Dir = t.TempDir()
+	startListening(t, cmd, addr)
+	res := runCLI(t, probeArgs(src.Addr, addr)...)
+	r, status := reportChecks(t, res)
+	if res.code != 1 || status["live-tls/target"].Status != report.Error || status["live-unreachable/target"].Status == report.Warn {
+		t.Errorf("exit %d, live-tls %s, live-unreachable %s; want 1, error, not a warning", res.code, status["live-tls/target"].Status, status["live-unreachable/target"].Status)
+	}
+	if o := r.Target.Observed; o == nil || !strings.Contains(o.NotTLS, "not a TLS handshake") && !strings.Contains(o.NotTLS, "plain HTTP") {
+		t.Errorf("not_tls %+v: want what it answered", o)
+	}
+}

@@ -305,6 +305,8 @@ func unreached(name report.Side, obs *report.Observation) string {
 		return fmt.Sprintf("the %s %s did not prove it holds the key of the certificate it presented (live-key)", name, obs.Address)
 	case goCannot(obs):
 		return fmt.Sprintf("the %s %s speaks only %s among OME's suites, which Go's TLS (this tool) cannot complete (live-tls): its chain, clock and API were not read", name, obs.Address, obs.OMESuites.Chosen)
+	case obs.NotTLS != "":
+		return fmt.Sprintf("the %s %s answered without TLS on this port (live-tls)", name, obs.Address)
 	}
 	return fmt.Sprintf("the %s %s was not reached", name, obs.Address)
 }
@@ -316,7 +318,7 @@ func unreached(name report.Side, obs *report.Observation) string {
 // live-tls say so).
 func NotReached(obs *report.Observation) string {
 	switch {
-	case len(obs.Chain) > 0, obs.KeyUnproven != "", goCannot(obs):
+	case len(obs.Chain) > 0, obs.KeyUnproven != "", goCannot(obs), obs.NotTLS != "":
 		return ""
 	}
 	why := "no certificate chain was presented"
@@ -469,9 +471,10 @@ var ruleUnreachable = &liveRule{Rule: Rule{ID: "live-unreachable", Family: Famil
 func checkUnreachable(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
-		if goCannot(sd.obs) {
-			// Reached: it answered OME's suites; this tool cannot finish
-			// that handshake (live-tls says so). Not unreachable.
+		if goCannot(sd.obs) || sd.obs.NotTLS != "" {
+			// Reached: it answered OME's suites, which this tool cannot
+			// finish, or it answered without TLS (live-tls says so). Not
+			// unreachable.
 			out = append(out, sideResult{sd.name, Result{Status: NA, Reason: unreached(sd.name, sd.obs)}})
 			continue
 		}
@@ -690,6 +693,10 @@ func checkTLS(p *LivePair) []sideResult {
 		}
 		sp := sd.obs.OMESuites
 		switch {
+		case sd.obs.NotTLS != "":
+			out = append(out, sideResult{sd.name, Result{Status: Error, Details: fmt.Sprintf(
+				"%s %s: %s; the peer appliance connects with TLS 1.2 and would fail", sd.name, sd.obs.Address, sd.obs.NotTLS),
+				Fix: "Probe the appliance's HTTPS port (443 unless the web server port was changed), and check that nothing in front of it (a proxy, a port forward) ends TLS or speaks plain HTTP there."}})
 		case goCannot(sd.obs):
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
 				"%s %s accepts %s, one of OME's four suites, but no suite Go's TLS can complete: OME's Java client connects to it; this tool read no chain, clock or API from it", sd.name, sd.obs.Address, sp.Chosen),
@@ -720,7 +727,7 @@ func checkTLS(p *LivePair) []sideResult {
 // missingTLS is checkTLS\'s applies step: why side sd lacks the evidence the check
 // judges ("" when it has it).
 func missingTLS(p *LivePair, sd liveSide) string {
-	if sd.obs.TLSVersion == "" && !goCannot(sd.obs) {
+	if sd.obs.TLSVersion == "" && !goCannot(sd.obs) && sd.obs.NotTLS == "" {
 		if why := sideUnreached(sd); why != "" {
 			return why
 		}

@@ -343,6 +343,21 @@ func offerOME(ctx context.Context, addr, serverName string) (*report.SuiteProbe,
 	return sp, h.Flight, err
 }
 
+// notTLS words the first bytes of an answer that is not a TLS record.
+func notTLS(first [5]byte) string {
+	printable := true
+	for _, b := range first {
+		printable = printable && b >= 0x20 && b < 0x7f
+	}
+	switch {
+	case bytes.HasPrefix(first[:], []byte("HTTP/")):
+		return "it answered in plain HTTP (\"HTTP/\"): this port serves HTTP, not HTTPS"
+	case printable:
+		return fmt.Sprintf("it answered with the text %q, not a TLS handshake", string(first[:]))
+	}
+	return fmt.Sprintf("it answered with the bytes % x, not a TLS handshake", first[:])
+}
+
 // closedEarly: a connection the appliance closed, reset or left
 // unanswered before its handshake was done (not one it refused to open:
 // see wait.go's retryable for a restarting appliance).
@@ -607,6 +622,10 @@ func (obs *observer) observeTLS(ctx context.Context, o Options) *dated {
 		}
 		obs.fail("tls handshake", hsErr)
 		obs.observeErr = hsErr
+		var rh tls.RecordHeaderError
+		if errors.As(hsErr, &rh) {
+			obs.NotTLS = notTLS(rh.RecordHeader)
+		}
 		return nil
 	}
 	obs.TLSVersion = tls.VersionName(seen.Version)

@@ -231,6 +231,10 @@ type Observation struct {
 	// connection was answered with, when it was not the observed leaf:
 	// something on the path answers some connections.
 	ConnectionsDiffer string `json:"connections_differ,omitempty"`
+	// NotTLS says what the appliance answered instead of a TLS handshake
+	// (plain HTTP on the port probed, another protocol): it was reached,
+	// and no TLS client can connect there.
+	NotTLS string `json:"not_tls,omitempty"`
 	// Retried names the connections the appliance closed, reset or left
 	// unanswered while another of this probe's was answered, each made
 	// again alone (an appliance or proxy serving fewer connections at
