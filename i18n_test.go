@@ -1,10 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"html"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/i18n"
@@ -100,13 +104,91 @@ func TestRuleCatalogueEntries(t *testing.T) {
 	}
 }
 
+// TestManualCatalogueEntries: the catalogue's manual.ID.text and .why are
+// the checklist's manual items' English, word for word (JSON keeps the
+// English; the documents show the catalogue's), and Korean and Dutch have
+// their own.
+func TestManualCatalogueEntries(t *testing.T) {
+	en, ko, nl := i18n.Messages("en"), i18n.Messages("ko"), i18n.Messages("nl")
+	for _, m := range pairing.ManualChecks() {
+		for part, want := range map[string]string{"text": m.Text, "why": m.Why} {
+			id := "manual." + m.ID + "." + part
+			if en[id] != want {
+				t.Errorf("%s: i18n/locales/en.json has %q, the item %q", id, en[id], want)
+			}
+			if ko[id] == want || nl[id] == want {
+				t.Errorf("%s: not translated", id)
+			}
+		}
+	}
+}
+
 // TestPseudoLocale: with every catalogued string wrapped in ⟦…⟧, no
 // catalogued English text appears unwrapped in any golden scenario's text
-// or Markdown report (a string that bypasses the catalogue would).
+// or Markdown report, nor in the checklist (summary, Markdown and HTML) of
+// an inventory holding every pair scenario, with a CSR and a template
+// judged before issuing (a string that bypasses the catalogue would).
 func TestPseudoLocale(t *testing.T) {
 	testPrinter = i18n.Pseudo()
 	t.Cleanup(func() { testPrinter = nil })
-	wrapped := regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
+	probes := pseudoProbes(t)
+	var pairs []string
+	for _, s := range fixtures.Scenarios() {
+		if s.Command == "compare" {
+			pairs = append(pairs, s.Name)
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			writeScenario(t, s)
+			for _, f := range []string{"text", "markdown"} {
+				assertPseudo(t, f, runCLI(t, scenarioArgs(s, f)...).stdout, probes)
+			}
+		})
+	}
+	t.Run("checklist", func(t *testing.T) {
+		pinClock(t, func() time.Time { return testBase })
+		dir := t.TempDir()
+		writeLab(t, dir, append(pairs, "csr-wildcard")...)
+		tmpl, err := os.ReadFile(filepath.Join("testdata", "template", "webserver-default.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "template.txt"), tmpl, 0o600)
+		var inv strings.Builder
+		inv.WriteString("template: template.txt\npairs:\n")
+		for _, name := range pairs {
+			s := scenarioByName(t, name)
+			side := map[string]string{"--source-time": testAt, "--target-time": testAt, "--window": "0s"}
+			args := s.ArgsAt(testBase)
+			for i := 0; i+1 < len(args); i += 2 {
+				side[args[i]] = args[i+1]
+			}
+			csr := ""
+			if name == "good-pair" {
+				csr = ", csr: csr-wildcard/appliance.csr"
+			}
+			fmt.Fprintf(&inv, "  - name: %s\n    window: %s\n    source: { chain: %s/%s, clock: %s%s }\n    target: { chain: %s/%s, clock: %s }\n",
+				name, side["--window"], name, s.Positional[0], side["--source-time"], csr, name, s.Positional[1], side["--target-time"])
+		}
+		os.WriteFile(filepath.Join(dir, "inventory.yaml"), []byte(inv.String()), 0o600)
+		t.Chdir(dir)
+		res := runCLI(t, "checklist", "--out", "out", "inventory.yaml")
+		if res.code != 1 {
+			t.Fatalf("checklist: exit %d, want 1\n%s", res.code, res.stderr)
+		}
+		assertPseudo(t, "checklist summary", res.stdout, probes)
+		for _, f := range []string{"checklist.md", "checklist.html"} {
+			b, err := os.ReadFile(filepath.Join("out", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertPseudo(t, f, string(b), probes)
+		}
+	})
+}
+
+// pseudoProbes are the catalogue's English texts, cut at their verbs, of
+// 12 characters and more: what a string that bypasses the catalogue shows.
+func pseudoProbes(t *testing.T) []string {
 	verb := regexp.MustCompile(`%(\[\d+\])?[sdq]`)
 	var probes []string
 	for id, en := range i18n.Messages("en") {
@@ -122,25 +204,27 @@ func TestPseudoLocale(t *testing.T) {
 	if len(probes) < 50 {
 		t.Fatalf("only %d probes", len(probes))
 	}
-	for _, s := range fixtures.Scenarios() {
-		t.Run(s.Name, func(t *testing.T) {
-			writeScenario(t, s)
-			for _, f := range []string{"text", "markdown"} {
-				out := runCLI(t, scenarioArgs(s, f)...).stdout
-				if !strings.Contains(out, "⟦") {
-					t.Fatalf("%s: nothing went through the catalogue", f)
-				}
-				bare := out
-				for wrapped.MatchString(bare) {
-					bare = wrapped.ReplaceAllString(bare, "")
-				}
-				for _, p := range probes {
-					if strings.Contains(bare, p) {
-						t.Errorf("%s: %q appears outside the catalogue", f, p)
-					}
-				}
-			}
-		})
+	return probes
+}
+
+// pseudoWrapped is a wrapped text, or one a summary cut short ("...").
+var pseudoWrapped = regexp.MustCompile(`⟦[^⟦⟧]*⟧|⟦[^⟦⟧\n]*\.\.\.`)
+
+// assertPseudo fails when out (a report; HTML is read as its text, with
+// its entities decoded) holds a probe outside ⟦…⟧, or nothing wrapped.
+func assertPseudo(t *testing.T, what, out string, probes []string) {
+	t.Helper()
+	if !strings.Contains(out, "⟦") {
+		t.Fatalf("%s: nothing went through the catalogue", what)
+	}
+	bare := html.UnescapeString(out)
+	for pseudoWrapped.MatchString(bare) {
+		bare = pseudoWrapped.ReplaceAllString(bare, "")
+	}
+	for _, p := range probes {
+		if strings.Contains(bare, p) {
+			t.Errorf("%s: %q appears outside the catalogue", what, p)
+		}
 	}
 }
 

@@ -131,3 +131,30 @@ func sideWord(s report.Side) string {
 func roleWord(u report.Usage) string {
 	return i18n.T("role."+u.Role(), u.Role())
 }
+
+// sideTitle is "Source", "Target" or "Pair" in the run's language.
+func sideTitle(s report.Side) string {
+	en := string(s)
+	if en != "" {
+		en = strings.ToUpper(en[:1]) + en[1:]
+	}
+	return i18n.T("side.title."+string(s), en)
+}
+
+// clockSources are the catalogue ids of the clock sources probe and the
+// commands name; a clock given by a flag ("--target-time") is named as
+// given.
+var clockSources = map[string]string{
+	report.ClockSourceAPI.Text:         "clock.api",
+	report.ClockSourceHTTP.Text:        "clock.http",
+	report.ClockSourceUnread.Text:      "clock.unread",
+	report.ClockSourceThisMachine.Text: "clock.local",
+}
+
+// clockSource is where a clock came from, in the run's language.
+func clockSource(c report.ClockSource) string {
+	if id, ok := clockSources[c.Text]; ok {
+		return i18n.T(id, c.Text)
+	}
+	return c.Text
+}

@@ -100,7 +100,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 				if !a.Reached() {
 					return tr("summary.not-reached", "not reached") // its clock was never read: no time is stated
 				}
-				return fmt.Sprintf("%s (%s)", a.Clock.Format(time.RFC3339), a.ClockSource)
+				return fmt.Sprintf("%s (%s)", a.Clock.Format(time.RFC3339), clockSource(a.ClockSource))
 			}
 			clocks := tr("summary.clocks", "Clocks: source %s, target %s", clock(r.Source), clock(r.Target))
 			if c := r.Clocks; c != nil {
@@ -117,7 +117,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			case !sd.a.Reached():
 				l = append(l, clip(tr("summary.not-reached.side", "Not reached: %s %s: %s", sideWord(sd.name), oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
 			case r.Source == nil || r.Target == nil:
-				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sideWord(sd.name), sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
+				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sideWord(sd.name), sd.a.Clock.Format(time.RFC3339), clockSource(sd.a.ClockSource)))
 			}
 		}
 		if w := r.WhatChanged; w != nil {

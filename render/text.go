@@ -7,12 +7,13 @@ package render
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/ome-preflight/ome-preflight/i18n"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/report"
 )
 
@@ -116,7 +117,7 @@ func runText(b *strings.Builder, run *report.Run) {
 	if run == nil {
 		return
 	}
-	fmt.Fprintf(b, "%s %s, ran %s\n", run.Tool, run.Version, run.At.Format(time.RFC3339))
+	b.WriteString(tr("run.text", "%s %s, ran %s", run.Tool, run.Version, run.At.Format(time.RFC3339)) + "\n")
 	for _, h := range run.Inputs {
 		fmt.Fprintf(b, "  %s\n", inputLine(h))
 	}
@@ -128,15 +129,16 @@ func runMarkdown(b *strings.Builder, run *report.Run) {
 	if run == nil {
 		return
 	}
-	fmt.Fprintf(b, "Ran by %s %s at %s.", run.Tool, mdEsc(run.Version), run.At.Format(time.RFC3339))
+	b.WriteString(tr("run.ran-by", "Ran by %s %s at %s.", run.Tool, mdEsc(run.Version), run.At.Format(time.RFC3339)))
 	if len(run.Inputs) > 0 {
-		b.WriteString(" Inputs:\n\n")
+		b.WriteString(" " + tr("run.inputs", "Inputs:") + "\n\n")
 		for _, h := range run.Inputs {
 			if h.SHA256 == "" {
 				fmt.Fprintf(b, "- %s %s: %s\n", h.Role, mdEsc(h.File), mdEsc(h.Error))
 				continue
 			}
-			fmt.Fprintf(b, "- %s %s: SHA-256 `%s` (%d bytes)\n", h.Role, mdEsc(h.File), h.SHA256, h.Bytes)
+			// Bytes as a string: the catalogue's %d would group digits.
+			fmt.Fprintf(b, "- %s\n", tr("run.input.md", "%s %s: SHA-256 `%s` (%s bytes)", h.Role, mdEsc(h.File), h.SHA256, strconv.FormatInt(h.Bytes, 10)))
 		}
 	} else {
 		b.WriteString("\n")
@@ -312,7 +314,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	b.WriteString("\n" + p.bold(tr("heading.NOT-CHECKED", "NOT CHECKED")) + "\n")
 	// An appliance not reached is one line, whatever it left unchecked.
 	for _, nr := range notReachedGroups(r) {
-		fmt.Fprintf(b, "  ? not reached: %s\n", nr.line())
+		fmt.Fprintf(b, "  ? %s: %s\n", tr("text.obs.not-reached", "not reached"), nr.line())
 	}
 	// One line per reason and set of sides: "no --user" leaves six rules on
 	// two sides. A rule not checked on one side only is not listed with
@@ -401,27 +403,28 @@ func notReachedGroups(r *report.Report) []notReachedGroup {
 func (g notReachedGroup) line() string {
 	var parts []string
 	if n := g.count[g.side]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the %s", counted(n, "check"), g.side))
+		parts = append(parts, tr("unreached.own", "%s of the %s", countOf("check", n), sideWord(g.side)))
 	}
 	if n := g.count[report.SidePair]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the pair", counted(n, "check")))
+		parts = append(parts, tr("unreached.pair", "%s of the pair", countOf("check", n)))
 	}
 	if n := g.count[g.side.Other()]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the %s that need%s it", counted(n, "check"), g.side.Other(), map[bool]string{true: "s"}[n == 1]))
+		form := map[bool]string{true: "one", false: "other"}[n == 1]
+		parts = append(parts, tr("unreached.peer."+form, "%s of the %s that need"+map[bool]string{true: "s"}[n == 1]+" it", countOf("check", n), sideWord(g.side.Other())))
 	}
-	line := fmt.Sprintf("the %s %s (live-unreachable)", g.side, g.address)
+	line := tr("unreached.line", "the %s %s (live-unreachable)", sideWord(g.side), g.address)
 	if len(parts) > 0 {
-		line += ": " + joinAnd(parts) + " left unchecked"
+		line = tr("unreached.left", "%s: %s left unchecked", line, joinAnd(parts))
 	}
 	return line
 }
 
-// joinAnd is "a", "a and b", "a, b and c".
+// joinAnd is "a", "a and b", "a, b and c" in the run's language.
 func joinAnd(parts []string) string {
 	if len(parts) < 2 {
 		return strings.Join(parts, "")
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	return tr("join.and", "%s and %s", strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
 }
 
 // inferredMark flags a finding whose rule is our reading, not Dell's.
@@ -452,7 +455,8 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 			false: tr("verdict.template.fail", "OME would refuse a certificate issued from this template")}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Command == "probe" && (r.Source == nil || r.Target == nil) {
-		what = map[bool]string{true: "nothing found on this appliance that would stop the migration", false: "this appliance would stop the migration"}[r.Verdict != report.VerdictFail]
+		what = map[bool]string{true: tr("verdict.one.pass", "nothing found on this appliance that would stop the migration"),
+			false: tr("verdict.one.fail", "this appliance would stop the migration")}[r.Verdict != report.VerdictFail]
 	}
 	if r.Verdict == report.VerdictIncomplete {
 		what = tr("verdict.incomplete", "could not be determined: %s could not run, %s not checked", countOf("step", len(r.Incomplete)), countOf("check", r.NotCheckedCount()))
@@ -506,7 +510,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 				said[c.NotReached] = true
 				for _, g := range notReachedGroups(r) {
 					if g.side == c.NotReached {
-						fmt.Fprintf(b, "- (not checked) not reached: %s\n", mdEsc(g.line()))
+						fmt.Fprintf(b, "- (%s) %s: %s\n", tr("text.not-checked", "not checked"), tr("text.obs.not-reached", "not reached"), mdEsc(g.line()))
 					}
 				}
 			}
@@ -642,7 +646,7 @@ func sideHeader(side report.Side, sd *report.Appliance) string {
 	if sd == nil {
 		return tr("text.side.not-given", "%s: not given (one appliance alone)", name)
 	}
-	h := tr("text.side.clock", "%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
+	h := tr("text.side.clock", "%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), clockSource(sd.ClockSource))
 	if !sd.Reached() {
 		h = tr("text.side.not-reached", "%s: %s, not reached (its clock was not read)", name, sd.Address)
 	}
@@ -731,7 +735,7 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 		if a == nil {
 			name, a = "target", r.Target
 		}
-		fmt.Fprintf(b, "# OME appliance %s: the %s %s alone\n\n", r.Command, name, mdEsc(a.Where()))
+		fmt.Fprintf(b, "# %s\n\n", tr("md.title.one", "OME appliance %s: the %s %s alone", r.Command, sideWord(report.Side(name)), mdEsc(a.Where())))
 	} else {
 		fmt.Fprintf(b, "# %s %s: %s -> %s\n\n", tr("md.title.pair", "OME migration pairing"), r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
 	}
@@ -741,23 +745,24 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "> %s: %s\n\n", tr("text.wizard-would-say", "The migration wizard would say"), r.WizardMessage)
 	}
 	for _, sd := range []struct {
-		name string
+		side report.Side
 		a    *report.Appliance
-	}{{"Source", r.Source}, {"Target", r.Target}} {
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
+		name := sideTitle(sd.side)
 		switch a := sd.a; {
 		case a == nil:
-			fmt.Fprintf(b, "- %s: not given (one appliance alone)\n", sd.name)
+			fmt.Fprintf(b, "- %s\n", tr("text.side.not-given", "%s: not given (one appliance alone)", name))
 		case !a.Reached():
-			fmt.Fprintf(b, "- %s %s: not reached, its clock was not read (`live-unreachable`)\n", sd.name, mdEsc(a.Address))
+			fmt.Fprintf(b, "- %s\n", tr("md.side.not-reached", "%s %s: not reached, its clock was not read (`live-unreachable`)", name, mdEsc(a.Address)))
 		default:
-			fmt.Fprintf(b, "- %s clock: %s (%s)\n", sd.name, a.Clock.Format(time.RFC3339), a.ClockSource)
+			fmt.Fprintf(b, "- %s\n", tr("md.side.clock", "%s clock: %s (%s)", name, a.Clock.Format(time.RFC3339), clockSource(a.ClockSource)))
 		}
 		if a := sd.a; a != nil && a.Address != "" && a.File != "" {
-			fmt.Fprintf(b, "- %s: the chain you expect it to serve, %s, checked offline at this machine's clock\n", sd.name, mdEsc(a.File))
+			fmt.Fprintf(b, "- %s\n", tr("md.side.offline", "%s: the chain you expect it to serve, %s, checked offline at this machine's clock", name, mdEsc(a.File)))
 		}
 	}
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
+		fmt.Fprintf(b, "- %s\n", tr("md.skew", "Skew: %s (max %s); change window: %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window)))
 	}
 	whatChangedMarkdown(b, r.WhatChanged)
 	b.WriteString("\n")
@@ -787,28 +792,28 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 			if !t.OK {
 				box = "[ ]"
 			}
-			fmt.Fprintf(b, "- %s %s accepts %s's chain for %s at %s\n", box, t.Verifier, t.Presenter, t.Usage, t.At.Format(time.RFC3339))
+			fmt.Fprintf(b, "- %s %s\n", box, tr("md.trust.line", "%s accepts %s's chain for %s at %s", sideWord(t.Verifier), sideWord(t.Presenter), t.Usage, t.At.Format(time.RFC3339)))
 		}
 	}
 	for _, sd := range []struct {
-		name string
+		side report.Side
 		s    *report.Appliance
-	}{{"Source", r.Source}, {"Target", r.Target}} {
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 		if sd.s == nil || sd.s.Observed == nil {
 			continue
 		}
 		o := sd.s.Observed
-		fmt.Fprintf(b, "\n## %s as observed (%s)\n\n", sd.name, o.Address)
+		fmt.Fprintf(b, "\n## %s\n\n", tr("md.observed", "%s as observed (%s)", sideTitle(sd.side), o.Address))
 		if !sd.s.Reached() {
-			b.WriteString("Not reached: nothing was observed (see `live-unreachable`).\n")
+			b.WriteString(tr("md.observed.not-reached", "Not reached: nothing was observed (see `live-unreachable`).") + "\n")
 			continue
 		}
 		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
-		cas := "does not request a client certificate"
+		cas := tr("text.obs.no-client-cert-request", "does not request a client certificate")
 		if o.RequestsClientCert {
-			cas = "requests a client certificate from: " + orDash(mdEsc(strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
+			cas = tr("md.obs.client-cert-from", "requests a client certificate from: %s", orDash(mdEsc(strings.Join(report.ShortNames(o.AcceptableCAs), ", "))))
 		}
-		fmt.Fprintf(b, "- Client certificates: %s\n- Clock: %s (%s)\n", cas, o.Clock.Format(time.RFC3339), o.ClockSource)
+		fmt.Fprintf(b, "- %s\n- %s\n", tr("md.obs.client-certs", "Client certificates: %s", cas), tr("md.obs.clock", "Clock: %s (%s)", o.Clock.Format(time.RFC3339), clockSource(o.ClockSource)))
 		if w := waitText(o.Wait); w != "" {
 			fmt.Fprintf(b, "- %s\n", mdEsc(w))
 		}
@@ -817,11 +822,11 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 			if !h.OK {
 				box = "[ ]"
 			}
-			who := "no client certificate"
+			who := tr("text.hs.no-client-cert", "no client certificate")
 			if h.ClientCert.DN != "" {
-				who = "client " + mdEsc(h.ClientCert.Short())
+				who = tr("text.hs.client", "client %s", mdEsc(h.ClientCert.Short()))
 			}
-			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(report.ShortNames(h.PeerChain), " -> ")))
+			fmt.Fprintf(b, "- %s %s: %s %s", box, tr("text.hs.line", "handshake %s (%s)", h.Kind, who), h.Version, mdEsc(strings.Join(report.ShortNames(h.PeerChain), " -> ")))
 			if h.HTTPStatus != 0 {
 				fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 			}
@@ -838,17 +843,17 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		}
 	}
 	for _, sd := range []struct {
-		name string
+		side report.Side
 		s    *report.Appliance
-	}{{"Source", r.Source}, {"Target", r.Target}} {
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 		if sd.s == nil || len(sd.s.Chain) == 0 && !sd.s.Reached() {
 			continue
 		}
 		from := ""
 		if sd.s.Address != "" && sd.s.File != "" {
-			from = fmt.Sprintf(" (from %s, checked offline: not served)", mdEsc(sd.s.File))
+			from = " " + tr("md.side.from-offline", "(from %s, checked offline: not served)", mdEsc(sd.s.File))
 		}
-		fmt.Fprintf(b, "\n## %s%s\n\n%s", tr("md.side-certificates", "%s certificates", sd.name), from, mdCertHeader())
+		fmt.Fprintf(b, "\n## %s%s\n\n%s", tr("md.side-certificates", "%s certificates", sideTitle(sd.side)), from, mdCertHeader())
 		for _, c := range sd.s.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
@@ -872,8 +877,17 @@ func firstClause(s string) string {
 			s = s[:i]
 		}
 	}
-	if len(s) > 160 {
-		s = s[:157] + "..."
+	if displayWidth(s) > 160 {
+		// Cut at a rune, by display width: a Hangul syllable is three
+		// bytes and two columns.
+		w := 0
+		for i, r := range s {
+			if w += displayWidth(string(r)); w > 157 {
+				s = s[:i]
+				break
+			}
+		}
+		s += "..."
 	}
 	return s
 }
@@ -893,7 +907,7 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 	default:
 		b.WriteString(" " + tr("text.obs.client-cert-from", "requests a client certificate from [%s]", strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
 	}
-	b.WriteString("\n  " + tr("text.obs.clock", "clock %s from %s", o.Clock.Format(time.RFC3339), o.ClockSource) + "\n")
+	b.WriteString("\n  " + tr("text.obs.clock", "clock %s from %s", o.Clock.Format(time.RFC3339), clockSource(o.ClockSource)) + "\n")
 	if w := waitText(o.Wait); w != "" {
 		fmt.Fprintf(b, "  %s\n", w)
 	}
@@ -931,21 +945,27 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 	if a := o.API; a != nil && a.Version != "" {
 		ntp := "?"
 		if a.NTP != nil {
-			ntp = map[bool]string{true: "on", false: "off"}[*a.NTP]
+			ntp = map[bool]string{true: tr("word.on", "on"), false: tr("word.off", "off")}[*a.NTP]
 		}
-		fmt.Fprintf(b, "  API: OME %s, NTP %s, FIPS %s\n", a.Version, ntp, fipsText(a))
+		fmt.Fprintf(b, "  %s\n", tr("text.api", "API: OME %s, NTP %s, FIPS %s", a.Version, ntp, fipsText(a)))
 	}
 }
 
-// changeLabels word the items of a baseline comparison.
+// changeLabels word the items of a baseline comparison (English; the
+// catalogue's change.ITEM in the run's language).
 var changeLabels = map[report.ChangeItem]string{report.ChangeLeaf: "leaf", report.ChangeCA: "CA", report.ChangeChain: "chain served",
 	report.ChangeClock: "clock", report.ChangeVersion: "OME version", report.ChangeSkew: "clock skew", report.ChangeVerdict: "verdict"}
+
+// changeLabel is an item's label in the run's language.
+func changeLabel(item report.ChangeItem) string {
+	return i18n.T("change."+string(item), changeLabels[item])
+}
 
 // changesFrom says which report the baseline is: "before.json (probe)".
 func changesFrom(c *report.Changes) string {
 	from := c.Command
 	if c.Pair != "" {
-		from += ", pair " + c.Pair
+		from += ", " + tr("change.pair", "pair %s", c.Pair)
 	}
 	return fmt.Sprintf("%s (%s)", c.Baseline, from)
 }
@@ -956,18 +976,18 @@ func whatChangedText(b *strings.Builder, c *report.Changes, p painter) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(b, "\nwhat changed since %s: %s\n", changesFrom(c), counted(c.Changed(), "change"))
+	fmt.Fprintf(b, "\n%s\n", tr("text.changed-since", "what changed since %s: %s", changesFrom(c), countOf("change", c.Changed())))
 	tw := newTable(b)
 	for _, x := range c.Items {
-		mark := "same"
+		mark := tr("change.same", "same")
 		if x.Changed {
-			mark = "CHANGED"
+			mark = tr("change.CHANGED", "CHANGED")
 		}
 		value := x.Before + " -> " + x.After
 		if x.Before == x.After && !x.Changed {
 			value = x.After
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", x.Side, changeLabels[x.Item], mark, value)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", sideWord(x.Side), changeLabel(x.Item), mark, value)
 	}
 	tw.Flush()
 }
@@ -977,13 +997,14 @@ func whatChangedMarkdown(b *strings.Builder, c *report.Changes) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(b, "\n## What changed since %s\n\n%s.\n\n| appliance | item | before | after | changed |\n|---|---|---|---|---|\n", mdEsc(changesFrom(c)), counted(c.Changed(), "change"))
+	fmt.Fprintf(b, "\n## %s\n\n%s.\n\n| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", tr("md.changed-since", "What changed since %s", mdEsc(changesFrom(c))), countOf("change", c.Changed()),
+		tr("change.col.appliance", "appliance"), tr("change.col.item", "item"), tr("change.col.before", "before"), tr("change.col.after", "after"), tr("change.col.changed", "changed"))
 	for _, x := range c.Items {
-		mark := "same"
+		mark := tr("change.same", "same")
 		if x.Changed {
-			mark = "**changed**"
+			mark = "**" + tr("change.changed", "changed") + "**"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", x.Side, changeLabels[x.Item], mdEsc(x.Before), mdEsc(x.After), mark)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", sideWord(x.Side), changeLabel(x.Item), mdEsc(x.Before), mdEsc(x.After), mark)
 	}
 }
 
@@ -994,10 +1015,10 @@ func waitText(w *report.Wait) string {
 		return ""
 	}
 	if w.Attempts == 1 {
-		return fmt.Sprintf("--wait %s: answered at once", w.For.Duration())
+		return tr("wait.once", "--wait %s: answered at once", w.For.Duration().String())
 	}
-	return fmt.Sprintf("--wait %s: answered after %s, %s (last refusal: %s)", w.For.Duration(), counted(w.Attempts, "attempt"),
-		w.Waited.Duration().Round(time.Second), w.LastError)
+	return tr("wait.after", "--wait %s: answered after %s, %s (last refusal: %s)", w.For.Duration().String(), countOf("attempt", w.Attempts),
+		w.Waited.Duration().Round(time.Second).String(), w.LastError)
 }
 
 // fipsText is the FIPS mode as the API gave it; a standalone OME has no
@@ -1008,9 +1029,9 @@ func fipsText(a *report.API) string {
 	case a.FIPSMode != "":
 		return a.FIPSMode
 	case slices.Contains(a.Unavailable, report.PathSecurity):
-		return "n/a (OME-Modular only)"
+		return tr("fips.modular-only", "n/a (OME-Modular only)")
 	}
-	return "not read"
+	return tr("fips.not-read", "not read")
 }
 
 func orDash(s string) string {
@@ -1117,17 +1138,17 @@ func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 		count[p.Verdict]++
 		cause := "-"
 		if p.Report != nil && p.Report.FixFirst != nil {
-			cause = "fix first: " + p.Report.FixFirst.Rule
+			cause = tr("checklist.summary.fix-first", "fix first: %s", p.Report.FixFirst.Rule)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(string(p.Verdict)), TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", verdictWord(p.Verdict), TermSafe(p.Name), p.Kind, countOf("error", errs), countOf("warning", warns), cause)
 		if p.Error != "" {
 			fmt.Fprintf(tw, ": %s", TermSafe(p.Error))
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(string(cl.Verdict)),
-		counted(len(cl.Pairs), "pair"), count[report.VerdictPass], count[report.VerdictFail], count[report.VerdictIncomplete])
+	fmt.Fprintf(&b, "\n%s\n", tr("checklist.summary.total", "%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html", verdictWord(cl.Verdict),
+		countOf("pair", len(cl.Pairs)), count[report.VerdictPass], count[report.VerdictFail], count[report.VerdictIncomplete]))
 	_, err := w.Write([]byte(b.String()))
 	return err
 }
