@@ -33,24 +33,75 @@ var patterns = sync.OnceValue(func() map[string][]pattern {
 		if id == Verbatim {
 			continue
 		}
-		en := catalogues()["en"][id]
-		var b strings.Builder
-		// (?s): an argument (a certificate's name) may hold new lines.
-		b.WriteString(`(?s)^`)
-		for i, part := range strings.Split(en, "%s") {
-			if i > 0 {
-				b.WriteString(`(.*?)`)
-			}
-			b.WriteString(regexp.QuoteMeta(strings.ReplaceAll(part, "%%", "%")))
-		}
-		b.WriteString(`$`)
-		out[rule] = append(out[rule], pattern{id, regexp.MustCompile(b.String())})
+		out[rule] = append(out[rule], compile(id))
 	}
 	for _, ps := range out {
-		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].re.String()) > len(ps[j].re.String()) })
+		bySpecificity(ps)
 	}
 	return out
 })
+
+// compile is the English entry id as a regular expression, each %s a
+// capture.
+func compile(id string) pattern {
+	en := catalogues()["en"][id]
+	var b strings.Builder
+	// (?s): an argument (a certificate's name) may hold new lines.
+	b.WriteString(`(?s)^`)
+	for i, part := range strings.Split(en, "%s") {
+		if i > 0 {
+			b.WriteString(`(.*?)`)
+		}
+		b.WriteString(regexp.QuoteMeta(strings.ReplaceAll(part, "%%", "%")))
+	}
+	b.WriteString(`$`)
+	return pattern{id, regexp.MustCompile(b.String())}
+}
+
+// bySpecificity puts the longer (more literal) patterns first.
+func bySpecificity(ps []pattern) {
+	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].re.String()) > len(ps[j].re.String()) })
+}
+
+// reasonPatterns are the catalogue's shared not-checked reasons (ids
+// reason.*): one text that many rules give ("the source ... was not
+// reached").
+var reasonPatterns = sync.OnceValue(func() []pattern {
+	var ps []pattern
+	for _, id := range IDs() {
+		if strings.HasPrefix(id, "reason.") {
+			ps = append(ps, compile(id))
+		}
+	}
+	bySpecificity(ps)
+	return ps
+})
+
+// IdentifyReason is Identify for a check's not-checked reason: the shared
+// reasons (reason.*) are tried first, so that a reason common to many
+// rules does not fall to another rule's generic entry ("%s: %s").
+// Renderers only: JSON's message_id stays Identify's.
+func IdentifyReason(rule, text string) (string, []string) {
+	if id, args, ok := match(reasonPatterns(), text); ok {
+		return id, args
+	}
+	return Identify(rule, text)
+}
+
+// match is the first of ps that formats back to text exactly.
+func match(ps []pattern, text string) (string, []string, bool) {
+	for _, p := range ps {
+		m := p.re.FindStringSubmatch(text)
+		if m == nil {
+			continue
+		}
+		args := append([]string{}, m[1:]...)
+		if s, ok := English(p.id, anys(args)...); ok && s == text {
+			return p.id, args, true
+		}
+	}
+	return "", nil, false
+}
 
 // Identify finds text's catalogue entry: the English entry that, formatted
 // with the arguments it captures, gives text back exactly. Entries of rule
@@ -62,19 +113,7 @@ func Identify(rule, text string) (string, []string) {
 		return "", []string{}
 	}
 	ps := patterns()
-	try := func(list []pattern) (string, []string, bool) {
-		for _, p := range list {
-			m := p.re.FindStringSubmatch(text)
-			if m == nil {
-				continue
-			}
-			args := append([]string{}, m[1:]...)
-			if s, ok := English(p.id, anys(args)...); ok && s == text {
-				return p.id, args, true
-			}
-		}
-		return "", nil, false
-	}
+	try := func(list []pattern) (string, []string, bool) { return match(list, text) }
 	if id, args, ok := try(ps[rule]); ok {
 		return id, args
 	}

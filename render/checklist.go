@@ -556,6 +556,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"shortList":  func(ns []report.Name) string { return strings.Join(report.ShortNames(ns), ", ") },
 		"failures":   failuresText,
 		"hsHead":     hsHead,
+		"httpNote":   httpNote,
 		"manualText": manualText,
 		"manualWhy":  manualWhy,
 		"biWhat":     biWhat,
@@ -634,9 +635,9 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
 {{end}}</table>{{end}}
 {{$a := .Source}}{{with .Source.Observed}}<h3>{{t "checklist.html.observed" "%s as observed" (stitle "source")}}</h3>{{if $a.NotReached}}<p class="fail">{{fixed "md.observed.not-reached"}}</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; {{t "checklist.obs.requests" "requests a client certificate: %s" (yesno .RequestsClientCert)}}{{if .AcceptableCAs}} {{t "checklist.obs.from" "from %s" (shortList .AcceptableCAs)}}{{end}}.</p>{{else}}<p class="fail">{{tc "checklist.obs.not-reached" "Not reached: %s. Nothing that needs this appliance was checked (see \"not checked\" above)." (failures .Failures)}}</p>{{end}}
-{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
+{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{httpNote .HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
 {{$a := .Target}}{{with .Target.Observed}}<h3>{{t "checklist.html.observed" "%s as observed" (stitle "target")}}</h3>{{if $a.NotReached}}<p class="fail">{{fixed "md.observed.not-reached"}}</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; {{t "checklist.obs.requests" "requests a client certificate: %s" (yesno .RequestsClientCert)}}{{if .AcceptableCAs}} {{t "checklist.obs.from" "from %s" (shortList .AcceptableCAs)}}{{end}}.</p>{{else}}<p class="fail">{{tc "checklist.obs.not-reached" "Not reached: %s. Nothing that needs this appliance was checked (see \"not checked\" above)." (failures .Failures)}}</p>{{end}}
-{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
+{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{httpNote .HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
 {{if .Findings}}<h3>{{t "md.findings" "Findings"}}</h3><p class="run">{{fixed "checklist.html.rule-doc"}}</p><ul>
 {{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>
 {{end}}</ul>{{end}}

@@ -34,7 +34,7 @@ func countOf(what string, n int) string {
 // reason is a check's na reason in the run's language (its catalogue entry
 // when it has one, else as given).
 func reason(rule, why string) string {
-	id, args := i18n.Identify(rule, why)
+	id, args := i18n.IdentifyReason(rule, why)
 	return i18n.Localise(id, args, why)
 }
 
@@ -157,4 +157,20 @@ func clockSource(c report.ClockSource) string {
 		return i18n.T(id, c.Text)
 	}
 	return c.Text
+}
+
+// httpNotes are the catalogue ids of what a passing handshake's HTTP 401
+// means (pairing's http401Note).
+var httpNotes = map[string]string{
+	"no credentials were sent, as no --user was given: the API's expected answer; the handshake itself passed": "http401.no-user",
+	"credentials were withheld, see api-access: the API's expected answer; the handshake itself passed":        "http401.withheld",
+	"the API refused the credentials, see api-access; the handshake itself passed":                             "http401.refused",
+}
+
+// httpNote is a handshake's HTTP note in the run's language.
+func httpNote(s string) string {
+	if id, ok := httpNotes[s]; ok {
+		return i18n.T(id, s)
+	}
+	return s
 }

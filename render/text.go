@@ -831,7 +831,7 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 				fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 			}
 			if h.HTTPNote != "" {
-				fmt.Fprintf(b, " (%s)", mdEsc(h.HTTPNote))
+				fmt.Fprintf(b, " (%s)", mdEsc(httpNote(h.HTTPNote)))
 			}
 			if h.Error != "" {
 				fmt.Fprintf(b, ": %s", mdEsc(h.Error))
@@ -935,7 +935,7 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 			fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 		}
 		if h.HTTPNote != "" {
-			fmt.Fprintf(b, " (%s)", h.HTTPNote)
+			fmt.Fprintf(b, " (%s)", httpNote(h.HTTPNote))
 		}
 		if h.Error != "" {
 			fmt.Fprintf(b, ": %s", h.Error)
