@@ -102,6 +102,11 @@ func TestRuleCatalogueEntries(t *testing.T) {
 			t.Errorf("rule %s: i18n/locales/en.json differs from the rule's description or fix", r.ID)
 		}
 	}
+	for _, r := range pairing.Rules() {
+		if c, ok := en["rule."+r.ID+".cause"]; c != r.Cause && (ok || r.Cause != "") {
+			t.Errorf("rule %s: i18n/locales/en.json's cause %q, the rule's %q (explain's cause)", r.ID, c, r.Cause)
+		}
+	}
 }
 
 // TestManualCatalogueEntries: the catalogue's manual.ID.text and .why are
@@ -253,5 +258,47 @@ func TestLocalisedLeafOnlyProbe(t *testing.T) {
 			}
 			evidenceGolden(t, "i18n/"+l+"/leaf-only-probe."+map[string]string{"text": "txt", "markdown": "md"}[f], ranAt.ReplaceAllString(got.stdout, "<ran>"))
 		}
+	}
+}
+
+// TestLocalisedExplain: explain's text and Markdown go through the
+// catalogue (labels, causes, fixes, the hints after a rule's fix), with the
+// exit code and JSON of English, and OME's own texts (MessageIds,
+// MessageArgs, quoted messages) verbatim.
+func TestLocalisedExplain(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "application.log")
+	os.WriteFile(log, []byte(fixtures.KBLog+
+		`[ERROR] 2024-01-25 11:14:00.000 [x] TemplateController - baselines(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1008","MessageArgs":[]}]}}`+"\n"+
+		`[ERROR] 2024-01-25 11:15:00.000 [x] AuthController - login(): {"error":{"@Message.ExtendedInfo":[{"MessageId":"CGEN1001","MessageArgs":[]}]}}`+"\n"+
+		`[ERROR] 2024-01-25 11:16:00.000 [x] MigrationController - validate(): Unable to mutually authenticate and connect to the remote appliance. Please check the source and target appliances has valid certificate chain uploaded which are signed by the same CA.`+"\n"), 0o600)
+	en := runCLI(t, "explain", log)
+	enJSON := runCLI(t, "explain", "--format", "json", log)
+	for _, l := range []string{"ko", "nl"} {
+		got := runCLI(t, "explain", "--lang", l, log)
+		if got.code != en.code {
+			t.Errorf("%s: exit %d, English %d", l, got.code, en.code)
+		}
+		for _, line := range strings.Split(en.stdout, "\n") {
+			for _, label := range []string{"  cause: ", "  fix:   "} {
+				if english, ok := strings.CutPrefix(line, label); ok && strings.Contains(got.stdout, english) {
+					t.Errorf("%s: %q left in English", l, english)
+				}
+			}
+		}
+		for _, verbatim := range []string{`CGEN1008 ["Invalid CSR key."]`, "CSEC9002", `XYZ1234 ["what"]`, `"Unable to process the request because an error occurred."`} {
+			if !strings.Contains(got.stdout, verbatim) {
+				t.Errorf("%s: OME's %s not verbatim:\n%s", l, verbatim, got.stdout)
+			}
+		}
+		if j := runCLI(t, "explain", "--lang", l, "--format", "json", log); j.stdout != enJSON.stdout {
+			t.Errorf("%s: JSON differs from English", l)
+		}
+	}
+	testPrinter = i18n.Pseudo()
+	t.Cleanup(func() { testPrinter = nil })
+	probes := pseudoProbes(t)
+	for _, f := range []string{"text", "markdown"} {
+		assertPseudo(t, "explain "+f, runCLI(t, "explain", "--format", f, log).stdout, probes)
 	}
 }

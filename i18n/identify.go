@@ -63,26 +63,44 @@ func bySpecificity(ps []pattern) {
 	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].re.String()) > len(ps[j].re.String()) })
 }
 
-// reasonPatterns are the catalogue's shared not-checked reasons (ids
-// reason.*): one text that many rules give ("the source ... was not
-// reached").
-var reasonPatterns = sync.OnceValue(func() []pattern {
+var (
+	prefixMu    sync.Mutex
+	prefixCache = map[string][]pattern{}
+)
+
+// prefixPatterns are the catalogue's entries whose ids start with prefix,
+// most specific first: the shared not-checked reasons (reason.*: one text
+// that many rules give, "the source ... was not reached"), explain's
+// causes, fixes and notes (explain.*).
+func prefixPatterns(prefix string) []pattern {
+	prefixMu.Lock()
+	defer prefixMu.Unlock()
+	if ps, ok := prefixCache[prefix]; ok {
+		return ps
+	}
 	var ps []pattern
 	for _, id := range IDs() {
-		if strings.HasPrefix(id, "reason.") {
+		if strings.HasPrefix(id, prefix) {
 			ps = append(ps, compile(id))
 		}
 	}
 	bySpecificity(ps)
+	prefixCache[prefix] = ps
 	return ps
-})
+}
+
+// IdentifyPrefix finds text's entry among the ids starting with prefix;
+// ok is false when none formats back to text.
+func IdentifyPrefix(prefix, text string) (string, []string, bool) {
+	return match(prefixPatterns(prefix), text)
+}
 
 // IdentifyReason is Identify for a check's not-checked reason: the shared
 // reasons (reason.*) are tried first, so that a reason common to many
 // rules does not fall to another rule's generic entry ("%s: %s").
 // Renderers only: JSON's message_id stays Identify's.
 func IdentifyReason(rule, text string) (string, []string) {
-	if id, args, ok := match(reasonPatterns(), text); ok {
+	if id, args, ok := IdentifyPrefix("reason.", text); ok {
 		return id, args
 	}
 	return Identify(rule, text)

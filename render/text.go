@@ -1044,7 +1044,9 @@ func orDash(s string) string {
 // RenderExplain writes explain's report: JSON, Markdown or text, one entry
 // per OME error in file order of first occurrence, with its rule, cause and
 // fix; a repeated error says how often and where last; then what the
-// report leaves out and the notes on what was not read in full.
+// report leaves out and the notes on what was not read in full. Text and
+// Markdown are in the run's language (explainText); OME's MessageIds,
+// MessageArgs and quoted messages stay as OME wrote them.
 func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error {
 	if format == "json" {
 		return RenderJSON(w, rep)
@@ -1055,66 +1057,130 @@ func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error 
 	esc := func(s string) string { return s }
 	if md {
 		esc = mdEsc
-		fmt.Fprintf(b, "# OME errors in %s\n\n", esc(rep.File))
+		fmt.Fprintf(b, "# %s\n\n", tr("explain.md.title", "OME errors in %s", esc(rep.File)))
 	}
 	if len(rep.Entries) == 0 {
-		fmt.Fprintf(b, "%s: no OME error message found\n", rep.File)
+		b.WriteString(tr("explain.none", "%s: no OME error message found", rep.File) + "\n")
 	}
+	labels := explainLabels()
 	for _, x := range rep.Entries {
 		id := x.OMEMessageID
 		if id == "" {
-			id = "(migration wizard)"
+			id = "(" + tr("explain.wizard", "migration wizard") + ")"
 		}
 		args := ""
 		if len(x.OMEMessageArgs) > 0 {
 			args = fmt.Sprintf(" %q", x.OMEMessageArgs)
 		}
 		if len(x.RelatedProperties) > 0 {
-			args += fmt.Sprintf(" (related %s)", strings.Join(x.RelatedProperties, ", "))
+			args += " (" + tr("explain.related", "related %s", strings.Join(x.RelatedProperties, ", ")) + ")"
 		}
 		if x.Count > 1 {
-			args += fmt.Sprintf(" (seen %d times, last line %d", x.Count, x.LastLine)
+			// Counts as strings: the catalogue's %d would group digits.
 			if x.LastTime != "" {
-				args += " at " + x.LastTime
+				args += " (" + tr("explain.seen-at", "seen %s times, last line %s at %s", strconv.Itoa(x.Count), strconv.Itoa(x.LastLine), x.LastTime) + ")"
+			} else {
+				args += " (" + tr("explain.seen", "seen %s times, last line %s", strconv.Itoa(x.Count), strconv.Itoa(x.LastLine)) + ")"
 			}
-			args += ")"
 		}
 		rule := x.Rule
 		if !x.Known {
-			rule = "unknown"
+			rule = tr("explain.unknown", "unknown")
 		} else if rule == "" {
 			rule = "-"
 		}
+		cause, fix := explainText(x.Rule, x.Cause), explainText(x.Rule, x.Fix)
+		line := tr("explain.line", "line %s", strconv.Itoa(x.Line))
 		if md {
-			fmt.Fprintf(b, "- **line %d** %s %s%s: rule %s\n  - Cause: %s\n  - Fix: %s\n", x.Line, esc(x.Time), esc(id), esc(args), esc(rule), esc(x.Cause), esc(x.Fix))
+			fmt.Fprintf(b, "- **%s** %s %s%s: %s\n  - %s: %s\n  - %s: %s\n", line, esc(x.Time), esc(id), esc(args), tr("explain.md.rule", "rule %s", esc(rule)),
+				tr("explain.md.cause", "Cause"), esc(cause), tr("word.Fix", "Fix"), esc(fix))
 			continue
 		}
-		fmt.Fprintf(b, "line %d %s %s%s\n  rule:  %s\n  cause: %s\n  fix:   %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)
+		fmt.Fprintf(b, "%s %s %s%s\n  %s%s\n  %s%s\n  %s%s\n", line, x.Time, id, args, labels[0], rule, labels[1], cause, labels[2], fix)
 	}
 	if rep.OmittedOccurrences > 0 {
-		line := fmt.Sprintf("not listed: %d more error messages", rep.OmittedOccurrences)
+		n := strconv.Itoa(rep.OmittedOccurrences)
+		var line string
 		switch {
 		case rep.OmittedEntries >= report.MaxExplainOmittedDistinct:
-			line += fmt.Sprintf(", of at least %d more distinct errors", rep.OmittedEntries)
+			line = tr("explain.omitted.at-least", "not listed: %s more error messages, of at least %s more distinct errors", n, strconv.Itoa(rep.OmittedEntries))
+		case rep.OmittedEntries == 1:
+			line = tr("explain.omitted.one", "not listed: %s more error messages, of 1 more distinct error", n)
 		case rep.OmittedEntries > 0:
-			line += ", of " + counted(rep.OmittedEntries, "more distinct error")
+			line = tr("explain.omitted.distinct", "not listed: %s more error messages, of %s more distinct errors", n, strconv.Itoa(rep.OmittedEntries))
+		default:
+			line = tr("explain.omitted", "not listed: %s more error messages", n)
 		}
-		line += fmt.Sprintf(" (the report lists the first %d distinct errors and the first %d messages of a log entry)", report.MaxExplainEntries, report.MaxExplainMessagesPerEntry)
+		line += " " + tr("explain.omitted.why", "(the report lists the first %s distinct errors and the first %s messages of a log entry)",
+			strconv.Itoa(report.MaxExplainEntries), strconv.Itoa(report.MaxExplainMessagesPerEntry))
 		if md {
 			fmt.Fprintf(b, "- %s\n", esc(line))
 		} else {
 			fmt.Fprintf(b, "%s\n", line)
 		}
 	}
+	note := tr("explain.note", "note")
 	for _, n := range rep.Notes {
+		n = explainText("", n)
 		if md {
-			fmt.Fprintf(b, "- note: %s\n", esc(n))
+			fmt.Fprintf(b, "- %s: %s\n", note, esc(n))
 			continue
 		}
-		fmt.Fprintf(b, "note: %s\n", n)
+		fmt.Fprintf(b, "%s: %s\n", note, n)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// explainLabels are the text entry's "rule:", "cause:" and "fix:", padded
+// to one display width ("rule:  ", "cause: ", "fix:   " in English).
+func explainLabels() [3]string {
+	l := [3]string{tr("explain.label.rule", "rule"), tr("explain.label.cause", "cause"), tr("explain.label.fix", "fix")}
+	w := 0
+	for _, s := range l {
+		w = max(w, displayWidth(s))
+	}
+	for i, s := range l {
+		l[i] = s + ":" + strings.Repeat(" ", w-displayWidth(s)+1)
+	}
+	return l
+}
+
+// explainText is an explain entry's cause, fix or note in the run's
+// language: a rule's own cause, description or fix (rule.ID.*), which an
+// explain.* hint may follow, else an explain.* entry whose arguments may be
+// explain.* entries themselves; else as given (JSON keeps the English).
+func explainText(rule, s string) string {
+	if rule != "" {
+		for _, part := range []string{"cause", "description", "fix"} {
+			id := "rule." + rule + "." + part
+			en, ok := i18n.English(id)
+			if !ok || en == "" || !strings.HasPrefix(s, en) {
+				continue
+			}
+			if rest := strings.TrimPrefix(s, en); rest == "" {
+				return i18n.T(id, en)
+			} else if strings.HasPrefix(rest, " ") {
+				return i18n.T(id, en) + " " + explainHint(strings.TrimPrefix(rest, " "))
+			}
+		}
+	}
+	return explainHint(s)
+}
+
+func explainHint(s string) string {
+	id, args, ok := i18n.IdentifyPrefix("explain.", s)
+	if !ok {
+		return s
+	}
+	as := make([]any, len(args))
+	for i, a := range args {
+		as[i] = a
+		if aid, aargs, ok := i18n.IdentifyPrefix("explain.", a); ok {
+			as[i] = i18n.Localise(aid, aargs, a)
+		}
+	}
+	return i18n.T(id, s, as...)
 }
 
 // RenderChecklistSummary writes the checklist's text summary: a line per
