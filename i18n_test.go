@@ -302,3 +302,41 @@ func TestLocalisedExplain(t *testing.T) {
 		assertPseudo(t, "explain "+f, runCLI(t, "explain", "--format", f, log).stdout, probes)
 	}
 }
+
+// TestLocalisedTemplateAndCSR: template and csr reports in Korean and
+// Dutch: the AD CS console steps of the fixes and the facts' labels go
+// through the catalogue (a pseudo-locale run shows no bypassing string),
+// the certreq command stays as it is, exit code and JSON are English's.
+func TestLocalisedTemplateAndCSR(t *testing.T) {
+	tmpl, err := os.ReadFile(filepath.Join("testdata", "template", "webserver-default.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeScenario(t, scenarioByName(t, "csr-wildcard"))
+	os.WriteFile("template.txt", tmpl, 0o600)
+	runs := [][]string{{"template", "--at", testAt, "template.txt"}, {"csr", "appliance.csr"}}
+	for _, args := range runs {
+		en := runCLI(t, args...)
+		enJSON := runCLI(t, append(args, "--format", "json")...)
+		for _, l := range []string{"ko", "nl"} {
+			got := runCLI(t, append(args, "--lang", l)...)
+			if got.code != en.code {
+				t.Errorf("%s %s: exit %d, English %d", l, args[0], got.code, en.code)
+			}
+			if args[0] == "template" && !strings.Contains(got.stdout, `certreq -submit -attrib "CertificateTemplate:WebServerOME" appliance.csr appliance.cer`) {
+				t.Errorf("%s: the certreq command changed:\n%s", l, got.stdout)
+			}
+			if j := runCLI(t, append(args, "--lang", l, "--format", "json")...); runAt.ReplaceAllString(j.stdout, "") != runAt.ReplaceAllString(enJSON.stdout, "") {
+				t.Errorf("%s %s: JSON differs from English", l, args[0])
+			}
+		}
+	}
+	testPrinter = i18n.Pseudo()
+	t.Cleanup(func() { testPrinter = nil })
+	probes := pseudoProbes(t)
+	for _, args := range runs {
+		for _, f := range []string{"text", "markdown"} {
+			assertPseudo(t, args[0]+" "+f, runCLI(t, append(args, "--format", f)...).stdout, probes)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,8 +45,8 @@ func TestCataloguesAgree(t *testing.T) {
 				t.Errorf("%s: %s has placeholders %v, English %v", code, id, verbs(s), verbs(e))
 			}
 			for _, m := range regexp.MustCompile(`%\[(\d+)\]`).FindAllStringSubmatch(s, -1) {
-				if n := m[1]; len(n) > 1 || int(n[0]-'0') > len(verbs(e)) || n == "0" {
-					t.Errorf("%s: %s refers to argument %s of %d", code, id, n, len(verbs(e)))
+				if n, _ := strconv.Atoi(m[1]); n < 1 || n > len(verbs(e)) {
+					t.Errorf("%s: %s refers to argument %d of %d", code, id, n, len(verbs(e)))
 				}
 			}
 		}

@@ -152,11 +152,38 @@ func Identify(rule, text string) (string, []string) {
 
 // Localise is text in the run's language: id with args when the catalogue
 // has it, else the English text as given.
+//
+// A shared text (shared.*: one that several rules write, such as the AD CS
+// console steps of the template rules) is found first, and an argument
+// that is itself a catalogued phrase (arg.*, shared.*: a template's label,
+// a console step) is put in the run's language too. For human output
+// only: JSON's message_id and message_args stay Identify's.
 func Localise(id string, args []string, english string) string {
 	if id == "" {
 		return english
 	}
-	return T(id, english, anys(args)...)
+	if sid, sargs, ok := IdentifyPrefix("shared.", english); ok {
+		id, args = sid, sargs
+	}
+	return T(id, english, localiseArgs(args, 0)...)
+}
+
+// localiseArgs puts the arguments that are catalogued phrases in the run's
+// language, nested at most three deep.
+func localiseArgs(args []string, depth int) []any {
+	out := anys(args)
+	if depth >= 3 {
+		return out
+	}
+	for i, a := range args {
+		for _, prefix := range []string{"arg.", "shared."} {
+			if id, aa, ok := IdentifyPrefix(prefix, a); ok {
+				out[i] = T(id, a, localiseArgs(aa, depth+1)...)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func anys(s []string) []any {

@@ -174,3 +174,17 @@ func httpNote(s string) string {
 	}
 	return s
 }
+
+// padLabels are labels with their colon, padded to one display width
+// ("subject: ", "key:     " in English), for the text's aligned facts.
+func padLabels(labels ...string) []string {
+	w := 0
+	for _, s := range labels {
+		w = max(w, displayWidth(s))
+	}
+	out := make([]string, len(labels))
+	for i, s := range labels {
+		out[i] = s + ":" + strings.Repeat(" ", w-displayWidth(s)+1)
+	}
+	return out
+}

@@ -105,10 +105,11 @@ func csrText(b *strings.Builder, c *report.CSRInfo, p painter) {
 	}
 	fmt.Fprintf(b, "%s %s\n", p.bold("csr"), c.File)
 	if len(c.Notes) > 0 {
-		fmt.Fprintf(b, "  file: %s\n", strings.Join(c.Notes, "; "))
+		fmt.Fprintf(b, "  %s: %s\n", tr("csr.label.file", "file"), strings.Join(c.Notes, "; "))
 	}
-	fmt.Fprintf(b, "  subject: %s\n  key:     %s (SPKI SHA-256 %s)\n  SAN:     %s\n", orDash(c.Subject), c.Key, c.SPKISHA256, orDash(strings.Join(c.SAN, ", ")))
-	fmt.Fprintf(b, "\nThe certificate issued for this CSR will have to cover: %s\n", orDash(strings.Join(c.Names, ", ")))
+	l := padLabels(tr("csr.label.subject", "subject"), tr("csr.label.key", "key"), "SAN")
+	fmt.Fprintf(b, "  %s%s\n  %s%s (SPKI SHA-256 %s)\n  %s%s\n", l[0], orDash(c.Subject), l[1], c.Key, c.SPKISHA256, l[2], orDash(strings.Join(c.SAN, ", ")))
+	fmt.Fprintf(b, "\n%s\n", tr("csr.cover", "The certificate issued for this CSR will have to cover: %s", orDash(strings.Join(c.Names, ", "))))
 }
 
 // runText is the text report's first lines: the tool's version, when it
@@ -545,10 +546,10 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		fmt.Fprintf(b, "\n%s: %s\n", tr("word.Path", "Path"), mdEsc(r.Path))
 	} else if r.Command == "csr" {
 		c := r.CSR
-		fmt.Fprintf(b, "\n## CSR\n\n- Subject: %s\n- Key: %s (SPKI SHA-256 `%s`)\n- Subject alternative names: %s\n- Names the certificate will have to cover: %s\n",
-			mdEsc(orDash(c.Subject)), c.Key, c.SPKISHA256, mdEsc(orDash(strings.Join(c.SAN, ", "))), mdEsc(orDash(strings.Join(c.Names, ", "))))
+		fmt.Fprintf(b, "\n## CSR\n\n- %s\n- %s\n- %s\n- %s\n", tr("csr.md.subject", "Subject: %s", mdEsc(orDash(c.Subject))), tr("csr.md.key", "Key: %s (SPKI SHA-256 `%s`)", c.Key, c.SPKISHA256),
+			tr("csr.md.san", "Subject alternative names: %s", mdEsc(orDash(strings.Join(c.SAN, ", ")))), tr("csr.md.cover", "Names the certificate will have to cover: %s", mdEsc(orDash(strings.Join(c.Names, ", ")))))
 		if len(c.Notes) > 0 {
-			fmt.Fprintf(b, "- File: %s\n", mdEsc(strings.Join(c.Notes, "; ")))
+			fmt.Fprintf(b, "- %s\n", tr("csr.md.file", "File: %s", mdEsc(strings.Join(c.Notes, "; "))))
 		}
 	} else if r.Command == "template" {
 		templateMarkdownBody(b, r)
@@ -1134,16 +1135,8 @@ func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error 
 
 // explainLabels are the text entry's "rule:", "cause:" and "fix:", padded
 // to one display width ("rule:  ", "cause: ", "fix:   " in English).
-func explainLabels() [3]string {
-	l := [3]string{tr("explain.label.rule", "rule"), tr("explain.label.cause", "cause"), tr("explain.label.fix", "fix")}
-	w := 0
-	for _, s := range l {
-		w = max(w, displayWidth(s))
-	}
-	for i, s := range l {
-		l[i] = s + ":" + strings.Repeat(" ", w-displayWidth(s)+1)
-	}
-	return l
+func explainLabels() []string {
+	return padLabels(tr("explain.label.rule", "rule"), tr("explain.label.cause", "cause"), tr("explain.label.fix", "fix"))
 }
 
 // explainText is an explain entry's cause, fix or note in the run's
