@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,8 @@ import (
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/pairing"
+	"github.com/ome-preflight/ome-preflight/render"
+	"github.com/ome-preflight/ome-preflight/report"
 )
 
 func TestMain(m *testing.M) {
@@ -132,7 +136,9 @@ func TestManualCatalogueEntries(t *testing.T) {
 // catalogued English text appears unwrapped in any golden scenario's text
 // or Markdown report, nor in the checklist (summary, Markdown and HTML) of
 // an inventory holding every pair scenario, with a CSR and a template
-// judged before issuing (a string that bypasses the catalogue would).
+// judged before issuing, and two live pairs of mock appliances on loopback
+// (a string that bypasses the catalogue would, and so would a finding with
+// no entry of its own: the pseudo-locale leaves finding.verbatim bare).
 func TestPseudoLocale(t *testing.T) {
 	testPrinter = i18n.Pseudo()
 	t.Cleanup(func() { testPrinter = nil })
@@ -174,9 +180,18 @@ func TestPseudoLocale(t *testing.T) {
 			fmt.Fprintf(&inv, "  - name: %s\n    window: %s\n    source: { chain: %s/%s, clock: %s%s }\n    target: { chain: %s/%s, clock: %s }\n",
 				name, side["--window"], name, s.Positional[0], side["--source-time"], csr, name, s.Positional[1], side["--target-time"])
 		}
+		// Live pairs: a target serving only its leaf, an appliance not
+		// reached (the observed, handshake and not-reached sections).
+		frozen := func() time.Time { return testBase }
+		src := startMock(t, filepath.Join(dir, "good-pair"), "source", "127.0.0.1:0", frozen, nil)
+		defer src.Close()
+		tgt := startMock(t, filepath.Join(dir, "good-pair"), "target", "127.0.0.2:0", frozen, func(o *fixtures.MockOptions) { o.LeafOnly = true })
+		defer tgt.Close()
+		fmt.Fprintf(&inv, "  - name: live-leaf-only\n    window: 1h\n    source: { address: %q, chain: good-pair/source.pem }\n    target: { address: %q, chain: good-pair/target.pem }\n", src.Addr, tgt.Addr)
+		fmt.Fprintf(&inv, "  - name: live-unreachable\n    window: 1h\n    source: { address: %q }\n    target: { address: %q, chain: good-pair/source.pem }\n", refusedAddr(t), src.Addr)
 		os.WriteFile(filepath.Join(dir, "inventory.yaml"), []byte(inv.String()), 0o600)
 		t.Chdir(dir)
-		res := runCLI(t, "checklist", "--out", "out", "inventory.yaml")
+		res := runCLI(t, "checklist", "--timeout", "2s", "--out", "out", "--client-cert", "good-pair/standin.pem", "--client-key", "good-pair/standin.key", "inventory.yaml")
 		if res.code != 1 {
 			t.Fatalf("checklist: exit %d, want 1\n%s", res.code, res.stderr)
 		}
@@ -338,5 +353,45 @@ func TestLocalisedTemplateAndCSR(t *testing.T) {
 		for _, f := range []string{"text", "markdown"} {
 			assertPseudo(t, args[0]+" "+f, runCLI(t, append(args, "--format", f)...).stdout, probes)
 		}
+	}
+}
+
+// TestLocalisedRulesAndStandin: rules (the list, one rule, the Markdown
+// table) and standin's report go through the catalogue; JSON is English's.
+func TestLocalisedRulesAndStandin(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{{"rules"}, {"rules", "leaf-eku"}} {
+		en := runCLI(t, append(args, "--format", "json")...)
+		for _, l := range []string{"ko", "nl"} {
+			if got := runCLI(t, append(args, "--lang", l, "--format", "json")...); got.stdout != en.stdout || got.code != en.code {
+				t.Errorf("%s %v: JSON or exit code differs from English", l, args)
+			}
+		}
+	}
+	testPrinter = i18n.Pseudo()
+	t.Cleanup(func() { testPrinter = nil })
+	probes := pseudoProbes(t)
+	for i, args := range [][]string{{"rules"}, {"rules", "leaf-eku"}, {"rules", "--format", "markdown"}, {"standin", "--out", "a"}, {"standin", "--out", "b", "--format", "markdown"}} {
+		res := runCLI(t, args...)
+		if res.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, res.code, res.stderr)
+		}
+		// A rule's citation and what it models name their sources in
+		// English (Dell's and the stacks' own words): not checked here.
+		out := res.stdout
+		var listed report.RulesReport
+		if err := json.Unmarshal([]byte(runCLI(t, "rules", "--format", "json").stdout), &listed); err != nil {
+			t.Fatal(err)
+		}
+		var cited []string
+		for _, r := range listed.Rules {
+			cited = append(cited, r.Reference, r.Models)
+		}
+		// Longest first: one rule's citation may begin another's.
+		sort.Slice(cited, func(i, j int) bool { return len(cited[i]) > len(cited[j]) })
+		for _, c := range cited {
+			out = strings.ReplaceAll(strings.ReplaceAll(out, render.MarkdownEscape(c), ""), c, "")
+		}
+		assertPseudo(t, fmt.Sprint(i, args), out, probes)
 	}
 }

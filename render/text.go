@@ -590,7 +590,8 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 		return RenderJSON(w, report.RulesReport{SchemaVersion: report.SchemaVersion, Command: "rules", Rules: rules})
 	case "markdown", "md":
 		b := &strings.Builder{}
-		b.WriteString("| rule | family | severity | OME error | reference | models | checks |\n|---|---|---|---|---|---|---|\n")
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", tr("rules.col.rule", "rule"), tr("rules.col.family", "family"), tr("rules.col.severity", "severity"),
+			tr("rules.col.ome", "OME error"), tr("rules.col.reference", "reference"), tr("rules.col.models", "models"), tr("rules.col.checks", "checks"))
 		for _, r := range rules {
 			ome := r.OMEMessageID
 			if len(r.OMEMessageArgs) > 0 {
@@ -599,7 +600,7 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 			if ome == "" {
 				ome = "-"
 			}
-			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Models), mdEsc(r.Description))
+			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Models), mdEsc(ruleText(r.ID, "description", r.Description)))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -611,9 +612,10 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 				ome += argsText(r.OMEMessageArgs)
 			}
 			if ome == "" {
-				ome = "(no OME message)"
+				ome = "(" + tr("rules.no-ome", "no OME message") + ")"
 			}
-			fmt.Fprintf(b, "%s  [%s, %s]\n  %s\n  OME: %s\n  ref: %s\n  fix: %s\n\n", r.ID, r.Family, r.Severity, r.Description, ome, r.Reference, r.Fix)
+			l := padLabels("OME", tr("rules.label.ref", "ref"), tr("word.fix", "fix"))
+			fmt.Fprintf(b, "%s  [%s, %s]\n  %s\n  %s%s\n  %s%s\n  %s%s\n\n", r.ID, r.Family, r.Severity, ruleText(r.ID, "description", r.Description), l[0], ome, l[1], r.Reference, l[2], ruleText(r.ID, "fix", r.Fix))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -628,7 +630,7 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 	case "markdown", "md":
 		return RenderRules(w, []report.RuleInfo{r}, format)
 	}
-	ome := "(none: OME raises no message of its own for this rule)"
+	ome := "(" + tr("rules.none", "none: OME raises no message of its own for this rule") + ")"
 	if r.OMEMessageID != "" {
 		ome = r.OMEMessageID
 		if len(r.OMEMessageArgs) > 0 {
@@ -636,7 +638,8 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 		}
 	}
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "%s\n  family:      %s\n  severity:    %s\n  OME message: %s\n  citation:    %s\n  models:      %s\n\n", r.ID, r.Family, r.Severity, ome, r.Reference, r.Models)
+	l := padLabels(tr("rules.label.family", "family"), tr("rules.label.severity", "severity"), tr("rules.label.ome", "OME message"), tr("rules.label.citation", "citation"), tr("rules.label.models", "models"))
+	fmt.Fprintf(b, "%s\n  %s%s\n  %s%s\n  %s%s\n  %s%s\n  %s%s\n\n", r.ID, l[0], r.Family, l[1], r.Severity, l[2], ome, l[3], r.Reference, l[4], r.Models)
 	fmt.Fprintf(b, "%s:\n  %s\n\n%s:\n  %s\n", tr("rule.what", "What it checks"), ruleText(r.ID, "description", r.Description), tr("word.Fix", "Fix"), ruleText(r.ID, "fix", r.Fix))
 	_, err := io.WriteString(w, b.String())
 	return err
