@@ -80,7 +80,7 @@ func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
 		return nil
 	}
 	for _, s := range p.Report.Incomplete {
-		fmt.Fprintf(b, "- %s\n", tr("checklist.not-run", "Not run: %s", mdEsc(s)))
+		fmt.Fprintf(b, "- %s\n", tr("checklist.not-run", "Not run: %s", mdEsc(stepText(s))))
 	}
 	var sb strings.Builder
 	if err := RenderMarkdown(&sb, p.Report); err != nil {
@@ -557,6 +557,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"failures":   failuresText,
 		"hsHead":     hsHead,
 		"httpNote":   httpNote,
+		"step":       stepText,
 		"manualText": manualText,
 		"manualWhy":  manualWhy,
 		"biWhat":     biWhat,
@@ -613,7 +614,7 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{with .BeforeIssuing}}<h3>{{t "checklist.before.head" "Before issuing"}}</h3><p>{{t "checklist.before.intro" "The CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr)."}}</p><ul>
 {{range .}}<li class="{{biClass .}}">{{biMark .}} {{biWhat .}} <code>{{.File}}</code>{{if .Reason}}: {{.Reason}}{{end}}{{with .Report}}<ul>{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>{{end}}</ul>{{end}}</li>
 {{end}}</ul>{{end}}
-{{with .Report}}{{range .Incomplete}}<p class="fail">{{t "checklist.not-run" "Not run: %s" .}}</p>{{end}}
+{{with .Report}}{{range .Incomplete}}<p class="fail">{{t "checklist.not-run" "Not run: %s" (step .)}}</p>{{end}}
 {{if .WizardMessage}}<p class="wizard">{{t "text.wizard-would-say" "The migration wizard would say"}}: {{.WizardMessage}}</p>{{end}}
 {{with .FixFirst}}<p><b>{{t "heading.fix-first" "Fix this first"}}</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .Fix}} <span class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</span>{{end}}</p>{{end}}
 <p>{{sideClock "source" .Source}}

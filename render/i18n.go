@@ -188,3 +188,15 @@ func padLabels(labels ...string) []string {
 	}
 	return out
 }
+
+// stepText is a step that could not run (report.Incomplete) in the run's
+// language: a shared reason (reason.*) or a step (step.*) of the
+// catalogue, else as given.
+func stepText(s string) string {
+	for _, prefix := range []string{"reason.", "step."} {
+		if id, args, ok := i18n.IdentifyPrefix(prefix, s); ok {
+			return i18n.Localise(id, args, s)
+		}
+	}
+	return s
+}

@@ -82,7 +82,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 		l = append(l, tr("summary.errors", "Errors: %s", rules))
 	}
 	if len(r.Incomplete) > 0 {
-		l = append(l, clip(tr("summary.not-run", "Not run (%d): %s", len(r.Incomplete), oneLine(r.Incomplete[0])), 300))
+		l = append(l, clip(tr("summary.not-run", "Not run (%d): %s", len(r.Incomplete), oneLine(stepText(r.Incomplete[0]))), 300))
 	}
 	if r.Command == "check" {
 		if r.EvaluatedAt != nil {
@@ -207,20 +207,20 @@ func inputLine(h report.InputHash) string {
 func omeVersion(a *report.Appliance) string {
 	switch {
 	case a.Observed == nil:
-		return "not read (a chain file, no appliance)"
+		return tr("summary.version.file", "not read (a chain file, no appliance)")
 	case a.Observed.API != nil && a.Observed.API.Version != "":
 		return oneLine(a.Observed.API.Version)
 	case len(a.Observed.Handshakes) == 0:
-		return "not read (not reached)"
+		return tr("summary.version.unreached", "not read (not reached)")
 	}
-	return "not read (give --user to read the API)"
+	return tr("summary.version.no-user", "not read (give --user to read the API)")
 }
 
 // leafSHA is the SHA-256 of a chain's leaf (the certificate at the path's
 // start, else the one whose role is leaf, else the first), or why none.
 func leafSHA(chain []report.Cert) string {
 	if len(chain) == 0 {
-		return "none (no certificate read)"
+		return tr("summary.leaf.none", "none (no certificate read)")
 	}
 	c, note := chain[0], ""
 	found := false
@@ -231,7 +231,7 @@ func leafSHA(chain []report.Cert) string {
 		}
 	}
 	if !found {
-		note = ", the file's first certificate"
+		note = tr("summary.leaf.first", ", the file's first certificate")
 		for _, x := range chain {
 			if x.Role == "leaf" {
 				c, note = x, ""

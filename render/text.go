@@ -467,7 +467,7 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 	}
 	fmt.Fprintf(b, "\n%s: %s (%s, %s)\n", v, what, countOf("error", e), countOf("warning", w))
 	for _, s := range r.Incomplete {
-		fmt.Fprintf(b, "  %s: %s\n", tr("text.not-run", "not run"), s)
+		fmt.Fprintf(b, "  %s: %s\n", tr("text.not-run", "not run"), stepText(s))
 	}
 }
 
