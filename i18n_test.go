@@ -395,3 +395,24 @@ func TestLocalisedRulesAndStandin(t *testing.T) {
 		assertPseudo(t, fmt.Sprint(i, args), out, probes)
 	}
 }
+
+// TestLocalisedAssemble: assemble's account of what it changed and wrote
+// (stderr) goes through the catalogue; its JSON is English's.
+func TestLocalisedAssemble(t *testing.T) {
+	s := scenarioByName(t, "pkcs7-root-first")
+	writeScenario(t, s)
+	in := s.Positional[0]
+	en := runCLI(t, "assemble", "--format", "json", in)
+	for _, l := range []string{"ko", "nl"} {
+		if got := runCLI(t, "assemble", "--lang", l, "--format", "json", in); got.stdout != en.stdout || got.code != en.code {
+			t.Errorf("%s: JSON or exit code differs from English", l)
+		}
+	}
+	testPrinter = i18n.Pseudo()
+	t.Cleanup(func() { testPrinter = nil })
+	res := runCLI(t, "assemble", "-o", "out.pem", in)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	assertPseudo(t, "assemble", res.stderr, pseudoProbes(t))
+}

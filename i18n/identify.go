@@ -193,3 +193,13 @@ func anys(s []string) []any {
 	}
 	return out
 }
+
+// Text is a human text found by its English among the entries whose ids
+// start with prefix, in the run's language; as given when none formats
+// back to it (the command's talk on stderr: assemble's changes).
+func Text(prefix, english string) string {
+	if id, args, ok := IdentifyPrefix(prefix, english); ok {
+		return Localise(id, args, english)
+	}
+	return english
+}

@@ -192,11 +192,4 @@ func padLabels(labels ...string) []string {
 // stepText is a step that could not run (report.Incomplete) in the run's
 // language: a shared reason (reason.*) or a step (step.*) of the
 // catalogue, else as given.
-func stepText(s string) string {
-	for _, prefix := range []string{"reason.", "step."} {
-		if id, args, ok := i18n.IdentifyPrefix(prefix, s); ok {
-			return i18n.Localise(id, args, s)
-		}
-	}
-	return s
-}
+func stepText(s string) string { return i18n.Text("step.", i18n.Text("reason.", s)) }

@@ -47,9 +47,4 @@ func RenderStandin(w io.Writer, s *report.Standin, format string) error {
 
 // standinText is a file's role or a next step in the run's language (the
 // catalogue's standin.* entries; commands inside stay as they are).
-func standinText(s string) string {
-	if id, args, ok := i18n.IdentifyPrefix("standin.", s); ok {
-		return i18n.Localise(id, args, s)
-	}
-	return s
-}
+func standinText(s string) string { return i18n.Text("standin.", s) }

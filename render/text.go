@@ -1144,8 +1144,8 @@ func explainLabels() []string {
 
 // explainText is an explain entry's cause, fix or note in the run's
 // language: a rule's own cause, description or fix (rule.ID.*), which an
-// explain.* hint may follow, else an explain.* entry whose arguments may be
-// explain.* entries themselves; else as given (JSON keeps the English).
+// explain.* hint may follow, else an explain.* entry (whose arguments may
+// be arg.* phrases); else as given (JSON keeps the English).
 func explainText(rule, s string) string {
 	if rule != "" {
 		for _, part := range []string{"cause", "description", "fix"} {
@@ -1164,20 +1164,7 @@ func explainText(rule, s string) string {
 	return explainHint(s)
 }
 
-func explainHint(s string) string {
-	id, args, ok := i18n.IdentifyPrefix("explain.", s)
-	if !ok {
-		return s
-	}
-	as := make([]any, len(args))
-	for i, a := range args {
-		as[i] = a
-		if aid, aargs, ok := i18n.IdentifyPrefix("explain.", a); ok {
-			as[i] = i18n.Localise(aid, aargs, a)
-		}
-	}
-	return i18n.T(id, s, as...)
-}
+func explainHint(s string) string { return i18n.Text("explain.", s) }
 
 // RenderChecklistSummary writes the checklist's text summary: a line per
 // pair (verdict, kind, counts, the cause to fix first) and the totals.
