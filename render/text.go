@@ -1202,14 +1202,6 @@ func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 	return err
 }
 
-// counted is "1 error", "2 errors".
-func counted(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
 // verdictWord is PASS, FAIL or INCOMPLETE in the run's language.
 func verdictWord(v report.Verdict) string {
 	u := strings.ToUpper(string(v))
