@@ -558,6 +558,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"hsHead":     hsHead,
 		"httpNote":   httpNote,
 		"step":       stepText,
+		"side":       sideWord,
 		"manualText": manualText,
 		"manualWhy":  manualWhy,
 		"biWhat":     biWhat,
@@ -616,7 +617,7 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{end}}</ul>{{end}}
 {{with .Report}}{{range .Incomplete}}<p class="fail">{{t "checklist.not-run" "Not run: %s" (step .)}}</p>{{end}}
 {{if .WizardMessage}}<p class="wizard">{{t "text.wizard-would-say" "The migration wizard would say"}}: {{.WizardMessage}}</p>{{end}}
-{{with .FixFirst}}<p><b>{{t "heading.fix-first" "Fix this first"}}</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .Fix}} <span class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</span>{{end}}</p>{{end}}
+{{with .FixFirst}}<p><b>{{t "heading.fix-first" "Fix this first"}}</b> (<code>{{.Rule}}</code>): {{if .Side}}{{side .Side}}: {{end}}{{msg .}}{{if .Fix}} <span class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</span>{{end}}</p>{{end}}
 <p>{{sideClock "source" .Source}}
 {{sideClock "target" .Target}}
 {{with .Clocks}}{{t "checklist.skew" "Skew %s; change window %s." (dur .Skew) (dur .Window)}}{{end}}</p>
@@ -640,7 +641,7 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{$a := .Target}}{{with .Target.Observed}}<h3>{{t "checklist.html.observed" "%s as observed" (stitle "target")}}</h3>{{if $a.NotReached}}<p class="fail">{{fixed "md.observed.not-reached"}}</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; {{t "checklist.obs.requests" "requests a client certificate: %s" (yesno .RequestsClientCert)}}{{if .AcceptableCAs}} {{t "checklist.obs.from" "from %s" (shortList .AcceptableCAs)}}{{end}}.</p>{{else}}<p class="fail">{{tc "checklist.obs.not-reached" "Not reached: %s. Nothing that needs this appliance was checked (see \"not checked\" above)." (failures .Failures)}}</p>{{end}}
 {{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{httpNote .HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
 {{if .Findings}}<h3>{{t "md.findings" "Findings"}}</h3><p class="run">{{fixed "checklist.html.rule-doc"}}</p><ul>
-{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>
+{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{side .Side}}: {{end}}{{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
 </details>
 {{end}}{{end}}{{end}}{{define "legend"}}<ul class="legend"><li><i class="ok"></i>{{t "legend.ok" "certificate valid at both clocks through the window"}}</li><li><i class="bad"></i>{{t "legend.bad" "certificate not valid at a clock or expiring within the window (the red note says by how much)"}}</li><li><i class="src"></i>{{t "legend.source-clock" "source clock"}}</li><li><i class="tgt"></i>{{t "legend.target-clock" "target clock"}}</li><li><i class="wsrc"></i>{{t "legend.source-window" "change window from the source clock"}}</li><li><i class="wtgt"></i>{{t "legend.target-window" "change window from the target clock"}}</li></ul>{{end}}{{define "foot"}}

@@ -71,7 +71,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
-			side = string(f.Side) + ": "
+			side = sideWord(f.Side) + ": "
 		}
 		l = append(l, clip(tr("summary.fix-first", "Fix first: [%s] %s%s", f.Rule, side, oneLine(msg(*f))), 400))
 		if f.Fix != "" {
@@ -255,8 +255,8 @@ func ruleList(r *report.Report, s report.Severity) string {
 			order = append(order, f.Rule)
 			sides[f.Rule] = []string{}
 		}
-		if f.Side != "" && f.Side != report.SidePair && !slices.Contains(sides[f.Rule], string(f.Side)) {
-			sides[f.Rule] = append(sides[f.Rule], string(f.Side))
+		if f.Side != "" && f.Side != report.SidePair && !slices.Contains(sides[f.Rule], sideWord(f.Side)) {
+			sides[f.Rule] = append(sides[f.Rule], sideWord(f.Side))
 		}
 	}
 	var out []string

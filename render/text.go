@@ -214,7 +214,7 @@ func mdFixFirst(b *strings.Builder, r *report.Report) {
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
-			side = string(f.Side) + ": "
+			side = sideWord(f.Side) + ": "
 		}
 		fmt.Fprintf(b, "**%s** (`%s`): %s%s", tr("heading.fix-first", "Fix this first"), f.Rule, side, mdEsc(msg(*f)))
 		if f.Fix != "" {
@@ -239,7 +239,7 @@ func fixFirstText(b *strings.Builder, r *report.Report, p painter) {
 	}
 	side := ""
 	if f.Side != "" {
-		side = string(f.Side) + ": "
+		side = sideWord(f.Side) + ": "
 	}
 	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold(tr("heading.FIX-FIRST", "FIX THIS FIRST")), f.Rule, side, msg(*f))
 	if f.Fix != "" {
@@ -275,7 +275,7 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 		for _, f := range in {
 			side := ""
 			if f.Side != "" {
-				side = string(f.Side) + ": "
+				side = sideWord(f.Side) + ": "
 			}
 			follows := ""
 			if f.ConsequenceOf != "" {
@@ -337,8 +337,8 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 			index[k] = rs
 			per = append(per, rs)
 		}
-		if c.Side != report.SideNone && c.Side != report.SidePair && !slices.Contains(rs.sides, string(c.Side)) {
-			rs.sides = append(rs.sides, string(c.Side))
+		if c.Side != report.SideNone && c.Side != report.SidePair && !slices.Contains(rs.sides, sideWord(c.Side)) {
+			rs.sides = append(rs.sides, sideWord(c.Side))
 		}
 	}
 	type group struct {
@@ -502,7 +502,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	for _, c := range r.Checks {
 		side := ""
 		if c.Side != "" {
-			side = string(c.Side) + ": "
+			side = sideWord(c.Side) + ": "
 		}
 		if c.NotChecked() && c.NotReached != "" {
 			// An appliance not reached is one line, where its first check
@@ -562,7 +562,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		for _, f := range r.Findings {
 			side := ""
 			if f.Side != "" {
-				side = string(f.Side) + ": "
+				side = sideWord(f.Side) + ": "
 			}
 			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(msg(f)))
 			if f.OMEMessageID != "" {
