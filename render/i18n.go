@@ -141,23 +141,10 @@ func sideTitle(s report.Side) string {
 	return i18n.T("side.title."+string(s), en)
 }
 
-// clockSources are the catalogue ids of the clock sources probe and the
-// commands name; a clock given by a flag ("--target-time") is named as
-// given.
-var clockSources = map[string]string{
-	report.ClockSourceAPI.Text:         "clock.api",
-	report.ClockSourceHTTP.Text:        "clock.http",
-	report.ClockSourceUnread.Text:      "clock.unread",
-	report.ClockSourceThisMachine.Text: "clock.local",
-}
-
-// clockSource is where a clock came from, in the run's language.
-func clockSource(c report.ClockSource) string {
-	if id, ok := clockSources[c.Text]; ok {
-		return i18n.T(id, c.Text)
-	}
-	return c.Text
-}
+// clockSource is where a clock came from, in the run's language (the
+// catalogue's arg.clock-*, which also translates it inside a finding); a
+// clock given by a flag ("--target-time") is named as given.
+func clockSource(c report.ClockSource) string { return i18n.Text("arg.clock-", c.Text) }
 
 // httpNotes are the catalogue ids of what a passing handshake's HTTP 401
 // means (pairing's http401Note).

@@ -965,6 +965,10 @@ func changeLabel(item report.ChangeItem) string {
 	return i18n.T("change."+string(item), changeLabels[item])
 }
 
+// changeValue is a baseline item's value in the run's language (value.*:
+// "OMENT-400 (SHA-256 ..., serial ..., valid until ...)", "not reached").
+func changeValue(s string) string { return i18n.Text("value.", s) }
+
 // changesFrom says which report the baseline is: "before.json (probe)".
 func changesFrom(c *report.Changes) string {
 	from := c.Command
@@ -987,9 +991,9 @@ func whatChangedText(b *strings.Builder, c *report.Changes, p painter) {
 		if x.Changed {
 			mark = tr("change.CHANGED", "CHANGED")
 		}
-		value := x.Before + " -> " + x.After
+		value := changeValue(x.Before) + " -> " + changeValue(x.After)
 		if x.Before == x.After && !x.Changed {
-			value = x.After
+			value = changeValue(x.After)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", sideWord(x.Side), changeLabel(x.Item), mark, value)
 	}
@@ -1008,7 +1012,7 @@ func whatChangedMarkdown(b *strings.Builder, c *report.Changes) {
 		if x.Changed {
 			mark = "**" + tr("change.changed", "changed") + "**"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", sideWord(x.Side), changeLabel(x.Item), mdEsc(x.Before), mdEsc(x.After), mark)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", sideWord(x.Side), changeLabel(x.Item), mdEsc(changeValue(x.Before)), mdEsc(changeValue(x.After)), mark)
 	}
 }
 
