@@ -274,6 +274,19 @@ func TestLocalisedLeafOnlyProbe(t *testing.T) {
 			evidenceGolden(t, "i18n/"+l+"/leaf-only-probe."+map[string]string{"text": "txt", "markdown": "md"}[f], ranAt.ReplaceAllString(got.stdout, "<ran>"))
 		}
 	}
+	// --save-chains says what it saved on stderr in the run's language;
+	// the leaf-only target's chain is not OME-ready.
+	for l, want := range map[string][]string{"en": {"saved the target", "not OME-ready"}, "ko": {"인증서 체인을", "저장했습니다", "OME에 바로 쓸 수 없음"}, "nl": {"opgeslagen in", "niet klaar voor OME"}} {
+		got := runCLI(t, append(args, "--lang", l, "--save-chains", t.TempDir())...)
+		for _, w := range want {
+			if !strings.Contains(got.stderr, w) {
+				t.Errorf("%s --save-chains: no %q in\n%s", l, w, got.stderr)
+			}
+		}
+		if l != "en" && strings.Contains(got.stderr, "saved the") {
+			t.Errorf("%s --save-chains: English on stderr:\n%s", l, got.stderr)
+		}
+	}
 }
 
 // TestLocalisedExplain: explain's text and Markdown go through the
