@@ -3,10 +3,13 @@ package main
 import (
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
@@ -81,7 +84,7 @@ Examples:
 					return verdictCode(report.VerdictFail)
 				}
 				if a != nil && len(a.Chain) > 0 {
-					e.say("found %s", describeSources(a))
+					e.say("%s", i18n.T("assemble.found", "found "+describeSources(a), describeSources(a)))
 				}
 				printError(e.stderr, err)
 				return verdictCode(report.VerdictFail)
@@ -91,7 +94,7 @@ Examples:
 			}
 			if format == "text" {
 				for _, ch := range a.Changes {
-					e.say("%s", ch)
+					e.say("%s", i18n.Text("assemble.", ch))
 				}
 			}
 			if out := c.String("output"); out != "" {
@@ -102,7 +105,8 @@ Examples:
 				if format == "json" {
 					return render.RenderJSON(e.stdout, rep)
 				}
-				e.say("wrote %s: %s (%d certificates); check it with: ome-preflight check %s", out, describeSources(a), len(a.Chain), out)
+				n := strconv.Itoa(len(a.Chain)) // a string: the catalogue's %d would group digits
+				e.say("%s", i18n.T("assemble.wrote", fmt.Sprintf("wrote %s: %s (%s certificates); check it with: ome-preflight check %s", out, describeSources(a), n, out), out, describeSources(a), n, out))
 				return nil
 			}
 			if format == "json" {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/adcs"
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
 	"github.com/ome-preflight/ome-preflight/render"
@@ -130,7 +131,8 @@ Examples:
 			if err := stream.Finish(cl, write, filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html")); err != nil {
 				return fmt.Errorf("writing the checklist: %w", err)
 			}
-			e.say("wrote %s and %s", filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html"))
+			md, html := filepath.Join(out, "checklist.md"), filepath.Join(out, "checklist.html")
+			e.say("%s", i18n.T("checklist.wrote", "wrote "+md+" and "+html, md, html))
 			switch format {
 			case "json":
 				err = render.RenderJSON(e.stdout, cl)

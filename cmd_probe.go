@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/probe"
 	"github.com/ome-preflight/ome-preflight/report"
@@ -185,7 +187,8 @@ Exit codes: 0 pass, 1 an error finding, 2 usage, 3 a check could not run
 				spec.waiting = waitProgress(e)
 			}
 			if progress {
-				e.progress("probing %s (up to %s)...", strings.Join(slices.DeleteFunc([]string{src, tgt}, func(s string) bool { return s == "" }), " and "), o.Timeout)
+				who := strings.Join(slices.DeleteFunc([]string{src, tgt}, func(s string) bool { return s == "" }), " and ")
+				e.progress("%s", i18n.T("probe.probing", fmt.Sprintf("probing %s (up to %s)...", who, o.Timeout), who, o.Timeout.String()))
 			}
 			r, err := probePair(ctx, spec, so, to, ca, durationOf(c, "window"), durationOf(c, "max-skew"))
 			if progress {
@@ -217,14 +220,15 @@ func waitProgress(e *env) func(report.Side, string, int, error, time.Duration) {
 		if errors.As(err, &op) && op.Err != nil {
 			why = op.Err.Error()
 		}
-		state[side] = fmt.Sprintf("the %s %s (attempt %d: %s; %s left)", side, address, n, why, left.Round(time.Second))
+		state[side] = i18n.T("probe.wait.state", fmt.Sprintf("the %s %s (attempt %d: %s; %s left)", side, address, n, why, left.Round(time.Second)),
+			string(side), address, strconv.Itoa(n), why, left.Round(time.Second).String())
 		var parts []string
 		for _, sd := range []report.Side{report.SideSource, report.SideTarget} {
 			if s, ok := state[sd]; ok {
 				parts = append(parts, s)
 			}
 		}
-		e.progress("waiting for %s...", strings.Join(parts, ", "))
+		e.progress("%s", i18n.T("probe.wait", "waiting for "+strings.Join(parts, ", ")+"...", strings.Join(parts, ", ")))
 	}
 }
 
@@ -299,7 +303,7 @@ func saveChains(e *env, r *report.Report, files map[report.Side]string) error {
 			served = sd.a.Observed.Chain
 		}
 		if len(served) == 0 {
-			e.say("no chain saved for the %s %s: it showed no chain", sd.side, sd.a.Address)
+			e.say("%s", i18n.T("probe.saved.none", fmt.Sprintf("no chain saved for the %s %s: it showed no chain", sd.side, sd.a.Address), string(sd.side), sd.a.Address))
 			continue
 		}
 		a, incomplete := chain.Served(served)
@@ -313,12 +317,15 @@ func saveChains(e *env, r *report.Report, files map[report.Side]string) error {
 		for _, s := range a.Chain {
 			names = append(names, chain.Name(s.Cert))
 		}
-		e.say("saved the %s %s's chain to %s: %s (leaf first)\n  leaf SHA-256 %x", sd.side, sd.a.Address, file, strings.Join(names, " -> "), leaf)
+		path, sha := strings.Join(names, " -> "), fmt.Sprintf("%x", leaf)
+		e.say("%s", i18n.T("probe.saved", fmt.Sprintf("saved the %s %s's chain to %s: %s (leaf first)\n  leaf SHA-256 %s", sd.side, sd.a.Address, file, path, sha),
+			string(sd.side), sd.a.Address, file, path, sha))
 		for _, ch := range a.Changes {
-			e.say("  %s", ch)
+			e.say("  %s", i18n.Text("assemble.", ch))
 		}
 		if incomplete != nil {
-			e.say("  not OME-ready: %v; add the CA certificates with: ome-preflight assemble -o chain.pem %s ROOT-AND-INTERMEDIATES", incomplete, file)
+			e.say("  %s", i18n.T("probe.saved.not-ready", fmt.Sprintf("not OME-ready: %v; add the CA certificates with: ome-preflight assemble -o chain.pem %s ROOT-AND-INTERMEDIATES", incomplete, file),
+				incomplete.Error(), file))
 		}
 	}
 	return errors.Join(errs...)

@@ -371,6 +371,22 @@ func TestProbeBaseline(t *testing.T) {
 		t.Errorf("renewed leaf: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	evidenceGolden(t, "probe/baseline-renewed.txt", strings.ReplaceAll(res.stdout, base, "before.json"))
+	// The what-changed table in Korean and Dutch: its labels, marks and
+	// values in the run's language, the exit code the same. (The section
+	// alone: the rest of the report names the mock's port.)
+	for _, l := range []string{"ko", "nl"} {
+		res := runCLI(t, "probe", "--no-color", "--lang", l, "--timeout", "5s", "--target", addr, "--user", "admin", "--insecure", "--baseline", base, "--client-cert", "standin.pem", "--client-key", "standin.key")
+		if res.code != 0 {
+			t.Errorf("renewed leaf, %s: exit %d", l, res.code)
+		}
+		out := strings.ReplaceAll(res.stdout, base, "before.json")
+		start := strings.Index(out, "before.json (probe)")
+		if start < 0 {
+			t.Fatalf("%s: no what-changed section:\n%s", l, out)
+		}
+		section, _, _ := strings.Cut(out[strings.LastIndex(out[:start], "\n")+1:], "\n\n")
+		evidenceGolden(t, "i18n/"+l+"/baseline-renewed.txt", section+"\n")
+	}
 	r = probeReport(t, 0, "probe", "--format", "json", "--timeout", "5s", "--target", addr, "--user", "admin", "--insecure", "--baseline", base, "--client-cert", "standin.pem", "--client-key", "standin.key")
 	changed := map[report.ChangeItem]bool{}
 	for _, x := range r.WhatChanged.Items {

@@ -138,7 +138,9 @@ func (p *Printer) T(id string, args ...any) (string, bool) {
 		return "", false
 	}
 	s := p.p.Sprintf(id, args...)
-	if p.wrap != nil {
+	// Verbatim is English by definition: the pseudo-locale leaves it bare,
+	// so that a text with no entry of its own shows.
+	if p.wrap != nil && id != Verbatim {
 		s = p.wrap(s)
 	}
 	return s, true

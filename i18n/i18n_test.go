@@ -3,6 +3,7 @@ package i18n
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,8 +45,8 @@ func TestCataloguesAgree(t *testing.T) {
 				t.Errorf("%s: %s has placeholders %v, English %v", code, id, verbs(s), verbs(e))
 			}
 			for _, m := range regexp.MustCompile(`%\[(\d+)\]`).FindAllStringSubmatch(s, -1) {
-				if n := m[1]; len(n) > 1 || int(n[0]-'0') > len(verbs(e)) || n == "0" {
-					t.Errorf("%s: %s refers to argument %s of %d", code, id, n, len(verbs(e)))
+				if n, _ := strconv.Atoi(m[1]); n < 1 || n > len(verbs(e)) {
+					t.Errorf("%s: %s refers to argument %d of %d", code, id, n, len(verbs(e)))
 				}
 			}
 		}
@@ -162,5 +163,34 @@ func TestMatch(t *testing.T) {
 		if got, ok := Match(in); ok {
 			t.Errorf("Match(%q) = %s", in, got)
 		}
+	}
+}
+
+// TestIdentifyReason: a reason many rules give is found among the shared
+// reasons before another rule's generic entry ("%s: %s") takes it, and
+// formats back to the text; Identify (JSON's message_id) is unchanged.
+func TestIdentifyReason(t *testing.T) {
+	for _, tc := range []struct {
+		rule, text, id string
+		args           []string
+	}{
+		{"api-version", "API not read: give --user (password from OME_PASSWORD or a prompt)", "reason.api-no-user", []string{}},
+		{"api-ntp", "API not read: GET /api/ApplicationService/Info: remote error", "reason.api-not-read", []string{"GET /api/ApplicationService/Info: remote error"}},
+		{"chain-order", "the target 10.0.0.6:443 was not reached", "reason.not-reached", []string{"target", "10.0.0.6:443"}},
+		{"leaf-name", "no host name given: give --source-name with the name or IP the peer appliance uses", "reason.no-name", []string{"--source-name"}},
+	} {
+		id, args := IdentifyReason(tc.rule, tc.text)
+		if id != tc.id || !slices.Equal(args, tc.args) {
+			t.Errorf("IdentifyReason(%s, %q) = %s %q, want %s %q", tc.rule, tc.text, id, args, tc.id, tc.args)
+		}
+		if s, _ := English(id, anys(args)...); s != tc.text {
+			t.Errorf("%s formats back to %q", id, s)
+		}
+		if ko, _ := New("ko").T(id, anys(args)...); ko == tc.text {
+			t.Errorf("%s: no Korean", id)
+		}
+	}
+	if id, _ := Identify("api-version", "API not read: give --user (password from OME_PASSWORD or a prompt)"); id == "reason.api-no-user" {
+		t.Errorf("Identify (JSON's message_id) changed: %s", id)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"html/template"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/report"
 )
 
@@ -62,7 +64,7 @@ func manualMarkdown(b *bufio.Writer, items []report.ManualItem) {
 	fmt.Fprintf(b, "\n## %s\n\n%s\n\n", tr("checklist.manual.head", "To confirm by hand (every pair)"),
 		tr("checklist.manual.intro", "ome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed."))
 	for _, m := range items {
-		fmt.Fprintf(b, "- [ ] (%s) %s `%s`: %s. %s\n", tr("checklist.manual.to-confirm", "to confirm"), mdEsc(m.Text), m.ID, mdEsc(m.Why),
+		fmt.Fprintf(b, "- [ ] (%s) %s `%s`: %s. %s\n", tr("checklist.manual.to-confirm", "to confirm"), mdEsc(manualText(m)), m.ID, mdEsc(manualWhy(m)),
 			tr("checklist.manual.source", "Source: %s", mdEsc(m.Reference)))
 	}
 }
@@ -78,7 +80,7 @@ func checklistPairMarkdown(b *bufio.Writer, p report.ChecklistPair) error {
 		return nil
 	}
 	for _, s := range p.Report.Incomplete {
-		fmt.Fprintf(b, "- %s\n", tr("checklist.not-run", "Not run: %s", mdEsc(s)))
+		fmt.Fprintf(b, "- %s\n", tr("checklist.not-run", "Not run: %s", mdEsc(stepText(s))))
 	}
 	var sb strings.Builder
 	if err := RenderMarkdown(&sb, p.Report); err != nil {
@@ -107,12 +109,12 @@ func beforeIssuingMarkdown(b *bufio.Writer, items []report.BeforeIssuing) {
 		it = Safe(it)
 		switch {
 		case it.Report == nil || it.Status == report.NA:
-			fmt.Fprintf(b, "- (%s) %s %s: %s\n", tr("text.not-checked", "not checked"), it.What, mdEsc(it.File), mdEsc(it.Reason))
+			fmt.Fprintf(b, "- (%s) %s %s: %s\n", tr("text.not-checked", "not checked"), biWhat(it), mdEsc(it.File), mdEsc(it.Reason))
 			continue
 		case it.Status >= report.Warn:
-			fmt.Fprintf(b, "- [ ] %s %s\n", it.What, mdEsc(it.File))
+			fmt.Fprintf(b, "- [ ] %s %s\n", biWhat(it), mdEsc(it.File))
 		default:
-			fmt.Fprintf(b, "- [x] %s %s\n", it.What, mdEsc(it.File))
+			fmt.Fprintf(b, "- [x] %s %s\n", biWhat(it), mdEsc(it.File))
 		}
 		for _, f := range it.Report.Findings {
 			fmt.Fprintf(b, "  - **%s** `%s` %s", f.Severity, f.Rule, mdEsc(msg(f)))
@@ -414,7 +416,7 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 			name = rw.c.Subject.DN
 		}
 		bar := tlBar{Y: y, X: x(rw.c.NotBefore), W: w, Class: cls,
-			Label: fmt.Sprintf("%s %d %s (%s)", rw.side, rw.c.Index, name, rw.c.Role),
+			Label: fmt.Sprintf("%s %d %s (%s)", sideWord(report.Side(rw.side)), rw.c.Index, name, rw.c.Role),
 			Title: fmt.Sprintf("%s: %s .. %s", name, rw.c.NotBefore.Format(time.RFC3339), rw.c.NotAfter.Format(time.RFC3339))}
 		if cls == "bad" && len(clocks) > 0 {
 			bar.Note = outsideWindow(rw.c, winStart, winEnd)
@@ -432,7 +434,7 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 		a     *report.Appliance
 		label string
 		cls   string
-	}{{r.Source, "source clock", "src"}, {r.Target, "target clock", "tgt"}} {
+	}{{r.Source, tr("legend.source-clock", "source clock"), "src"}, {r.Target, tr("legend.target-clock", "target clock"), "tgt"}} {
 		if !m.a.Reached() {
 			continue // never read: not drawn
 		}
@@ -458,13 +460,13 @@ func drawTimeline(r *report.Report, rows []timelineRow, window time.Duration, lo
 func outsideWindow(c report.Cert, start, end time.Time) string {
 	switch {
 	case c.NotAfter.Before(start):
-		return "expired " + report.Human(start.Sub(c.NotAfter)) + " before the window"
+		return tr("timeline.expired", "expired %s before the window", report.Human(start.Sub(c.NotAfter)))
 	case c.NotAfter.Before(end):
-		return "expires " + report.Human(end.Sub(c.NotAfter)) + " before the window ends"
+		return tr("timeline.expires", "expires %s before the window ends", report.Human(end.Sub(c.NotAfter)))
 	case c.NotBefore.After(start):
-		return "not valid until " + report.Human(c.NotBefore.Sub(start)) + " into the window"
+		return tr("timeline.not-yet", "not valid until %s into the window", report.Human(c.NotBefore.Sub(start)))
 	}
-	return "not valid at a clock"
+	return tr("timeline.not-valid", "not valid at a clock")
 }
 
 // bannerText is the checklist's verdict in words, for the banner.
@@ -517,7 +519,7 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"biMark": func(it report.BeforeIssuing) string {
 			switch {
 			case it.Report == nil || it.Status == report.NA:
-				return "(not checked)"
+				return "(" + tr("text.not-checked", "not checked") + ")"
 			case it.Status >= report.Warn:
 				return "\u2717"
 			}
@@ -530,10 +532,37 @@ var htmlTmpl = sync.OnceValue(func() *template.Template {
 		"safe":     func(p report.ChecklistPair) report.ChecklistPair { return Safe(p) },
 		"safeText": TermSafe,
 		"sym": func(c string) string {
-			return map[string]string{"pass": "\u2713 pass", "warn": "! warn", "fail": "\u2717 fail", "na": "\u2013", "info": "i info",
-				"notchecked": "? not checked"}[c]
+			switch c {
+			case "pass":
+				return "\u2713 " + tr("state.pass", "pass")
+			case "warn":
+				return "! " + tr("state.warn", "warn")
+			case "fail":
+				return "\u2717 " + tr("state.fail", "fail")
+			case "info":
+				return "i " + tr("word.info", "info")
+			case "notchecked":
+				return "? " + tr("text.not-checked", "not checked")
+			}
+			return "\u2013"
 		},
-		"dur": func(d time.Duration) string { return report.Human(d.Abs()) },
+		"tc":        htmlText,
+		"fixed":     func(id string) template.HTML { return htmlText(id, fixedHTML[id]) },
+		"stitle":    func(s string) string { return sideTitle(report.Side(s)) },
+		"sideClock": sideClockHTML,
+		"yesno": func(b bool) string {
+			return map[bool]string{true: tr("word.true", "true"), false: tr("word.false", "false")}[b]
+		},
+		"shortList":  func(ns []report.Name) string { return strings.Join(report.ShortNames(ns), ", ") },
+		"failures":   failuresText,
+		"hsHead":     hsHead,
+		"httpNote":   httpNote,
+		"step":       stepText,
+		"side":       sideWord,
+		"manualText": manualText,
+		"manualWhy":  manualWhy,
+		"biWhat":     biWhat,
+		"dur":        func(d time.Duration) string { return report.Human(d.Abs()) },
 		"mark": func(r report.Row) string {
 			if r.Match && r.SameKey {
 				return "<->"
@@ -569,8 +598,8 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 <h1>{{t "checklist.title" "OME migration change-window checklist"}}</h1>
 <div class="banner {{.Verdict}}" role="status">{{banner .}}</div>
 <p>{{t "checklist.html.inventory" "Inventory"}} <code>{{.Inventory}}</code>, {{t "checklist.html.generated" "generated %s." (rfc .Generated)}} {{t "checklist.html.overall" "Overall:"}} <span class="{{.Verdict}}">{{upper .Verdict}}</span>.</p>
-{{with .Run}}<p class="run">Ran by {{.Tool}} {{.Version}} at {{rfc .At}}. Each rule's documentation ships in the binary: <code>ome-preflight rules RULE</code>.</p>
-<table class="run"><tr><th>input</th><th>file</th><th>SHA-256</th><th>bytes</th></tr>
+{{with .Run}}<p class="run">{{tc "run.ran-by" "Ran by %s %s at %s." .Tool .Version (rfc .At)}} {{fixed "checklist.html.rule-docs"}}</p>
+<table class="run"><tr><th>{{t "checklist.html.col.input" "input"}}</th><th>{{t "checklist.html.col.file" "file"}}</th><th>SHA-256</th><th>{{t "checklist.html.col.bytes" "bytes"}}</th></tr>
 {{range .Inputs}}<tr><td>{{.Role}}</td><td><code>{{.File}}</code></td><td>{{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}</td><td>{{.Bytes}}</td></tr>
 {{end}}</table>{{end}}
 <table><tr><th>{{t "checklist.col.pair" "pair"}}</th><th>{{t "checklist.col.checked-by" "checked by"}}</th><th>{{t "checklist.col.verdict" "verdict"}}</th><th>{{t "checklist.col.errors" "errors"}}</th><th>{{t "checklist.col.warnings" "warnings"}}</th><th>{{t "checklist.col.fix-first" "fix first"}}</th></tr>
@@ -578,46 +607,46 @@ svg .badnote,svg .badlabel{fill:#b00020;font-weight:700}svg .badrow{fill:#fde8e8
 {{end}}</table>
 {{with .Manual}}<h2>{{t "checklist.manual.head" "To confirm by hand (every pair)"}}</h2>
 <p>{{t "checklist.manual.intro" "ome-preflight cannot observe these: each is yours to confirm and tick; none counts as passed."}}</p>
-<ul class="manual">{{range .}}<li><input type="checkbox"> <span class="toconfirm">{{t "checklist.manual.to-confirm" "to confirm"}}</span> {{.Text}} <code>{{.ID}}</code><div class="why">{{.Why}}. {{t "checklist.manual.source" "Source: %s" .Reference}}</div></li>
+<ul class="manual">{{range .}}<li><input type="checkbox"> <span class="toconfirm">{{t "checklist.manual.to-confirm" "to confirm"}}</span> {{manualText .}} <code>{{.ID}}</code><div class="why">{{manualWhy .}}. {{t "checklist.manual.source" "Source: %s" .Reference}}</div></li>
 {{end}}</ul>{{end}}
 {{end}}{{define "pair"}}{{with safe .}}{{$p := .}}
 <h2 id="pair-{{.Name}}">{{t "checklist.pair" "Pair %s" .Name}}: <span class="{{.Verdict}}">{{upper .Verdict}}</span></h2>
 {{if .Error}}<p class="fail">{{t "checklist.not-checked" "Could not be checked: %s" .Error}}</p>{{end}}
 {{with .BeforeIssuing}}<h3>{{t "checklist.before.head" "Before issuing"}}</h3><p>{{t "checklist.before.intro" "The CA template and the appliances' CSRs, judged before the certificates exist (ome-preflight template, ome-preflight csr)."}}</p><ul>
-{{range .}}<li class="{{biClass .}}">{{biMark .}} {{.What}} <code>{{.File}}</code>{{if .Reason}}: {{.Reason}}{{end}}{{with .Report}}<ul>{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>{{end}}</ul>{{end}}</li>
+{{range .}}<li class="{{biClass .}}">{{biMark .}} {{biWhat .}} <code>{{.File}}</code>{{if .Reason}}: {{.Reason}}{{end}}{{with .Report}}<ul>{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code>{{.Rule}}</code> {{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>{{end}}</ul>{{end}}</li>
 {{end}}</ul>{{end}}
-{{with .Report}}{{range .Incomplete}}<p class="fail">{{t "checklist.not-run" "Not run: %s" .}}</p>{{end}}
-{{if .WizardMessage}}<p class="wizard">The migration wizard would say: {{.WizardMessage}}</p>{{end}}
-{{with .FixFirst}}<p><b>{{t "heading.fix-first" "Fix this first"}}</b> (<code>{{.Rule}}</code>): {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .Fix}} <span class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</span>{{end}}</p>{{end}}
-<p>Source {{if .Source.Address}}{{.Source.Address}}{{else}}{{.Source.File}}{{end}}: {{if .Source.NotReached}}not reached, its clock was not read{{else}}clock {{rfc .Source.Clock}} ({{.Source.ClockSource}}){{end}}{{if and .Source.Address .Source.File}}; the chain you expect it to serve, {{.Source.File}}, checked offline at this machine's clock{{end}}.
-Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}: {{if .Target.NotReached}}not reached, its clock was not read{{else}}clock {{rfc .Target.Clock}} ({{.Target.ClockSource}}){{end}}{{if and .Target.Address .Target.File}}; the chain you expect it to serve, {{.Target.File}}, checked offline at this machine's clock{{end}}.
-{{with .Clocks}}Skew {{dur .Skew}}; change window {{dur .Window}}.{{end}}</p>
-{{with errRules .}}<p>Errors: {{.}}.</p>{{end}}
-{{with .Run}}<p class="run">Ran by {{.Tool}} {{.Version}} at {{rfc .At}}.{{range .Inputs}} {{.Role}} <code>{{.File}}</code>: SHA-256 {{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}.{{end}}</p>{{end}}
-{{with zoom $p}}<h3>Clocks and change window (zoomed)</h3>
+{{with .Report}}{{range .Incomplete}}<p class="fail">{{t "checklist.not-run" "Not run: %s" (step .)}}</p>{{end}}
+{{if .WizardMessage}}<p class="wizard">{{t "text.wizard-would-say" "The migration wizard would say"}}: {{.WizardMessage}}</p>{{end}}
+{{with .FixFirst}}<p><b>{{t "heading.fix-first" "Fix this first"}}</b> (<code>{{.Rule}}</code>): {{if .Side}}{{side .Side}}: {{end}}{{msg .}}{{if .Fix}} <span class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</span>{{end}}</p>{{end}}
+<p>{{sideClock "source" .Source}}
+{{sideClock "target" .Target}}
+{{with .Clocks}}{{t "checklist.skew" "Skew %s; change window %s." (dur .Skew) (dur .Window)}}{{end}}</p>
+{{with errRules .}}<p>{{t "summary.errors" "Errors: %s" .}}.</p>{{end}}
+{{with .Run}}<p class="run">{{tc "run.ran-by" "Ran by %s %s at %s." .Tool .Version (rfc .At)}}{{range .Inputs}} {{.Role}} <code>{{.File}}</code>: SHA-256 {{if .SHA256}}<code>{{.SHA256}}</code>{{else}}{{.Error}}{{end}}.{{end}}</p>{{end}}
+{{with zoom $p}}<h3>{{t "checklist.html.zoom" "Clocks and change window (zoomed)"}}</h3>
 {{template "timeline" .}}{{template "legend"}}{{end}}
-<details class="pair"><summary>Details: validity overview, checklist ({{len .Checks}} checks, {{nchecked .}} not checked), KB table, handshakes, findings ({{len .Findings}})</summary>
-{{with timeline $p}}<h3>Validity overview (to scale)</h3>
+<details class="pair"><summary>{{t "checklist.html.details" "Details: validity overview, checklist (%d checks, %d not checked), KB table, handshakes, findings (%d)" (len .Checks) (nchecked .) (len .Findings)}}</summary>
+{{with timeline $p}}<h3>{{t "checklist.html.overview" "Validity overview (to scale)"}}</h3>
 {{template "timeline" .}}{{template "legend"}}{{end}}
 <h3>{{t "md.checklist" "Checklist"}}</h3>
-<table class="cl"><tr><th>requirement</th><th>rule</th><th>source</th><th>target</th><th>pair</th></tr>
+<table class="cl"><tr><th>{{t "checklist.html.col.requirement" "requirement"}}</th><th>{{t "checklist.html.col.rule" "rule"}}</th><th>{{t "side.source" "source"}}</th><th>{{t "side.target" "target"}}</th><th>{{t "side.pair" "pair"}}</th></tr>
 {{range checkrows .}}<tr><td>{{desc .}}</td><td><code>{{.Rule}}</code></td>{{range .Cells}}<td class="{{.State}}"{{if .Reason}} title="{{.Reason}}"{{end}}>{{sym .State}}{{if .Reason}}<div class="why">{{.Reason}}</div>{{end}}</td>{{end}}</tr>
 {{end}}</table>
 {{if .Rows}}<h3>{{t "md.kb-table" "Issued to / issued by (KB 000221202)"}}</h3>
-<table><tr><th>source issued to</th><th>source issued by</th><th></th><th>target issued to</th><th>target issued by</th></tr>
+<table><tr><th>{{t "kb.source-to" "source issued to"}}</th><th>{{t "kb.source-by" "source issued by"}}</th><th></th><th>{{t "kb.target-to" "target issued to"}}</th><th>{{t "kb.target-by" "target issued by"}}</th></tr>
 {{range .Rows}}<tr><td>{{cell .Source "subject"}}</td><td>{{cell .Source "issuer"}}</td><td class="mark {{if eq (mark .) "X"}}fail{{else}}pass{{end}}">{{mark .}}</td><td>{{cell .Target "subject"}}</td><td>{{cell .Target "issuer"}}</td></tr>
 {{end}}</table>{{end}}
-{{$a := .Source}}{{with .Source.Observed}}<h3>Source as observed</h3>{{if $a.NotReached}}<p class="fail">Not reached: nothing was observed (see <code>live-unreachable</code>).</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
-{{$a := .Target}}{{with .Target.Observed}}<h3>Target as observed</h3>{{if $a.NotReached}}<p class="fail">Not reached: nothing was observed (see <code>live-unreachable</code>).</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; requests a client certificate: {{.RequestsClientCert}}{{if .AcceptableCAs}} from {{range $i, $c := .AcceptableCAs}}{{if $i}}, {{end}}{{short $c}}{{end}}{{end}}.</p>{{else}}<p class="fail">Not reached: {{range $i, $f := .Failures}}{{if $i}}; {{end}}{{$f.Step}} failed: {{$f.Error}}{{end}}. Nothing that needs this appliance was checked (see "not checked" above).</p>{{end}}
-{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>handshake {{.Kind}}{{if .ClientCert.DN}} as {{short .ClientCert}}{{end}}: {{if .OK}}ok{{else}}failed{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{.HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
-{{if .Findings}}<h3>{{t "md.findings" "Findings"}}</h3><p class="run">A rule's documentation: <code>ome-preflight rules RULE</code> (in the binary, no web needed).</p><ul>
-{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{.Side}}: {{end}}{{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>
+{{$a := .Source}}{{with .Source.Observed}}<h3>{{t "checklist.html.observed" "%s as observed" (stitle "source")}}</h3>{{if $a.NotReached}}<p class="fail">{{fixed "md.observed.not-reached"}}</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; {{t "checklist.obs.requests" "requests a client certificate: %s" (yesno .RequestsClientCert)}}{{if .AcceptableCAs}} {{t "checklist.obs.from" "from %s" (shortList .AcceptableCAs)}}{{end}}.</p>{{else}}<p class="fail">{{tc "checklist.obs.not-reached" "Not reached: %s. Nothing that needs this appliance was checked (see \"not checked\" above)." (failures .Failures)}}</p>{{end}}
+{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{httpNote .HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
+{{$a := .Target}}{{with .Target.Observed}}<h3>{{t "checklist.html.observed" "%s as observed" (stitle "target")}}</h3>{{if $a.NotReached}}<p class="fail">{{fixed "md.observed.not-reached"}}</p>{{else if .TLSVersion}}<p>{{.TLSVersion}} {{.CipherSuite}}; {{t "checklist.obs.requests" "requests a client certificate: %s" (yesno .RequestsClientCert)}}{{if .AcceptableCAs}} {{t "checklist.obs.from" "from %s" (shortList .AcceptableCAs)}}{{end}}.</p>{{else}}<p class="fail">{{tc "checklist.obs.not-reached" "Not reached: %s. Nothing that needs this appliance was checked (see \"not checked\" above)." (failures .Failures)}}</p>{{end}}
+{{if not $a.NotReached}}<ul>{{range .Handshakes}}<li>{{hsHead .}}: {{if .OK}}{{t "word.ok" "ok"}}{{else}}{{t "word.failed" "failed"}}{{end}} {{.Version}} {{.Error}}{{if .HTTPStatus}} HTTP {{.HTTPStatus}}{{end}}{{if .HTTPNote}} ({{httpNote .HTTPNote}}){{end}}</li>{{end}}</ul>{{end}}{{end}}
+{{if .Findings}}<h3>{{t "md.findings" "Findings"}}</h3><p class="run">{{fixed "checklist.html.rule-doc"}}</p><ul>
+{{range .Findings}}<li class="{{.Severity}}"><b>{{.Severity}}</b> <code title="ome-preflight rules {{.Rule}}">{{.Rule}}</code> {{if .Side}}{{side .Side}}: {{end}}{{msg .}}{{if .OMEMessageID}} (OME {{.OMEMessageID}}{{range .OMEMessageArgs}} "{{.}}"{{end}}){{end}}{{if ne .Severity "info"}}<div class="fix">{{t "word.Fix" "Fix"}}: {{fix .}}</div>{{end}}</li>
 {{end}}</ul>{{end}}
 </details>
-{{end}}{{end}}{{end}}{{define "legend"}}<ul class="legend"><li><i class="ok"></i>certificate valid at both clocks through the window</li><li><i class="bad"></i>certificate not valid at a clock or expiring within the window (the red note says by how much)</li><li><i class="src"></i>source clock</li><li><i class="tgt"></i>target clock</li><li><i class="wsrc"></i>change window from the source clock</li><li><i class="wtgt"></i>change window from the target clock</li></ul>{{end}}{{define "foot"}}
+{{end}}{{end}}{{end}}{{define "legend"}}<ul class="legend"><li><i class="ok"></i>{{t "legend.ok" "certificate valid at both clocks through the window"}}</li><li><i class="bad"></i>{{t "legend.bad" "certificate not valid at a clock or expiring within the window (the red note says by how much)"}}</li><li><i class="src"></i>{{t "legend.source-clock" "source clock"}}</li><li><i class="tgt"></i>{{t "legend.target-clock" "target clock"}}</li><li><i class="wsrc"></i>{{t "legend.source-window" "change window from the source clock"}}</li><li><i class="wtgt"></i>{{t "legend.target-window" "change window from the target clock"}}</li></ul>{{end}}{{define "foot"}}
 </body></html>
-{{end}}{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="validity timeline">
+{{end}}{{define "timeline"}}<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="{{t "timeline.aria" "validity timeline"}}">
 {{range .Windows}}<rect class="win {{.Class}}" x="{{.X}}" y="20" width="{{.W}}" height="{{$.AxisY}}"/>{{end}}
 {{range .Bars}}{{if eq .Class "bad"}}<rect class="badrow" x="0" y="{{.Y}}" width="{{$.Width}}" height="{{$.BarH}}"/>{{end}}<text x="4" y="{{.Y}}" dy="{{$.BarH}}"{{if eq .Class "bad"}} class="badlabel"{{end}}>{{.Label}}</text><rect class="bar {{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{$.BarH}}"><title>{{.Title}}</title></rect>{{if .Note}}<text class="badnote" x="{{.NoteX}}" y="{{.Y}}" dy="{{$.BarH}}" text-anchor="{{.NoteAnchor}}">{{.Note}}</text>{{end}}{{end}}
 {{range .Marks}}<line class="clock {{.Class}}" x1="{{.X}}" x2="{{.X}}" y1="14" y2="{{$.AxisY}}" stroke-width="2"/>{{end}}
@@ -626,6 +655,84 @@ Target {{if .Target.Address}}{{.Target.Address}}{{else}}{{.Target.File}}{{end}}:
 {{range .Ticks}}<text x="{{.X}}" y="{{$.AxisY}}" dy="14" text-anchor="middle">{{.Label}}</text>{{end}}
 </svg>{{end}}`))
 })
+
+// manualText and manualWhy are a manual item's text and why in the run's
+// language (JSON keeps the English; ids manual.ID.text and .why).
+func manualText(m report.ManualItem) string { return i18n.T("manual."+m.ID+".text", m.Text) }
+func manualWhy(m report.ManualItem) string  { return i18n.T("manual."+m.ID+".why", m.Why) }
+
+// biWhat names a before-issuing input ("source csr", "target csr",
+// "template") in the run's language.
+func biWhat(it report.BeforeIssuing) string {
+	return i18n.T("before.what."+strings.ReplaceAll(it.What, " ", "-"), it.What)
+}
+
+// htmlText is a catalogue text for the HTML's element content: its
+// arguments escaped as html/template escapes them, its own words escaped
+// only where text content needs it (&, <, >: an apostrophe stays one, as
+// in the template's literal text), and a `span` in backquotes set as code.
+func htmlText(id, en string, args ...any) template.HTML {
+	tok := make([]any, len(args))
+	for i := range args {
+		tok[i] = fmt.Sprintf("\ue000%d\ue001", i)
+	}
+	s := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(tr(id, en, tok...))
+	s = backquoted.ReplaceAllString(s, "<code>$1</code>")
+	for i, a := range args {
+		s = strings.Replace(s, tok[i].(string), template.HTMLEscaper(a), 1)
+	}
+	return template.HTML(s)
+}
+
+// fixedHTML are the English of the HTML's fixed texts with code in
+// backquotes (the template, a raw string, cannot hold them).
+var fixedHTML = map[string]string{
+	"checklist.html.rule-docs": "Each rule's documentation ships in the binary: `ome-preflight rules RULE`.",
+	"md.observed.not-reached":  "Not reached: nothing was observed (see `live-unreachable`).",
+	"checklist.html.rule-doc":  "A rule's documentation: `ome-preflight rules RULE` (in the binary, no web needed).",
+}
+
+var backquoted = regexp.MustCompile("`([^`\ue000\ue001]*)`")
+
+// sideClockHTML is a side's clock sentence in the pair's HTML section.
+func sideClockHTML(side string, a *report.Appliance) template.HTML {
+	if a == nil {
+		return ""
+	}
+	title := sideTitle(report.Side(side))
+	where := a.Address
+	if where == "" {
+		where = a.File
+	}
+	var h template.HTML
+	if a.NotReached != "" {
+		h = htmlText("checklist.side.not-reached", "%s %s: not reached, its clock was not read", title, where)
+	} else {
+		h = htmlText("checklist.side.clock", "%s %s: clock %s (%s)", title, where, a.Clock.Format(time.RFC3339), clockSource(a.ClockSource))
+	}
+	if a.Address != "" && a.File != "" {
+		h += htmlText("text.side.offline", "; the chain you expect it to serve, %s, checked offline at this machine's clock", a.File)
+	}
+	return h + "."
+}
+
+// failuresText is an unreached appliance's failed steps: "connect failed:
+// ...; tls handshake failed: ...".
+func failuresText(fs []report.Failure) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, tr("checklist.obs.failed", "%s failed: %s", f.Step, f.Error))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// hsHead is "handshake mutual as CLIENT" in the run's language.
+func hsHead(h report.Handshake) string {
+	if h.ClientCert.DN != "" {
+		return tr("checklist.hs.as", "handshake %s as %s", string(h.Kind), h.ClientCert.Short())
+	}
+	return tr("checklist.hs", "handshake %s", string(h.Kind))
+}
 
 // RenderChecklistHTML writes one self-contained HTML file: no external
 // assets, the timeline drawn as inline SVG.
@@ -675,7 +782,7 @@ func checkRows(r *report.Report) []checkRow {
 			cell.State = "info"
 		case report.NA:
 			if c.NotChecked() {
-				cell = checkCell{State: "notchecked", Reason: c.Reason}
+				cell = checkCell{State: "notchecked", Reason: reason(c.Rule, c.Reason)}
 			}
 		}
 		rows[i].Cells[col] = cell

@@ -34,7 +34,7 @@ func countOf(what string, n int) string {
 // reason is a check's na reason in the run's language (its catalogue entry
 // when it has one, else as given).
 func reason(rule, why string) string {
-	id, args := i18n.Identify(rule, why)
+	id, args := i18n.IdentifyReason(rule, why)
 	return i18n.Localise(id, args, why)
 }
 
@@ -131,3 +131,52 @@ func sideWord(s report.Side) string {
 func roleWord(u report.Usage) string {
 	return i18n.T("role."+u.Role(), u.Role())
 }
+
+// sideTitle is "Source", "Target" or "Pair" in the run's language.
+func sideTitle(s report.Side) string {
+	en := string(s)
+	if en != "" {
+		en = strings.ToUpper(en[:1]) + en[1:]
+	}
+	return i18n.T("side.title."+string(s), en)
+}
+
+// clockSource is where a clock came from, in the run's language (the
+// catalogue's arg.clock-*, which also translates it inside a finding); a
+// clock given by a flag ("--target-time") is named as given.
+func clockSource(c report.ClockSource) string { return i18n.Text("arg.clock-", c.Text) }
+
+// httpNotes are the catalogue ids of what a passing handshake's HTTP 401
+// means (pairing's http401Note).
+var httpNotes = map[string]string{
+	"no credentials were sent, as no --user was given: the API's expected answer; the handshake itself passed": "http401.no-user",
+	"credentials were withheld, see api-access: the API's expected answer; the handshake itself passed":        "http401.withheld",
+	"the API refused the credentials, see api-access; the handshake itself passed":                             "http401.refused",
+}
+
+// httpNote is a handshake's HTTP note in the run's language.
+func httpNote(s string) string {
+	if id, ok := httpNotes[s]; ok {
+		return i18n.T(id, s)
+	}
+	return s
+}
+
+// padLabels are labels with their colon, padded to one display width
+// ("subject: ", "key:     " in English), for the text's aligned facts.
+func padLabels(labels ...string) []string {
+	w := 0
+	for _, s := range labels {
+		w = max(w, displayWidth(s))
+	}
+	out := make([]string, len(labels))
+	for i, s := range labels {
+		out[i] = s + ":" + strings.Repeat(" ", w-displayWidth(s)+1)
+	}
+	return out
+}
+
+// stepText is a step that could not run (report.Incomplete) in the run's
+// language: a shared reason (reason.*) or a step (step.*) of the
+// catalogue, else as given.
+func stepText(s string) string { return i18n.Text("step.", i18n.Text("reason.", s)) }

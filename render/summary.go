@@ -71,7 +71,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
-			side = string(f.Side) + ": "
+			side = sideWord(f.Side) + ": "
 		}
 		l = append(l, clip(tr("summary.fix-first", "Fix first: [%s] %s%s", f.Rule, side, oneLine(msg(*f))), 400))
 		if f.Fix != "" {
@@ -82,7 +82,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 		l = append(l, tr("summary.errors", "Errors: %s", rules))
 	}
 	if len(r.Incomplete) > 0 {
-		l = append(l, clip(tr("summary.not-run", "Not run (%d): %s", len(r.Incomplete), oneLine(r.Incomplete[0])), 300))
+		l = append(l, clip(tr("summary.not-run", "Not run (%d): %s", len(r.Incomplete), oneLine(stepText(r.Incomplete[0]))), 300))
 	}
 	if r.Command == "check" {
 		if r.EvaluatedAt != nil {
@@ -100,7 +100,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 				if !a.Reached() {
 					return tr("summary.not-reached", "not reached") // its clock was never read: no time is stated
 				}
-				return fmt.Sprintf("%s (%s)", a.Clock.Format(time.RFC3339), a.ClockSource)
+				return fmt.Sprintf("%s (%s)", a.Clock.Format(time.RFC3339), clockSource(a.ClockSource))
 			}
 			clocks := tr("summary.clocks", "Clocks: source %s, target %s", clock(r.Source), clock(r.Target))
 			if c := r.Clocks; c != nil {
@@ -117,7 +117,7 @@ func summaryLines(r *report.Report, pair string, tool bool) []string {
 			case !sd.a.Reached():
 				l = append(l, clip(tr("summary.not-reached.side", "Not reached: %s %s: %s", sideWord(sd.name), oneLine(sd.a.Where()), oneLine(sd.a.NotReached)), 300))
 			case r.Source == nil || r.Target == nil:
-				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sideWord(sd.name), sd.a.Clock.Format(time.RFC3339), sd.a.ClockSource))
+				l = append(l, tr("summary.clock", "Clock: %s %s (%s)", sideWord(sd.name), sd.a.Clock.Format(time.RFC3339), clockSource(sd.a.ClockSource)))
 			}
 		}
 		if w := r.WhatChanged; w != nil {
@@ -207,20 +207,20 @@ func inputLine(h report.InputHash) string {
 func omeVersion(a *report.Appliance) string {
 	switch {
 	case a.Observed == nil:
-		return "not read (a chain file, no appliance)"
+		return tr("summary.version.file", "not read (a chain file, no appliance)")
 	case a.Observed.API != nil && a.Observed.API.Version != "":
 		return oneLine(a.Observed.API.Version)
 	case len(a.Observed.Handshakes) == 0:
-		return "not read (not reached)"
+		return tr("summary.version.unreached", "not read (not reached)")
 	}
-	return "not read (give --user to read the API)"
+	return tr("summary.version.no-user", "not read (give --user to read the API)")
 }
 
 // leafSHA is the SHA-256 of a chain's leaf (the certificate at the path's
 // start, else the one whose role is leaf, else the first), or why none.
 func leafSHA(chain []report.Cert) string {
 	if len(chain) == 0 {
-		return "none (no certificate read)"
+		return tr("summary.leaf.none", "none (no certificate read)")
 	}
 	c, note := chain[0], ""
 	found := false
@@ -231,7 +231,7 @@ func leafSHA(chain []report.Cert) string {
 		}
 	}
 	if !found {
-		note = ", the file's first certificate"
+		note = tr("summary.leaf.first", ", the file's first certificate")
 		for _, x := range chain {
 			if x.Role == "leaf" {
 				c, note = x, ""
@@ -255,8 +255,8 @@ func ruleList(r *report.Report, s report.Severity) string {
 			order = append(order, f.Rule)
 			sides[f.Rule] = []string{}
 		}
-		if f.Side != "" && f.Side != report.SidePair && !slices.Contains(sides[f.Rule], string(f.Side)) {
-			sides[f.Rule] = append(sides[f.Rule], string(f.Side))
+		if f.Side != "" && f.Side != report.SidePair && !slices.Contains(sides[f.Rule], sideWord(f.Side)) {
+			sides[f.Rule] = append(sides[f.Rule], sideWord(f.Side))
 		}
 	}
 	var out []string

@@ -7,12 +7,13 @@ package render
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/ome-preflight/ome-preflight/i18n"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/report"
 )
 
@@ -104,10 +105,11 @@ func csrText(b *strings.Builder, c *report.CSRInfo, p painter) {
 	}
 	fmt.Fprintf(b, "%s %s\n", p.bold("csr"), c.File)
 	if len(c.Notes) > 0 {
-		fmt.Fprintf(b, "  file: %s\n", strings.Join(c.Notes, "; "))
+		fmt.Fprintf(b, "  %s: %s\n", tr("csr.label.file", "file"), strings.Join(c.Notes, "; "))
 	}
-	fmt.Fprintf(b, "  subject: %s\n  key:     %s (SPKI SHA-256 %s)\n  SAN:     %s\n", orDash(c.Subject), c.Key, c.SPKISHA256, orDash(strings.Join(c.SAN, ", ")))
-	fmt.Fprintf(b, "\nThe certificate issued for this CSR will have to cover: %s\n", orDash(strings.Join(c.Names, ", ")))
+	l := padLabels(tr("csr.label.subject", "subject"), tr("csr.label.key", "key"), "SAN")
+	fmt.Fprintf(b, "  %s%s\n  %s%s (SPKI SHA-256 %s)\n  %s%s\n", l[0], orDash(c.Subject), l[1], c.Key, c.SPKISHA256, l[2], orDash(strings.Join(c.SAN, ", ")))
+	fmt.Fprintf(b, "\n%s\n", tr("csr.cover", "The certificate issued for this CSR will have to cover: %s", orDash(strings.Join(c.Names, ", "))))
 }
 
 // runText is the text report's first lines: the tool's version, when it
@@ -116,7 +118,7 @@ func runText(b *strings.Builder, run *report.Run) {
 	if run == nil {
 		return
 	}
-	fmt.Fprintf(b, "%s %s, ran %s\n", run.Tool, run.Version, run.At.Format(time.RFC3339))
+	b.WriteString(tr("run.text", "%s %s, ran %s", run.Tool, run.Version, run.At.Format(time.RFC3339)) + "\n")
 	for _, h := range run.Inputs {
 		fmt.Fprintf(b, "  %s\n", inputLine(h))
 	}
@@ -128,15 +130,16 @@ func runMarkdown(b *strings.Builder, run *report.Run) {
 	if run == nil {
 		return
 	}
-	fmt.Fprintf(b, "Ran by %s %s at %s.", run.Tool, mdEsc(run.Version), run.At.Format(time.RFC3339))
+	b.WriteString(tr("run.ran-by", "Ran by %s %s at %s.", run.Tool, mdEsc(run.Version), run.At.Format(time.RFC3339)))
 	if len(run.Inputs) > 0 {
-		b.WriteString(" Inputs:\n\n")
+		b.WriteString(" " + tr("run.inputs", "Inputs:") + "\n\n")
 		for _, h := range run.Inputs {
 			if h.SHA256 == "" {
 				fmt.Fprintf(b, "- %s %s: %s\n", h.Role, mdEsc(h.File), mdEsc(h.Error))
 				continue
 			}
-			fmt.Fprintf(b, "- %s %s: SHA-256 `%s` (%d bytes)\n", h.Role, mdEsc(h.File), h.SHA256, h.Bytes)
+			// Bytes as a string: the catalogue's %d would group digits.
+			fmt.Fprintf(b, "- %s\n", tr("run.input.md", "%s %s: SHA-256 `%s` (%s bytes)", h.Role, mdEsc(h.File), h.SHA256, strconv.FormatInt(h.Bytes, 10)))
 		}
 	} else {
 		b.WriteString("\n")
@@ -211,7 +214,7 @@ func mdFixFirst(b *strings.Builder, r *report.Report) {
 	if f := r.FixFirst; f != nil {
 		side := ""
 		if f.Side != "" {
-			side = string(f.Side) + ": "
+			side = sideWord(f.Side) + ": "
 		}
 		fmt.Fprintf(b, "**%s** (`%s`): %s%s", tr("heading.fix-first", "Fix this first"), f.Rule, side, mdEsc(msg(*f)))
 		if f.Fix != "" {
@@ -236,7 +239,7 @@ func fixFirstText(b *strings.Builder, r *report.Report, p painter) {
 	}
 	side := ""
 	if f.Side != "" {
-		side = string(f.Side) + ": "
+		side = sideWord(f.Side) + ": "
 	}
 	fmt.Fprintf(b, "\n%s [%s] %s%s\n", p.bold(tr("heading.FIX-FIRST", "FIX THIS FIRST")), f.Rule, side, msg(*f))
 	if f.Fix != "" {
@@ -272,7 +275,7 @@ func findingsText(b *strings.Builder, fs []report.Finding, p painter) {
 		for _, f := range in {
 			side := ""
 			if f.Side != "" {
-				side = string(f.Side) + ": "
+				side = sideWord(f.Side) + ": "
 			}
 			follows := ""
 			if f.ConsequenceOf != "" {
@@ -312,7 +315,7 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 	b.WriteString("\n" + p.bold(tr("heading.NOT-CHECKED", "NOT CHECKED")) + "\n")
 	// An appliance not reached is one line, whatever it left unchecked.
 	for _, nr := range notReachedGroups(r) {
-		fmt.Fprintf(b, "  ? not reached: %s\n", nr.line())
+		fmt.Fprintf(b, "  ? %s: %s\n", tr("text.obs.not-reached", "not reached"), nr.line())
 	}
 	// One line per reason and set of sides: "no --user" leaves six rules on
 	// two sides. A rule not checked on one side only is not listed with
@@ -334,8 +337,8 @@ func notCheckedText(b *strings.Builder, r *report.Report, p painter) {
 			index[k] = rs
 			per = append(per, rs)
 		}
-		if c.Side != report.SideNone && c.Side != report.SidePair && !slices.Contains(rs.sides, string(c.Side)) {
-			rs.sides = append(rs.sides, string(c.Side))
+		if c.Side != report.SideNone && c.Side != report.SidePair && !slices.Contains(rs.sides, sideWord(c.Side)) {
+			rs.sides = append(rs.sides, sideWord(c.Side))
 		}
 	}
 	type group struct {
@@ -401,27 +404,28 @@ func notReachedGroups(r *report.Report) []notReachedGroup {
 func (g notReachedGroup) line() string {
 	var parts []string
 	if n := g.count[g.side]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the %s", counted(n, "check"), g.side))
+		parts = append(parts, tr("unreached.own", "%s of the %s", countOf("check", n), sideWord(g.side)))
 	}
 	if n := g.count[report.SidePair]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the pair", counted(n, "check")))
+		parts = append(parts, tr("unreached.pair", "%s of the pair", countOf("check", n)))
 	}
 	if n := g.count[g.side.Other()]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%s of the %s that need%s it", counted(n, "check"), g.side.Other(), map[bool]string{true: "s"}[n == 1]))
+		form := map[bool]string{true: "one", false: "other"}[n == 1]
+		parts = append(parts, tr("unreached.peer."+form, "%s of the %s that need"+map[bool]string{true: "s"}[n == 1]+" it", countOf("check", n), sideWord(g.side.Other())))
 	}
-	line := fmt.Sprintf("the %s %s (live-unreachable)", g.side, g.address)
+	line := tr("unreached.line", "the %s %s (live-unreachable)", sideWord(g.side), g.address)
 	if len(parts) > 0 {
-		line += ": " + joinAnd(parts) + " left unchecked"
+		line = tr("unreached.left", "%s: %s left unchecked", line, joinAnd(parts))
 	}
 	return line
 }
 
-// joinAnd is "a", "a and b", "a, b and c".
+// joinAnd is "a", "a and b", "a, b and c" in the run's language.
 func joinAnd(parts []string) string {
 	if len(parts) < 2 {
 		return strings.Join(parts, "")
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	return tr("join.and", "%s and %s", strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
 }
 
 // inferredMark flags a finding whose rule is our reading, not Dell's.
@@ -452,7 +456,8 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 			false: tr("verdict.template.fail", "OME would refuse a certificate issued from this template")}[r.Verdict != report.VerdictFail],
 	}[r.Command]
 	if r.Command == "probe" && (r.Source == nil || r.Target == nil) {
-		what = map[bool]string{true: "nothing found on this appliance that would stop the migration", false: "this appliance would stop the migration"}[r.Verdict != report.VerdictFail]
+		what = map[bool]string{true: tr("verdict.one.pass", "nothing found on this appliance that would stop the migration"),
+			false: tr("verdict.one.fail", "this appliance would stop the migration")}[r.Verdict != report.VerdictFail]
 	}
 	if r.Verdict == report.VerdictIncomplete {
 		what = tr("verdict.incomplete", "could not be determined: %s could not run, %s not checked", countOf("step", len(r.Incomplete)), countOf("check", r.NotCheckedCount()))
@@ -462,7 +467,7 @@ func verdictText(b *strings.Builder, r *report.Report, p painter) {
 	}
 	fmt.Fprintf(b, "\n%s: %s (%s, %s)\n", v, what, countOf("error", e), countOf("warning", w))
 	for _, s := range r.Incomplete {
-		fmt.Fprintf(b, "  %s: %s\n", tr("text.not-run", "not run"), s)
+		fmt.Fprintf(b, "  %s: %s\n", tr("text.not-run", "not run"), stepText(s))
 	}
 }
 
@@ -497,7 +502,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 	for _, c := range r.Checks {
 		side := ""
 		if c.Side != "" {
-			side = string(c.Side) + ": "
+			side = sideWord(c.Side) + ": "
 		}
 		if c.NotChecked() && c.NotReached != "" {
 			// An appliance not reached is one line, where its first check
@@ -506,7 +511,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 				said[c.NotReached] = true
 				for _, g := range notReachedGroups(r) {
 					if g.side == c.NotReached {
-						fmt.Fprintf(b, "- (not checked) not reached: %s\n", mdEsc(g.line()))
+						fmt.Fprintf(b, "- (%s) %s: %s\n", tr("text.not-checked", "not checked"), tr("text.obs.not-reached", "not reached"), mdEsc(g.line()))
 					}
 				}
 			}
@@ -541,10 +546,10 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		fmt.Fprintf(b, "\n%s: %s\n", tr("word.Path", "Path"), mdEsc(r.Path))
 	} else if r.Command == "csr" {
 		c := r.CSR
-		fmt.Fprintf(b, "\n## CSR\n\n- Subject: %s\n- Key: %s (SPKI SHA-256 `%s`)\n- Subject alternative names: %s\n- Names the certificate will have to cover: %s\n",
-			mdEsc(orDash(c.Subject)), c.Key, c.SPKISHA256, mdEsc(orDash(strings.Join(c.SAN, ", "))), mdEsc(orDash(strings.Join(c.Names, ", "))))
+		fmt.Fprintf(b, "\n## CSR\n\n- %s\n- %s\n- %s\n- %s\n", tr("csr.md.subject", "Subject: %s", mdEsc(orDash(c.Subject))), tr("csr.md.key", "Key: %s (SPKI SHA-256 `%s`)", c.Key, c.SPKISHA256),
+			tr("csr.md.san", "Subject alternative names: %s", mdEsc(orDash(strings.Join(c.SAN, ", ")))), tr("csr.md.cover", "Names the certificate will have to cover: %s", mdEsc(orDash(strings.Join(c.Names, ", ")))))
 		if len(c.Notes) > 0 {
-			fmt.Fprintf(b, "- File: %s\n", mdEsc(strings.Join(c.Notes, "; ")))
+			fmt.Fprintf(b, "- %s\n", tr("csr.md.file", "File: %s", mdEsc(strings.Join(c.Notes, "; "))))
 		}
 	} else if r.Command == "template" {
 		templateMarkdownBody(b, r)
@@ -557,7 +562,7 @@ func RenderMarkdown(w io.Writer, r *report.Report) error {
 		for _, f := range r.Findings {
 			side := ""
 			if f.Side != "" {
-				side = string(f.Side) + ": "
+				side = sideWord(f.Side) + ": "
 			}
 			fmt.Fprintf(b, "- **%s** [`%s`](%s \"offline: ome-preflight rules %s\")%s %s%s", f.Severity, f.Rule, f.Doc, f.Rule, inferredMark(f.Reference), side, mdEsc(msg(f)))
 			if f.OMEMessageID != "" {
@@ -585,7 +590,8 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 		return RenderJSON(w, report.RulesReport{SchemaVersion: report.SchemaVersion, Command: "rules", Rules: rules})
 	case "markdown", "md":
 		b := &strings.Builder{}
-		b.WriteString("| rule | family | severity | OME error | reference | models | checks |\n|---|---|---|---|---|---|---|\n")
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", tr("rules.col.rule", "rule"), tr("rules.col.family", "family"), tr("rules.col.severity", "severity"),
+			tr("rules.col.ome", "OME error"), tr("rules.col.reference", "reference"), tr("rules.col.models", "models"), tr("rules.col.checks", "checks"))
 		for _, r := range rules {
 			ome := r.OMEMessageID
 			if len(r.OMEMessageArgs) > 0 {
@@ -594,7 +600,7 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 			if ome == "" {
 				ome = "-"
 			}
-			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Models), mdEsc(r.Description))
+			fmt.Fprintf(b, "| <a id=\"rule-%s\"></a>`%s` | %s | %s | %s | %s | %s | %s |\n", r.ID, r.ID, r.Family, r.Severity, mdEsc(strings.TrimSpace(ome)), mdEsc(r.Reference), mdEsc(r.Models), mdEsc(ruleText(r.ID, "description", r.Description)))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -606,9 +612,10 @@ func RenderRules(w io.Writer, rules []report.RuleInfo, format string) error {
 				ome += argsText(r.OMEMessageArgs)
 			}
 			if ome == "" {
-				ome = "(no OME message)"
+				ome = "(" + tr("rules.no-ome", "no OME message") + ")"
 			}
-			fmt.Fprintf(b, "%s  [%s, %s]\n  %s\n  OME: %s\n  ref: %s\n  fix: %s\n\n", r.ID, r.Family, r.Severity, r.Description, ome, r.Reference, r.Fix)
+			l := padLabels("OME", tr("rules.label.ref", "ref"), tr("word.fix", "fix"))
+			fmt.Fprintf(b, "%s  [%s, %s]\n  %s\n  %s%s\n  %s%s\n  %s%s\n\n", r.ID, r.Family, r.Severity, ruleText(r.ID, "description", r.Description), l[0], ome, l[1], r.Reference, l[2], ruleText(r.ID, "fix", r.Fix))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -623,7 +630,7 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 	case "markdown", "md":
 		return RenderRules(w, []report.RuleInfo{r}, format)
 	}
-	ome := "(none: OME raises no message of its own for this rule)"
+	ome := "(" + tr("rules.none", "none: OME raises no message of its own for this rule") + ")"
 	if r.OMEMessageID != "" {
 		ome = r.OMEMessageID
 		if len(r.OMEMessageArgs) > 0 {
@@ -631,7 +638,8 @@ func RenderRule(w io.Writer, r report.RuleInfo, format string) error {
 		}
 	}
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "%s\n  family:      %s\n  severity:    %s\n  OME message: %s\n  citation:    %s\n  models:      %s\n\n", r.ID, r.Family, r.Severity, ome, r.Reference, r.Models)
+	l := padLabels(tr("rules.label.family", "family"), tr("rules.label.severity", "severity"), tr("rules.label.ome", "OME message"), tr("rules.label.citation", "citation"), tr("rules.label.models", "models"))
+	fmt.Fprintf(b, "%s\n  %s%s\n  %s%s\n  %s%s\n  %s%s\n  %s%s\n\n", r.ID, l[0], r.Family, l[1], r.Severity, l[2], ome, l[3], r.Reference, l[4], r.Models)
 	fmt.Fprintf(b, "%s:\n  %s\n\n%s:\n  %s\n", tr("rule.what", "What it checks"), ruleText(r.ID, "description", r.Description), tr("word.Fix", "Fix"), ruleText(r.ID, "fix", r.Fix))
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -642,7 +650,7 @@ func sideHeader(side report.Side, sd *report.Appliance) string {
 	if sd == nil {
 		return tr("text.side.not-given", "%s: not given (one appliance alone)", name)
 	}
-	h := tr("text.side.clock", "%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), sd.ClockSource)
+	h := tr("text.side.clock", "%s: %s, clock %s (%s)", name, sd.Where(), sd.Clock.Format(time.RFC3339), clockSource(sd.ClockSource))
 	if !sd.Reached() {
 		h = tr("text.side.not-reached", "%s: %s, not reached (its clock was not read)", name, sd.Address)
 	}
@@ -731,7 +739,7 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 		if a == nil {
 			name, a = "target", r.Target
 		}
-		fmt.Fprintf(b, "# OME appliance %s: the %s %s alone\n\n", r.Command, name, mdEsc(a.Where()))
+		fmt.Fprintf(b, "# %s\n\n", tr("md.title.one", "OME appliance %s: the %s %s alone", r.Command, sideWord(report.Side(name)), mdEsc(a.Where())))
 	} else {
 		fmt.Fprintf(b, "# %s %s: %s -> %s\n\n", tr("md.title.pair", "OME migration pairing"), r.Command, mdEsc(r.Source.Where()), mdEsc(r.Target.Where()))
 	}
@@ -741,23 +749,24 @@ func pairMarkdownHeader(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "> %s: %s\n\n", tr("text.wizard-would-say", "The migration wizard would say"), r.WizardMessage)
 	}
 	for _, sd := range []struct {
-		name string
+		side report.Side
 		a    *report.Appliance
-	}{{"Source", r.Source}, {"Target", r.Target}} {
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
+		name := sideTitle(sd.side)
 		switch a := sd.a; {
 		case a == nil:
-			fmt.Fprintf(b, "- %s: not given (one appliance alone)\n", sd.name)
+			fmt.Fprintf(b, "- %s\n", tr("text.side.not-given", "%s: not given (one appliance alone)", name))
 		case !a.Reached():
-			fmt.Fprintf(b, "- %s %s: not reached, its clock was not read (`live-unreachable`)\n", sd.name, mdEsc(a.Address))
+			fmt.Fprintf(b, "- %s\n", tr("md.side.not-reached", "%s %s: not reached, its clock was not read (`live-unreachable`)", name, mdEsc(a.Address)))
 		default:
-			fmt.Fprintf(b, "- %s clock: %s (%s)\n", sd.name, a.Clock.Format(time.RFC3339), a.ClockSource)
+			fmt.Fprintf(b, "- %s\n", tr("md.side.clock", "%s clock: %s (%s)", name, a.Clock.Format(time.RFC3339), clockSource(a.ClockSource)))
 		}
 		if a := sd.a; a != nil && a.Address != "" && a.File != "" {
-			fmt.Fprintf(b, "- %s: the chain you expect it to serve, %s, checked offline at this machine's clock\n", sd.name, mdEsc(a.File))
+			fmt.Fprintf(b, "- %s\n", tr("md.side.offline", "%s: the chain you expect it to serve, %s, checked offline at this machine's clock", name, mdEsc(a.File)))
 		}
 	}
 	if c := r.Clocks; c != nil {
-		fmt.Fprintf(b, "- Skew: %s (max %s); change window: %s\n", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window))
+		fmt.Fprintf(b, "- %s\n", tr("md.skew", "Skew: %s (max %s); change window: %s", report.Human(c.Skew.Abs()), report.Human(c.MaxSkew), report.Human(c.Window)))
 	}
 	whatChangedMarkdown(b, r.WhatChanged)
 	b.WriteString("\n")
@@ -787,28 +796,28 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 			if !t.OK {
 				box = "[ ]"
 			}
-			fmt.Fprintf(b, "- %s %s accepts %s's chain for %s at %s\n", box, t.Verifier, t.Presenter, t.Usage, t.At.Format(time.RFC3339))
+			fmt.Fprintf(b, "- %s %s\n", box, tr("md.trust.line", "%s accepts %s's chain for %s at %s", sideWord(t.Verifier), sideWord(t.Presenter), t.Usage, t.At.Format(time.RFC3339)))
 		}
 	}
 	for _, sd := range []struct {
-		name string
+		side report.Side
 		s    *report.Appliance
-	}{{"Source", r.Source}, {"Target", r.Target}} {
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 		if sd.s == nil || sd.s.Observed == nil {
 			continue
 		}
 		o := sd.s.Observed
-		fmt.Fprintf(b, "\n## %s as observed (%s)\n\n", sd.name, o.Address)
+		fmt.Fprintf(b, "\n## %s\n\n", tr("md.observed", "%s as observed (%s)", sideTitle(sd.side), o.Address))
 		if !sd.s.Reached() {
-			b.WriteString("Not reached: nothing was observed (see `live-unreachable`).\n")
+			b.WriteString(tr("md.observed.not-reached", "Not reached: nothing was observed (see `live-unreachable`).") + "\n")
 			continue
 		}
 		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
-		cas := "does not request a client certificate"
+		cas := tr("text.obs.no-client-cert-request", "does not request a client certificate")
 		if o.RequestsClientCert {
-			cas = "requests a client certificate from: " + orDash(mdEsc(strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
+			cas = tr("md.obs.client-cert-from", "requests a client certificate from: %s", orDash(mdEsc(strings.Join(report.ShortNames(o.AcceptableCAs), ", "))))
 		}
-		fmt.Fprintf(b, "- Client certificates: %s\n- Clock: %s (%s)\n", cas, o.Clock.Format(time.RFC3339), o.ClockSource)
+		fmt.Fprintf(b, "- %s\n- %s\n", tr("md.obs.client-certs", "Client certificates: %s", cas), tr("md.obs.clock", "Clock: %s (%s)", o.Clock.Format(time.RFC3339), clockSource(o.ClockSource)))
 		if w := waitText(o.Wait); w != "" {
 			fmt.Fprintf(b, "- %s\n", mdEsc(w))
 		}
@@ -817,16 +826,16 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 			if !h.OK {
 				box = "[ ]"
 			}
-			who := "no client certificate"
+			who := tr("text.hs.no-client-cert", "no client certificate")
 			if h.ClientCert.DN != "" {
-				who = "client " + mdEsc(h.ClientCert.Short())
+				who = tr("text.hs.client", "client %s", mdEsc(h.ClientCert.Short()))
 			}
-			fmt.Fprintf(b, "- %s handshake %s (%s): %s %s", box, h.Kind, who, h.Version, mdEsc(strings.Join(report.ShortNames(h.PeerChain), " -> ")))
+			fmt.Fprintf(b, "- %s %s: %s %s", box, tr("text.hs.line", "handshake %s (%s)", h.Kind, who), h.Version, mdEsc(strings.Join(report.ShortNames(h.PeerChain), " -> ")))
 			if h.HTTPStatus != 0 {
 				fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 			}
 			if h.HTTPNote != "" {
-				fmt.Fprintf(b, " (%s)", mdEsc(h.HTTPNote))
+				fmt.Fprintf(b, " (%s)", mdEsc(httpNote(h.HTTPNote)))
 			}
 			if h.Error != "" {
 				fmt.Fprintf(b, ": %s", mdEsc(h.Error))
@@ -838,17 +847,17 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 		}
 	}
 	for _, sd := range []struct {
-		name string
+		side report.Side
 		s    *report.Appliance
-	}{{"Source", r.Source}, {"Target", r.Target}} {
+	}{{report.SideSource, r.Source}, {report.SideTarget, r.Target}} {
 		if sd.s == nil || len(sd.s.Chain) == 0 && !sd.s.Reached() {
 			continue
 		}
 		from := ""
 		if sd.s.Address != "" && sd.s.File != "" {
-			from = fmt.Sprintf(" (from %s, checked offline: not served)", mdEsc(sd.s.File))
+			from = " " + tr("md.side.from-offline", "(from %s, checked offline: not served)", mdEsc(sd.s.File))
 		}
-		fmt.Fprintf(b, "\n## %s%s\n\n%s", tr("md.side-certificates", "%s certificates", sd.name), from, mdCertHeader())
+		fmt.Fprintf(b, "\n## %s%s\n\n%s", tr("md.side-certificates", "%s certificates", sideTitle(sd.side)), from, mdCertHeader())
 		for _, c := range sd.s.Chain {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Index, c.Role, mdEsc(shortName(c.CommonName, c.Subject.DN)), mdEsc(c.Issuer.Short()),
 				c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339), c.Key, ekuMarks(c.ExtKeyUsage, c.IsCA), kuMarks(c.KeyUsage))
@@ -872,8 +881,17 @@ func firstClause(s string) string {
 			s = s[:i]
 		}
 	}
-	if len(s) > 160 {
-		s = s[:157] + "..."
+	if displayWidth(s) > 160 {
+		// Cut at a rune, by display width: a Hangul syllable is three
+		// bytes and two columns.
+		w := 0
+		for i, r := range s {
+			if w += displayWidth(string(r)); w > 157 {
+				s = s[:i]
+				break
+			}
+		}
+		s += "..."
 	}
 	return s
 }
@@ -893,7 +911,7 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 	default:
 		b.WriteString(" " + tr("text.obs.client-cert-from", "requests a client certificate from [%s]", strings.Join(report.ShortNames(o.AcceptableCAs), ", ")))
 	}
-	b.WriteString("\n  " + tr("text.obs.clock", "clock %s from %s", o.Clock.Format(time.RFC3339), o.ClockSource) + "\n")
+	b.WriteString("\n  " + tr("text.obs.clock", "clock %s from %s", o.Clock.Format(time.RFC3339), clockSource(o.ClockSource)) + "\n")
 	if w := waitText(o.Wait); w != "" {
 		fmt.Fprintf(b, "  %s\n", w)
 	}
@@ -923,7 +941,7 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 			fmt.Fprintf(b, ", HTTP %d", h.HTTPStatus)
 		}
 		if h.HTTPNote != "" {
-			fmt.Fprintf(b, " (%s)", h.HTTPNote)
+			fmt.Fprintf(b, " (%s)", httpNote(h.HTTPNote))
 		}
 		if h.Error != "" {
 			fmt.Fprintf(b, ": %s", h.Error)
@@ -933,21 +951,31 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 	if a := o.API; a != nil && a.Version != "" {
 		ntp := "?"
 		if a.NTP != nil {
-			ntp = map[bool]string{true: "on", false: "off"}[*a.NTP]
+			ntp = map[bool]string{true: tr("word.on", "on"), false: tr("word.off", "off")}[*a.NTP]
 		}
-		fmt.Fprintf(b, "  API: OME %s, NTP %s, FIPS %s\n", a.Version, ntp, fipsText(a))
+		fmt.Fprintf(b, "  %s\n", tr("text.api", "API: OME %s, NTP %s, FIPS %s", a.Version, ntp, fipsText(a)))
 	}
 }
 
-// changeLabels word the items of a baseline comparison.
+// changeLabels word the items of a baseline comparison (English; the
+// catalogue's change.ITEM in the run's language).
 var changeLabels = map[report.ChangeItem]string{report.ChangeLeaf: "leaf", report.ChangeCA: "CA", report.ChangeChain: "chain served",
 	report.ChangeClock: "clock", report.ChangeVersion: "OME version", report.ChangeSkew: "clock skew", report.ChangeVerdict: "verdict"}
+
+// changeLabel is an item's label in the run's language.
+func changeLabel(item report.ChangeItem) string {
+	return i18n.T("change."+string(item), changeLabels[item])
+}
+
+// changeValue is a baseline item's value in the run's language (value.*:
+// "OMENT-400 (SHA-256 ..., serial ..., valid until ...)", "not reached").
+func changeValue(s string) string { return i18n.Text("value.", s) }
 
 // changesFrom says which report the baseline is: "before.json (probe)".
 func changesFrom(c *report.Changes) string {
 	from := c.Command
 	if c.Pair != "" {
-		from += ", pair " + c.Pair
+		from += ", " + tr("change.pair", "pair %s", c.Pair)
 	}
 	return fmt.Sprintf("%s (%s)", c.Baseline, from)
 }
@@ -958,18 +986,18 @@ func whatChangedText(b *strings.Builder, c *report.Changes, p painter) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(b, "\nwhat changed since %s: %s\n", changesFrom(c), counted(c.Changed(), "change"))
+	fmt.Fprintf(b, "\n%s\n", tr("text.changed-since", "what changed since %s: %s", changesFrom(c), countOf("change", c.Changed())))
 	tw := newTable(b)
 	for _, x := range c.Items {
-		mark := "same"
+		mark := tr("change.same", "same")
 		if x.Changed {
-			mark = "CHANGED"
+			mark = tr("change.CHANGED", "CHANGED")
 		}
-		value := x.Before + " -> " + x.After
+		value := changeValue(x.Before) + " -> " + changeValue(x.After)
 		if x.Before == x.After && !x.Changed {
-			value = x.After
+			value = changeValue(x.After)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", x.Side, changeLabels[x.Item], mark, value)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", sideWord(x.Side), changeLabel(x.Item), mark, value)
 	}
 	tw.Flush()
 }
@@ -979,13 +1007,14 @@ func whatChangedMarkdown(b *strings.Builder, c *report.Changes) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(b, "\n## What changed since %s\n\n%s.\n\n| appliance | item | before | after | changed |\n|---|---|---|---|---|\n", mdEsc(changesFrom(c)), counted(c.Changed(), "change"))
+	fmt.Fprintf(b, "\n## %s\n\n%s.\n\n| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", tr("md.changed-since", "What changed since %s", mdEsc(changesFrom(c))), countOf("change", c.Changed()),
+		tr("change.col.appliance", "appliance"), tr("change.col.item", "item"), tr("change.col.before", "before"), tr("change.col.after", "after"), tr("change.col.changed", "changed"))
 	for _, x := range c.Items {
-		mark := "same"
+		mark := tr("change.same", "same")
 		if x.Changed {
-			mark = "**changed**"
+			mark = "**" + tr("change.changed", "changed") + "**"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", x.Side, changeLabels[x.Item], mdEsc(x.Before), mdEsc(x.After), mark)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", sideWord(x.Side), changeLabel(x.Item), mdEsc(changeValue(x.Before)), mdEsc(changeValue(x.After)), mark)
 	}
 }
 
@@ -996,10 +1025,10 @@ func waitText(w *report.Wait) string {
 		return ""
 	}
 	if w.Attempts == 1 {
-		return fmt.Sprintf("--wait %s: answered at once", w.For.Duration())
+		return tr("wait.once", "--wait %s: answered at once", w.For.Duration().String())
 	}
-	return fmt.Sprintf("--wait %s: answered after %s, %s (last refusal: %s)", w.For.Duration(), counted(w.Attempts, "attempt"),
-		w.Waited.Duration().Round(time.Second), w.LastError)
+	return tr("wait.after", "--wait %s: answered after %s, %s (last refusal: %s)", w.For.Duration().String(), countOf("attempt", w.Attempts),
+		w.Waited.Duration().Round(time.Second).String(), w.LastError)
 }
 
 // fipsText is the FIPS mode as the API gave it; a standalone OME has no
@@ -1010,9 +1039,9 @@ func fipsText(a *report.API) string {
 	case a.FIPSMode != "":
 		return a.FIPSMode
 	case slices.Contains(a.Unavailable, report.PathSecurity):
-		return "n/a (OME-Modular only)"
+		return tr("fips.modular-only", "n/a (OME-Modular only)")
 	}
-	return "not read"
+	return tr("fips.not-read", "not read")
 }
 
 func orDash(s string) string {
@@ -1025,7 +1054,9 @@ func orDash(s string) string {
 // RenderExplain writes explain's report: JSON, Markdown or text, one entry
 // per OME error in file order of first occurrence, with its rule, cause and
 // fix; a repeated error says how often and where last; then what the
-// report leaves out and the notes on what was not read in full.
+// report leaves out and the notes on what was not read in full. Text and
+// Markdown are in the run's language (explainText); OME's MessageIds,
+// MessageArgs and quoted messages stay as OME wrote them.
 func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error {
 	if format == "json" {
 		return RenderJSON(w, rep)
@@ -1036,67 +1067,110 @@ func RenderExplain(w io.Writer, rep *report.ExplainReport, format string) error 
 	esc := func(s string) string { return s }
 	if md {
 		esc = mdEsc
-		fmt.Fprintf(b, "# OME errors in %s\n\n", esc(rep.File))
+		fmt.Fprintf(b, "# %s\n\n", tr("explain.md.title", "OME errors in %s", esc(rep.File)))
 	}
 	if len(rep.Entries) == 0 {
-		fmt.Fprintf(b, "%s: no OME error message found\n", rep.File)
+		b.WriteString(tr("explain.none", "%s: no OME error message found", rep.File) + "\n")
 	}
+	labels := explainLabels()
 	for _, x := range rep.Entries {
 		id := x.OMEMessageID
 		if id == "" {
-			id = "(migration wizard)"
+			id = "(" + tr("explain.wizard", "migration wizard") + ")"
 		}
 		args := ""
 		if len(x.OMEMessageArgs) > 0 {
 			args = fmt.Sprintf(" %q", x.OMEMessageArgs)
 		}
 		if len(x.RelatedProperties) > 0 {
-			args += fmt.Sprintf(" (related %s)", strings.Join(x.RelatedProperties, ", "))
+			args += " (" + tr("explain.related", "related %s", strings.Join(x.RelatedProperties, ", ")) + ")"
 		}
 		if x.Count > 1 {
-			args += fmt.Sprintf(" (seen %d times, last line %d", x.Count, x.LastLine)
+			// Counts as strings: the catalogue's %d would group digits.
 			if x.LastTime != "" {
-				args += " at " + x.LastTime
+				args += " (" + tr("explain.seen-at", "seen %s times, last line %s at %s", strconv.Itoa(x.Count), strconv.Itoa(x.LastLine), x.LastTime) + ")"
+			} else {
+				args += " (" + tr("explain.seen", "seen %s times, last line %s", strconv.Itoa(x.Count), strconv.Itoa(x.LastLine)) + ")"
 			}
-			args += ")"
 		}
 		rule := x.Rule
 		if !x.Known {
-			rule = "unknown"
+			rule = tr("explain.unknown", "unknown")
 		} else if rule == "" {
 			rule = "-"
 		}
+		cause, fix := explainText(x.Rule, x.Cause), explainText(x.Rule, x.Fix)
+		line := tr("explain.line", "line %s", strconv.Itoa(x.Line))
 		if md {
-			fmt.Fprintf(b, "- **line %d** %s %s%s: rule %s\n  - Cause: %s\n  - Fix: %s\n", x.Line, esc(x.Time), esc(id), esc(args), esc(rule), esc(x.Cause), esc(x.Fix))
+			fmt.Fprintf(b, "- **%s** %s %s%s: %s\n  - %s: %s\n  - %s: %s\n", line, esc(x.Time), esc(id), esc(args), tr("explain.md.rule", "rule %s", esc(rule)),
+				tr("explain.md.cause", "Cause"), esc(cause), tr("word.Fix", "Fix"), esc(fix))
 			continue
 		}
-		fmt.Fprintf(b, "line %d %s %s%s\n  rule:  %s\n  cause: %s\n  fix:   %s\n", x.Line, x.Time, id, args, rule, x.Cause, x.Fix)
+		fmt.Fprintf(b, "%s %s %s%s\n  %s%s\n  %s%s\n  %s%s\n", line, x.Time, id, args, labels[0], rule, labels[1], cause, labels[2], fix)
 	}
 	if rep.OmittedOccurrences > 0 {
-		line := fmt.Sprintf("not listed: %d more error messages", rep.OmittedOccurrences)
+		n := strconv.Itoa(rep.OmittedOccurrences)
+		var line string
 		switch {
 		case rep.OmittedEntries >= report.MaxExplainOmittedDistinct:
-			line += fmt.Sprintf(", of at least %d more distinct errors", rep.OmittedEntries)
+			line = tr("explain.omitted.at-least", "not listed: %s more error messages, of at least %s more distinct errors", n, strconv.Itoa(rep.OmittedEntries))
+		case rep.OmittedEntries == 1:
+			line = tr("explain.omitted.one", "not listed: %s more error messages, of 1 more distinct error", n)
 		case rep.OmittedEntries > 0:
-			line += ", of " + counted(rep.OmittedEntries, "more distinct error")
+			line = tr("explain.omitted.distinct", "not listed: %s more error messages, of %s more distinct errors", n, strconv.Itoa(rep.OmittedEntries))
+		default:
+			line = tr("explain.omitted", "not listed: %s more error messages", n)
 		}
-		line += fmt.Sprintf(" (the report lists the first %d distinct errors and the first %d messages of a log entry)", report.MaxExplainEntries, report.MaxExplainMessagesPerEntry)
+		line += " " + tr("explain.omitted.why", "(the report lists the first %s distinct errors and the first %s messages of a log entry)",
+			strconv.Itoa(report.MaxExplainEntries), strconv.Itoa(report.MaxExplainMessagesPerEntry))
 		if md {
 			fmt.Fprintf(b, "- %s\n", esc(line))
 		} else {
 			fmt.Fprintf(b, "%s\n", line)
 		}
 	}
+	note := tr("explain.note", "note")
 	for _, n := range rep.Notes {
+		n = explainText("", n)
 		if md {
-			fmt.Fprintf(b, "- note: %s\n", esc(n))
+			fmt.Fprintf(b, "- %s: %s\n", note, esc(n))
 			continue
 		}
-		fmt.Fprintf(b, "note: %s\n", n)
+		fmt.Fprintf(b, "%s: %s\n", note, n)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// explainLabels are the text entry's "rule:", "cause:" and "fix:", padded
+// to one display width ("rule:  ", "cause: ", "fix:   " in English).
+func explainLabels() []string {
+	return padLabels(tr("explain.label.rule", "rule"), tr("explain.label.cause", "cause"), tr("explain.label.fix", "fix"))
+}
+
+// explainText is an explain entry's cause, fix or note in the run's
+// language: a rule's own cause, description or fix (rule.ID.*), which an
+// explain.* hint may follow, else an explain.* entry (whose arguments may
+// be arg.* phrases); else as given (JSON keeps the English).
+func explainText(rule, s string) string {
+	if rule != "" {
+		for _, part := range []string{"cause", "description", "fix"} {
+			id := "rule." + rule + "." + part
+			en, ok := i18n.English(id)
+			if !ok || en == "" || !strings.HasPrefix(s, en) {
+				continue
+			}
+			if rest := strings.TrimPrefix(s, en); rest == "" {
+				return i18n.T(id, en)
+			} else if strings.HasPrefix(rest, " ") {
+				return i18n.T(id, en) + " " + explainHint(strings.TrimPrefix(rest, " "))
+			}
+		}
+	}
+	return explainHint(s)
+}
+
+func explainHint(s string) string { return i18n.Text("explain.", s) }
 
 // RenderChecklistSummary writes the checklist's text summary: a line per
 // pair (verdict, kind, counts, the cause to fix first) and the totals.
@@ -1119,27 +1193,19 @@ func RenderChecklistSummary(w io.Writer, cl *report.Checklist) error {
 		count[p.Verdict]++
 		cause := "-"
 		if p.Report != nil && p.Report.FixFirst != nil {
-			cause = "fix first: " + p.Report.FixFirst.Rule
+			cause = tr("checklist.summary.fix-first", "fix first: %s", p.Report.FixFirst.Rule)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", strings.ToUpper(string(p.Verdict)), TermSafe(p.Name), p.Kind, counted(errs, "error"), counted(warns, "warning"), cause)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\t%s", verdictWord(p.Verdict), TermSafe(p.Name), p.Kind, countOf("error", errs), countOf("warning", warns), cause)
 		if p.Error != "" {
 			fmt.Fprintf(tw, ": %s", TermSafe(p.Error))
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "\n%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html\n", strings.ToUpper(string(cl.Verdict)),
-		counted(len(cl.Pairs), "pair"), count[report.VerdictPass], count[report.VerdictFail], count[report.VerdictIncomplete])
+	fmt.Fprintf(&b, "\n%s\n", tr("checklist.summary.total", "%s: %s (%d pass, %d fail, %d incomplete); details in checklist.md and checklist.html", verdictWord(cl.Verdict),
+		countOf("pair", len(cl.Pairs)), count[report.VerdictPass], count[report.VerdictFail], count[report.VerdictIncomplete]))
 	_, err := w.Write([]byte(b.String()))
 	return err
-}
-
-// counted is "1 error", "2 errors".
-func counted(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // verdictWord is PASS, FAIL or INCOMPLETE in the run's language.
