@@ -122,6 +122,13 @@ func TestProbeJudgesOMESuites(t *testing.T) {
 						t.Errorf("target handshake %s: stage %q, %s; want the flight's, not a handshake failure", h.Kind, h.Stage, h.Error)
 					}
 				}
+				// In Korean: the finding and the handshake lines.
+				ko := runCLI(t, append(probeArgs(src.Addr, addr), "--format", "text", "--lang", "ko", "--no-color")...).stdout
+				for _, want := range []string{"핸드셰이크는 완료되지 않았습니다", "TLS 1.2 플라이트에서 읽었으며"} {
+					if !strings.Contains(ko, want) {
+						t.Errorf("--lang ko: no %q in\n%s", want, ko)
+					}
+				}
 			}
 			if sp := r.Target.Observed.OMESuites; sp == nil || len(sp.Offered) != 4 {
 				t.Errorf("ome_suites %+v: want OME's four suites offered", sp)

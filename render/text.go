@@ -812,6 +812,10 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 			b.WriteString(tr("md.observed.not-reached", "Not reached: nothing was observed (see `live-unreachable`).") + "\n")
 			continue
 		}
+		if o.NotTLS != "" {
+			b.WriteString(tr("md.observed.not-tls", "Answered without TLS on this port: nothing else was observed (see `live-tls`).") + "\n")
+			continue
+		}
 		fmt.Fprintf(b, "- TLS: %s, %s\n", orDash(o.TLSVersion), orDash(o.CipherSuite))
 		cas := tr("text.obs.no-client-cert-request", "does not request a client certificate")
 		if o.RequestsClientCert {
@@ -838,7 +842,7 @@ func pairMarkdownBody(b *strings.Builder, r *report.Report) {
 				fmt.Fprintf(b, " (%s)", mdEsc(httpNote(h.HTTPNote)))
 			}
 			if h.Error != "" {
-				fmt.Fprintf(b, ": %s", mdEsc(h.Error))
+				fmt.Fprintf(b, ": %s", mdEsc(i18n.Text("arg.", h.Error)))
 			}
 			b.WriteString("\n")
 		}
@@ -902,6 +906,8 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 		fmt.Fprintf(b, " %s, %s;", o.TLSVersion, o.CipherSuite)
 	}
 	switch {
+	case o.NotTLS != "":
+		b.WriteString(" " + tr("text.obs.not-tls", "answered without TLS (see live-tls)"))
 	case len(o.Handshakes) == 0 && len(o.Failures) > 0:
 		b.WriteString(" " + tr("text.obs.not-reached", "not reached"))
 	case !o.RequestsClientCert:
@@ -944,7 +950,7 @@ func observedText(b *strings.Builder, name report.Side, o *report.Observation, p
 			fmt.Fprintf(b, " (%s)", httpNote(h.HTTPNote))
 		}
 		if h.Error != "" {
-			fmt.Fprintf(b, ": %s", h.Error)
+			fmt.Fprintf(b, ": %s", i18n.Text("arg.", h.Error))
 		}
 		b.WriteString("\n")
 	}
