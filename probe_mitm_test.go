@@ -156,7 +156,10 @@ func TestProbeCredentialsOnlyToVerifiedPeer(t *testing.T) {
 				t.Fatalf("exit %d: %v\n%s", res.code, err, res.stderr)
 			}
 			api := r.Source.Observed.API
-			if api == nil || !strings.Contains(api.Refused+strings.Join(api.Errors, " "), tc.refuse) {
+			// Refused outright, or, where the first connection reached the
+			// appliance, the further ones the impostor answered refused by
+			// the gate and said (their GETs went over the verified one).
+			if api == nil || !strings.Contains(api.Refused+strings.Join(api.Errors, " ")+strings.Join(api.GateRefused, " "), tc.refuse) {
 				t.Errorf("source API %+v, want credentials refused with %q", api, tc.refuse)
 			}
 			for _, c := range r.Checks {

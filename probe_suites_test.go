@@ -311,3 +311,28 @@ func TestProbeNotTLS(t *testing.T) {
 		t.Errorf("not_tls %+v: want what it answered", o)
 	}
 }
+
+// An appliance (or a proxy in front of it) that closes one of the probe's
+// connections while it answers the others was reached: the closed one is
+// made again alone and recorded (retried), and nothing is blamed on it.
+func TestProbeRetriesAClosedConnection(t *testing.T) {
+	now := labClock(t)
+	dir := pairLab(t, "good-pair")
+	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
+	tgt := startMock(t, dir, "target", "127.0.0.2:0", now, nil)
+	closeAll(t, src, tgt)
+	dead := freeLoopback(t) // nothing listens: the proxy closes the first connection
+	addr, stop := loopProxy(t, func(n int) string {
+		if n == 0 {
+			return dead
+		}
+		return tgt.Addr
+	}, nil)
+	defer stop()
+	res := runCLI(t, probeArgs(src.Addr, addr, "--source-chain", "source.pem", "--target-chain", "target.pem")...)
+	r, _ := reportChecks(t, res)
+	o := r.Target.Observed
+	if o == nil || len(o.Retried) != 1 || len(r.Target.Chain) == 0 || len(o.Failures) != 0 || r.Target.NotReached != "" {
+		t.Fatalf("target %+v: want one connection retried, the chain observed, no failure\n%s", o, res.stderr)
+	}
+}

@@ -3,7 +3,6 @@ package probe
 import (
 	"context"
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -258,9 +257,9 @@ func readHello(m *msgReader) (Hello, []byte, error) {
 	case errors.As(err, &ae):
 		return Hello{Alert: ae.desc}, nil, nil
 	case err != nil && len(m.buf) == 0 && m.read == 0:
-		return Hello{}, nil, fmt.Errorf("%w (%v)", ErrNoServerHello, err)
+		return Hello{}, nil, fmt.Errorf("%w (%w)", ErrNoServerHello, err)
 	case err != nil:
-		return Hello{}, nil, fmt.Errorf("%w: the ServerHello was cut short or malformed (%v)", ErrNoServerHello, err)
+		return Hello{}, nil, fmt.Errorf("%w: the ServerHello was cut short or malformed (%w)", ErrNoServerHello, err)
 	case typ != 2:
 		return Hello{}, nil, fmt.Errorf("%w: the first handshake message is of type %d", ErrNoServerHello, typ)
 	}
@@ -373,25 +372,18 @@ func verifyKeyExchange(leafDER []byte, suite uint16, randoms, ske []byte) error 
 	hashes := map[uint8]crypto.Hash{2: crypto.SHA1, 4: crypto.SHA256, 5: crypto.SHA384, 6: crypto.SHA512}
 	pssHashes := map[uint16]crypto.Hash{0x0804: crypto.SHA256, 0x0805: crypto.SHA384, 0x0806: crypto.SHA512}
 	digest := func(h crypto.Hash) []byte { d := h.New(); d.Write(signed); return d.Sum(nil) }
-	switch pub := leaf.PublicKey.(type) {
-	case *rsa.PublicKey:
-		if h, ok := pssHashes[alg]; ok {
-			err = rsa.VerifyPSS(pub, h, digest(h), sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
-		} else if h, ok := hashes[uint8(alg>>8)]; ok && alg&0xff == 1 {
-			err = rsa.VerifyPKCS1v15(pub, h, digest(h), sig)
-		} else {
-			return fmt.Errorf("the ServerKeyExchange is signed with algorithm 0x%04x, which does not fit an RSA key", alg)
-		}
-	case *ecdsa.PublicKey:
-		h, ok := hashes[uint8(alg>>8)]
-		if !ok || alg&0xff != 3 {
-			return fmt.Errorf("the ServerKeyExchange is signed with algorithm 0x%04x, which does not fit an ECDSA key", alg)
-		}
-		if !ecdsa.VerifyASN1(pub, digest(h), sig) {
-			err = errors.New("ecdsa: verification error")
-		}
-	default:
-		return fmt.Errorf("the server's certificate has a %T key, which OME's suites do not sign with", leaf.PublicKey)
+	// OME's four suites are all *_RSA_*: the key exchange is signed with
+	// an RSA key, and a client (Java, Go) refuses any other.
+	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return fmt.Errorf("the server's certificate has a %T key, but %s is signed with RSA: a client refuses it", leaf.PublicKey, SuiteName(suite))
+	}
+	if h, ok := pssHashes[alg]; ok {
+		err = rsa.VerifyPSS(pub, h, digest(h), sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	} else if h, ok := hashes[uint8(alg>>8)]; ok && alg&0xff == 1 {
+		err = rsa.VerifyPKCS1v15(pub, h, digest(h), sig)
+	} else {
+		return fmt.Errorf("the ServerKeyExchange is signed with algorithm 0x%04x, which is not an RSA signature", alg)
 	}
 	if err != nil {
 		return fmt.Errorf("the ServerKeyExchange signature does not verify with the public key of \"%s\" (%v)", chain.Name(leaf), err)

@@ -7,9 +7,12 @@ import (
 	"crypto/rsa"
 	"crypto/sha512"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -132,5 +135,48 @@ func TestTakeBorrowsWhenVerifiedIdle(t *testing.T) {
 	p2.ready <- want
 	if c := p2.take(ctx, nil); c != want {
 		t.Errorf("take without a lender gave %v", c)
+	}
+}
+
+// A GET that gives up on its connection dialled ahead (the work's deadline)
+// gives the dial back, so release closes it when it comes.
+func TestTakeGivesBackOnDeadline(t *testing.T) {
+	p := &connPool{ready: make(chan *apiConn, 1), n: 1}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, l := range []*lender{nil, {idle: make(chan struct{})}} {
+		if c := p.take(ctx, l); c != nil || p.taken.Load() != 0 {
+			t.Errorf("lender %v: take gave %v with %d taken; want nil, 0", l != nil, c, p.taken.Load())
+		}
+	}
+}
+
+// A server that closes or resets the connection before its ServerHello
+// is a connection closed early (made again alone when another was
+// answered); one that refuses with an alert is not.
+func TestSuitesClosedEarly(t *testing.T) {
+	_, err := readServerHello(bytes.NewReader(nil))
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	_, rerr := readServerHello(errReader{reset})
+	if !closedEarly(err) || !closedEarly(rerr) {
+		t.Errorf("closedEarly(%v) = %v, closedEarly(%v) = %v; want both", err, closedEarly(err), rerr, closedEarly(rerr))
+	}
+	h, aerr := readServerHello(bytes.NewReader([]byte{21, 3, 3, 0, 2, 2, 40}))
+	if aerr != nil || !h.Refused() {
+		t.Errorf("an alert: %+v, %v; want a refusal", h, aerr)
+	}
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// Only the credential gate's refusal of a further connection is said as
+// another certificate answering; a handshake the appliance failed is not.
+func TestGateErrorIsTyped(t *testing.T) {
+	wrapped := fmt.Errorf("tls: %w", &gateError{errors.New("not the certificate you expect")})
+	var ge *gateError
+	if !errors.As(wrapped, &ge) || errors.As(errors.New("remote error: tls: internal error"), &ge) {
+		t.Error("gateError is not told apart")
 	}
 }

@@ -100,6 +100,9 @@ type observer struct {
 	clientCert bool
 	// observeErr is why the observing connection showed no chain.
 	observeErr error
+	// alone: the verifying connection is made again after the appliance
+	// closed it; it dials nothing ahead for the API.
+	alone bool
 }
 
 // apiReader fills a report.API from GETs made at the same time.
@@ -244,21 +247,27 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	answered := func() bool {
 		return len(obs.Chain) > 0 || obs.TLSVersion != "" || mutual.state != nil || suitesErr == nil
 	}
-	if obs.observeErr != nil && closedEarly(obs.observeErr) && answered() {
-		obs.Retried = append(obs.Retried, "observing connection: "+describe(obs.observeErr))
+	// A retry is recorded when it was answered: a connection refused
+	// again was not one too many, and its own failure stands.
+	if first := obs.observeErr; first != nil && closedEarly(first) && answered() && ctx.Err() == nil {
 		obs.forgetObserve()
 		obs.dialed.Add(1) // observeTLS marks its dial done; nobody waits any more
-		observeDate = obs.observeTLS(ctx, o)
+		if observeDate = obs.observeTLS(ctx, o); obs.observeErr == nil {
+			obs.Retried = append(obs.Retried, "observing connection: "+describe(first))
+		}
 	}
-	if mutual.state == nil && mutual.err != nil && closedEarly(mutual.err) && answered() {
-		obs.Retried = append(obs.Retried, "verifying connection: "+describe(mutual.err))
+	if first := mutual.err; mutual.state == nil && first != nil && closedEarly(first) && answered() && ctx.Err() == nil {
 		mutual = &mutualResult{}
 		obs.dialed.Add(1)
-		verifyDate, api = obs.verifying(ctx, o, mutual)
+		obs.alone = true // no connections dialled ahead: the GETs take the verified one in turn
+		if verifyDate, api = obs.verifying(ctx, o, mutual); mutual.state != nil {
+			obs.Retried = append(obs.Retried, "verifying connection: "+describe(first))
+		}
 	}
-	if suitesErr != nil && closedEarly(suitesErr) && answered() {
-		obs.Retried = append(obs.Retried, "connection offering OME's suites: "+describe(suitesErr))
-		offer()
+	if first := suitesErr; first != nil && closedEarly(first) && answered() && ctx.Err() == nil {
+		if offer(); suitesErr == nil {
+			obs.Retried = append(obs.Retried, "connection offering OME's suites: "+describe(first))
+		}
 	}
 	obs.mutual, obs.API = mutual, api.result()
 	if st := mutual.state; st != nil && len(obs.Chain) > 0 && len(st.PeerCertificates) > 0 && !st.PeerCertificates[0].Equal(obs.Chain[0]) {
@@ -800,7 +809,11 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		api = &apiReader{API: &report.API{User: o.User}}
 		// The connections the GETs after Info go over, dialled and gated
 		// now, alongside this one: they are ready when Info answers.
-		pool = obs.predial(ctx, o, len(afterInfo))
+		n := len(afterInfo)
+		if obs.alone {
+			n = 0
+		}
+		pool = obs.predial(ctx, o, n)
 		defer pool.release()
 	}
 	var mu sync.Mutex
@@ -817,8 +830,15 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			mu.Lock()
 			defer mu.Unlock()
+			renegotiated := seen != nil
 			seen = &cs
-			if o.User != "" {
+			switch {
+			case o.User == "":
+			case renegotiated && gate == nil:
+				// Credentials ride this connection: a renegotiation (to
+				// another version, say) must pass the gate as well.
+				return o.CredentialGate(cs.PeerCertificates, cs.Version)
+			case !renegotiated:
 				gate = o.CredentialGate(cs.PeerCertificates, cs.Version)
 			}
 			return nil
@@ -843,6 +863,7 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	raw, err := dial(hctx, obs.Address)
 	obs.dialed.Done()
 	if err != nil {
+		pool.drain()
 		m.err, m.stage = err, stageOf(err, false)
 		api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(err), true)
 		return nil, api
@@ -859,6 +880,7 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	proven := provedKey(hsErr, asked, seen)
 	mu.Unlock()
 	if hsErr != nil {
+		pool.drain()
 		if !proven && m.state != nil {
 			// A chain whose key was not proven is not judged (see observeTLS).
 			if keyNotProven(hsErr) {
@@ -955,7 +977,6 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 		for _, msg := range pool.refused {
 			if !slices.Contains(api.GateRefused, msg) {
 				api.GateRefused = append(api.GateRefused, msg)
-				api.Errors = append(api.Errors, "a further connection was not used: "+msg)
 			}
 		}
 		pool.mu.Unlock()
@@ -1215,9 +1236,8 @@ type connPool struct {
 	ready chan *apiConn // one per dial, nil when it failed
 	n     int           // dials made
 	taken atomic.Int64
-	// refused are the dials ahead that failed other than by the
-	// appliance closing them: another certificate the credential gate
-	// refused, a refused handshake.
+	// refused are the dials ahead the credential gate refused (another
+	// certificate answered them).
 	mu      sync.Mutex
 	refused []string
 }
@@ -1230,9 +1250,9 @@ func (obs *observer) predial(ctx context.Context, o Options, n int) *connPool {
 			c, err := p.dial(ctx)
 			if err != nil {
 				c = nil
-				if !closedEarly(err) {
+				if ge := (*gateError)(nil); errors.As(err, &ge) {
 					p.mu.Lock()
-					p.refused = append(p.refused, describe(err))
+					p.refused = append(p.refused, ge.Error())
 					p.mu.Unlock()
 				}
 			}
@@ -1241,6 +1261,13 @@ func (obs *observer) predial(ctx context.Context, o Options, n int) *connPool {
 	}
 	return p
 }
+
+// gateError is a further connection's handshake stopped by the credential
+// gate (CredentialGate), as opposed to one the appliance failed.
+type gateError struct{ err error }
+
+func (e *gateError) Error() string { return e.err.Error() }
+func (e *gateError) Unwrap() error { return e.err }
 
 // lender lends the verified connection, one GET at a time, to the GETs
 // whose connection dialled ahead is not there once the verified one is
@@ -1270,6 +1297,7 @@ func (p *connPool) take(ctx context.Context, l *lender) *apiConn {
 	case c := <-p.ready:
 		return c
 	case <-ctx.Done():
+		p.taken.Add(-1) // not taken after all: release closes it when it comes
 		return nil
 	case <-idle:
 	}
@@ -1280,9 +1308,8 @@ func (p *connPool) take(ctx context.Context, l *lender) *apiConn {
 		return c
 	case <-ctx.Done():
 	case <-t.C:
-		// Not taken after all: release closes it when it comes.
-		p.taken.Add(-1)
 	}
+	p.taken.Add(-1) // not taken after all: release closes it when it comes
 	return nil
 }
 
@@ -1302,6 +1329,21 @@ func (p *connPool) release() {
 	}()
 }
 
+// drain closes the connections dialled ahead and not taken, waiting for
+// their dials (each bounded by --handshake-timeout): after a failed
+// verifying connection, so that one made again meets none of them.
+func (p *connPool) drain() {
+	if p == nil {
+		return
+	}
+	left := p.n - int(p.taken.Swap(int64(p.n)))
+	for range left {
+		if c := <-p.ready; c != nil {
+			c.tc.Close()
+		}
+	}
+}
+
 // dial opens a connection that carries credentials only when it passed
 // the credential gate in its own handshake (TLS 1.2 or later, the pinned
 // leaf): the stand-in client certificate is presented as on the verifying
@@ -1313,7 +1355,12 @@ func (p *connPool) dial(ctx context.Context) (*apiConn, error) {
 	o := p.o
 	cfg := p.obs.tlsConfig(o, o.ClientCert, nil)
 	cfg.MinVersion = tls.VersionTLS12
-	cfg.VerifyConnection = func(cs tls.ConnectionState) error { return o.CredentialGate(cs.PeerCertificates, cs.Version) }
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		if err := o.CredentialGate(cs.PeerCertificates, cs.Version); err != nil {
+			return &gateError{err}
+		}
+		return nil
+	}
 	// Connecting and the handshake are bounded by --handshake-timeout (a
 	// stalled appliance), the GETs by ctx.
 	hctx, cancel := o.handshakeContext(ctx)
