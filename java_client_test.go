@@ -171,6 +171,18 @@ SSLProtocol TLSv1.2
 		{"Apache, client certificate required, stand-in from another CA", func(t *testing.T) string {
 			return apache(t, "verify-other", "SSLCACertificateFile "+cas, "SSLVerifyDepth 3", "SSLVerifyClient require")
 		}, []string{write("ostandin-ap.pem", fixtures.PEM(p.Chain("ostandin", "oroot")...)), write("ostandin-ap.key", fixtures.KeyPEM(p.Certs["ostandin"].Key))}},
+		// A server that closes connections: each handshake completes, no
+		// HTTP answer follows (Python's ssl).
+		{"closes after the handshake, client certificate required, stand-in from the CA", func(t *testing.T) string {
+			py := pythonBin(t)
+			script, _ := filepath.Abs("testdata/servers/close_after_handshake.py")
+			addr := freeLoopback(t)
+			_, port, _ := net.SplitHostPort(addr)
+			chainFile := write("py-chain.pem", fixtures.PEM(p.Chain("target", "inter", "root")...))
+			keyFile := write("py-key.pem", fixtures.KeyPEM(p.Certs["target"].Key))
+			startListening(t, exec.Command(py, script, port, chainFile, keyFile, cas), addr)
+			return addr
+		}, []string{standin, standinKey}},
 		{"client certificate required, stand-in from the CA", func(t *testing.T) string {
 			return server(t, "verify", "target", []string{"inter", "root"}, "-tls1_2", "-Verify", "2", "-CAfile", cas)
 		}, []string{standin, standinKey}},
@@ -248,6 +260,19 @@ func apacheBin(t *testing.T) string {
 	}
 	t.Skip("Apache httpd (apache2-bin) not installed")
 	return ""
+}
+
+// pythonBin is python3 (.ci/run installs it).
+func pythonBin(t *testing.T) string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 is not installed; .ci/run installs it")
+		}
+		t.Skip("python3 not installed (CI installs it)")
+	}
+	return py
 }
 
 // freeLoopback is a loopback address with a port free a moment ago.

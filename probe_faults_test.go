@@ -73,7 +73,9 @@ func TestProbeMisbehavingServers(t *testing.T) {
 		rule    string
 		message []string
 	}{
-		{"completes TLS then stalls HTTP", func(o *fixtures.MockOptions) { none(o); o.Fault = "stall-http" }, "", nil, 3, "live-unreachable", []string{"clock (HTTP GET /)", "timed out"}},
+		// The handshake completes (a Java client's does too); the stalled
+		// GET leaves the clock unread, said with why.
+		{"completes TLS then stalls HTTP", func(o *fixtures.MockOptions) { none(o); o.Fault = "stall-http" }, "", nil, 0, "live-clock", []string{"clock (HTTP GET /) failed", "timed out"}},
 		{"sends 200 certificates", func(o *fixtures.MockOptions) { none(o); o.Chain = many }, "", nil, 1, "chain-depth", []string{"200 certificates"}},
 		{"sends a 1 MB certificate", func(o *fixtures.MockOptions) { none(o); o.Chain, o.Key = p.Chain("big", "r"), p.Certs["big"].Key }, "", nil, 3, "live-unreachable", []string{"tls handshake"}},
 		{"closes after ServerHello", none, "cut", nil, 3, "live-unreachable", []string{"tls handshake", "closed"}},

@@ -254,13 +254,7 @@ func TestClientCertHint(t *testing.T) {
 // read, instead of each GET waiting for --handshake-timeout and being
 // blamed on connecting.
 func TestProbeOneConnectionAtATime(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("python3 is not installed; .ci/run installs it")
-		}
-		t.Skip("python3 not installed (CI installs it)")
-	}
+	py := pythonBin(t)
 	script, err := filepath.Abs("testdata/servers/one_at_a_time.py")
 	if err != nil {
 		t.Fatal(err)
@@ -286,13 +280,7 @@ func TestProbeOneConnectionAtATime(t *testing.T) {
 // and no TLS client can connect there: a live-tls error naming what it
 // answered, not "unreachable" (a Java client fails there too).
 func TestProbeNotTLS(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("python3 is not installed; .ci/run installs it")
-		}
-		t.Skip("python3 not installed (CI installs it)")
-	}
+	py := pythonBin(t)
 	now := labClock(t)
 	dir := pairLab(t, "good-pair")
 	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)

@@ -808,8 +808,14 @@ func checkClock(p *LivePair) []sideResult {
 	var out []sideResult
 	for _, sd := range p.sides() {
 		if sd.obs.ClockSource.Kind == report.ClockLocal && len(sd.obs.Chain) > 0 {
+			why := ""
+			for _, f := range sd.obs.Failures {
+				if f.Clock {
+					why = fmt.Sprintf(" (%s failed: %s)", f.Step, f.Error)
+				}
+			}
 			out = append(out, sideResult{sd.name, Result{Status: Warn, Details: fmt.Sprintf(
-				"%s %s: its clock could not be read; judged at this machine's clock %s", sd.name, sd.obs.Address, sd.obs.Clock.Format(time.RFC3339))}})
+				"%s %s: its clock could not be read%s; judged at this machine's clock %s", sd.name, sd.obs.Address, why, sd.obs.Clock.Format(time.RFC3339))}})
 		}
 	}
 	return out

@@ -97,6 +97,9 @@ func judgeMutual(m *report.MutualAttempt, anchors []*x509.Certificate, at time.T
 		hs.Error, hs.Stage = m.Flight, report.StageFlight
 	default:
 		hs.OK, hs.HTTPStatus = true, m.HTTPStatus
+		if m.HTTPError != "" {
+			hs.HTTPNote = "no HTTP answer over it: " + m.HTTPError
+		}
 	}
 	return hs
 }

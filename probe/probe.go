@@ -136,6 +136,7 @@ type mutualResult struct {
 	withheld   string // why the stand-in was not sent (see Withheld)
 	unproven   string // the server's handshake signature did not verify
 	differs    string // answered with another leaf than the observing connection
+	httpErr    string // the request over a completed handshake was not answered
 }
 
 func spkiPrefix(c *x509.Certificate) string {
@@ -145,7 +146,7 @@ func spkiPrefix(c *x509.Certificate) string {
 
 // attempt is the verifying connection as the rules get it, unjudged.
 func (m *mutualResult) attempt() *report.MutualAttempt {
-	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, HTTPBody: m.body, Differs: m.differs, Withheld: m.withheld}
+	a := &report.MutualAttempt{ClientCert: m.clientCert, Stage: m.stage, HTTPStatus: m.status, HTTPBody: m.body, HTTPError: m.httpErr, Differs: m.differs, Withheld: m.withheld}
 	if st := m.state; st != nil {
 		a.Made, a.Version, a.CipherSuite, a.Peer = true, tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), st.PeerCertificates
 	}
@@ -310,9 +311,10 @@ func Observe(ctx context.Context, address string, o Options) *report.Observation
 	case obs.dateErr != nil:
 		obs.fail("clock (HTTP GET /)", obs.dateErr)
 		obs.Failures[len(obs.Failures)-1].Clock = true // this machine's clock stands in
-		// It answered: without a Date header, or with an alert (a client
-		// certificate required over TLS 1.3, refused after the handshake).
-		obs.Failures[len(obs.Failures)-1].Answered = errors.Is(obs.dateErr, errNoDate) || isTLSAlert(obs.dateErr)
+		// It answered: the GET went over a completed handshake, whatever
+		// came of it (no Date header, an alert refusing the missing client
+		// certificate over TLS 1.3, a closed connection, no answer).
+		obs.Failures[len(obs.Failures)-1].Answered = true
 	}
 	log.Debug().Time("clock", obs.Clock).Str("source", obs.ClockSource.Text).Float64("rtt_ms", obs.RTTMillis).Msg("clock")
 	if o.User != "" {
@@ -904,7 +906,15 @@ func (obs *observer) verifying(ctx context.Context, o Options, m *mutualResult) 
 	defer c.CloseIdleConnections()
 	resp, body, rtt, err := obs.get(ctx, c, report.PathInfo, o, auth)
 	if err != nil {
-		m.err, m.stage = err, stageOf(err, true)
+		if isTLSAlert(err) {
+			// Refused after the handshake (TLS 1.3: the client
+			// certificate is judged after the client's Finished).
+			m.err, m.stage = err, stageOf(err, true)
+		} else {
+			// The handshake stands (a Java client's does too); the
+			// request over it was not answered.
+			m.httpErr = describe(err)
+		}
 		if auth {
 			api.fail(report.PathInfo, 0, "", "GET "+report.PathInfo+": "+describe(err), true)
 		}

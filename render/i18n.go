@@ -159,7 +159,7 @@ func httpNote(s string) string {
 	if id, ok := httpNotes[s]; ok {
 		return i18n.T(id, s)
 	}
-	return s
+	return i18n.Text("arg.", s)
 }
 
 // padLabels are labels with their colon, padded to one display width

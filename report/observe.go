@@ -98,6 +98,9 @@ type MutualAttempt struct {
 	// error", 495, 496) completes the handshake and refuses there.
 	HTTPStatus int
 	HTTPBody   string
+	// HTTPError says why the request over a completed handshake got no
+	// answer (the connection closed, no answer in time).
+	HTTPError string
 	// Differs says which other certificate answered it, when it was not the
 	// observed leaf.
 	Differs string
