@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,14 +175,10 @@ SSLProtocol TLSv1.2
 		// A server that closes connections: each handshake completes, no
 		// HTTP answer follows (Python's ssl).
 		{"closes after the handshake, client certificate required, stand-in from the CA", func(t *testing.T) string {
-			py := pythonBin(t)
 			script, _ := filepath.Abs("testdata/servers/close_after_handshake.py")
-			addr := freeLoopback(t)
-			_, port, _ := net.SplitHostPort(addr)
 			chainFile := write("py-chain.pem", fixtures.PEM(p.Chain("target", "inter", "root")...))
 			keyFile := write("py-key.pem", fixtures.KeyPEM(p.Certs["target"].Key))
-			startListening(t, exec.Command(py, script, port, chainFile, keyFile, cas), addr)
-			return addr
+			return pythonServer(t, dir, script, "PORT", chainFile, keyFile, cas)
 		}, []string{standin, standinKey}},
 		{"client certificate required, stand-in from the CA", func(t *testing.T) string {
 			return server(t, "verify", "target", []string{"inter", "root"}, "-tls1_2", "-Verify", "2", "-CAfile", cas)
@@ -273,6 +270,25 @@ func pythonBin(t *testing.T) string {
 		t.Skip("python3 not installed (CI installs it)")
 	}
 	return py
+}
+
+// pythonServer runs python3 with args ("PORT" stands for a free loopback
+// port) in dir until the test ends it by its PID, and returns its address.
+func pythonServer(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	py := pythonBin(t)
+	addr := freeLoopback(t)
+	_, port, _ := net.SplitHostPort(addr)
+	args = slices.Clone(args)
+	for i, a := range args {
+		if a == "PORT" {
+			args[i] = port
+		}
+	}
+	cmd := exec.Command(py, args...)
+	cmd.Dir = dir
+	startListening(t, cmd, addr)
+	return addr
 }
 
 // freeLoopback is a loopback address with a port free a moment ago.

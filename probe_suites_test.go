@@ -254,7 +254,6 @@ func TestClientCertHint(t *testing.T) {
 // read, instead of each GET waiting for --handshake-timeout and being
 // blamed on connecting.
 func TestProbeOneConnectionAtATime(t *testing.T) {
-	py := pythonBin(t)
 	script, err := filepath.Abs("testdata/servers/one_at_a_time.py")
 	if err != nil {
 		t.Fatal(err)
@@ -263,10 +262,7 @@ func TestProbeOneConnectionAtATime(t *testing.T) {
 	dir := pairLab(t, "good-pair")
 	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
 	defer src.Close()
-	addr := freeLoopback(t)
-	_, port, _ := net.SplitHostPort(addr)
-	startListening(t, exec.Command(py, script, port, dir+"/target.pem", dir+"/target.key",
-		now().UTC().Format("2006-01-02 15:04:05.000")), addr)
+	addr := pythonServer(t, dir, script, "PORT", "target.pem", "target.key", now().UTC().Format("2006-01-02 15:04:05.000"))
 	t.Setenv("OME_PASSWORD", "pw")
 	res := runCLI(t, probeArgs(src.Addr, addr, "--user", "admin", "--insecure", "--timeout", "20s", "--handshake-timeout", "3s")...)
 	r, _ := reportChecks(t, res)
@@ -280,16 +276,11 @@ func TestProbeOneConnectionAtATime(t *testing.T) {
 // and no TLS client can connect there: a live-tls error naming what it
 // answered, not "unreachable" (a Java client fails there too).
 func TestProbeNotTLS(t *testing.T) {
-	py := pythonBin(t)
 	now := labClock(t)
 	dir := pairLab(t, "good-pair")
 	src := startMock(t, dir, "source", "127.0.0.1:0", now, nil)
 	defer src.Close()
-	addr := freeLoopback(t)
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(py, "-m", "http.server", "--bind", "127.0.0.1", port)
-	cmd.Dir = t.TempDir()
-	startListening(t, cmd, addr)
+	addr := pythonServer(t, t.TempDir(), "-m", "http.server", "--bind", "127.0.0.1", "PORT")
 	res := runCLI(t, probeArgs(src.Addr, addr)...)
 	r, status := reportChecks(t, res)
 	if res.code != 1 || status["live-tls/target"].Status != report.Error || status["live-unreachable/target"].Status == report.Warn {
