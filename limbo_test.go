@@ -72,8 +72,6 @@ const (
 		"are not judged"
 	devProfile = "certificate profile rule (RFC 5280 section 4 / CA/B Forum) that neither Java's PKIX validator nor crypto/x509 " +
 		"enforces during path validation; where it matters for OME the upload rules report it separately (leaf-is-ca, leaf-eku, ...)"
-	devSelfIssuedNC = "crypto/x509 applies name constraints to a self-issued intermediate, which RFC 5280 6.1.4 exempts; " +
-		"shared with crypto/x509, rare in enterprise PKIs"
 	devFractional = "notAfter with fractional seconds: DER forbids them (RFC 5280 4.1.2.5.2) and crypto/x509 rounds them otherwise; " +
 		"no CA an OME admin uses issues them"
 	devFileAnchors = "one file, as an admin uploads it: every self-signed certificate in it is a root the appliance trusts, and a trust " +
@@ -103,7 +101,6 @@ var limboDeviations = map[string]string{
 	"cve::cve-2024-0567":                                                        devFileAnchors,
 	"pathological::pathological-chain-same-subject-same-key":                    devFileAnchors,
 	"rfc5280::chain-untrusted-root":                                             devFileAnchors,
-	"pathlen::self-issued-certs-pathlen":                                        devCannotJudge,
 	"rfc5280::aki::intermediate-missing-aki":                                    devKeyID,
 	"rfc5280::aki::leaf-missing-aki":                                            devKeyID,
 	"rfc5280::leaf-ku-keycertsign":                                              devProfile,
@@ -113,7 +110,6 @@ var limboDeviations = map[string]string{
 	"rfc5280::nc::not-allowed-in-ee-noncritical":                                devProfile,
 	"rfc5280::nc::permitted-dn-match":                                           devCannotJudge,
 	"rfc5280::nc::permitted-dns-match-noncritical":                              devProfile,
-	"rfc5280::nc::permitted-self-issued":                                        devSelfIssuedNC,
 	"rfc5280::pc::ica-noncritical-pc":                                           devProfile,
 	"rfc5280::root-missing-basic-constraints":                                   devAnchor,
 	"rfc5280::root-non-critical-basic-constraints":                              devAnchor,

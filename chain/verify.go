@@ -636,6 +636,22 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 			caveat = fmt.Sprintf("the host name %s matches the leaf's partial-label wildcard %q: OpenSSL and Java accept it, Go, browsers and the CA/B Forum do not", o.Name, san)
 		}
 	}
+	if err != nil {
+		// crypto/x509 refusals that OpenSSL and Java do not make, where
+		// what they do is known: judge the path again without them.
+		if relaxed, why := relaxFor(path, err); relaxed != nil {
+			rroots, rinter := x509.NewCertPool(), x509.NewCertPool()
+			rroots.AddCert(relaxed[len(relaxed)-1])
+			for _, c := range relaxed[1 : len(relaxed)-1] {
+				rinter.AddCert(c)
+			}
+			ropts := opts
+			ropts.Roots, ropts.Intermediates = rroots, rinter
+			if _, rerr := leaf.Verify(ropts); rerr == nil {
+				err, caveat = nil, why
+			}
+		}
+	}
 	if err == nil {
 		if err := stackProfile(path); err != nil {
 			return "", "", err
@@ -959,6 +975,59 @@ func hasOtherName(san []byte) bool {
 		}
 	}
 	return false
+}
+
+// relaxFor is path with the CAs' name constraints or path length
+// constraints left out (copies: their signatures still verify), with the
+// caveat to say, when err is a crypto/x509 refusal that OpenSSL and Java
+// do not make and whose outcome under them is known: every name under the
+// constraints is permitted as OpenSSL and Java compare names (written
+// form: a wildcard SAN, a self-issued CA's SAN, CVE-2025-61727), or the
+// path length counts self-issued intermediates, which RFC 5280 6.1.4 (and
+// so OpenSSL and Java) does not. nil otherwise.
+func relaxFor(path []*x509.Certificate, err error) ([]*x509.Certificate, string) {
+	var cie x509.CertificateInvalidError
+	if !errors.As(err, &cie) || len(path) < 2 {
+		return nil, ""
+	}
+	out := slices.Clone(path)
+	switch {
+	case cie.Reason == x509.CANotAuthorizedForThisName && literalNameConstraints(path):
+		for i := 1; i < len(out); i++ {
+			c := *out[i]
+			c.PermittedDNSDomainsCritical = false
+			c.PermittedDNSDomains, c.ExcludedDNSDomains = nil, nil
+			c.PermittedIPRanges, c.ExcludedIPRanges = nil, nil
+			out[i] = &c
+		}
+		return out, "crypto/x509 refuses a name under the path's name constraints that OpenSSL and Java, comparing names as written, accept " +
+			"(a wildcard SAN read defensively, CVE-2025-61727; a self-issued intermediate's SAN, which RFC 5280 exempts; a dNSName crypto/x509 cannot parse): inferred"
+	case cie.Reason == x509.TooManyIntermediates:
+		// RFC 5280 6.1.4 (l): only non-self-issued intermediates below a
+		// CA count against its pathLenConstraint.
+		for j := 2; j < len(path); j++ {
+			ca := path[j]
+			if !ca.BasicConstraintsValid || ca.MaxPathLen < 0 || ca.MaxPathLen == 0 && !ca.MaxPathLenZero {
+				continue
+			}
+			n := 0
+			for _, c := range path[1:j] {
+				if !bytes.Equal(c.RawSubject, c.RawIssuer) {
+					n++
+				}
+			}
+			if n > ca.MaxPathLen {
+				return nil, ""
+			}
+		}
+		for i := 1; i < len(out); i++ {
+			c := *out[i]
+			c.MaxPathLen, c.MaxPathLenZero = -1, false
+			out[i] = &c
+		}
+		return out, "crypto/x509 counts a self-issued intermediate against a CA's path length constraint, which RFC 5280, OpenSSL and Java do not: inferred"
+	}
+	return nil, ""
 }
 
 // cannotJudge recognises crypto/x509 refusals that Java would not make.

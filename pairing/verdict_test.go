@@ -2,6 +2,8 @@ package pairing_test
 
 import (
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"strings"
 	"testing"
 	"time"
@@ -10,15 +12,33 @@ import (
 	"github.com/ome-preflight/ome-preflight/fixtures"
 	"github.com/ome-preflight/ome-preflight/pairing"
 	"github.com/ome-preflight/ome-preflight/report"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// "Cannot judge" (crypto/x509 refuses what Java accepts: here a key
-// rollover's self-issued certificate counted against pathLenConstraint) is
-// never a pass: not in check's chain verdict, not in compare's trust matrix.
+// "Cannot judge" (crypto/x509 refuses what Java may accept: here a
+// critical directoryName name constraint, which crypto/x509 cannot
+// evaluate) is never a pass: not in check's chain verdict, not in
+// compare's trust matrix.
 func TestCannotJudgeIsNeverAPass(t *testing.T) {
+	dirNC := func(c *x509.Certificate) {
+		// NameConstraints { permittedSubtrees [0] { GeneralSubtree { directoryName [4] O=Example Corp } } }
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+						name, _ := asn1.Marshal(pkix.Name{Organization: []string{"Example Corp"}}.ToRDNSequence())
+						b.AddBytes(name)
+					})
+				})
+			})
+		})
+		c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 30}, Critical: true, Value: b.BytesOrPanic()})
+	}
 	p := fixtures.MustBuild(base,
-		fixtures.Spec{ID: "root", CN: "Root0-CA", CA: true, Mutate: func(c *x509.Certificate) { c.MaxPathLen, c.MaxPathLenZero = 0, true }},
-		fixtures.Spec{ID: "roll", CN: "Root0-CA", Issuer: "root", CA: true},
+		fixtures.Spec{ID: "root", CN: "Root0-CA", CA: true},
+		fixtures.Spec{ID: "roll", CN: "Inter0-CA", Issuer: "root", CA: true, Mutate: dirNC},
 		fixtures.Spec{ID: "src", CN: "OMENT-310", Issuer: "roll"},
 		fixtures.Spec{ID: "tgt", CN: "OMENT-400", Issuer: "roll"},
 	)
