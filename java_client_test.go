@@ -238,8 +238,7 @@ SSLProtocol TLSv1.2
 var javaMatrixKnown = map[string]struct {
 	code int
 	why  string
-}{
-}
+}{}
 
 // apacheBin is Apache httpd's binary, with mod_ssl beside it (.ci/run
 // installs apache2-bin: the binary and modules, no service).
