@@ -79,9 +79,8 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	}
 	pw, err := prompt(l.e, ask)
 	if err != nil {
-		return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) reads its API as %s, with no password: "+how,
-			at, side, s.Address, user, passwordEnv(side)),
-			hints: []string{"a password is never taken as a flag or from the inventory, so that it stays out of shell history, process lists and files"}}
+		return login{}, usageHints([]string{"a password is never taken as a flag or from the inventory, so that it stays out of shell history, process lists and files"},
+			"%sthe %s (%s) reads its API as %s, with no password: "+how, at, side, s.Address, user, passwordEnv(side))
 	}
 	l.asked[key] = pw
 	return login{user, pw, "a prompt"}, nil

@@ -109,8 +109,8 @@ func LoadInventory(path string) (*Inventory, error) {
 // ParseInventory parses inventory bytes; see LoadInventory.
 func ParseInventory(path string, data []byte) (*Inventory, error) {
 	bad := func(format string, args ...any) error {
-		return &usageError{msg: fmt.Sprintf("%s: %s", path, fmt.Sprintf(format, args...)),
-			hints: []string{"an inventory is: [template: FILE,] pairs: [ {name, window, template, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"}}
+		return usageHints([]string{"an inventory is: [template: FILE,] pairs: [ {name, window, template, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"},
+			"%s: "+format, append([]any{path}, args...)...)
 	}
 	// The document is read as a tree first, and refused with any anchor,
 	// alias or merge key, before it is decoded into the inventory.
@@ -120,8 +120,8 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 			return nil, bad("empty inventory")
 		}
 		if line := tabIndented(data); line > 0 {
-			return nil, &usageError{msg: fmt.Sprintf("%s: line %d: a tab in the indentation: YAML indents with spaces only", path, line),
-				hints: []string{"replace the tabs at the start of the lines with spaces (two per level, as in the README's inventory)"}}
+			return nil, usageHints([]string{"replace the tabs at the start of the lines with spaces (two per level, as in the README's inventory)"},
+				"%s: line %d: a tab in the indentation: YAML indents with spaces only", path, line)
 		}
 		return nil, bad("%s", yamlWords(err))
 	}
@@ -207,7 +207,7 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 			if s.side.Address != "" {
 				a, err := applianceAddress(s.side.Address)
 				if err != nil {
-					return nil, &usageError{msg: fmt.Sprintf("%s: pair %q: %s address: %v", path, p.Name, s.name, err), hints: hintsFor(err)}
+					return nil, usageHints(hintsFor(err), "%s: pair %q: %s address: %v", path, p.Name, s.name, err)
 				}
 				s.side.Address = a
 			}
