@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/report"
 )
 
@@ -71,10 +72,10 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	if pw, ok := l.asked[key]; ok {
 		return login{user, pw, "a prompt"}, nil
 	}
-	ask := fmt.Sprintf("OME password of user %s on the %s appliances", user, side)
+	ask := i18n.T("prompt.ome-password.pairs", fmt.Sprintf("OME password of user %s on the %s appliances", user, side), user, string(side))
 	how := "set %s or OME_PASSWORD, name a variable with password_env, or run in a terminal to be asked"
 	if pair == "" {
-		ask = fmt.Sprintf("OME password of user %s on the %s %s", user, side, s.Address)
+		ask = i18n.T("prompt.ome-password", fmt.Sprintf("OME password of user %s on the %s %s", user, side, s.Address), user, string(side), s.Address)
 		how = "set %s or OME_PASSWORD, or run in a terminal to be asked"
 	}
 	pw, err := prompt(l.e, ask)

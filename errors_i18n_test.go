@@ -308,3 +308,31 @@ func TestErrorEscapingSameInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestAssembleSkippedLocalised: a file in a folder that holds no
+// certificate is said skipped in the run's language, its reason too; the
+// JSON's skipped list stays English.
+func TestAssembleSkippedLocalised(t *testing.T) {
+	dir := t.TempDir()
+	writeLab(t, dir, "good-chain")
+	t.Chdir(filepath.Join(dir, "good-chain"))
+	os.WriteFile("notes.txt", []byte("not a certificate"), 0o600)
+	want := map[string]string{
+		"en": "ome-preflight: skipped notes.txt: not a certificate file (PEM, DER, PKCS#7 or PKCS#12)\n",
+		"ko": "ome-preflight: 건너뜀: notes.txt: 인증서 파일이 아닙니다 (PEM, DER, PKCS#7 또는 PKCS#12)\n",
+		"nl": "ome-preflight: overgeslagen: notes.txt: geen certificaatbestand (PEM, DER, PKCS#7 of PKCS#12)\n",
+	}
+	enJSON := runCLI(t, "--lang", "en", "assemble", "--format", "json", ".")
+	if !strings.Contains(enJSON.stdout, `"skipped notes.txt: not a certificate file (PEM, DER, PKCS#7 or PKCS#12)"`) {
+		t.Errorf("JSON: %s", enJSON.stdout)
+	}
+	for l, w := range want {
+		res := runCLI(t, "--lang", l, "assemble", ".")
+		if !strings.Contains(res.stderr, w) {
+			t.Errorf("--lang %s: %q; want %q", l, res.stderr, w)
+		}
+		if j := runCLI(t, "--lang", l, "assemble", "--format", "json", "."); j.stdout != enJSON.stdout {
+			t.Errorf("--lang %s: JSON differs from English", l)
+		}
+	}
+}

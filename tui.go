@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
 	"golang.org/x/term"
@@ -154,7 +155,7 @@ func pfxPassword(stdin io.Reader, stderr io.Writer) func() (string, error) {
 		if pw, ok := os.LookupEnv("OME_PREFLIGHT_PFX_PASSWORD"); ok {
 			return pw, nil
 		}
-		pw, err := prompt(&env{stdin: stdin, stderr: stderr}, "PKCS#12 password")
+		pw, err := prompt(&env{stdin: stdin, stderr: stderr}, i18n.T("prompt.pfx-password", "PKCS#12 password"))
 		if err != nil {
 			return "", &textError{format: "no password in OME_PREFLIGHT_PFX_PASSWORD and %v", args: []any{err}}
 		}
