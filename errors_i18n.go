@@ -61,8 +61,13 @@ func localError(err error) string {
 
 func localiseError(err error) string {
 	msg := err.Error()
-	if id, ok := sentinelIDs[err]; ok {
-		return i18n.T(id, msg)
+	// A loop, not a map index: an error of an uncomparable type (a slice)
+	// would panic as a key; compared with a sentinel's type it is merely
+	// unequal.
+	for sentinel, id := range sentinelIDs {
+		if err == sentinel {
+			return i18n.T(id, msg)
+		}
 	}
 	switch e := err.(type) {
 	case *usageError:
