@@ -50,16 +50,16 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	}
 	if user == "" {
 		if s.PasswordEnv != "" {
-			return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) names password_env %s but no user", at, side, s.Address, s.PasswordEnv),
-				hints: []string{fmt.Sprintf("add user: to that side of the inventory, or give --user (the %s reads its API as that user)", side)}}
+			return login{}, usageHints([]string{fmt.Sprintf("add user: to that side of the inventory, or give --user (the %s reads its API as that user)", side)},
+				"%sthe %s (%s) names password_env %s but no user", at, side, s.Address, s.PasswordEnv)
 		}
 		return login{}, nil
 	}
 	if s.PasswordEnv != "" {
 		pw, ok := l.lookup(s.PasswordEnv)
 		if !ok {
-			return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) reads its password from %s, which is not set", at, side, s.Address, s.PasswordEnv),
-				hints: []string{fmt.Sprintf("export %s with the password of user %s on that appliance before running the checklist", s.PasswordEnv, user)}}
+			return login{}, usageHints([]string{fmt.Sprintf("export %s with the password of user %s on that appliance before running the checklist", s.PasswordEnv, user)},
+				"%sthe %s (%s) reads its password from %s, which is not set", at, side, s.Address, s.PasswordEnv)
 		}
 		return login{user, pw, s.PasswordEnv}, nil
 	}

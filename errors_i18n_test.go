@@ -97,7 +97,8 @@ func TestErrorsLocalised(t *testing.T) {
 		os.WriteFile("locked.pfx", fixtures.PFX(p.Certs["leaf"].Key, p.Chain("leaf", "root"), "right"), 0o600)
 		t.Setenv("OME_PREFLIGHT_PFX_PASSWORD", "")
 		os.Unsetenv("OME_PREFLIGHT_PFX_PASSWORD")
-		lines = append(lines, []string{"check", "locked.pfx"})
+		os.WriteFile("empty.csr", nil, 0o600)
+		lines = append(lines, []string{"check", "locked.pfx"}, []string{"csr", "empty.csr"})
 		for _, args := range lines {
 			check(t, strings.Join(args, " "), func(extra ...string) result { return runCLI(t, append(extra, args...)...) })
 		}

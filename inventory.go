@@ -133,8 +133,8 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		case n.Kind != yaml.AliasNode:
 			what = "a merge key (<<)"
 		}
-		return nil, &usageError{msg: fmt.Sprintf("%s: line %d: %s is refused: an inventory is a short list, and an alias hides what a pair really checks", path, n.Line, what),
-			hints: []string{"write each pair's source and target out in full"}}
+		return nil, usageHints([]string{"write each pair's source and target out in full"},
+			"%s: line %d: %s is refused: an inventory is a short list, and an alias hides what a pair really checks", path, n.Line, what)
 	}
 	var inv Inventory
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -185,9 +185,9 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 				return nil, bad("pair %q has no %s", p.Name, s.name)
 			}
 			if s.side.Password.Kind != 0 {
-				return nil, &usageError{msg: fmt.Sprintf("%s: line %d: pair %q: the %s has a password key, refused: an inventory never holds a password", path, s.side.Password.Line, p.Name, s.name),
-					hints: []string{fmt.Sprintf("put the password in an environment variable and name it instead: password_env: OME_%s_PASSWORD (export it before running the checklist)", envName(p.Name, s.name)),
-						"then remove the password line from the file and from any copy of it"}}
+				return nil, usageHints([]string{fmt.Sprintf("put the password in an environment variable and name it instead: password_env: OME_%s_PASSWORD (export it before running the checklist)", envName(p.Name, s.name)),
+					"then remove the password line from the file and from any copy of it"},
+					"%s: line %d: pair %q: the %s has a password key, refused: an inventory never holds a password", path, s.side.Password.Line, p.Name, s.name)
 			}
 			if s.side.PasswordEnv != "" && !validEnvName(s.side.PasswordEnv) {
 				// Not echoed: it may be a password put in the wrong place.
