@@ -220,9 +220,9 @@ var (
 	byEnglish     map[string]string
 )
 
-// ByEnglish is the id, among those starting with prefix, whose English
-// entry is english itself (a format such as "bad --mode %q", its verbs
-// as written): an exact lookup, for a text whose format is known.
+// ByEnglish is the id, among those whose first segment is prefix ("error."),
+// whose English entry is english itself (a format such as "bad --mode %q",
+// its verbs as written): an exact lookup, for a text whose format is known.
 func ByEnglish(prefix, english string) (string, bool) {
 	byEnglishOnce.Do(func() {
 		byEnglish = map[string]string{}
