@@ -21,6 +21,68 @@ import (
 // each must end with the right exit code and a message naming the file,
 // never a panic or a hang.
 func TestBadInputs(t *testing.T) {
+	cases := badInputCases(t)
+	if len(cases) < 40 {
+		t.Fatalf("only %d bad inputs", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			done := make(chan result, 1)
+			go func() { done <- runBadInput(t, c) }()
+			var res result
+			select {
+			case res = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%v hung", c.args)
+			}
+			if res.code != c.code {
+				t.Errorf("exit code %d, want %d\nstderr: %s", res.code, c.code, res.stderr)
+			}
+			if !strings.Contains(res.stderr+res.stdout, c.want) || !strings.Contains(res.stdout, c.want2) {
+				t.Errorf("output lacks %q\nstderr: %s\nstdout: %.600s", c.want, res.stderr, res.stdout)
+			}
+			if res.code == 2 && !strings.Contains(res.stderr, filepath.Base(strings.TrimSuffix(c.file, "/"))) && c.file != "" {
+				t.Errorf("the error does not name %s: %s", c.file, res.stderr)
+			}
+			// A report on a file that holds no certificate shows no empty
+			// certificate table or path.
+			if c.args[0] == "check" && strings.Contains(res.stdout, ", 0 certificates)") && strings.Contains(res.stdout, "\npath:") {
+				t.Errorf("an empty path line in a report without certificates:\n%.600s", res.stdout)
+			}
+		})
+	}
+}
+
+// badInput is one malformed input of TestBadInputs.
+type badInput struct {
+	name  string
+	file  string // written into the working directory unless data is nil and the file exists
+	data  []byte
+	args  []string // FILE stands for the file
+	code  int
+	want  string // in stderr (errors) or stdout (findings)
+	want2 string // also in the output, when set
+}
+
+// runBadInput writes c's file and runs its command; extra arguments (such
+// as --lang ko) go before the command.
+func runBadInput(t *testing.T, c badInput, extra ...string) result {
+	t.Helper()
+	if c.data != nil {
+		if err := os.WriteFile(c.file, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := append([]string{}, extra...)
+	for _, a := range c.args {
+		args = append(args, strings.ReplaceAll(a, "FILE", c.file))
+	}
+	return runCLI(t, args...)
+}
+
+// badInputCases makes a fresh folder the working directory, with the
+// folder, pipe and dangling link the cases name, and returns the cases.
+func badInputCases(t *testing.T) []badInput {
 	p := fixtures.MustBuild(testBase,
 		fixtures.Spec{ID: "root", CN: "Root-CA", CA: true}, fixtures.Spec{ID: "inter", CN: "Inter-CA1", Issuer: "root", CA: true},
 		fixtures.Spec{ID: "leaf", CN: "OMENT-310", Issuer: "inter"})
@@ -56,26 +118,17 @@ func TestBadInputs(t *testing.T) {
 	os.Symlink("nowhere.pem", "dangling.pem")
 	os.WriteFile("good.pem", good, 0o600)
 
-	type tc struct {
-		name  string
-		file  string // written into dir unless data is nil and the file exists
-		data  []byte
-		args  []string // FILE stands for the file
-		code  int
-		want  string // in stderr (errors) or stdout (findings)
-		want2 string // also in the output, when set
-	}
-	check := func(name string, data []byte, code int, want string) tc {
-		return tc{name, "in-" + strings.ReplaceAll(name, " ", "-") + ".pem", data, []string{"check", "--at", testAt, "FILE"}, code, want, ""}
+	check := func(name string, data []byte, code int, want string) badInput {
+		return badInput{name, "in-" + strings.ReplaceAll(name, " ", "-") + ".pem", data, []string{"check", "--at", testAt, "FILE"}, code, want, ""}
 	}
 	// A readable file that holds no certificate is what OME refuses with
 	// CSEC9002: a report, exit 1 (design.md).
-	refused := func(name string, data []byte, code int, want string) tc {
+	refused := func(name string, data []byte, code int, want string) badInput {
 		c := check(name, data, code, want)
 		c.want2 = "CSEC9002"
 		return c
 	}
-	cases := []tc{
+	cases := []badInput{
 		refused("empty file", []byte{}, 1, "file is empty"),
 		refused("one byte", []byte{0x30}, 1, "not a certificate file"),
 		refused("one text byte", []byte("x"), 1, "not a certificate file"),
@@ -129,44 +182,7 @@ func TestBadInputs(t *testing.T) {
 	}
 	os.Mkdir("emptydir", 0o755)
 	t.Setenv("OME_PREFLIGHT_PFX_PASSWORD", "wrong")
-	if len(cases) < 40 {
-		t.Fatalf("only %d bad inputs", len(cases))
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if c.data != nil {
-				if err := os.WriteFile(c.file, c.data, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			args := make([]string, len(c.args))
-			for i, a := range c.args {
-				args[i] = strings.ReplaceAll(a, "FILE", c.file)
-			}
-			done := make(chan result, 1)
-			go func() { done <- runCLI(t, args...) }()
-			var res result
-			select {
-			case res = <-done:
-			case <-time.After(30 * time.Second):
-				t.Fatalf("%v hung", args)
-			}
-			if res.code != c.code {
-				t.Errorf("exit code %d, want %d\nstderr: %s", res.code, c.code, res.stderr)
-			}
-			if !strings.Contains(res.stderr+res.stdout, c.want) || !strings.Contains(res.stdout, c.want2) {
-				t.Errorf("output lacks %q\nstderr: %s\nstdout: %.600s", c.want, res.stderr, res.stdout)
-			}
-			if res.code == 2 && !strings.Contains(res.stderr, filepath.Base(strings.TrimSuffix(c.file, "/"))) && c.file != "" {
-				t.Errorf("the error does not name %s: %s", c.file, res.stderr)
-			}
-			// A report on a file that holds no certificate shows no empty
-			// certificate table or path.
-			if c.args[0] == "check" && strings.Contains(res.stdout, ", 0 certificates)") && strings.Contains(res.stdout, "\npath:") {
-				t.Errorf("an empty path line in a report without certificates:\n%.600s", res.stdout)
-			}
-		})
-	}
+	return cases
 }
 
 func mustDER(pemBytes []byte) []byte {
@@ -180,23 +196,26 @@ func extCritical() pkix.Extension {
 
 // An unknown command is a usage error wherever the global flags put it.
 func TestUnknownCommandExit2(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		hint string
-	}{
-		{[]string{"chekc"}, `did you mean "check"`},
-		{[]string{"--no-color", "chekc"}, `did you mean "check"`},
-		{[]string{"--log-level", "debug", "chekc", "x.pem"}, `did you mean "check"`},
-		{[]string{"--no-color", "--log-format", "json", "comapre"}, `did you mean "compare"`},
-		{[]string{"explian", "x.log"}, `did you mean "explain"`},
-		{[]string{"zzzz"}, "ome-preflight --help"},
-		{[]string{"fixtures", "writ", "lab"}, "unknown command"},
-	} {
+	for _, tc := range unknownCommandCases {
 		res := runCLI(t, tc.args...)
 		if res.code != 2 || !strings.Contains(res.stderr, "unknown command") || !strings.Contains(res.stderr, tc.hint) {
 			t.Errorf("%v: exit %d, stderr %q; want 2, the unknown command named and %q", tc.args, res.code, res.stderr, tc.hint)
 		}
 	}
+}
+
+// unknownCommandCases are command names that do not exist, and the hint.
+var unknownCommandCases = []struct {
+	args []string
+	hint string
+}{
+	{[]string{"chekc"}, `did you mean "check"`},
+	{[]string{"--no-color", "chekc"}, `did you mean "check"`},
+	{[]string{"--log-level", "debug", "chekc", "x.pem"}, `did you mean "check"`},
+	{[]string{"--no-color", "--log-format", "json", "comapre"}, `did you mean "compare"`},
+	{[]string{"explian", "x.log"}, `did you mean "explain"`},
+	{[]string{"zzzz"}, "ome-preflight --help"},
+	{[]string{"fixtures", "writ", "lab"}, "unknown command"},
 }
 
 // The CLI forgives: flags after the file arguments, days and weeks in

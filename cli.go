@@ -6,6 +6,7 @@ import (
 	"github.com/ome-preflight/ome-preflight/i18n"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() ti
 	// The language is chosen once per run, before the help is built.
 	lang, err := chooseLang(args, os.Getenv)
 	if err != nil {
+		// A bad --lang is said in the environment's language.
+		i18n.Use(i18n.New(i18n.Choose("", os.Getenv)))
 		return exitCode(err, stderr)
 	}
 	p := i18n.New(lang)
@@ -275,14 +278,27 @@ func flagUsageError(err error, flags []cli.Flag, help string) error {
 	const undefined = "flag provided but not defined: "
 	msg := err.Error()
 	if !strings.HasPrefix(msg, undefined) {
+		// The flag package's other words, as it writes them, with their
+		// format for the catalogue.
+		if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+			return usagef(help, "flag needs an argument: -%s", name)
+		}
+		if m := invalidValue.FindStringSubmatch(msg); m != nil {
+			if v, uerr := strconv.Unquote(m[1]); uerr == nil && fmt.Sprintf("invalid value %q for flag -%s: %s", v, m[2], m[3]) == msg {
+				return usagef(help, "invalid value %q for flag -%s: %s", v, m[2], m[3])
+			}
+		}
 		return usagef(help, "%v", err)
 	}
 	typed := strings.TrimLeft(strings.TrimPrefix(msg, undefined), "-")
 	if s := suggestFlag(flags, typed); s != "" {
-		return &usageError{msg: "unknown flag " + dashed(typed), hints: []string{fmt.Sprintf("did you mean %s? (%s)", s, help)}}
+		return usageHints([]string{fmt.Sprintf("did you mean %s? (%s)", s, help)}, "unknown flag %s", dashed(typed))
 	}
 	return usagef(help, "unknown flag %s", dashed(typed))
 }
+
+// invalidValue is the flag package's error for a value its flag refused.
+var invalidValue = regexp.MustCompile(`^invalid value (".*") for flag -([^:\s]+): (.*)$`)
 
 // dashed writes a flag name as --help shows it: -o, --format.
 func dashed(name string) string {
@@ -554,8 +570,8 @@ func applianceAddress(s string) (string, error) {
 	a := strings.TrimSpace(s)
 	if scheme, rest, ok := strings.Cut(a, "://"); ok {
 		if !strings.EqualFold(scheme, "https") {
-			return "", &usageError{msg: fmt.Sprintf("bad address %q: %s:// is not how OME is reached", s, scheme),
-				hints: []string{"OME's web server and API are HTTPS: give HOST[:PORT] (443 by default), or paste the https:// address from the browser"}}
+			return "", usageHints([]string{"OME's web server and API are HTTPS: give HOST[:PORT] (443 by default), or paste the https:// address from the browser"},
+				"bad address %q: %s:// is not how OME is reached", s, scheme)
 		}
 		a = rest
 	}
@@ -563,8 +579,8 @@ func applianceAddress(s string) (string, error) {
 		a = a[:i]
 	}
 	if strings.Contains(a, "@") {
-		return "", &usageError{msg: fmt.Sprintf("bad address %q: a user name goes in --user, not in the address", s),
-			hints: []string{"give HOST[:PORT], and the user with --user (its password from OME_PASSWORD or a prompt)"}}
+		return "", usageHints([]string{"give HOST[:PORT], and the user with --user (its password from OME_PASSWORD or a prompt)"},
+			"bad address %q: a user name goes in --user, not in the address", s)
 	}
 	if _, _, err := probe.SplitAddress(a); err != nil {
 		return "", usagef("addresses are HOST[:PORT] or https://HOST[:PORT]/, IPv6 in brackets: [fd00::5]:443", "bad address %q: %v", s, err)

@@ -15,24 +15,7 @@ import (
 // the app, before the command), as a mistyped command is; a word that is
 // near no flag gets no guess.
 func TestMistypedFlagSuggests(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string // the hint's suggestion; "" for none
-	}{
-		{[]string{"check", "--fromat", "json", "x.pem"}, "did you mean --format?"},
-		{[]string{"check", "x.pem", "--formt=json"}, "did you mean --format?"},
-		{[]string{"check", "--csrr", "a.csr", "x.pem"}, "did you mean --csr?"},
-		{[]string{"probe", "--source-chian", "s.pem"}, "did you mean --source-chain?"},
-		{[]string{"probe", "--targ", "h"}, "did you mean --target?"},
-		{[]string{"assemble", "--froce", "x.pem"}, "did you mean --force?"},
-		{[]string{"--no-colr", "check", "x.pem"}, "did you mean --no-color?"},
-		{[]string{"check", "--no-colour", "x.pem"}, "did you mean --no-color?"},
-		{[]string{"fixtures", "write", "--froce", "lab"}, "did you mean --force?"},
-		{[]string{"check", "--zzz", "x.pem"}, ""},
-		{[]string{"check", "-o", "x.pem"}, ""},
-		// a flag of another command is not a typo of this one
-		{[]string{"check", "--source-chain", "s.pem", "x.pem"}, ""},
-	} {
+	for _, tc := range mistypedFlagCases {
 		res := runCLI(t, tc.args...)
 		if res.code != 2 || !strings.Contains(res.stderr, "error: unknown flag") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and the unknown flag named", tc.args, res.code, res.stderr)
@@ -51,6 +34,26 @@ func TestMistypedFlagSuggests(t *testing.T) {
 	if res := runCLI(t, "fixtures", "write", "--zzz", "lab"); !strings.Contains(res.stderr, "ome-preflight fixtures write --help") {
 		t.Errorf("fixtures write: %q", res.stderr)
 	}
+}
+
+// mistypedFlagCases are flags no command has, and the suggestion.
+var mistypedFlagCases = []struct {
+	args []string
+	want string // the hint's suggestion; "" for none
+}{
+	{[]string{"check", "--fromat", "json", "x.pem"}, "did you mean --format?"},
+	{[]string{"check", "x.pem", "--formt=json"}, "did you mean --format?"},
+	{[]string{"check", "--csrr", "a.csr", "x.pem"}, "did you mean --csr?"},
+	{[]string{"probe", "--source-chian", "s.pem"}, "did you mean --source-chain?"},
+	{[]string{"probe", "--targ", "h"}, "did you mean --target?"},
+	{[]string{"assemble", "--froce", "x.pem"}, "did you mean --force?"},
+	{[]string{"--no-colr", "check", "x.pem"}, "did you mean --no-color?"},
+	{[]string{"check", "--no-colour", "x.pem"}, "did you mean --no-color?"},
+	{[]string{"fixtures", "write", "--froce", "lab"}, "did you mean --force?"},
+	{[]string{"check", "--zzz", "x.pem"}, ""},
+	{[]string{"check", "-o", "x.pem"}, ""},
+	// a flag of another command is not a typo of this one
+	{[]string{"check", "--source-chain", "s.pem", "x.pem"}, ""},
 }
 
 // An address pasted from the browser is read as HOST[:PORT]; another scheme
@@ -96,20 +99,7 @@ func TestInventoryTyposAndTabs(t *testing.T) {
 	dir := t.TempDir()
 	writeLab(t, dir, "good-pair")
 	inv := filepath.Join(dir, "inventory.yaml")
-	for _, tc := range []struct{ name, yaml, want, hint string }{
-		{"pair key", "pairs:\n  - name: a\n    sorce: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n",
-			`line 3: unknown key "sorce" in a pair (did you mean "source"?); its keys are name, window, template, source, target`, "an inventory is"},
-		{"side key", "pairs:\n  - name: a\n    source:\n      chian: good-pair/source.pem\n    target: {chain: good-pair/target.pem}\n",
-			`line 4: unknown key "chian" in a side (source or target) (did you mean "chain"?); its keys are address, chain, csr, clock, fingerprint, name, user, password_env`, "an inventory is"},
-		{"top key", "pair:\n  - name: a\n", `line 1: unknown key "pair" in the inventory (did you mean "pairs"?)`, "an inventory is"},
-		{"far from any key", "pairs:\n  - name: a\n    zzzzzz: 1\n", `line 3: unknown key "zzzzzz" in a pair; its keys are`, "an inventory is"},
-		{"tab", "pairs:\n  - name: a\n    source:\n\tchain: good-pair/source.pem\n    target: {chain: good-pair/target.pem}\n",
-			"line 4: a tab in the indentation: YAML indents with spaces only", "replace the tabs"},
-		{"tab after spaces", "pairs:\n  - name: a\n  \t  source: {chain: good-pair/source.pem}\n",
-			"line 3: a tab in the indentation", "replace the tabs"},
-		{"address from the browser, http", "pairs:\n  - name: a\n    source: {address: 'http://ome1.example.com/'}\n    target: {chain: good-pair/target.pem}\n",
-			`pair "a": source address: bad address "http://ome1.example.com/": http:// is not how OME is reached`, "OME's web server and API are HTTPS"},
-	} {
+	for _, tc := range inventoryTypoCases {
 		t.Run(tc.name, func(t *testing.T) {
 			os.WriteFile(inv, []byte(tc.yaml), 0o600)
 			res := runCLI(t, "checklist", "--out", filepath.Join(t.TempDir(), "out"), inv)
@@ -127,6 +117,23 @@ func TestInventoryTyposAndTabs(t *testing.T) {
 	if err != nil || in.Pairs[0].Source.Address != "ome1.example.com:443" {
 		t.Errorf("https address: %v %+v", err, in)
 	}
+}
+
+// inventoryTypoCases are inventories (next to the lab's good-pair) with a
+// mistyped key, a tab or a refused address.
+var inventoryTypoCases = []struct{ name, yaml, want, hint string }{
+	{"pair key", "pairs:\n  - name: a\n    sorce: {chain: good-pair/source.pem}\n    target: {chain: good-pair/target.pem}\n",
+		`line 3: unknown key "sorce" in a pair (did you mean "source"?); its keys are name, window, template, source, target`, "an inventory is"},
+	{"side key", "pairs:\n  - name: a\n    source:\n      chian: good-pair/source.pem\n    target: {chain: good-pair/target.pem}\n",
+		`line 4: unknown key "chian" in a side (source or target) (did you mean "chain"?); its keys are address, chain, csr, clock, fingerprint, name, user, password_env`, "an inventory is"},
+	{"top key", "pair:\n  - name: a\n", `line 1: unknown key "pair" in the inventory (did you mean "pairs"?)`, "an inventory is"},
+	{"far from any key", "pairs:\n  - name: a\n    zzzzzz: 1\n", `line 3: unknown key "zzzzzz" in a pair; its keys are`, "an inventory is"},
+	{"tab", "pairs:\n  - name: a\n    source:\n\tchain: good-pair/source.pem\n    target: {chain: good-pair/target.pem}\n",
+		"line 4: a tab in the indentation: YAML indents with spaces only", "replace the tabs"},
+	{"tab after spaces", "pairs:\n  - name: a\n  \t  source: {chain: good-pair/source.pem}\n",
+		"line 3: a tab in the indentation", "replace the tabs"},
+	{"address from the browser, http", "pairs:\n  - name: a\n    source: {address: 'http://ome1.example.com/'}\n    target: {chain: good-pair/target.pem}\n",
+		`pair "a": source address: bad address "http://ome1.example.com/": http:// is not how OME is reached`, "OME's web server and API are HTTPS"},
 }
 
 // check --csr chain.pem appliance.csr: the two files swapped are named as
@@ -241,6 +248,23 @@ func TestReadmeMarkdownMarks(t *testing.T) {
 
 // Every error ends with at least one hint line saying what to do.
 func TestEveryErrorHasAHint(t *testing.T) {
+	for _, args := range errorLab(t) {
+		res := runCLI(t, args...)
+		if !strings.Contains(res.stderr, "error: ") {
+			t.Errorf("%v: no error (exit %d): %q", args, res.code, res.stderr)
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+		if !strings.HasPrefix(lines[len(lines)-1], "ome-preflight: hint: ") {
+			t.Errorf("%v: the error has no hint:\n%s", args, res.stderr)
+		}
+	}
+}
+
+// errorLab makes a lab (good-chain, csr-match, a leaf alone, a broken
+// inventory) the working directory and returns command lines that each
+// end in an error.
+func errorLab(t *testing.T) [][]string {
 	dir := t.TempDir()
 	writeLab(t, dir, "good-chain", "csr-match")
 	t.Chdir(dir)
@@ -249,7 +273,7 @@ func TestEveryErrorHasAHint(t *testing.T) {
 	leaf, _, _ := strings.Cut(string(b), "-----END CERTIFICATE-----")
 	os.WriteFile("leaf.pem", []byte(leaf+"-----END CERTIFICATE-----\n"), 0o600)
 	os.WriteFile("bad.yaml", []byte("pairs: [\n"), 0o600)
-	for _, args := range [][]string{
+	return [][]string{
 		{"assemble", "leaf.pem"},
 		{"assemble"},
 		{"assemble", "-o", "good-chain/chain.pem", "good-chain/chain.pem"},
@@ -272,16 +296,6 @@ func TestEveryErrorHasAHint(t *testing.T) {
 		{"check", "--fromat", "json"},
 		{"chekc"},
 		{"mock", "--chain", "nowhere.pem"},
-	} {
-		res := runCLI(t, args...)
-		if !strings.Contains(res.stderr, "error: ") {
-			t.Errorf("%v: no error (exit %d): %q", args, res.code, res.stderr)
-			continue
-		}
-		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-		if !strings.HasPrefix(lines[len(lines)-1], "ome-preflight: hint: ") {
-			t.Errorf("%v: the error has no hint:\n%s", args, res.stderr)
-		}
 	}
 }
 

@@ -50,8 +50,10 @@ Examples:
 			if err != nil {
 				return err
 			}
-			for _, s := range skipped {
-				e.say("%s", s)
+			var skippedText []string // JSON's, English
+			for _, err := range skipped {
+				skippedText = append(skippedText, "skipped "+err.Error())
+				e.say("%s", i18n.T("assemble.skipped", "skipped "+err.Error(), localError(err)))
 			}
 			var leaf *x509.Certificate
 			if f := c.String("leaf"); f != "" {
@@ -63,7 +65,7 @@ Examples:
 				ins = append([]*chain.Input{in}, ins...)
 			}
 			a, err := chain.Assemble(ins, leaf)
-			rep := assembleReport{SchemaVersion: 1, Command: "assemble", Verdict: "pass", Skipped: skipped, Changes: []string{}, Chain: []report.Cert{}}
+			rep := assembleReport{SchemaVersion: 1, Command: "assemble", Verdict: "pass", Skipped: skippedText, Changes: []string{}, Chain: []report.Cert{}}
 			if a != nil {
 				rep.Changes = append(rep.Changes, a.Changes...)
 				var certs []*x509.Certificate

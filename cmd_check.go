@@ -104,8 +104,8 @@ func csrSwapped(file, csrFile string) error {
 	if err != nil || len(in.Certs) == 0 {
 		return nil
 	}
-	return &usageError{msg: fmt.Sprintf("%s is a certificate signing request and --csr %s holds certificates: the two look swapped", file, csrFile),
-		hints: []string{fmt.Sprintf("run: ome-preflight check --csr %s %s (the CSR goes with --csr, the chain to upload is the file)", file, csrFile)}}
+	return usageHints([]string{fmt.Sprintf("run: ome-preflight check --csr %s %s (the CSR goes with --csr, the chain to upload is the file)", file, csrFile)},
+		"%s is a certificate signing request and --csr %s holds certificates: the two look swapped", file, csrFile)
 }
 
 func rulesCommand(e *env) *cli.Command {

@@ -37,7 +37,7 @@ Examples:
 			}
 			csr, err := chain.ReadCSR(c.Args().First())
 			if errors.Is(err, chain.ErrEmpty) || errors.Is(err, chain.ErrTooLarge) {
-				return &usageError{msg: err.Error(), hints: []string{"give the CSR generated on the appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request): -----BEGIN CERTIFICATE REQUEST-----, with or without line breaks"}}
+				return usageHints([]string{"give the CSR generated on the appliance (Application Settings > Security > Certificates > Generate Certificate Signing Request): -----BEGIN CERTIFICATE REQUEST-----, with or without line breaks"}, "%v", err)
 			}
 			if err != nil {
 				return err

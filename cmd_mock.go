@@ -14,6 +14,7 @@ import (
 
 	"github.com/ome-preflight/ome-preflight/chain"
 	"github.com/ome-preflight/ome-preflight/fixtures"
+	"github.com/ome-preflight/ome-preflight/i18n"
 )
 
 func mockCommand(e *env) *cli.Command {
@@ -61,7 +62,7 @@ Examples:
 			if err != nil {
 				return usagef("give --listen a free loopback address: 127.0.0.1:0 picks a free port, and the line above says which", "%v", err)
 			}
-			e.say("mock appliance on https://%s (serving %s; Ctrl-C to stop)", m.Addr, chain.Name(o.Chain[0]))
+			e.say("%s", i18n.T("mock.serving", fmt.Sprintf("mock appliance on https://%s (serving %s; Ctrl-C to stop)", m.Addr, chain.Name(o.Chain[0])), m.Addr, chain.Name(o.Chain[0])))
 			<-stop
 			return m.Close()
 		},

@@ -93,13 +93,13 @@ func writeStandin(dir, cn, tmpl string) (*report.Standin, error) {
 	for _, f := range []string{standinKey, standinCSR, standinINF} {
 		p := filepath.Join(dir, f)
 		if _, err := os.Lstat(p); err == nil {
-			return nil, &usageError{msg: fmt.Sprintf("%s exists: standin never replaces a file (a stand-in key may already have a certificate)", p),
-				hints: []string{"use the stand-in that is there, or give another --out folder"}}
+			return nil, usageHints([]string{"use the stand-in that is there, or give another --out folder"},
+				"%s exists: standin never replaces a file (a stand-in key may already have a certificate)", p)
 		}
 		paths[f] = p
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &usageError{msg: fmt.Sprintf("--out %s: %v", dir, err), hints: []string{"give a folder you can write to"}}
+		return nil, usageHints([]string{"give a folder you can write to"}, "--out %s: %v", dir, err)
 	}
 	key, err := rsa.GenerateKey(rand.Reader, standinKeyBits)
 	if err != nil {
@@ -127,8 +127,7 @@ func writeStandin(dir, cn, tmpl string) (*report.Standin, error) {
 	for _, f := range files {
 		if err := chain.WriteFileAtomicMode(paths[f.name], f.data, false, f.mode); err != nil {
 			if errors.Is(err, chain.ErrExists) {
-				return nil, &usageError{msg: fmt.Sprintf("%s appeared while standin was writing: it was kept, not replaced", paths[f.name]),
-					hints: []string{"give another --out folder"}}
+				return nil, usageHints([]string{"give another --out folder"}, "%s appeared while standin was writing: it was kept, not replaced", paths[f.name])
 			}
 			return nil, fmt.Errorf("writing %s: %w", paths[f.name], err)
 		}

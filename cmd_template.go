@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -96,5 +95,5 @@ func templateError(err error) error {
 	case errors.Is(err, adcs.ErrTruncated):
 		hint = "dump it again, whole: certutil -v -dstemplate NAME > template.txt (copying from a console window can cut it short)"
 	}
-	return &usageError{msg: fmt.Sprint(err), hints: []string{hint}}
+	return usageHints([]string{hint}, "%v", err)
 }

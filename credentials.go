@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/report"
 )
 
@@ -49,16 +50,16 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	}
 	if user == "" {
 		if s.PasswordEnv != "" {
-			return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) names password_env %s but no user", at, side, s.Address, s.PasswordEnv),
-				hints: []string{fmt.Sprintf("add user: to that side of the inventory, or give --user (the %s reads its API as that user)", side)}}
+			return login{}, usageHints([]string{fmt.Sprintf("add user: to that side of the inventory, or give --user (the %s reads its API as that user)", side)},
+				"%sthe %s (%s) names password_env %s but no user", at, side, s.Address, s.PasswordEnv)
 		}
 		return login{}, nil
 	}
 	if s.PasswordEnv != "" {
 		pw, ok := l.lookup(s.PasswordEnv)
 		if !ok {
-			return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) reads its password from %s, which is not set", at, side, s.Address, s.PasswordEnv),
-				hints: []string{fmt.Sprintf("export %s with the password of user %s on that appliance before running the checklist", s.PasswordEnv, user)}}
+			return login{}, usageHints([]string{fmt.Sprintf("export %s with the password of user %s on that appliance before running the checklist", s.PasswordEnv, user)},
+				"%sthe %s (%s) reads its password from %s, which is not set", at, side, s.Address, s.PasswordEnv)
 		}
 		return login{user, pw, s.PasswordEnv}, nil
 	}
@@ -71,17 +72,16 @@ func (l *logins) forSide(pair string, side report.Side, s *InventorySide) (login
 	if pw, ok := l.asked[key]; ok {
 		return login{user, pw, "a prompt"}, nil
 	}
-	ask := fmt.Sprintf("OME password of user %s on the %s appliances", user, side)
+	ask := i18n.T("prompt.ome-password.pairs", fmt.Sprintf("OME password of user %s on the %s appliances", user, side), user, string(side))
 	how := "set %s or OME_PASSWORD, name a variable with password_env, or run in a terminal to be asked"
 	if pair == "" {
-		ask = fmt.Sprintf("OME password of user %s on the %s %s", user, side, s.Address)
+		ask = i18n.T("prompt.ome-password", fmt.Sprintf("OME password of user %s on the %s %s", user, side, s.Address), user, string(side), s.Address)
 		how = "set %s or OME_PASSWORD, or run in a terminal to be asked"
 	}
 	pw, err := prompt(l.e, ask)
 	if err != nil {
-		return login{}, &usageError{msg: fmt.Sprintf("%sthe %s (%s) reads its API as %s, with no password: "+how,
-			at, side, s.Address, user, passwordEnv(side)),
-			hints: []string{"a password is never taken as a flag or from the inventory, so that it stays out of shell history, process lists and files"}}
+		return login{}, usageHints([]string{"a password is never taken as a flag or from the inventory, so that it stays out of shell history, process lists and files"},
+			"%sthe %s (%s) reads its API as %s, with no password: "+how, at, side, s.Address, user, passwordEnv(side))
 	}
 	l.asked[key] = pw
 	return login{user, pw, "a prompt"}, nil

@@ -109,8 +109,8 @@ func LoadInventory(path string) (*Inventory, error) {
 // ParseInventory parses inventory bytes; see LoadInventory.
 func ParseInventory(path string, data []byte) (*Inventory, error) {
 	bad := func(format string, args ...any) error {
-		return &usageError{msg: fmt.Sprintf("%s: %s", path, fmt.Sprintf(format, args...)),
-			hints: []string{"an inventory is: [template: FILE,] pairs: [ {name, window, template, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"}}
+		return usageHints([]string{"an inventory is: [template: FILE,] pairs: [ {name, window, template, source: {address, chain, csr, clock, fingerprint, name, user, password_env}, target: {...}} ]"},
+			"%s: "+format, append([]any{path}, args...)...)
 	}
 	// The document is read as a tree first, and refused with any anchor,
 	// alias or merge key, before it is decoded into the inventory.
@@ -120,10 +120,10 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 			return nil, bad("empty inventory")
 		}
 		if line := tabIndented(data); line > 0 {
-			return nil, &usageError{msg: fmt.Sprintf("%s: line %d: a tab in the indentation: YAML indents with spaces only", path, line),
-				hints: []string{"replace the tabs at the start of the lines with spaces (two per level, as in the README's inventory)"}}
+			return nil, usageHints([]string{"replace the tabs at the start of the lines with spaces (two per level, as in the README's inventory)"},
+				"%s: line %d: a tab in the indentation: YAML indents with spaces only", path, line)
 		}
-		return nil, bad("%s", yamlWords(err))
+		return nil, bad("%v", yamlWords(err))
 	}
 	if n := aliasNode(&doc); n != nil {
 		what := "an alias (*" + n.Value + ")"
@@ -133,14 +133,14 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 		case n.Kind != yaml.AliasNode:
 			what = "a merge key (<<)"
 		}
-		return nil, &usageError{msg: fmt.Sprintf("%s: line %d: %s is refused: an inventory is a short list, and an alias hides what a pair really checks", path, n.Line, what),
-			hints: []string{"write each pair's source and target out in full"}}
+		return nil, usageHints([]string{"write each pair's source and target out in full"},
+			"%s: line %d: %s is refused: an inventory is a short list, and an alias hides what a pair really checks", path, n.Line, what)
 	}
 	var inv Inventory
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&inv); err != nil {
-		return nil, bad("%s", yamlWords(err))
+		return nil, bad("%v", yamlWords(err))
 	}
 	if len(inv.Pairs) == 0 {
 		return nil, bad("no pairs")
@@ -185,9 +185,9 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 				return nil, bad("pair %q has no %s", p.Name, s.name)
 			}
 			if s.side.Password.Kind != 0 {
-				return nil, &usageError{msg: fmt.Sprintf("%s: line %d: pair %q: the %s has a password key, refused: an inventory never holds a password", path, s.side.Password.Line, p.Name, s.name),
-					hints: []string{fmt.Sprintf("put the password in an environment variable and name it instead: password_env: OME_%s_PASSWORD (export it before running the checklist)", envName(p.Name, s.name)),
-						"then remove the password line from the file and from any copy of it"}}
+				return nil, usageHints([]string{fmt.Sprintf("put the password in an environment variable and name it instead: password_env: OME_%s_PASSWORD (export it before running the checklist)", envName(p.Name, s.name)),
+					"then remove the password line from the file and from any copy of it"},
+					"%s: line %d: pair %q: the %s has a password key, refused: an inventory never holds a password", path, s.side.Password.Line, p.Name, s.name)
 			}
 			if s.side.PasswordEnv != "" && !validEnvName(s.side.PasswordEnv) {
 				// Not echoed: it may be a password put in the wrong place.
@@ -207,7 +207,7 @@ func ParseInventory(path string, data []byte) (*Inventory, error) {
 			if s.side.Address != "" {
 				a, err := applianceAddress(s.side.Address)
 				if err != nil {
-					return nil, &usageError{msg: fmt.Sprintf("%s: pair %q: %s address: %v", path, p.Name, s.name, err), hints: hintsFor(err)}
+					return nil, usageHints(hintsFor(err), "%s: pair %q: %s address: %v", path, p.Name, s.name, err)
 				}
 				s.side.Address = a
 			}
@@ -303,27 +303,27 @@ var yamlKeyRe = sync.OnceValue(func() *regexp.Regexp {
 // unknownKey words yaml's "field sorce not found in type
 // main.InventoryPair" in the inventory's terms, with the nearest key: ok is
 // false when e is not that error.
-func unknownKey(e string) (string, bool) {
+func unknownKey(e string) (error, bool) {
 	m := yamlKeyRe().FindStringSubmatch(e)
 	if m == nil {
-		return "", false
+		return nil, false
 	}
 	keys := inventoryKeys()[m[3]]
 	where := map[string]string{"main.Inventory": "the inventory", "main.InventoryPair": "a pair", "main.InventorySide": "a side (source or target)"}[m[3]]
 	if where == "" || len(keys) == 0 {
-		return "", false
+		return nil, false
 	}
-	out := fmt.Sprintf("line %s: unknown key %q in %s", m[1], m[2], where)
 	best, dist := "", max(2, len(m[2])/4)+1
 	for _, k := range keys {
 		if d := editDistance(strings.ToLower(m[2]), k); d < dist {
 			best, dist = k, d
 		}
 	}
+	in := &textError{format: where}
 	if best != "" {
-		out += fmt.Sprintf(" (did you mean %q?)", best)
+		return &textError{format: "line %s: unknown key %q in %v (did you mean %q?); its keys are %s", args: []any{m[1], m[2], in, best, strings.Join(keys, ", ")}}, true
 	}
-	return out + "; its keys are " + strings.Join(keys, ", "), true
+	return &textError{format: "line %s: unknown key %q in %v; its keys are %s", args: []any{m[1], m[2], in, strings.Join(keys, ", ")}}, true
 }
 
 // yamlTypeRe is compiled on first use: a regexp compiled at package init
@@ -335,10 +335,10 @@ var yamlTypeRe = sync.OnceValue(func() *regexp.Regexp {
 // yamlWords says a YAML decoding error in the inventory's terms, never in
 // Go type names: "line 3: a side (source or target) must be a mapping
 // {address, chain, csr, clock}, not text "x"".
-func yamlWords(err error) string {
+func yamlWords(err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return strings.TrimPrefix(err.Error(), "yaml: ")
+		return errors.New(strings.TrimPrefix(err.Error(), "yaml: ")) // the parser's words
 	}
 	kinds := map[string]string{"str": "text", "seq": "a list", "map": "a mapping", "int": "a number", "float": "a number", "bool": "true or false", "null": "nothing"}
 	wants := map[string]string{
@@ -348,7 +348,7 @@ func yamlWords(err error) string {
 		"main.InventorySide":   "a side (source or target) must be a mapping {address, chain, csr, clock, fingerprint, name, user, password_env}",
 		"string":               "this value must be text (a name, a file, an address, a duration such as 4h or 2d, an RFC 3339 time)",
 	}
-	var out []string
+	var out yamlErrors
 	for _, e := range te.Errors {
 		if k, ok := unknownKey(e); ok {
 			out = append(out, k)
@@ -356,21 +356,36 @@ func yamlWords(err error) string {
 		}
 		m := yamlTypeRe().FindStringSubmatch(e)
 		if m == nil {
-			out = append(out, e)
+			out = append(out, errors.New(e))
 			continue
 		}
 		want, ok := wants[m[4]]
 		if !ok {
 			want = "this value has the wrong kind"
 		}
-		got := kinds[m[2]]
-		if got == "" {
-			got = m[2]
+		var got any = m[2]
+		if k, ok := kinds[m[2]]; ok {
+			got = &textError{format: k}
 		}
 		if m[3] != "" {
-			got += fmt.Sprintf(" %q", m[3])
+			out = append(out, &textError{format: "line %s: %v, not %v %q", args: []any{m[1], &textError{format: want}, got, m[3]}})
+			continue
 		}
-		out = append(out, fmt.Sprintf("line %s: %s, not %s", m[1], want, got))
+		out = append(out, &textError{format: "line %s: %v, not %v", args: []any{m[1], &textError{format: want}, got}})
+	}
+	return out
+}
+
+// yamlErrors are the decoder's errors in the inventory's terms, one after
+// the other.
+type yamlErrors []error
+
+func (y yamlErrors) Error() string {
+	var out []string
+	for _, e := range y {
+		out = append(out, e.Error())
 	}
 	return strings.Join(out, "; ")
 }
+
+func (y yamlErrors) Unwrap() []error { return y }

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/ome-preflight/ome-preflight/chain"
+	"github.com/ome-preflight/ome-preflight/i18n"
 	"github.com/ome-preflight/ome-preflight/render"
 	"github.com/ome-preflight/ome-preflight/report"
 	"golang.org/x/term"
@@ -36,6 +37,10 @@ const (
 type usageError struct {
 	msg   string
 	hints []string
+	// format and args are msg's English format and its arguments: the
+	// error line looks format up in the catalogue (error.*).
+	format string
+	args   []any
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -45,7 +50,12 @@ func usagef(hint string, format string, args ...any) error {
 	if hint != "" {
 		h = []string{hint}
 	}
-	return &usageError{msg: fmt.Sprintf(format, args...), hints: h}
+	return usageHints(h, format, args...)
+}
+
+// usageHints is usagef with any number of hints.
+func usageHints(hints []string, format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), hints: hints, format: format, args: args}
 }
 
 // verdictError carries a finished report's exit code through urfave/cli.
@@ -76,10 +86,12 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitUsage
 }
 
+// printError prints err and its hints in the run's language (localError,
+// localHint); the prefixes stay English: scripts grep them.
 func printError(w io.Writer, err error) {
 	// One line per line of the message, each escaped (a value inside it may
 	// come from a file or an appliance).
-	for i, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+	for i, line := range strings.Split(strings.TrimRight(localError(err), "\n"), "\n") {
 		if i == 0 {
 			fmt.Fprintf(w, "ome-preflight: error: %s\n", render.TermSafe(line))
 		} else {
@@ -92,7 +104,7 @@ func printError(w io.Writer, err error) {
 		hints = []string{"run the command with --help for its usage, or with --log-level debug for what led to this"}
 	}
 	for _, h := range hints {
-		fmt.Fprintf(w, "ome-preflight: hint: %s\n", render.TermSafe(h))
+		fmt.Fprintf(w, "ome-preflight: hint: %s\n", render.TermSafe(localHint(h)))
 	}
 }
 
@@ -143,9 +155,9 @@ func pfxPassword(stdin io.Reader, stderr io.Writer) func() (string, error) {
 		if pw, ok := os.LookupEnv("OME_PREFLIGHT_PFX_PASSWORD"); ok {
 			return pw, nil
 		}
-		pw, err := prompt(&env{stdin: stdin, stderr: stderr}, "PKCS#12 password")
+		pw, err := prompt(&env{stdin: stdin, stderr: stderr}, i18n.T("prompt.pfx-password", "PKCS#12 password"))
 		if err != nil {
-			return "", errors.New("no password in OME_PREFLIGHT_PFX_PASSWORD and " + err.Error())
+			return "", &textError{format: "no password in OME_PREFLIGHT_PFX_PASSWORD and %v", args: []any{err}}
 		}
 		return pw, nil
 	}
@@ -170,7 +182,7 @@ func (e *env) progress(format string, args ...any) {
 func prompt(e *env, label string) (string, error) {
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", errors.New("no terminal to ask on")
+		return "", errNoTerminal
 	}
 	fmt.Fprintf(e.stderr, "%s: ", label)
 	b, err := term.ReadPassword(int(f.Fd()))

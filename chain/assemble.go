@@ -33,9 +33,9 @@ var ErrIncomplete = fmt.Errorf("no complete chain")
 
 // ReadAll reads files and the certificate files directly inside folders.
 // Files in a folder that hold no certificate are skipped and reported.
-func ReadAll(paths []string, opts Options) ([]*Input, []string, error) {
+func ReadAll(paths []string, opts Options) ([]*Input, []error, error) {
 	var ins []*Input
-	var skipped []string
+	var skipped []error
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -60,7 +60,7 @@ func ReadAll(paths []string, opts Options) ([]*Input, []string, error) {
 			f := filepath.Join(p, e.Name())
 			in, err := ReadFile(f, opts)
 			if err != nil {
-				skipped = append(skipped, fmt.Sprintf("skipped %v", err))
+				skipped = append(skipped, err)
 				continue
 			}
 			ins = append(ins, in)

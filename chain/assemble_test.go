@@ -220,7 +220,7 @@ func TestReadAll(t *testing.T) {
 	if want := []string{"leaf.pem:OMENT-310", "inter.pem:Inter-CA1", "root.der:Root-CA"}; !cmp.Equal(got, want) {
 		t.Errorf("read %q, want %q", got, want)
 	}
-	if len(skipped) != 1 || !strings.HasPrefix(skipped[0], "skipped "+filepath.Join(dir, "cas", "notes.txt")+": ") {
+	if len(skipped) != 1 || !strings.HasPrefix(skipped[0].Error(), filepath.Join(dir, "cas", "notes.txt")+": ") {
 		t.Errorf("skipped %q", skipped)
 	}
 	if _, _, err := chain.ReadAll([]string{filepath.Join(dir, "cas", "notes.txt")}, chain.Options{}); !errors.Is(err, chain.ErrUnknownFormat) {

@@ -28,6 +28,7 @@ var (
 	ErrUnreadable     = errors.New("cannot read file")
 	ErrNoAnchor       = errors.New("no root certificate to anchor trust")
 	ErrUnsupportedPFX = errors.New("PKCS#12 file of a kind this tool cannot read")
+	ErrEmptyPKCS7     = errors.New("PKCS#7 bundle holds no certificate")
 	errNotPKCS7       = errors.New("not PKCS#7")
 )
 

@@ -602,7 +602,7 @@ func parsePKCS7(der []byte) ([]*x509.Certificate, error) {
 		return nil, fmt.Errorf("PKCS#7: %w", err)
 	}
 	if len(p7.Certificates) == 0 {
-		return nil, fmt.Errorf("PKCS#7 bundle holds no certificate")
+		return nil, ErrEmptyPKCS7
 	}
 	return p7.Certificates, nil
 }

@@ -214,3 +214,22 @@ func Text(prefix, english string) string {
 	}
 	return english
 }
+
+var (
+	byEnglishOnce sync.Once
+	byEnglish     map[string]string
+)
+
+// ByEnglish is the id, among those whose first segment is prefix ("error."),
+// whose English entry is english itself (a format such as "bad --mode %q",
+// its verbs as written): an exact lookup, for a text whose format is known.
+func ByEnglish(prefix, english string) (string, bool) {
+	byEnglishOnce.Do(func() {
+		byEnglish = map[string]string{}
+		for id, en := range catalogues()["en"] {
+			byEnglish[id[:strings.IndexByte(id+".", '.')+1]+"\x00"+en] = id
+		}
+	})
+	id, ok := byEnglish[prefix+"\x00"+english]
+	return id, ok
+}
