@@ -600,7 +600,6 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 	if o.Usage != x509.ExtKeyUsageAny && !Allows(leaf, o.Usage) {
 		return "", "", &limitError{ExtKeyUsage, leaf, fmt.Sprintf("x509: certificate specifies an incompatible key usage: the leaf \"%s\" lacks %s in its Extended Key Usage", Name(leaf), ekuNames[o.Usage]), ""}
 	}
-	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	if anchor.Version == 3 && !anchor.BasicConstraintsValid && len(path) > 1 {
 		// Trust what the anchor signed (the search checked that signature),
 		// and judge the anchor's own validity here.
@@ -610,12 +609,7 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		}
 		path = path[:len(path)-1]
 	}
-	roots.AddCert(path[len(path)-1])
-	if len(path) > 2 {
-		for _, c := range path[1 : len(path)-1] {
-			inter.AddCert(c)
-		}
-	}
+	roots, inter := pathPools(path)
 	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: o.At, KeyUsages: []x509.ExtKeyUsage{o.Usage}}
 	if o.Name != "" {
 		opts.DNSName = strings.TrimSuffix(strings.TrimPrefix(o.Name, "["), "]")
@@ -640,13 +634,8 @@ func verifyPath(path []*x509.Certificate, o VerifyOptions) (cannot, caveat strin
 		// crypto/x509 refusals that OpenSSL and Java do not make, where
 		// what they do is known: judge the path again without them.
 		if relaxed, why := relaxFor(path, err); relaxed != nil {
-			rroots, rinter := x509.NewCertPool(), x509.NewCertPool()
-			rroots.AddCert(relaxed[len(relaxed)-1])
-			for _, c := range relaxed[1 : len(relaxed)-1] {
-				rinter.AddCert(c)
-			}
 			ropts := opts
-			ropts.Roots, ropts.Intermediates = rroots, rinter
+			ropts.Roots, ropts.Intermediates = pathPools(relaxed)
 			if _, rerr := leaf.Verify(ropts); rerr == nil {
 				err, caveat = nil, why
 			}
@@ -975,6 +964,19 @@ func hasOtherName(san []byte) bool {
 		}
 	}
 	return false
+}
+
+// pathPools are crypto/x509's pools for path (leaf first): its last
+// certificate the one root, the ones between leaf and root intermediates.
+func pathPools(path []*x509.Certificate) (roots, inter *x509.CertPool) {
+	roots, inter = x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(path[len(path)-1])
+	if len(path) > 2 {
+		for _, c := range path[1 : len(path)-1] {
+			inter.AddCert(c)
+		}
+	}
+	return roots, inter
 }
 
 // relaxFor is path with the CAs' name constraints or path length

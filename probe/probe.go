@@ -1329,14 +1329,7 @@ func (p *connPool) release() {
 	if p == nil {
 		return
 	}
-	left := p.n - int(p.taken.Swap(int64(p.n)))
-	go func() {
-		for range left {
-			if c := <-p.ready; c != nil {
-				c.tc.Close()
-			}
-		}
-	}()
+	go p.drain()
 }
 
 // drain closes the connections dialled ahead and not taken, waiting for
